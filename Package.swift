@@ -1,0 +1,78 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "corridor",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "corridor", targets: ["corridor"]),
+        .library(name: "CorridorDomain", targets: ["CorridorDomain"]),
+        .library(name: "CorridorRules", targets: ["CorridorRules"]),
+        .library(name: "CorridorStore", targets: ["CorridorStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+    ],
+    targets: [
+        // Pure core: value types, the record vocabulary, validation, the state reducer.
+        .target(name: "CorridorDomain", swiftSettings: swiftSettings),
+        // Gates and policy profiles: pure functions over domain facts.
+        .target(name: "CorridorRules", dependencies: ["CorridorDomain"], swiftSettings: swiftSettings),
+        // The EventStore seam, the hash chain and the in-memory implementation.
+        .target(
+            name: "CorridorStore",
+            dependencies: [
+                "CorridorDomain",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        // SQLite (GRDB) implementation of the EventStore.
+        .target(
+            name: "CorridorSQLite",
+            dependencies: [
+                "CorridorDomain", "CorridorStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP server (Hummingbird 2).
+        .target(
+            name: "CorridorWeb",
+            dependencies: [
+                "CorridorDomain", "CorridorRules", "CorridorStore", "CorridorSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Command-line interface: one root command, one file per subcommand.
+        .target(
+            name: "CorridorCLI",
+            dependencies: [
+                "CorridorDomain", "CorridorRules", "CorridorStore", "CorridorSQLite", "CorridorWeb",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "corridor", dependencies: ["CorridorCLI"], swiftSettings: swiftSettings),
+        .target(
+            name: "CorridorTestSupport",
+            dependencies: ["CorridorDomain", "CorridorStore", "CorridorSQLite"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "CorridorDomainTests", dependencies: ["CorridorDomain", "CorridorTestSupport"]),
+        .testTarget(name: "CorridorStoreTests", dependencies: ["CorridorStore", "CorridorSQLite", "CorridorTestSupport"]),
+    ]
+)

@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// The `corridor` command: the system of record, rules engine and simulator for a
+/// third-country transfer network.
+public struct CorridorCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "corridor",
+        abstract: "System of record, rules engine and simulator for third-country transfer networks.",
+        discussion: """
+            Records go into a tamper-evident, append-only log (SQLite by default, ./corridor.sqlite).
+            Start with `corridor serve`, which seeds the reference network and a synthetic caseload
+            into an empty store, or `corridor seed --reference` and `corridor import FILE`.
+            """,
+        subcommands: [
+            ServeCommand.self, ImportCommand.self, ExportCommand.self, SeedCommand.self, AuditCommand.self, StatusCommand.self,
+        ]
+    )
+
+    public init() {}
+}

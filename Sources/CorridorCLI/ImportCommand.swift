@@ -1,0 +1,36 @@
+import ArgumentParser
+import CorridorStore
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import records from JSON Lines files, all or nothing.",
+        discussion: """
+            Each line is one record of the vocabulary in DESIGN.md (a JSON object with a "type").
+            Every file given is imported in one transaction: if any line of any file is refused,
+            nothing is recorded and the error names the file, the line and the field.
+            Use - to read standard input.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: ArgumentHelp("JSON Lines files to import (- for standard input).", valueName: "file"))
+    var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one file to import (or - for standard input)") }
+    }
+
+    func run() throws {
+        let store = try self.store.open()
+        let receipt = try reportingRefusals("import") {
+            try RecordImport.importFiles(files, into: store, context: Edge.context(), progress: StderrProgress())
+        }
+        if receipt.count == 0 {
+            print("nothing to import: the input holds no records")
+        } else {
+            print("imported \(receipt.count.grouped) records (events \(receipt.firstSeq!)…\(receipt.lastSeq!)); head \(receipt.headHash)")
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import CorridorStore
+
+struct SeedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seed",
+        abstract: "Record the reference network and/or a synthetic caseload.",
+        discussion: """
+            --reference records the public facts shipped with Corridor (arrangements, statuses,
+            countries, with sources and dates). --synthetic N --seed S records N synthetic cases,
+            deterministic for S, every id beginning SYN-. No real person's data is involved.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Flag(name: .long, help: "Record the reference network.")
+    var reference = false
+
+    @Option(name: .long, help: ArgumentHelp("Record this many synthetic cases.", valueName: "n"))
+    var synthetic: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Seed of the synthetic caseload (default 1).", valueName: "s"))
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        if !reference, synthetic == nil { throw ValidationError("give --reference, --synthetic N, or both") }
+        if let synthetic, synthetic < 1 || synthetic > 50_000_000 {
+            throw ValidationError("--synthetic must be between 1 and 50,000,000 (got \(synthetic))")
+        }
+    }
+
+    func run() throws {
+        let store = try self.store.open()
+        if reference {
+            let receipt = try reportingRefusals("seeding the reference network") {
+                try Seeding.seedReference(into: store, context: Edge.context(actor: "seed:reference"))
+            }
+            print("reference network: \(receipt.count.grouped) records")
+        }
+        if let synthetic {
+            let receipt = try reportingRefusals("seeding the synthetic caseload") {
+                try Seeding.seedSynthetic(count: synthetic, seed: seed, into: store, context: Edge.context(actor: "seed:synthetic"),
+                                          progress: StderrProgress())
+            }
+            print("synthetic caseload: \(synthetic.grouped) cases (seed \(seed)), \(receipt.count.grouped) records")
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import CorridorStore
+import CorridorWeb
+import Hummingbird
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the Corridor server.",
+        discussion: """
+            On first start with an empty store, records the reference network and 20,000 synthetic
+            cases (seed 1) so that a newcomer has a working system. Stops cleanly on SIGINT or SIGTERM.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(name: .long, help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(name: .long, help: "Port to listen on.")
+    var port: Int = 8080
+
+    @Option(name: .long, help: ArgumentHelp("Synthetic cases to seed into an empty store.", valueName: "n"))
+    var seedCases: Int = 20_000
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535 (got \(port))") }
+        guard seedCases >= 0 else { throw ValidationError("--seed-cases cannot be negative") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "corridor")
+        logger.logLevel = .info
+        let store = try self.store.open()
+        if try store.summary().events == 0 {
+            logger.info("empty store: seeding the reference network and \(seedCases) synthetic cases", metadata: ["db": "\(self.store.db)"])
+            try reportingRefusals("seeding") {
+                _ = try Seeding.seedReference(into: store, context: Edge.context(actor: "seed:reference"))
+                if seedCases > 0 {
+                    _ = try Seeding.seedSynthetic(count: seedCases, seed: 1, into: store, context: Edge.context(actor: "seed:synthetic"))
+                }
+            }
+        }
+        let app = buildApplication(store: store, configuration: ServerConfiguration(host: host, port: port), logger: logger, clock: Edge.now)
+        print("Corridor is serving \(self.store.db) at http://\(host):\(port)/")
+        try await app.runService()
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import CorridorStore
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show what the store holds and the digest of its current state.",
+        discussion: "Two stores with the same digest hold the same state, whatever their event numbers."
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let store = try self.store.open()
+        let summary = try store.summary()
+        let head = try store.head()
+        print("""
+            store:        \(self.store.db)
+            events:       \(summary.events.formatted) (head \(head.hash))
+            countries:    \(summary.countries.grouped)
+            arrangements: \(summary.arrangements.grouped)
+            cases:        \(summary.cases.grouped)
+            court orders: \(summary.courtOrders.grouped)
+            transfers:    \(summary.transfers.grouped)
+            """)
+        print("state digest:\n\(try store.stateDigest())")
+    }
+}

@@ -1,0 +1,178 @@
+/// `case`: a person with a removal order or an asylum claim. Case ids of the synthetic caseload
+/// begin `SYN-`.
+public struct CaseRecord: Sendable, Equatable {
+    public typealias ID = Identifier<CaseTag>
+
+    public enum Pathway: String, Sendable, CaseIterable {
+        case removal
+        case asylumTransfer = "asylum-transfer"
+    }
+
+    public var id: ID
+    public var nationalities: [CountryCode]
+    public var birthYear: Int?
+    public var pathway: Pathway
+    public var unaccompaniedMinor: Bool
+    /// Members of one family unit share this id and travel together.
+    public var familyUnit: String?
+    public var criminalRecord: Bool?
+    /// Counsel of record, when the person is represented.
+    public var counsel: String?
+
+    public init(id: ID, nationalities: [CountryCode], birthYear: Int? = nil, pathway: Pathway = .removal,
+                unaccompaniedMinor: Bool = false, familyUnit: String? = nil, criminalRecord: Bool? = nil, counsel: String? = nil) {
+        self.id = id
+        self.nationalities = nationalities
+        self.birthYear = birthYear
+        self.pathway = pathway
+        self.unaccompaniedMinor = unaccompaniedMinor
+        self.familyUnit = familyUnit
+        self.criminalRecord = criminalRecord
+        self.counsel = counsel
+    }
+
+    init(reading r: inout FieldReader) throws(RecordError) {
+        id = try r.identifier("case")
+        nationalities = try r.countryList("nationalities", required: true, allowEmpty: false) ?? []
+        birthYear = try r.optionalInteger("birthYear", in: 1900...2100)
+        pathway = try r.optionalEnumeration("pathway") ?? .removal
+        unaccompaniedMinor = try r.optionalBool("unaccompaniedMinor") ?? false
+        familyUnit = try r.optionalString("familyUnit", maxLength: 128)
+        criminalRecord = try r.optionalBool("criminalRecord")
+        counsel = try r.optionalString("counsel", maxLength: 300)
+    }
+}
+
+/// `order`: a removal order, final or pending.
+public struct OrderRecord: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable { case final, pending }
+    public var caseID: CaseRecord.ID
+    public var kind: Kind
+    public var on: Day
+    public var designatedCountry: CountryCode?
+
+    init(reading r: inout FieldReader) throws(RecordError) {
+        caseID = try r.identifier("case")
+        kind = try r.enumeration("kind")
+        on = try r.day("on")
+        designatedCountry = try r.optionalCountry("designatedCountry")
+    }
+}
+
+/// `claim`: a protection claim against one country (protection is country-specific).
+public struct ClaimRecord: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case asylum, withholding, cat
+        case catDeferral = "cat-deferral"
+    }
+
+    public enum Status: String, Sendable, CaseIterable { case pending, granted, denied, withdrawn }
+
+    public var caseID: CaseRecord.ID
+    public var claim: Kind
+    public var against: CountryCode
+    public var status: Status
+    public var on: Day
+
+    init(reading r: inout FieldReader) throws(RecordError) {
+        caseID = try r.identifier("case")
+        claim = try r.enumeration("claim")
+        against = try r.country("against")
+        status = try r.enumeration("status")
+        on = try r.day("on")
+    }
+}
+
+/// `designation`: e.g. an Alien Enemies Act designation (`kind: "aea"`).
+public struct DesignationRecord: Sendable, Equatable {
+    public var caseID: CaseRecord.ID
+    public var kind: String
+    public var on: Day
+    public var basis: String?
+
+    init(reading r: inout FieldReader) throws(RecordError) {
+        caseID = try r.identifier("case")
+        kind = try r.string("kind", maxLength: 64)
+        on = try r.day("on")
+        basis = try r.optionalString("basis")
+    }
+}
+
+/// `notice`: written notice naming a destination, served at an instant.
+public struct NoticeRecord: Sendable, Equatable {
+    public var caseID: CaseRecord.ID
+    public var destination: CountryCode
+    public var servedOn: Instant
+    public var language: String?
+    public var counselNotified: Bool?
+
+    init(reading r: inout FieldReader) throws(RecordError) {
+        caseID = try r.identifier("case")
+        destination = try r.country("destination")
+        servedOn = try r.instant("servedOn")
+        language = try r.optionalString("language", maxLength: 64)
+        counselNotified = try r.optionalBool("counselNotified")
+    }
+}
+
+/// `fear`: the person claims fear of the destination.
+public struct FearRecord: Sendable, Equatable {
+    public var caseID: CaseRecord.ID
+    public var destination: CountryCode
+    public var on: Day
+
+    init(reading r: inout FieldReader) throws(RecordError) {
+        caseID = try r.identifier("case")
+        destination = try r.country("destination")
+        on = try r.day("on")
+    }
+}
+
+/// `screening`: the outcome of a fear screening for a destination.
+public struct ScreeningRecord: Sendable, Equatable {
+    public enum Outcome: String, Sendable, CaseIterable { case positive, negative }
+    public var caseID: CaseRecord.ID
+    public var destination: CountryCode
+    public var outcome: Outcome
+    public var on: Day
+    public var standard: String?
+
+    init(reading r: inout FieldReader) throws(RecordError) {
+        caseID = try r.identifier("case")
+        destination = try r.country("destination")
+        outcome = try r.enumeration("outcome")
+        on = try r.day("on")
+        standard = try r.optionalString("standard", maxLength: 200)
+    }
+}
+
+/// `disposition`: what happened to a person after arrival in the host country.
+public struct DispositionRecord: Sendable, Equatable {
+    public enum Outcome: String, Sendable, CaseIterable {
+        case asylumGranted = "asylum-granted"
+        case asylumPending = "asylum-pending"
+        case detained, repatriated, released, resettled, unknown
+    }
+
+    public var caseID: CaseRecord.ID
+    public var outcome: Outcome
+    public var on: Day
+    public var to: CountryCode?
+    public var facility: String?
+    public var source: String?
+
+    init(reading r: inout FieldReader) throws(RecordError) {
+        caseID = try r.identifier("case")
+        outcome = try r.enumeration("outcome")
+        on = try r.day("on")
+        to = try r.optionalCountry("to")
+        facility = try r.optionalString("facility")
+        source = try r.optionalString("source")
+        if to != nil, outcome != .repatriated {
+            throw .invalid("to", "'to' is given only with outcome 'repatriated'")
+        }
+        if to == nil, outcome == .repatriated {
+            throw .missing("to")
+        }
+    }
+}

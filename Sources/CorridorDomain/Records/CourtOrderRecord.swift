@@ -1,0 +1,87 @@
+/// `court-order`: an order that blocks transfers, or requires notice, for the people and
+/// destinations its scope covers. Every key given in the scope must match.
+public struct CourtOrderRecord: Sendable, Equatable {
+    public typealias ID = Identifier<CourtOrderTag>
+
+    public struct Scope: Sendable, Equatable {
+        public var cases: [CaseRecord.ID]?
+        public var nationalities: [CountryCode]?
+        public var designations: [String]?
+        public var destinations: [CountryCode]?
+        public var thirdCountryOnly: Bool?
+        public var pathways: [CaseRecord.Pathway]?
+
+        public init(cases: [CaseRecord.ID]? = nil, nationalities: [CountryCode]? = nil, designations: [String]? = nil,
+                    destinations: [CountryCode]? = nil, thirdCountryOnly: Bool? = nil, pathways: [CaseRecord.Pathway]? = nil) {
+            self.cases = cases
+            self.nationalities = nationalities
+            self.designations = designations
+            self.destinations = destinations
+            self.thirdCountryOnly = thirdCountryOnly
+            self.pathways = pathways
+        }
+    }
+
+    public enum Effect: Sendable, Equatable {
+        case block
+        case noticeDays(Int)
+    }
+
+    public var id: ID
+    public var court: String
+    public var citation: String
+    public var issuedOn: Day
+    public var expiresOn: Day?
+    public var scope: Scope
+    public var effect: Effect
+
+    init(reading r: inout FieldReader) throws(RecordError) {
+        id = try r.identifier("id")
+        court = try r.string("court", maxLength: 300)
+        citation = try r.string("citation", maxLength: 500)
+        issuedOn = try r.day("issuedOn")
+        expiresOn = try r.optionalDay("expiresOn")
+        if let expiresOn, expiresOn < issuedOn { throw .invalid("expiresOn", "\(expiresOn) is before issuedOn \(issuedOn)") }
+        guard var s = try r.optionalObject("scope") else { throw .missing("scope") }
+        scope = Scope()
+        if let items = try s.optionalArray("cases") {
+            var ids: [CaseRecord.ID] = []
+            for (index, item) in items.enumerated() {
+                guard case .string(let id) = item, !id.isEmpty else { throw .invalid("scope.cases[\(index)]", "expected a case id string") }
+                ids.append(CaseRecord.ID(id))
+            }
+            scope.cases = ids
+        }
+        scope.nationalities = try s.countryList("nationalities")
+        scope.designations = try s.optionalStringList("designations")
+        scope.destinations = try s.countryList("destinations")
+        scope.thirdCountryOnly = try s.optionalBool("thirdCountryOnly")
+        scope.pathways = try s.enumerationList("pathways")
+        try s.finish()
+        switch r.object["effect"] {
+        case .string("block"): _ = try r.optionalString("effect"); effect = .block
+        case .object:
+            guard var e = try r.optionalObject("effect") else { throw .missing("effect") }
+            guard let days = try e.optionalInteger("noticeDays", in: 0...3650) else { throw .missing("effect.noticeDays") }
+            try e.finish()
+            effect = .noticeDays(days)
+        case nil, .null?: throw .missing("effect")
+        case let other?:
+            _ = try r.optionalString("effect")  // marks the field as read
+            throw .invalid("effect", "expected \"block\" or {\"noticeDays\": n}, got \(other.typeDescription)")
+        }
+    }
+}
+
+/// `court-order-lift`: an order stops having effect from a date.
+public struct CourtOrderLiftRecord: Sendable, Equatable {
+    public var id: CourtOrderRecord.ID
+    public var on: Day
+    public var reason: String?
+
+    init(reading r: inout FieldReader) throws(RecordError) {
+        id = try r.identifier("id")
+        on = try r.day("on")
+        reason = try r.optionalString("reason")
+    }
+}

@@ -1,0 +1,202 @@
+import CorridorDomain
+import CorridorStore
+import Foundation
+import GRDB
+
+/// The embedded default store: one SQLite file in WAL mode, through GRDB.
+///
+/// Every append runs in one immediate transaction: records are validated with ``StateRules``
+/// against the projections as they stand (including the records before them in the same
+/// call), written to `events` with their hash, and projected. Any error rolls the whole call
+/// back. `synchronous=FULL`: a committed append survives a crash or power loss.
+public final class SQLiteEventStore: EventStore {
+    let writer: any DatabaseWriter
+    /// Where the database lives (`:memory:` for a scratch store).
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    public init(path: String) throws {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        self.path = path
+        do {
+            writer = try DatabasePool(path: path, configuration: config)
+        } catch {
+            throw StoreError(code: "database-unavailable", message: "\(path): cannot open the database (\(error))")
+        }
+        try migrate()
+    }
+
+    /// A store in memory, for scratch replays and tests.
+    public init(inMemory: Void = ()) throws {
+        path = ":memory:"
+        writer = try DatabaseQueue()
+        try migrate()
+    }
+
+    private func migrate() throws {
+        do {
+            try SQLiteSchema.migrator().migrate(writer)
+        } catch {
+            throw StoreError(code: "database-unavailable", message: "\(path): not a Corridor database, or it cannot be migrated (\(error))")
+        }
+    }
+
+    // MARK: Append
+
+    public func append(context: AppendContext, _ produce: ((SourcedRecord) throws -> Void) throws -> Void) throws -> AppendReceipt {
+        var receipt = AppendReceipt(count: 0, firstSeq: nil, lastSeq: nil, headHash: ChainHead.genesis.hash)
+        try writer.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                let writer = try SQLiteProjectionWriter(db: db)
+                var head = try SQLiteEventStore.head(db)
+                let recordedAt = context.recordedAt.description
+                let insertEvent = try db.cachedStatement(sql: "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                var first: Int64?
+                var count = 0
+                try produce { sourced in
+                    let changes: [ProjectionChange]
+                    do throws(CorridorDomain.RecordError) {
+                        changes = try StateRules.changes(for: sourced.record, in: writer)
+                    } catch {
+                        throw error.at(file: sourced.file, line: sourced.line)
+                    }
+                    if let failure = writer.failure { throw failure }
+                    let seq = head.seq + 1
+                    let type = sourced.record.kind.rawValue
+                    let hash = EventHash.compute(prev: head.hash, seq: seq, type: type, actor: context.actor,
+                                                 recordedAt: recordedAt, payload: sourced.payload)
+                    insertEvent.setUncheckedArguments([seq, type, sourced.payload, context.actor, recordedAt, head.hash, hash])
+                    try insertEvent.execute()
+                    for change in changes { try writer.apply(change, seq: seq) }
+                    head = ChainHead(seq: seq, hash: hash)
+                    first = first ?? seq
+                    count += 1
+                }
+                receipt = AppendReceipt(count: count, firstSeq: first, lastSeq: count > 0 ? head.seq : nil, headHash: head.hash)
+                return .commit
+            }
+        }
+        return receipt
+    }
+
+    static func head(_ db: Database) throws -> ChainHead {
+        if let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1") {
+            return ChainHead(seq: row[0], hash: row[1])
+        }
+        return .genesis
+    }
+
+    // MARK: Reads
+
+    public func head() throws -> ChainHead {
+        try writer.read { try SQLiteEventStore.head($0) }
+    }
+
+    public func forEachEvent(from seq: Int64, _ body: (Event) throws -> Void) throws {
+        try writer.read { db in
+            let cursor = try Row.fetchCursor(db, sql: "SELECT seq, type, payload, actor, recorded_at, prev, hash FROM events WHERE seq >= ? ORDER BY seq", arguments: [seq])
+            while let row = try cursor.next() {
+                let recordedText: String = row[4]
+                guard let recordedAt = Instant(rfc3339: recordedText) else {
+                    throw StoreError(code: "corrupt-event", message: "event \(row[0] as Int64): recorded_at '\(recordedText)' is not an RFC 3339 instant")
+                }
+                try body(Event(seq: row[0], type: row[1], payload: row[2], actor: row[3], recordedAt: recordedAt, prev: row[5], hash: row[6]))
+            }
+        }
+    }
+
+    public func networkRecords() throws -> [CorridorDomain.Record] {
+        let payloads: [(Int64, String)] = try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT seq, payload FROM events WHERE seq IN (
+                    SELECT seq FROM countries UNION ALL SELECT seq FROM arrangements
+                    UNION ALL SELECT seq FROM arrangement_statuses UNION ALL SELECT seq FROM court_orders
+                    UNION ALL SELECT lift_seq FROM court_orders WHERE lift_seq IS NOT NULL)
+                ORDER BY seq
+                """).map { ($0[0], $0[1]) }
+        }
+        return try payloads.map { seq, payload in
+            do throws(CorridorDomain.RecordError) { return try CorridorDomain.Record.parse(payload) } catch {
+                throw StoreError(code: "corrupt-event", message: "event \(seq) no longer decodes: \(error)")
+            }
+        }
+    }
+
+    public func summary() throws -> StoreSummary {
+        try writer.read { db in
+            func count(_ table: String) throws -> Int { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+            return StoreSummary(events: try SQLiteEventStore.head(db).seq, countries: try count("countries"),
+                                arrangements: try count("arrangements"), cases: try count("cases"),
+                                courtOrders: try count("court_orders"), transfers: try count("transfers"))
+        }
+    }
+
+    public func caseRecords(_ id: CaseRecord.ID) throws -> [CorridorDomain.Record] {
+        let payloads: [String] = try writer.read { db in
+            guard let caseSeq = try Int64.fetchOne(db, sql: "SELECT seq FROM cases WHERE id = ?", arguments: [id.rawValue]) else { return [] }
+            let casePayload = try String.fetchOne(db, sql: "SELECT payload FROM events WHERE seq = ?", arguments: [caseSeq]) ?? ""
+            let facts = try String.fetchAll(db, sql: """
+                SELECT e.payload FROM case_facts f JOIN events e ON e.seq = f.seq WHERE f.case_id = ? ORDER BY f.seq
+                """, arguments: [id.rawValue])
+            return [casePayload] + facts
+        }
+        return try payloads.map { payload in
+            do throws(CorridorDomain.RecordError) { return try CorridorDomain.Record.parse(payload) } catch {
+                throw StoreError(code: "corrupt-event", message: "a stored record of case '\(id)' no longer decodes: \(error)")
+            }
+        }
+    }
+
+    /// A setting stored beside the log (e.g. the active policy profile).
+    public func setting(_ key: String) throws -> String? {
+        try writer.read { try String.fetchOne($0, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key]) }
+    }
+
+    public func setSetting(_ key: String, _ value: String) throws {
+        try writer.write { try $0.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", arguments: [key, value]) }
+    }
+
+    // MARK: Digest
+
+    public func stateDigest() throws -> StateDigest {
+        try writer.read { db in
+            var tables: [String: StateDigest.Table] = [:]
+            for (name, sql) in SQLiteEventStore.digestQueries {
+                var builder = StateDigest.Builder()
+                let instantColumns: Set<Int> = name == "transfers" ? [2, 5, 6, 7, 8] : []
+                let cursor = try Row.fetchCursor(db, sql: sql)
+                while let row = try cursor.next() {
+                    builder.add(row.databaseValues.enumerated().map { index, value in
+                        switch value.storage {
+                        case .null: ""
+                        case .string(let text): text
+                        case .int64(let number):
+                            instantColumns.contains(index) ? Instant(epochMilliseconds: number).description : String(number)
+                        case .double(let number): String(number)
+                        case .blob(let data): String(decoding: data, as: UTF8.self)
+                        }
+                    })
+                }
+                tables[name] = builder.finish()
+            }
+            return StateDigest(tables: tables)
+        }
+    }
+
+    /// Rows in the order and shape ``StateDigest`` documents. Instants are stored as epoch
+    /// milliseconds and rendered back to RFC 3339 while digesting.
+    static let digestQueries: [(String, String)] = [
+        ("countries", "SELECT c.code, e.payload FROM countries c JOIN events e ON e.seq = c.seq ORDER BY c.code"),
+        ("arrangements", "SELECT a.id, a.partner, e.payload FROM arrangements a JOIN events e ON e.seq = a.seq ORDER BY a.id"),
+        ("arrangement_statuses", "SELECT s.arrangement, s.status, s.on_day, e.payload FROM arrangement_statuses s JOIN events e ON e.seq = s.seq ORDER BY s.arrangement, s.seq"),
+        ("cases", "SELECT c.id, e.payload FROM cases c JOIN events e ON e.seq = c.seq ORDER BY c.id"),
+        ("case_facts", "SELECT f.case_id, f.type, e.payload FROM case_facts f JOIN events e ON e.seq = f.seq ORDER BY f.case_id, f.seq"),
+        ("court_orders", "SELECT o.id, o.issued_on, COALESCE(o.lifted_on, ''), e.payload, COALESCE(l.payload, '') FROM court_orders o JOIN events e ON e.seq = o.seq LEFT JOIN events l ON l.seq = o.lift_seq ORDER BY o.id"),
+        ("transfers", "SELECT t.id, t.destination, t.departs, t.seats, t.status, t.locked_at, t.departed_at, t.arrived_at, t.cancelled_at, e.payload FROM transfers t JOIN events e ON e.seq = t.seq ORDER BY t.id"),
+        ("manifest", "SELECT transfer, case_id, status FROM manifest ORDER BY transfer, case_id"),
+    ]
+}

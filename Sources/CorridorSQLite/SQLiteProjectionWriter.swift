@@ -1,0 +1,135 @@
+import CorridorDomain
+import GRDB
+
+/// Answers ``StateReader`` questions from the projections inside an open write transaction
+/// and applies ``ProjectionChange``s to them. Lookups see the changes of earlier records in
+/// the same transaction.
+final class SQLiteProjectionWriter: StateReader {
+    let db: Database
+    /// The first database error a lookup met; the append checks it after each record.
+    private(set) var failure: (any Error)?
+    /// Cases known to exist in this transaction (saves a lookup per fact on bulk imports).
+    private var knownCases: Set<String> = []
+
+    init(db: Database) throws {
+        self.db = db
+    }
+
+    private func lookup<T>(_ body: () throws -> T?) -> T? {
+        do { return try body() } catch {
+            failure = failure ?? error
+            return nil
+        }
+    }
+
+    func hasCountry(_ code: CountryCode) -> Bool {
+        lookup { try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM countries WHERE code = ?"), arguments: [code.rawValue]) } ?? false
+    }
+
+    func hasArrangement(_ id: ArrangementRecord.ID) -> Bool {
+        lookup { try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM arrangements WHERE id = ?"), arguments: [id.rawValue]) } ?? false
+    }
+
+    func hasCase(_ id: CaseRecord.ID) -> Bool {
+        if knownCases.contains(id.rawValue) { return true }
+        let found = lookup { try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM cases WHERE id = ?"), arguments: [id.rawValue]) } ?? false
+        if found { remember(id) }
+        return found
+    }
+
+    private func remember(_ id: CaseRecord.ID) {
+        if knownCases.count > 2_000_000 { knownCases.removeAll(keepingCapacity: true) }
+        knownCases.insert(id.rawValue)
+    }
+
+    func courtOrder(_ id: CourtOrderRecord.ID) -> CourtOrderState? {
+        lookup {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT issued_on, lifted_on FROM court_orders WHERE id = ?"), arguments: [id.rawValue]),
+                let issued = Day(row[0] as String)
+            else { return nil }
+            return CourtOrderState(issuedOn: issued, liftedOn: (row[1] as String?).flatMap(Day.init))
+        }
+    }
+
+    func transfer(_ id: TransferRecord.ID) -> TransferState? {
+        lookup {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT status, seats, destination, departs FROM transfers WHERE id = ?"), arguments: [id.rawValue]),
+                let status = TransferStatus(rawValue: row[0])
+            else { return nil }
+            return TransferState(status: status, seats: row[1], destination: CountryCode(row[2]), departs: Instant(epochMilliseconds: row[3]))
+        }
+    }
+
+    func manifestEntry(transfer: TransferRecord.ID, caseID: CaseRecord.ID) -> ManifestEntryStatus? {
+        lookup {
+            try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM manifest WHERE transfer = ? AND case_id = ?"),
+                                arguments: [transfer.rawValue, caseID.rawValue]).flatMap(ManifestEntryStatus.init)
+        }
+    }
+
+    func manifestCount(transfer: TransferRecord.ID) -> Int {
+        lookup { try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM manifest WHERE transfer = ? AND status = 'on'"), arguments: [transfer.rawValue]) } ?? 0
+    }
+
+    func openManifests(caseID: CaseRecord.ID) -> [TransferRecord.ID] {
+        let ids: [String]? = lookup {
+            try String.fetchAll(db.cachedStatement(sql: """
+                SELECT m.transfer FROM manifest m JOIN transfers t ON t.id = m.transfer
+                WHERE m.case_id = ? AND m.status = 'on' AND t.status IN ('scheduled', 'locked') ORDER BY m.transfer
+                """), arguments: [caseID.rawValue])
+        }
+        return (ids ?? []).map { TransferRecord.ID($0) }
+    }
+
+    func hasDeparted(caseID: CaseRecord.ID) -> Bool {
+        lookup {
+            try Bool.fetchOne(db.cachedStatement(sql: """
+                SELECT 1 FROM manifest m JOIN transfers t ON t.id = m.transfer
+                WHERE m.case_id = ? AND m.status = 'on' AND t.status IN ('departed', 'arrived') LIMIT 1
+                """), arguments: [caseID.rawValue])
+        } ?? false
+    }
+
+    func apply(_ change: ProjectionChange, seq: Int64) throws {
+        switch change {
+        case .putCountry(let code):
+            try run("INSERT OR REPLACE INTO countries (code, seq) VALUES (?, ?)", [code.rawValue, seq])
+        case .putArrangement(let id, let partner):
+            try run("INSERT OR REPLACE INTO arrangements (id, partner, seq) VALUES (?, ?, ?)", [id.rawValue, partner.rawValue, seq])
+        case .addArrangementStatus(let id, let status, let on):
+            try run("INSERT INTO arrangement_statuses (seq, arrangement, status, on_day) VALUES (?, ?, ?, ?)", [seq, id.rawValue, status.rawValue, on.description])
+        case .putCase(let id):
+            try run("INSERT OR REPLACE INTO cases (id, seq) VALUES (?, ?)", [id.rawValue, seq])
+            remember(id)
+        case .addCaseFact(let id, let kind):
+            try run("INSERT INTO case_facts (seq, case_id, type) VALUES (?, ?, ?)", [seq, id.rawValue, kind.rawValue])
+        case .addCourtOrder(let id, let issuedOn):
+            try run("INSERT INTO court_orders (id, seq, issued_on) VALUES (?, ?, ?)", [id.rawValue, seq, issuedOn.description])
+        case .liftCourtOrder(let id, let on):
+            try run("UPDATE court_orders SET lifted_on = ?, lift_seq = ? WHERE id = ?", [on.description, seq, id.rawValue])
+        case .addTransfer(let id, let state):
+            try run("INSERT INTO transfers (id, seq, destination, departs, seats, status) VALUES (?, ?, ?, ?, ?, ?)",
+                    [id.rawValue, seq, state.destination.rawValue, state.departs.epochMilliseconds, state.seats, state.status.rawValue])
+        case .setTransferStatus(let id, let status, let at):
+            let column: String
+            switch status {
+            case .locked: column = "locked_at"
+            case .departed: column = "departed_at"
+            case .arrived: column = "arrived_at"
+            case .cancelled: column = "cancelled_at"
+            case .scheduled: column = "locked_at"  // never produced: a transfer is created scheduled
+            }
+            try run("UPDATE transfers SET status = ?, \(column) = ? WHERE id = ?", [status.rawValue, at.epochMilliseconds, id.rawValue])
+        case .manifestAdd(let transfer, let caseID):
+            try run("INSERT OR REPLACE INTO manifest (transfer, case_id, status) VALUES (?, ?, 'on')", [transfer.rawValue, caseID.rawValue])
+        case .manifestStrike(let transfer, let caseID):
+            try run("UPDATE manifest SET status = 'struck' WHERE transfer = ? AND case_id = ?", [transfer.rawValue, caseID.rawValue])
+        }
+    }
+
+    private func run(_ sql: String, _ values: [(any DatabaseValueConvertible)?]) throws {
+        let statement = try db.cachedStatement(sql: sql)
+        statement.setUncheckedArguments(StatementArguments(values))
+        try statement.execute()
+    }
+}

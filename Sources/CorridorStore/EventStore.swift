@@ -1,0 +1,92 @@
+import CorridorDomain
+
+/// The seam between Corridor and its storage: an append-only, hash-chained log of records
+/// with current-state projections updated in the same transaction.
+///
+/// Implementations: ``InMemoryEventStore`` here, `SQLiteEventStore` in CorridorSQLite. Both
+/// validate records with ``StateRules`` and pass one contract suite.
+public protocol EventStore: Sendable {
+    /// Appends every record `produce` emits, all or nothing: if `produce` or any record throws,
+    /// nothing of this call is kept. Records are validated against state as it stands after
+    /// the records before them.
+    func append(context: AppendContext, _ produce: (_ emit: (SourcedRecord) throws -> Void) throws -> Void) throws -> AppendReceipt
+
+    /// The newest event (``ChainHead/genesis`` when the log is empty).
+    func head() throws -> ChainHead
+
+    /// Calls `body` with every event from `seq` on, in order.
+    func forEachEvent(from seq: Int64, _ body: (Event) throws -> Void) throws
+
+    /// A digest of current state, table by table (see ``StateDigest``).
+    func stateDigest() throws -> StateDigest
+
+    /// The records that make up the network, in log order: the latest `country` and
+    /// `arrangement` records, every `arrangement-status`, `court-order` and `court-order-lift`.
+    func networkRecords() throws -> [Record]
+
+    /// How much the store holds.
+    func summary() throws -> StoreSummary
+
+    /// The records about one case, in log order (the `case` record first), plus its manifests.
+    func caseRecords(_ id: CaseRecord.ID) throws -> [Record]
+}
+
+extension EventStore {
+    /// The network, built from ``networkRecords()``.
+    public func network() throws -> Network { Network(records: try networkRecords()) }
+
+    /// Appends a batch of records, all or nothing.
+    @discardableResult
+    public func append(_ records: [SourcedRecord], context: AppendContext) throws -> AppendReceipt {
+        try append(context: context) { emit in
+            for record in records { try emit(record) }
+        }
+    }
+
+    /// Recomputes the chain from the first event and names the first bad one.
+    public func verifyChain() throws -> ChainVerification {
+        var previous = ChainHead.genesis
+        var checked: Int64 = 0
+        var firstBad: (Int64, String)?
+        try forEachEvent(from: 1) { event in
+            guard firstBad == nil else { return }
+            if let problem = EventHash.check(event, expectedPrev: previous.hash, expectedSeq: previous.seq + 1) {
+                firstBad = (event.seq, problem)
+                return
+            }
+            previous = ChainHead(seq: event.seq, hash: event.hash)
+            checked += 1
+        }
+        return ChainVerification(eventsChecked: checked, head: previous, firstBad: firstBad)
+    }
+
+    /// Writes every record of the log, in order, as canonical JSON Lines. Re-importing the
+    /// output into an empty store rebuilds the same state.
+    public func exportRecords(_ write: (String) throws -> Void) throws -> Int {
+        var count = 0
+        try forEachEvent(from: 1) { event in
+            guard Record.Kind(rawValue: event.type) != nil else { return }  // system events are not records
+            try write(event.payload)
+            count += 1
+        }
+        return count
+    }
+}
+
+/// Counts of what a store holds.
+public struct StoreSummary: Sendable, Equatable {
+    public var events: Int64
+    public var countries: Int
+    public var arrangements: Int
+    public var cases: Int
+    public var courtOrders: Int
+    public var transfers: Int
+    public init(events: Int64, countries: Int, arrangements: Int, cases: Int, courtOrders: Int, transfers: Int) {
+        self.events = events
+        self.countries = countries
+        self.arrangements = arrangements
+        self.cases = cases
+        self.courtOrders = courtOrders
+        self.transfers = transfers
+    }
+}

@@ -1,0 +1,191 @@
+import CorridorDomain
+import Synchronization
+
+/// An event store held in memory: for tests, demos and scratch replays. Same rules, same
+/// chain, same digests as the SQLite store.
+public final class InMemoryEventStore: EventStore {
+    struct State: StateReader {
+        var events: [Event] = []
+        var countries: [CountryCode: Int] = [:]  // → event index
+        var arrangements: [ArrangementRecord.ID: (partner: CountryCode, event: Int)] = [:]
+        var statuses: [(arrangement: ArrangementRecord.ID, status: String, on: Day, event: Int)] = []
+        var cases: [CaseRecord.ID: Int] = [:]
+        var caseFacts: [CaseRecord.ID: [Int]] = [:]
+        var courtOrders: [CourtOrderRecord.ID: (state: CourtOrderState, event: Int, liftEvent: Int?)] = [:]
+        var transfers: [TransferRecord.ID: (state: TransferState, event: Int, steps: [TransferStatus: Instant])] = [:]
+        var manifest: [TransferRecord.ID: [CaseRecord.ID: ManifestEntryStatus]] = [:]
+        var caseTransfers: [CaseRecord.ID: Set<TransferRecord.ID>] = [:]
+
+        func hasCountry(_ code: CountryCode) -> Bool { countries[code] != nil }
+        func hasArrangement(_ id: ArrangementRecord.ID) -> Bool { arrangements[id] != nil }
+        func hasCase(_ id: CaseRecord.ID) -> Bool { cases[id] != nil }
+        func courtOrder(_ id: CourtOrderRecord.ID) -> CourtOrderState? { courtOrders[id]?.state }
+        func transfer(_ id: TransferRecord.ID) -> TransferState? { transfers[id]?.state }
+        func manifestEntry(transfer: TransferRecord.ID, caseID: CaseRecord.ID) -> ManifestEntryStatus? { manifest[transfer]?[caseID] }
+        func manifestCount(transfer: TransferRecord.ID) -> Int { manifest[transfer]?.values.count(where: { $0 == .on }) ?? 0 }
+        func openManifests(caseID: CaseRecord.ID) -> [TransferRecord.ID] {
+            (caseTransfers[caseID] ?? []).filter { transfers[$0]?.state.status.isOpen == true && manifest[$0]?[caseID] == .on }.sorted()
+        }
+        func hasDeparted(caseID: CaseRecord.ID) -> Bool {
+            (caseTransfers[caseID] ?? []).contains { id in
+                guard let status = transfers[id]?.state.status, manifest[id]?[caseID] == .on else { return false }
+                return status == .departed || status == .arrived
+            }
+        }
+
+        mutating func apply(_ change: ProjectionChange, event index: Int) {
+            switch change {
+            case .putCountry(let code): countries[code] = index
+            case .putArrangement(let id, let partner): arrangements[id] = (partner, index)
+            case .addArrangementStatus(let id, let status, let on): statuses.append((id, status.rawValue, on, index))
+            case .putCase(let id): cases[id] = index
+            case .addCaseFact(let id, _): caseFacts[id, default: []].append(index)
+            case .addCourtOrder(let id, let issuedOn): courtOrders[id] = (CourtOrderState(issuedOn: issuedOn, liftedOn: nil), index, nil)
+            case .liftCourtOrder(let id, let on):
+                courtOrders[id]?.state.liftedOn = on
+                courtOrders[id]?.liftEvent = index
+            case .addTransfer(let id, let state): transfers[id] = (state, index, [:])
+            case .setTransferStatus(let id, let status, let at):
+                transfers[id]?.state.status = status
+                transfers[id]?.steps[status] = at
+            case .manifestAdd(let transfer, let caseID):
+                manifest[transfer, default: [:]][caseID] = .on
+                caseTransfers[caseID, default: []].insert(transfer)
+            case .manifestStrike(let transfer, let caseID): manifest[transfer]?[caseID] = .struck
+            }
+        }
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public func append(context: AppendContext, _ produce: ((SourcedRecord) throws -> Void) throws -> Void) throws -> AppendReceipt {
+        try state.withLock { current in
+            var working = current  // copy-on-write: the original stays untouched until commit
+            var count = 0
+            var first: Int64?
+            let recordedAt = context.recordedAt.description
+            try produce { sourced in
+                let changes: [ProjectionChange]
+                do throws(RecordError) { changes = try StateRules.changes(for: sourced.record, in: working) } catch {
+                    throw error.at(file: sourced.file, line: sourced.line)
+                }
+                let prev = working.events.last?.hash ?? ChainHead.genesis.hash
+                let seq = Int64(working.events.count + 1)
+                let type = sourced.record.kind.rawValue
+                let hash = EventHash.compute(prev: prev, seq: seq, type: type, actor: context.actor, recordedAt: recordedAt, payload: sourced.payload)
+                working.events.append(Event(seq: seq, type: type, payload: sourced.payload, actor: context.actor,
+                                            recordedAt: context.recordedAt, prev: prev, hash: hash))
+                for change in changes { working.apply(change, event: working.events.count - 1) }
+                first = first ?? seq
+                count += 1
+            }
+            current = working
+            return AppendReceipt(count: count, firstSeq: first, lastSeq: first.map { $0 + Int64(count) - 1 },
+                                 headHash: current.events.last?.hash ?? ChainHead.genesis.hash)
+        }
+    }
+
+    public func head() throws -> ChainHead {
+        state.withLock { s in s.events.last.map { ChainHead(seq: $0.seq, hash: $0.hash) } ?? .genesis }
+    }
+
+    public func forEachEvent(from seq: Int64, _ body: (Event) throws -> Void) throws {
+        let events = state.withLock { $0.events }
+        for event in events where event.seq >= seq { try body(event) }
+    }
+
+    public func networkRecords() throws -> [Record] {
+        let (events, indices) = state.withLock { s -> ([Event], [Int]) in
+            var indices = Array(s.countries.values) + s.arrangements.values.map(\.event) + s.statuses.map(\.event)
+            indices += s.courtOrders.values.flatMap { [$0.event] + ($0.liftEvent.map { [$0] } ?? []) }
+            return (s.events, indices.sorted())
+        }
+        return try indices.map { try events[$0].record() }
+    }
+
+    public func summary() throws -> StoreSummary {
+        state.withLock { s in
+            StoreSummary(events: Int64(s.events.count), countries: s.countries.count, arrangements: s.arrangements.count,
+                         cases: s.cases.count, courtOrders: s.courtOrders.count, transfers: s.transfers.count)
+        }
+    }
+
+    public func caseRecords(_ id: CaseRecord.ID) throws -> [Record] {
+        let (events, indices) = state.withLock { s -> ([Event], [Int]) in
+            guard let caseIndex = s.cases[id] else { return ([], []) }
+            return (s.events, [caseIndex] + (s.caseFacts[id] ?? []))
+        }
+        return try indices.map { try events[$0].record() }
+    }
+
+    /// Replaces an event's payload without fixing its hash: for tests of tamper detection only.
+    package func tamper(seq: Int64, payload: String) {
+        state.withLock { $0.events[Int(seq - 1)].payload = payload }
+    }
+
+    public func stateDigest() throws -> StateDigest {
+        state.withLock { s in
+            func payload(_ index: Int?) -> String { index.map { s.events[$0].payload } ?? "" }
+            func bytesLess(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+            var tables: [String: StateDigest.Table] = [:]
+
+            var b = StateDigest.Builder()
+            for code in s.countries.keys.sorted(by: { bytesLess($0.rawValue, $1.rawValue) }) { b.add([code.rawValue, payload(s.countries[code])]) }
+            tables["countries"] = b.finish()
+
+            b = StateDigest.Builder()
+            for id in s.arrangements.keys.sorted(by: { bytesLess($0.rawValue, $1.rawValue) }) {
+                let entry = s.arrangements[id]!
+                b.add([id.rawValue, entry.partner.rawValue, payload(entry.event)])
+            }
+            tables["arrangements"] = b.finish()
+
+            b = StateDigest.Builder()
+            for row in s.statuses.enumerated().sorted(by: {
+                $0.element.arrangement == $1.element.arrangement ? $0.offset < $1.offset : bytesLess($0.element.arrangement.rawValue, $1.element.arrangement.rawValue)
+            }).map(\.element) {
+                b.add([row.arrangement.rawValue, row.status, row.on.description, payload(row.event)])
+            }
+            tables["arrangement_statuses"] = b.finish()
+
+            b = StateDigest.Builder()
+            let caseIDs = s.cases.keys.sorted(by: { bytesLess($0.rawValue, $1.rawValue) })
+            for id in caseIDs { b.add([id.rawValue, payload(s.cases[id])]) }
+            tables["cases"] = b.finish()
+
+            b = StateDigest.Builder()
+            for id in s.caseFacts.keys.sorted(by: { bytesLess($0.rawValue, $1.rawValue) }) {
+                for index in s.caseFacts[id]! { b.add([id.rawValue, s.events[index].type, s.events[index].payload]) }
+            }
+            tables["case_facts"] = b.finish()
+
+            b = StateDigest.Builder()
+            for id in s.courtOrders.keys.sorted(by: { bytesLess($0.rawValue, $1.rawValue) }) {
+                let entry = s.courtOrders[id]!
+                b.add([id.rawValue, entry.state.issuedOn.description, entry.state.liftedOn?.description ?? "", payload(entry.event), payload(entry.liftEvent)])
+            }
+            tables["court_orders"] = b.finish()
+
+            b = StateDigest.Builder()
+            for id in s.transfers.keys.sorted(by: { bytesLess($0.rawValue, $1.rawValue) }) {
+                let entry = s.transfers[id]!
+                let steps = [TransferStatus.locked, .departed, .arrived, .cancelled].map { entry.steps[$0]?.description ?? "" }
+                b.add([id.rawValue, entry.state.destination.rawValue, entry.state.departs.description, String(entry.state.seats),
+                       entry.state.status.rawValue] + steps + [payload(entry.event)])
+            }
+            tables["transfers"] = b.finish()
+
+            b = StateDigest.Builder()
+            for transfer in s.manifest.keys.sorted(by: { bytesLess($0.rawValue, $1.rawValue) }) {
+                let entries = s.manifest[transfer]!
+                for caseID in entries.keys.sorted(by: { bytesLess($0.rawValue, $1.rawValue) }) {
+                    b.add([transfer.rawValue, caseID.rawValue, entries[caseID]!.rawValue])
+                }
+            }
+            tables["manifest"] = b.finish()
+            return StateDigest(tables: tables)
+        }
+    }
+}

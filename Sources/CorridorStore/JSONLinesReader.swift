@@ -1,0 +1,99 @@
+import CorridorDomain
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Streams a JSON Lines file (or standard input) line by line without loading it whole.
+public struct JSONLinesReader {
+    /// The name errors use for this input (the path, or `stdin`).
+    public let name: String
+    let descriptor: Int32
+    let ownsDescriptor: Bool
+    /// Total size in bytes, when known (regular files).
+    public let size: Int64?
+
+    /// Opens `path`; `-` means standard input.
+    public init(path: String) throws {
+        if path == "-" {
+            name = "stdin"
+            descriptor = 0
+            ownsDescriptor = false
+            size = nil
+            return
+        }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw StoreError(code: "file-unreadable", message: "\(path): cannot open (\(String(cString: strerror(errno))))")
+        }
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw StoreError(code: "file-unreadable", message: "\(path): is a directory, not a JSON Lines file")
+        }
+        name = path
+        descriptor = fd
+        ownsDescriptor = true
+        size = Int64(info.st_size)
+    }
+
+    /// Calls `body` with each non-blank line (1-based number, bytes without the newline) and the
+    /// number of bytes read so far.
+    public func forEachLine(_ body: (_ line: Int, _ bytes: UnsafeBufferPointer<UInt8>, _ bytesRead: Int64) throws -> Void) throws {
+        defer { if ownsDescriptor { close(descriptor) } }
+        let chunkSize = 1 << 20
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        var carry: [UInt8] = []
+        var lineNumber = 0
+        var total: Int64 = 0
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, chunkSize) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw StoreError(code: "file-unreadable", message: "\(name): read failed (\(String(cString: strerror(errno))))")
+            }
+            if count == 0 { break }
+            total += Int64(count)
+            try buffer.withUnsafeBufferPointer { chunk in
+                var start = 0
+                for index in 0..<count where chunk[index] == 0x0A {
+                    lineNumber += 1
+                    if carry.isEmpty {
+                        try emit(UnsafeBufferPointer(rebasing: chunk[start..<index]), lineNumber, total, body)
+                    } else {
+                        carry.append(contentsOf: chunk[start..<index])
+                        try carry.withUnsafeBufferPointer { try emit($0, lineNumber, total, body) }
+                        carry.removeAll(keepingCapacity: true)
+                    }
+                    start = index + 1
+                }
+                if start < count { carry.append(contentsOf: chunk[start..<count]) }
+            }
+        }
+        if !carry.isEmpty {
+            lineNumber += 1
+            try carry.withUnsafeBufferPointer { try emit($0, lineNumber, total, body) }
+        }
+    }
+
+    private func emit(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ total: Int64,
+                      _ body: (Int, UnsafeBufferPointer<UInt8>, Int64) throws -> Void) throws {
+        var end = line.count
+        if end > 0, line[end - 1] == 0x0D { end -= 1 }  // tolerate CRLF
+        let trimmed = UnsafeBufferPointer(rebasing: line[0..<end])
+        if trimmed.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+        try body(number, trimmed, total)
+    }
+
+    /// Emits every record of the file into `emit`, validating each; the first bad line throws
+    /// a ``RecordError`` naming the file and line.
+    public func records(progress: ((Int, Int64) -> Void)? = nil, _ emit: (SourcedRecord) throws -> Void) throws {
+        try forEachLine { number, bytes, read in
+            let record = try SourcedRecord.parse(line: bytes, file: name, line: number)
+            try emit(record)
+            if let progress, number % 50_000 == 0 { progress(number, read) }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import CorridorDomain
+
+/// Reports progress of long work (imports, seeding) to a person.
+public protocol ProgressReporter: Sendable {
+    func report(_ message: String)
+}
+
+/// Imports JSON Lines files into a store, all or nothing across every file given.
+public enum RecordImport {
+    /// Appends every record of `paths` (`-` for standard input) in one transaction; the first
+    /// bad line anywhere refuses the whole import, naming its file, line and field.
+    public static func importFiles(_ paths: [String], into store: some EventStore, context: AppendContext,
+                                   progress: (any ProgressReporter)? = nil) throws -> AppendReceipt {
+        let readers = try paths.map { try JSONLinesReader(path: $0) }
+        return try store.append(context: context) { emit in
+            for reader in readers {
+                try reader.records(progress: progress.map { reporter in
+                    { line, read in
+                        let share = reader.size.map { $0 > 0 ? " (\(Int(Double(read) * 100 / Double($0)))% of the file)" : "" } ?? ""
+                        reporter.report("\(reader.name): \(line) lines read\(share)")
+                    }
+                }, emit)
+            }
+        }
+    }
+}
+
+/// Seeds a store with the reference network or a synthetic caseload.
+public enum Seeding {
+    /// Records the reference network. Refused when the store already holds it.
+    public static func seedReference(into store: some EventStore, context: AppendContext) throws -> AppendReceipt {
+        if try store.summary().countries > 0 {
+            throw StoreError(code: "already-seeded", message: "the store already holds countries; the reference network is seeded only into a store without them")
+        }
+        return try store.append(context: context) { emit in try ReferenceNetwork.records(emit) }
+    }
+
+    /// Records `count` synthetic cases generated from `seed`. Refused when synthetic cases are
+    /// already present (their ids would collide).
+    public static func seedSynthetic(count: Int, seed: UInt64, into store: some EventStore, context: AppendContext,
+                                     progress: (any ProgressReporter)? = nil) throws -> AppendReceipt {
+        guard count > 0 else { throw StoreError(code: "invalid-argument", message: "the number of synthetic cases must be at least 1") }
+        if try !store.caseRecords(CaseRecord.ID(SyntheticCaseload.caseID(0))).isEmpty {
+            throw StoreError(code: "already-seeded", message: "the store already holds synthetic cases (SYN-…); seed a synthetic caseload into a store without one")
+        }
+        return try store.append(context: context) { emit in
+            var index = 0
+            for records in SyntheticCaseload(count: count, seed: seed) {
+                for value in records {
+                    try emit(try SourcedRecord.make(value, file: "synthetic", line: index + 1))
+                }
+                index += 1
+                if let progress, index % 100_000 == 0 { progress.report("generated \(index) of \(count) synthetic cases") }
+            }
+        }
+    }
+}

@@ -26,7 +26,7 @@ let package = Package(
         // Pure core: value types, the record vocabulary, validation, the state reducer.
         .target(name: "CorridorDomain", swiftSettings: swiftSettings),
         // Gates and policy profiles: pure functions over domain facts.
-        .target(name: "CorridorRules", dependencies: ["CorridorDomain"], swiftSettings: swiftSettings),
+        .target(name: "CorridorRules", dependencies: ["CorridorDomain"], resources: [.copy("Resources")], swiftSettings: swiftSettings),
         // The EventStore seam, the hash chain and the in-memory implementation.
         .target(
             name: "CorridorStore",
@@ -46,11 +46,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Application services: the use cases (check, eligible, impact, compare) over a store.
+        .target(
+            name: "CorridorServices",
+            dependencies: ["CorridorDomain", "CorridorRules", "CorridorStore"],
+            swiftSettings: swiftSettings
+        ),
         // HTTP server (Hummingbird 2).
         .target(
             name: "CorridorWeb",
             dependencies: [
-                "CorridorDomain", "CorridorRules", "CorridorStore", "CorridorSQLite",
+                "CorridorDomain", "CorridorRules", "CorridorStore", "CorridorSQLite", "CorridorServices",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -61,7 +67,7 @@ let package = Package(
         .target(
             name: "CorridorCLI",
             dependencies: [
-                "CorridorDomain", "CorridorRules", "CorridorStore", "CorridorSQLite", "CorridorWeb",
+                "CorridorDomain", "CorridorRules", "CorridorStore", "CorridorSQLite", "CorridorServices", "CorridorWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -72,7 +78,14 @@ let package = Package(
             dependencies: ["CorridorDomain", "CorridorStore", "CorridorSQLite"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "CorridorDomainTests", dependencies: ["CorridorDomain", "CorridorTestSupport"]),
-        .testTarget(name: "CorridorStoreTests", dependencies: ["CorridorStore", "CorridorSQLite", "CorridorTestSupport"]),
+        .testTarget(name: "CorridorDomainTests", dependencies: ["CorridorDomain", "CorridorTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "CorridorStoreTests",
+            dependencies: [
+                "CorridorStore", "CorridorSQLite", "CorridorTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),  // tamper and trigger tests open the file directly
+            ],
+            resources: [.copy("Fixtures")]
+        ),
     ]
 )

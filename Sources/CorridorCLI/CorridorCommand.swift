@@ -12,7 +12,8 @@ public struct CorridorCommand: AsyncParsableCommand {
             into an empty store, or `corridor seed --reference` and `corridor import FILE`.
             """,
         subcommands: [
-            ServeCommand.self, ImportCommand.self, ExportCommand.self, SeedCommand.self, AuditCommand.self, StatusCommand.self,
+            ServeCommand.self, ImportCommand.self, ExportCommand.self, SeedCommand.self, CheckCommand.self, EligibleCommand.self,
+            ImpactCommand.self, CompareCommand.self, PolicyCommand.self, AuditCommand.self, StatusCommand.self,
         ]
     )
 

@@ -151,13 +151,65 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
-    /// A setting stored beside the log (e.g. the active policy profile).
     public func setting(_ key: String) throws -> String? {
         try writer.read { try String.fetchOne($0, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key]) }
     }
 
-    public func setSetting(_ key: String, _ value: String) throws {
-        try writer.write { try $0.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", arguments: [key, value]) }
+    @discardableResult
+    public func appendSystemEvent(type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?) throws -> Event {
+        guard type.hasPrefix("system.") else { throw StoreError(code: "invalid-event", message: "system event types begin 'system.' (got '\(type)')") }
+        return try writer.write { db in
+            let head = try SQLiteEventStore.head(db)
+            let text = payload.canonicalString
+            let recordedAt = context.recordedAt.description
+            let hash = EventHash.compute(prev: head.hash, seq: head.seq + 1, type: type, actor: context.actor, recordedAt: recordedAt, payload: text)
+            try db.execute(sql: "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [head.seq + 1, type, text, context.actor, recordedAt, head.hash, hash])
+            if let setting {
+                try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", arguments: [setting.key, setting.value])
+            }
+            return Event(seq: head.seq + 1, type: type, payload: text, actor: context.actor, recordedAt: context.recordedAt, prev: head.hash, hash: hash)
+        }
+    }
+
+    public func forEachCaseRecord(_ body: (CorridorDomain.Record) throws -> Void) throws {
+        try writer.read { db in
+            for sql in ["SELECT e.seq, e.payload FROM cases c JOIN events e ON e.seq = c.seq ORDER BY c.seq",
+                        "SELECT e.seq, e.payload FROM case_facts f JOIN events e ON e.seq = f.seq ORDER BY f.seq"] {
+                let cursor = try Row.fetchCursor(db, sql: sql)
+                while let row = try cursor.next() {
+                    let payload: String = row[1]
+                    let record: CorridorDomain.Record
+                    do throws(CorridorDomain.RecordError) { record = try CorridorDomain.Record.parse(payload) } catch {
+                        throw StoreError(code: "corrupt-event", message: "event \(row[0] as Int64) no longer decodes: \(error)")
+                    }
+                    try body(record)
+                }
+            }
+        }
+    }
+
+    public func transfers() throws -> [TransferView] {
+        try writer.read { db in
+            var manifests: [String: [TransferView.Entry]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT transfer, case_id, status FROM manifest ORDER BY transfer, case_id") {
+                manifests[row[0], default: []].append(.init(caseID: CaseRecord.ID(row[1] as String), status: ManifestEntryStatus(rawValue: row[2]) ?? .struck))
+            }
+            return try Row.fetchAll(db, sql: """
+                SELECT t.id, e.payload, t.status, t.locked_at, t.departed_at, t.arrived_at, t.cancelled_at
+                FROM transfers t JOIN events e ON e.seq = t.seq ORDER BY t.departs, t.id
+                """).map { row in
+                let payload: String = row[1]
+                guard case .transfer(let record)? = try? CorridorDomain.Record.parse(payload), let status = TransferStatus(rawValue: row[2]) else {
+                    throw StoreError(code: "corrupt-event", message: "transfer \(row[0] as String) no longer decodes")
+                }
+                var steps: [TransferStatus: Instant] = [:]
+                for (index, step) in [TransferStatus.locked, .departed, .arrived, .cancelled].enumerated() {
+                    if let ms = row[3 + index] as Int64? { steps[step] = Instant(epochMilliseconds: ms) }
+                }
+                return TransferView(record: record, status: status, steps: steps, manifest: manifests[record.id.rawValue] ?? [])
+            }
+        }
     }
 
     // MARK: Digest

@@ -24,6 +24,22 @@ public protocol EventStore: Sendable {
     /// `arrangement` records, every `arrangement-status`, `court-order` and `court-order-lift`.
     func networkRecords() throws -> [Record]
 
+    /// Calls `body` with every `case` record (the latest of each), then every per-case fact in
+    /// log order: what whole-caseload passes load into memory.
+    func forEachCaseRecord(_ body: (Record) throws -> Void) throws
+
+    /// Every transfer with its manifest, ordered by departure.
+    func transfers() throws -> [TransferView]
+
+    /// Appends an event that is not a vocabulary record (a policy change, a read of a personal
+    /// record, a hold), chained like any other; optionally sets a store setting in the same
+    /// transaction. System event types begin `system.`.
+    @discardableResult
+    func appendSystemEvent(type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?) throws -> Event
+
+    /// A store setting (e.g. `policy.active`).
+    func setting(_ key: String) throws -> String?
+
     /// How much the store holds.
     func summary() throws -> StoreSummary
 

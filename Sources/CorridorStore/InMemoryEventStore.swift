@@ -15,6 +15,7 @@ public final class InMemoryEventStore: EventStore {
         var transfers: [TransferRecord.ID: (state: TransferState, event: Int, steps: [TransferStatus: Instant])] = [:]
         var manifest: [TransferRecord.ID: [CaseRecord.ID: ManifestEntryStatus]] = [:]
         var caseTransfers: [CaseRecord.ID: Set<TransferRecord.ID>] = [:]
+        var settings: [String: String] = [:]
 
         func hasCountry(_ code: CountryCode) -> Bool { countries[code] != nil }
         func hasArrangement(_ id: ArrangementRecord.ID) -> Bool { arrangements[id] != nil }
@@ -104,6 +105,41 @@ public final class InMemoryEventStore: EventStore {
         }
         return try indices.map { try events[$0].record() }
     }
+
+    public func forEachCaseRecord(_ body: (Record) throws -> Void) throws {
+        let (events, caseIndices, factIndices) = state.withLock { s in
+            (s.events, s.cases.values.sorted(), s.caseFacts.values.flatMap { $0 }.sorted())
+        }
+        for index in caseIndices + factIndices { try body(try events[index].record()) }
+    }
+
+    public func transfers() throws -> [TransferView] {
+        let (events, transfers, manifest) = state.withLock { s in (s.events, s.transfers, s.manifest) }
+        return try transfers.map { id, entry -> TransferView in
+            guard case .transfer(let record) = try events[entry.event].record() else {
+                throw StoreError(code: "corrupt-event", message: "transfer \(id) does not point at a transfer record")
+            }
+            let entries = (manifest[id] ?? [:]).map { TransferView.Entry(caseID: $0.key, status: $0.value) }.sorted { $0.caseID < $1.caseID }
+            return TransferView(record: record, status: entry.state.status, steps: entry.steps, manifest: entries)
+        }.sorted { ($0.record.departs, $0.id) < ($1.record.departs, $1.id) }
+    }
+
+    @discardableResult
+    public func appendSystemEvent(type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?) throws -> Event {
+        guard type.hasPrefix("system.") else { throw StoreError(code: "invalid-event", message: "system event types begin 'system.' (got '\(type)')") }
+        return state.withLock { s in
+            let prev = s.events.last?.hash ?? ChainHead.genesis.hash
+            let seq = Int64(s.events.count + 1)
+            let text = payload.canonicalString
+            let hash = EventHash.compute(prev: prev, seq: seq, type: type, actor: context.actor, recordedAt: context.recordedAt.description, payload: text)
+            let event = Event(seq: seq, type: type, payload: text, actor: context.actor, recordedAt: context.recordedAt, prev: prev, hash: hash)
+            s.events.append(event)
+            if let setting { s.settings[setting.key] = setting.value }
+            return event
+        }
+    }
+
+    public func setting(_ key: String) throws -> String? { state.withLock { $0.settings[key] } }
 
     public func summary() throws -> StoreSummary {
         state.withLock { s in

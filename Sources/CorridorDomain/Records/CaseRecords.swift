@@ -105,6 +105,8 @@ public struct NoticeRecord: Sendable, Equatable {
     public var servedOn: Instant
     public var language: String?
     public var counselNotified: Bool?
+    /// The officer recorded exigent circumstances (some profiles then allow a shorter period).
+    public var exigent: Bool?
 
     init(reading r: inout FieldReader) throws(RecordError) {
         caseID = try r.identifier("case")
@@ -112,6 +114,7 @@ public struct NoticeRecord: Sendable, Equatable {
         servedOn = try r.instant("servedOn")
         language = try r.optionalString("language", maxLength: 64)
         counselNotified = try r.optionalBool("counselNotified")
+        exigent = try r.optionalBool("exigent")
     }
 }
 

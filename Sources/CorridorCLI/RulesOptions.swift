@@ -1,0 +1,34 @@
+import ArgumentParser
+import CorridorDomain
+import CorridorRules
+
+/// `--on WHEN`: a date (00:00 UTC that day) or an RFC 3339 instant.
+struct WhenArgument: ExpressibleByArgument {
+    let instant: Instant
+    init?(argument: String) {
+        guard let instant = Instant(dateOrInstant: argument) else { return nil }
+        self.instant = instant
+    }
+    static var defaultCompletionKind: CompletionKind { .default }
+}
+
+/// `--to ISO3`.
+struct CountryArgument: ExpressibleByArgument {
+    let code: CountryCode
+    init?(argument: String) {
+        let upper = argument.uppercased()
+        guard ISO3166.isValid(upper) else { return nil }
+        code = CountryCode(upper)
+    }
+}
+
+extension WhenArgument {
+    static let help = ArgumentHelp("A date (YYYY-MM-DD, meaning 00:00 UTC) or an RFC 3339 instant.", valueName: "when")
+}
+
+/// Turns rules-layer refusals into CLI messages.
+func reportingRules<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as RecordError {
+        throw CLIError(error.message)
+    }
+}

@@ -1,0 +1,28 @@
+import CorridorDomain
+
+/// People moved under each arrangement, by departure date: what the `arrangement` gate counts
+/// capacity against. Built from departed transfers.
+public struct CapacityUsage: Sendable {
+    /// Departures per arrangement per day.
+    public private(set) var departures: [ArrangementRecord.ID: [Day: Int]] = [:]
+
+    public init() {}
+
+    public mutating func record(_ count: Int, under arrangement: ArrangementRecord.ID, on day: Day) {
+        departures[arrangement, default: [:]][day, default: 0] += count
+    }
+
+    /// People moved under the arrangement up to and including `day`.
+    public func total(_ arrangement: ArrangementRecord.ID, through day: Day) -> Int {
+        departures[arrangement]?.reduce(0) { $1.key <= day ? $0 + $1.value : $0 } ?? 0
+    }
+
+    /// People moved under the arrangement in the calendar month of `day`, up to and including it.
+    public func month(_ arrangement: ArrangementRecord.ID, of day: Day) -> Int {
+        let (year, month, _) = day.components
+        return departures[arrangement]?.reduce(0) { sum, entry in
+            let c = entry.key.components
+            return c.year == year && c.month == month && entry.key <= day ? sum + entry.value : sum
+        } ?? 0
+    }
+}

@@ -1,0 +1,81 @@
+import CorridorDomain
+import CorridorRules
+import CorridorStore
+
+/// The rules engine's use cases over a store: the active profile, one check, whole-caseload
+/// passes. Each loads only what it needs: a check reads one case; `eligible`, `compare` and
+/// `impact` load the caseload into memory once.
+public struct RulesService<Store: EventStore>: Sendable {
+    public let store: Store
+
+    public init(store: Store) { self.store = store }
+
+    public static var activePolicyKey: String { "policy.active" }
+
+    /// The store's active profile (``PolicyLibrary/defaultID`` until one is chosen).
+    public func activePolicy() throws -> PolicyProfile {
+        let id = try store.setting(Self.activePolicyKey) ?? PolicyLibrary.defaultID
+        return try PolicyLibrary.profile(id)
+    }
+
+    /// Makes `id` the active profile, recording the change in the log.
+    public func useProfile(_ id: String, context: AppendContext) throws -> PolicyProfile {
+        let profile = try PolicyLibrary.profile(id)
+        let previous = try store.setting(Self.activePolicyKey) ?? PolicyLibrary.defaultID
+        try store.appendSystemEvent(type: "system.policy-use", payload: .object([
+            "policy": .string(profile.id), "version": .string(profile.version), "previous": .string(previous),
+        ]), context: context, setting: (Self.activePolicyKey, profile.id))
+        return profile
+    }
+
+    /// `policy` if given, else the active profile.
+    public func profile(_ id: String?) throws -> PolicyProfile {
+        if let id { return try PolicyLibrary.profile(id) }
+        return try activePolicy()
+    }
+
+    /// People moved under each arrangement, counted from departed transfers.
+    public func capacityUsage(transfers: [TransferView]? = nil) throws -> CapacityUsage {
+        var usage = CapacityUsage()
+        for transfer in try transfers ?? store.transfers() {
+            guard let arrangement = transfer.record.arrangement, transfer.status == .departed || transfer.status == .arrived,
+                let departed = transfer.steps[.departed]
+            else { continue }
+            usage.record(transfer.onBoard.count, under: arrangement, on: departed.day)
+        }
+        return usage
+    }
+
+    /// The context for one destination at one instant.
+    public func destination(_ code: CountryCode, at instant: Instant, policy: PolicyProfile, network: Network? = nil) throws -> DestinationContext {
+        DestinationContext(destination: code, instant: instant, policy: policy, network: try network ?? store.network(), capacity: try capacityUsage())
+    }
+
+    /// One explained decision, reading only this case's records.
+    public func check(_ id: CaseRecord.ID, to destination: CountryCode, at instant: Instant, policy: String? = nil) throws -> Decision {
+        guard let facts = CaseFacts(records: try store.caseRecords(id)) else {
+            throw RecordError(code: "unknown-case", field: "case", message: "no case '\(id)' has been recorded")
+        }
+        return RulesEngine.decide(facts, try self.destination(destination, at: instant, policy: try profile(policy)))
+    }
+
+    /// The whole caseload, in memory.
+    public func loadCaseload() throws -> Caseload {
+        var caseload = Caseload()
+        try store.forEachCaseRecord { record in
+            if case .caseRecord(let person) = record {
+                caseload.insert(CaseFacts(person: person))
+            } else {
+                caseload.add(record)
+            }
+        }
+        return caseload
+    }
+
+    /// Partner countries with an arrangement active on the day, for the profile's removing state.
+    public static func activePartners(_ network: Network, on day: Day, removingState: CountryCode) -> [CountryCode] {
+        Array(Set(network.arrangements.values.filter {
+            $0.removingState == removingState && network.status(of: $0.id, on: day)?.status == .active
+        }.map(\.partner))).sorted()
+    }
+}

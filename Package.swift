@@ -43,6 +43,7 @@ let package = Package(
             dependencies: [
                 "CorridorDomain", "CorridorStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -77,6 +78,11 @@ let package = Package(
             name: "CorridorTestSupport",
             dependencies: ["CorridorDomain", "CorridorStore", "CorridorSQLite"],
             swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CorridorRulesTests",
+            dependencies: ["CorridorDomain", "CorridorRules", "CorridorStore", "CorridorServices", "CorridorTestSupport"],
+            resources: [.copy("LegalCases")]
         ),
         .testTarget(name: "CorridorDomainTests", dependencies: ["CorridorDomain", "CorridorTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(

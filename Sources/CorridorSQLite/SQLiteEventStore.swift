@@ -10,7 +10,7 @@ import GRDB
 /// call), written to `events` with their hash, and projected. Any error rolls the whole call
 /// back. `synchronous=FULL`: a committed append survives a crash or power loss.
 public final class SQLiteEventStore: EventStore {
-    let writer: any DatabaseWriter
+    package let writer: any DatabaseWriter
     /// Where the database lives (`:memory:` for a scratch store).
     public let path: String
 
@@ -54,7 +54,7 @@ public final class SQLiteEventStore: EventStore {
                 let writer = try SQLiteProjectionWriter(db: db)
                 var head = try SQLiteEventStore.head(db)
                 let recordedAt = context.recordedAt.description
-                let insertEvent = try db.cachedStatement(sql: "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                let insertEvent = try RawStatement(db, "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
                 var first: Int64?
                 var count = 0
                 try produce { sourced in
@@ -69,8 +69,14 @@ public final class SQLiteEventStore: EventStore {
                     let type = sourced.record.kind.rawValue
                     let hash = EventHash.compute(prev: head.hash, seq: seq, type: type, actor: context.actor,
                                                  recordedAt: recordedAt, payload: sourced.payload)
-                    insertEvent.setUncheckedArguments([seq, type, sourced.payload, context.actor, recordedAt, head.hash, hash])
-                    try insertEvent.execute()
+                    insertEvent.bind(1, seq)
+                    insertEvent.bind(2, type)
+                    insertEvent.bind(3, sourced.payload)
+                    insertEvent.bind(4, context.actor)
+                    insertEvent.bind(5, recordedAt)
+                    insertEvent.bind(6, head.hash)
+                    insertEvent.bind(7, hash)
+                    try insertEvent.run()
                     for change in changes { try writer.apply(change, seq: seq) }
                     head = ChainHead(seq: seq, hash: hash)
                     first = first ?? seq

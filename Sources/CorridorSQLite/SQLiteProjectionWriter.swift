@@ -8,11 +8,19 @@ final class SQLiteProjectionWriter: StateReader {
     let db: Database
     /// The first database error a lookup met; the append checks it after each record.
     private(set) var failure: (any Error)?
-    /// Cases known to exist in this transaction (saves a lookup per fact on bulk imports).
-    private var knownCases: Set<String> = []
+    /// The last cases recorded or found in this transaction: facts usually follow their case
+    /// closely, so a small ring saves a lookup per fact on bulk imports.
+    private var recentCases = [String](repeating: "", count: 16)
+    private var recentIndex = 0
+    private let caseExists: RawStatement
+    private let putCase: RawStatement
+    private let addFact: RawStatement
 
     init(db: Database) throws {
         self.db = db
+        caseExists = try RawStatement(db, "SELECT 1 FROM cases WHERE id = ?")
+        putCase = try RawStatement(db, "INSERT OR REPLACE INTO cases (id, seq) VALUES (?, ?)")
+        addFact = try RawStatement(db, "INSERT INTO case_facts (seq, case_id, type) VALUES (?, ?, ?)")
     }
 
     private func lookup<T>(_ body: () throws -> T?) -> T? {
@@ -31,15 +39,16 @@ final class SQLiteProjectionWriter: StateReader {
     }
 
     func hasCase(_ id: CaseRecord.ID) -> Bool {
-        if knownCases.contains(id.rawValue) { return true }
-        let found = lookup { try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM cases WHERE id = ?"), arguments: [id.rawValue]) } ?? false
+        if recentCases.contains(id.rawValue) { return true }
+        caseExists.bind(1, id.rawValue)
+        let found = lookup { try caseExists.exists() } ?? false
         if found { remember(id) }
         return found
     }
 
     private func remember(_ id: CaseRecord.ID) {
-        if knownCases.count > 2_000_000 { knownCases.removeAll(keepingCapacity: true) }
-        knownCases.insert(id.rawValue)
+        recentCases[recentIndex] = id.rawValue
+        recentIndex = (recentIndex + 1) & 15
     }
 
     func courtOrder(_ id: CourtOrderRecord.ID) -> CourtOrderState? {
@@ -99,10 +108,15 @@ final class SQLiteProjectionWriter: StateReader {
         case .addArrangementStatus(let id, let status, let on):
             try run("INSERT INTO arrangement_statuses (seq, arrangement, status, on_day) VALUES (?, ?, ?, ?)", [seq, id.rawValue, status.rawValue, on.description])
         case .putCase(let id):
-            try run("INSERT OR REPLACE INTO cases (id, seq) VALUES (?, ?)", [id.rawValue, seq])
+            putCase.bind(1, id.rawValue)
+            putCase.bind(2, seq)
+            try putCase.run()
             remember(id)
         case .addCaseFact(let id, let kind):
-            try run("INSERT INTO case_facts (seq, case_id, type) VALUES (?, ?, ?)", [seq, id.rawValue, kind.rawValue])
+            addFact.bind(1, seq)
+            addFact.bind(2, id.rawValue)
+            addFact.bind(3, kind.rawValue)
+            try addFact.run()
         case .addCourtOrder(let id, let issuedOn):
             try run("INSERT INTO court_orders (id, seq, issued_on) VALUES (?, ?, ?)", [id.rawValue, seq, issuedOn.description])
         case .liftCourtOrder(let id, let on):

@@ -10,17 +10,23 @@ import Crypto
 public enum EventHash {
     public static func compute(prev: String, seq: Int64, type: String, actor: String, recordedAt: String, payload: String) -> String {
         var hasher = SHA256()
-        hasher.update(data: Array(prev.utf8))
-        hasher.update(data: [0x0A])
-        hasher.update(data: Array(String(seq).utf8))
-        hasher.update(data: [0x0A])
-        hasher.update(data: Array(type.utf8))
-        hasher.update(data: [0x0A])
-        hasher.update(data: Array(actor.utf8))
-        hasher.update(data: [0x0A])
-        hasher.update(data: Array(recordedAt.utf8))
-        hasher.update(data: [0x0A])
-        hasher.update(data: Array(payload.utf8))
+        var newline: UInt8 = 0x0A
+        func feed(_ text: String) {
+            var text = text
+            text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        }
+        func separator() { withUnsafeBytes(of: &newline) { hasher.update(bufferPointer: $0) } }
+        feed(prev)
+        separator()
+        feed(String(seq))
+        separator()
+        feed(type)
+        separator()
+        feed(actor)
+        separator()
+        feed(recordedAt)
+        separator()
+        feed(payload)
         return hex(hasher.finalize())
     }
 

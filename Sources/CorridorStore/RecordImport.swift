@@ -14,12 +14,16 @@ public enum RecordImport {
         let readers = try paths.map { try JSONLinesReader(path: $0) }
         return try store.append(context: context) { emit in
             for reader in readers {
-                try reader.records(progress: progress.map { reporter in
-                    { line, read in
-                        let share = reader.size.map { $0 > 0 ? " (\(Int(Double(read) * 100 / Double($0)))% of the file)" : "" } ?? ""
-                        reporter.report("\(reader.name): \(line) lines read\(share)")
+                let name = reader.name, size = reader.size
+                var report: (@Sendable (Int, Int64) -> Void)?
+                if let progress {
+                    report = { line, read in
+                        var share = ""
+                        if let size, size > 0 { share = " (\(Int(Double(read) * 100 / Double(size)))% of the file)" }
+                        progress.report("\(name): \(line) lines read\(share)")
                     }
-                }, emit)
+                }
+                try ParsePipeline.run(reader, progress: report, emit)
             }
         }
     }

@@ -122,11 +122,13 @@ public struct JSONParser {
             index += 1  // opening quote
             let start = index
             // Fast path: no escapes.
+            var high: UInt8 = 0
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
                     let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                     index += 1
+                    if high < 0x80 { return String(decoding: slice, as: UTF8.self) }  // ASCII is valid UTF-8
                     guard let string = String(validating: slice, as: UTF8.self) else {
                         throw SyntaxError(column: start + 1, message: "string is not valid UTF-8")
                     }
@@ -134,6 +136,7 @@ public struct JSONParser {
                 }
                 if byte == UInt8(ascii: "\\") { break }
                 if byte < 0x20 { throw error("control character in a string (escape it)") }
+                high |= byte
                 index += 1
             }
             var scratch = Array(bytes[start..<index])

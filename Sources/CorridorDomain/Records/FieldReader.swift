@@ -4,7 +4,7 @@
 public struct FieldReader {
     public let object: [String: JSONValue]
     public let path: String
-    private var allowed: Set<String> = []
+    private var allowed: [String] = []
 
     public init(_ object: [String: JSONValue], path: String = "") {
         self.object = object
@@ -20,15 +20,16 @@ public struct FieldReader {
     func name(_ field: String) -> String { path.isEmpty ? field : path + "." + field }
 
     mutating func raw(_ field: String) -> JSONValue? {
-        allowed.insert(field)
+        allowed.append(field)
         guard let value = object[field], value != .null else { return nil }
         return value
     }
 
     /// Refuses any field that no read asked about. Call after reading every field.
     public func finish(also extra: Set<String> = []) throws(RecordError) {
+        guard object.count > 0 else { return }
         for key in object.keys.sorted() where !allowed.contains(key) && !extra.contains(key) {
-            let known = allowed.union(extra).sorted().joined(separator: ", ")
+            let known = Set(allowed).union(extra).sorted().joined(separator: ", ")
             throw .invalid(name(key), "unknown field (known fields here: \(known))")
         }
     }

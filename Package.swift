@@ -31,7 +31,7 @@ let package = Package(
         .target(
             name: "CorridorStore",
             dependencies: [
-                "CorridorDomain",
+                "CorridorDomain", "CorridorRules",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Resources")],

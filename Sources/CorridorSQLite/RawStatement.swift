@@ -39,6 +39,10 @@ final class RawStatement {
 
     func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(handle, index, value) }
 
+    func bind(_ index: Int32, _ text: String?) {
+        if let text { bind(index, text) } else { sqlite3_bind_null(handle, index) }
+    }
+
     /// Runs the statement to completion (for writes).
     func run() throws {
         defer { sqlite3_reset(handle) }

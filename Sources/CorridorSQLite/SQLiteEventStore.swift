@@ -1,4 +1,5 @@
 import CorridorDomain
+import CorridorRules
 import CorridorStore
 import Foundation
 import GRDB
@@ -65,20 +66,29 @@ public final class SQLiteEventStore: EventStore {
                         throw error.at(file: sourced.file, line: sourced.line)
                     }
                     if let failure = writer.failure { throw failure }
-                    let seq = head.seq + 1
-                    let type = sourced.record.kind.rawValue
-                    let hash = EventHash.compute(prev: head.hash, seq: seq, type: type, actor: context.actor,
-                                                 recordedAt: recordedAt, payload: sourced.payload)
-                    insertEvent.bind(1, seq)
-                    insertEvent.bind(2, type)
-                    insertEvent.bind(3, sourced.payload)
-                    insertEvent.bind(4, context.actor)
-                    insertEvent.bind(5, recordedAt)
-                    insertEvent.bind(6, head.hash)
-                    insertEvent.bind(7, hash)
-                    try insertEvent.run()
+                    let review: TransferRules.Review
+                    do { review = try TransferRules.review(sourced.record, snapshot: writer) } catch let error as CorridorDomain.RecordError {
+                        throw error.at(file: sourced.file, line: sourced.line)
+                    }
+                    let payload = review.stamp.map { EventStamp.stamp(sourced.payload, policy: $0.policy, version: $0.version) } ?? sourced.payload
+                    func insert(_ type: String, _ payload: String) throws -> Int64 {
+                        let seq = head.seq + 1
+                        let hash = EventHash.compute(prev: head.hash, seq: seq, type: type, actor: context.actor,
+                                                     recordedAt: recordedAt, payload: payload)
+                        insertEvent.bind(1, seq)
+                        insertEvent.bind(2, type)
+                        insertEvent.bind(3, payload)
+                        insertEvent.bind(4, context.actor)
+                        insertEvent.bind(5, recordedAt)
+                        insertEvent.bind(6, head.hash)
+                        insertEvent.bind(7, hash)
+                        try insertEvent.run()
+                        head = ChainHead(seq: seq, hash: hash)
+                        return seq
+                    }
+                    let seq = try insert(sourced.record.kind.rawValue, payload)
                     for change in changes { try writer.apply(change, seq: seq) }
-                    head = ChainHead(seq: seq, hash: hash)
+                    for event in review.events { _ = try insert(event.type, event.payload.canonicalString) }
                     first = first ?? seq
                     count += 1
                 }
@@ -116,20 +126,7 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func networkRecords() throws -> [CorridorDomain.Record] {
-        let payloads: [(Int64, String)] = try writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT seq, payload FROM events WHERE seq IN (
-                    SELECT seq FROM countries UNION ALL SELECT seq FROM arrangements
-                    UNION ALL SELECT seq FROM arrangement_statuses UNION ALL SELECT seq FROM court_orders
-                    UNION ALL SELECT lift_seq FROM court_orders WHERE lift_seq IS NOT NULL)
-                ORDER BY seq
-                """).map { ($0[0], $0[1]) }
-        }
-        return try payloads.map { seq, payload in
-            do throws(CorridorDomain.RecordError) { return try CorridorDomain.Record.parse(payload) } catch {
-                throw StoreError(code: "corrupt-event", message: "event \(seq) no longer decodes: \(error)")
-            }
-        }
+        try writer.read { try SQLiteQueries.networkRecords(db: $0) }
     }
 
     public func summary() throws -> StoreSummary {
@@ -142,23 +139,11 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func caseRecords(_ id: CaseRecord.ID) throws -> [CorridorDomain.Record] {
-        let payloads: [String] = try writer.read { db in
-            guard let caseSeq = try Int64.fetchOne(db, sql: "SELECT seq FROM cases WHERE id = ?", arguments: [id.rawValue]) else { return [] }
-            let casePayload = try String.fetchOne(db, sql: "SELECT payload FROM events WHERE seq = ?", arguments: [caseSeq]) ?? ""
-            let facts = try String.fetchAll(db, sql: """
-                SELECT e.payload FROM case_facts f JOIN events e ON e.seq = f.seq WHERE f.case_id = ? ORDER BY f.seq
-                """, arguments: [id.rawValue])
-            return [casePayload] + facts
-        }
-        return try payloads.map { payload in
-            do throws(CorridorDomain.RecordError) { return try CorridorDomain.Record.parse(payload) } catch {
-                throw StoreError(code: "corrupt-event", message: "a stored record of case '\(id)' no longer decodes: \(error)")
-            }
-        }
+        try writer.read { try SQLiteQueries.caseRecords(id, db: $0) }
     }
 
     public func setting(_ key: String) throws -> String? {
-        try writer.read { try String.fetchOne($0, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key]) }
+        try writer.read { try SQLiteQueries.setting(key, db: $0) }
     }
 
     @discardableResult
@@ -196,26 +181,7 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func transfers() throws -> [TransferView] {
-        try writer.read { db in
-            var manifests: [String: [TransferView.Entry]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT transfer, case_id, status FROM manifest ORDER BY transfer, case_id") {
-                manifests[row[0], default: []].append(.init(caseID: CaseRecord.ID(row[1] as String), status: ManifestEntryStatus(rawValue: row[2]) ?? .struck))
-            }
-            return try Row.fetchAll(db, sql: """
-                SELECT t.id, e.payload, t.status, t.locked_at, t.departed_at, t.arrived_at, t.cancelled_at
-                FROM transfers t JOIN events e ON e.seq = t.seq ORDER BY t.departs, t.id
-                """).map { row in
-                let payload: String = row[1]
-                guard case .transfer(let record)? = try? CorridorDomain.Record.parse(payload), let status = TransferStatus(rawValue: row[2]) else {
-                    throw StoreError(code: "corrupt-event", message: "transfer \(row[0] as String) no longer decodes")
-                }
-                var steps: [TransferStatus: Instant] = [:]
-                for (index, step) in [TransferStatus.locked, .departed, .arrived, .cancelled].enumerated() {
-                    if let ms = row[3 + index] as Int64? { steps[step] = Instant(epochMilliseconds: ms) }
-                }
-                return TransferView(record: record, status: status, steps: steps, manifest: manifests[record.id.rawValue] ?? [])
-            }
-        }
+        try writer.read { try SQLiteQueries.transfers(db: $0) }
     }
 
     // MARK: Digest

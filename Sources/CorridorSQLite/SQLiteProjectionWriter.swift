@@ -4,7 +4,7 @@ import GRDB
 /// Answers ``StateReader`` questions from the projections inside an open write transaction
 /// and applies ``ProjectionChange``s to them. Lookups see the changes of earlier records in
 /// the same transaction.
-final class SQLiteProjectionWriter: StateReader {
+final class SQLiteProjectionWriter: StateReader, StateSnapshot {
     let db: Database
     /// The first database error a lookup met; the append checks it after each record.
     private(set) var failure: (any Error)?
@@ -19,7 +19,7 @@ final class SQLiteProjectionWriter: StateReader {
     init(db: Database) throws {
         self.db = db
         caseExists = try RawStatement(db, "SELECT 1 FROM cases WHERE id = ?")
-        putCase = try RawStatement(db, "INSERT OR REPLACE INTO cases (id, seq) VALUES (?, ?)")
+        putCase = try RawStatement(db, "INSERT OR REPLACE INTO cases (id, seq, family_unit, closed_on) VALUES (?, ?, ?, ?)")
         addFact = try RawStatement(db, "INSERT INTO case_facts (seq, case_id, type) VALUES (?, ?, ?)")
     }
 
@@ -45,6 +45,19 @@ final class SQLiteProjectionWriter: StateReader {
         if found { remember(id) }
         return found
     }
+
+    func caseClosedOn(_ id: CaseRecord.ID) -> Day? {
+        lookup { try String.fetchOne(db.cachedStatement(sql: "SELECT closed_on FROM cases WHERE id = ?"), arguments: [id.rawValue]) }
+            .flatMap { Day($0) }
+    }
+
+    // MARK: StateSnapshot
+
+    func caseRecords(_ id: CaseRecord.ID) throws -> [CorridorDomain.Record] { try SQLiteQueries.caseRecords(id, db: db) }
+    func networkRecords() throws -> [CorridorDomain.Record] { try SQLiteQueries.networkRecords(db: db) }
+    func transfers() throws -> [TransferView] { try SQLiteQueries.transfers(db: db) }
+    func familyMembers(_ unit: String) throws -> [CaseRecord.ID] { try SQLiteQueries.familyMembers(unit, db: db) }
+    func setting(_ key: String) throws -> String? { try SQLiteQueries.setting(key, db: db) }
 
     private func remember(_ id: CaseRecord.ID) {
         recentCases[recentIndex] = id.rawValue
@@ -107,9 +120,11 @@ final class SQLiteProjectionWriter: StateReader {
             try run("INSERT OR REPLACE INTO arrangements (id, partner, seq) VALUES (?, ?, ?)", [id.rawValue, partner.rawValue, seq])
         case .addArrangementStatus(let id, let status, let on):
             try run("INSERT INTO arrangement_statuses (seq, arrangement, status, on_day) VALUES (?, ?, ?, ?)", [seq, id.rawValue, status.rawValue, on.description])
-        case .putCase(let id):
+        case .putCase(let id, let familyUnit, let closedOn):
             putCase.bind(1, id.rawValue)
             putCase.bind(2, seq)
+            putCase.bind(3, familyUnit)
+            putCase.bind(4, closedOn?.description)
             try putCase.run()
             remember(id)
         case .addCaseFact(let id, let kind):

@@ -21,7 +21,8 @@ enum SQLiteSchema {
                 CREATE TABLE arrangement_statuses (
                     seq INTEGER PRIMARY KEY, arrangement TEXT NOT NULL, status TEXT NOT NULL, on_day TEXT NOT NULL);
                 CREATE INDEX arrangement_statuses_by_arrangement ON arrangement_statuses(arrangement, seq);
-                CREATE TABLE cases (id TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE cases (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, family_unit TEXT, closed_on TEXT) WITHOUT ROWID;
+                CREATE INDEX cases_by_family ON cases(family_unit) WHERE family_unit IS NOT NULL;
                 CREATE TABLE case_facts (seq INTEGER PRIMARY KEY, case_id TEXT NOT NULL, type TEXT NOT NULL);
                 CREATE INDEX case_facts_by_case ON case_facts(case_id, seq);
                 CREATE TABLE court_orders (

@@ -10,7 +10,7 @@ public struct RulesService<Store: EventStore>: Sendable {
 
     public init(store: Store) { self.store = store }
 
-    public static var activePolicyKey: String { "policy.active" }
+    public static var activePolicyKey: String { TransferRules.activePolicyKey }
 
     /// The store's active profile (``PolicyLibrary/defaultID`` until one is chosen).
     public func activePolicy() throws -> PolicyProfile {
@@ -36,14 +36,7 @@ public struct RulesService<Store: EventStore>: Sendable {
 
     /// People moved under each arrangement, counted from departed transfers.
     public func capacityUsage(transfers: [TransferView]? = nil) throws -> CapacityUsage {
-        var usage = CapacityUsage()
-        for transfer in try transfers ?? store.transfers() {
-            guard let arrangement = transfer.record.arrangement, transfer.status == .departed || transfer.status == .arrived,
-                let departed = transfer.steps[.departed]
-            else { continue }
-            usage.record(transfer.onBoard.count, under: arrangement, on: departed.day)
-        }
-        return usage
+        CapacityUsage(transfers: try transfers ?? store.transfers())
     }
 
     /// The context for one destination at one instant.

@@ -1,18 +1,20 @@
 import CorridorDomain
+import CorridorRules
 import Synchronization
 
 /// An event store held in memory: for tests, demos and scratch replays. Same rules, same
 /// chain, same digests as the SQLite store.
 public final class InMemoryEventStore: EventStore {
-    struct State: StateReader {
+    struct State: StateReader, StateSnapshot {
         var events: [Event] = []
         var countries: [CountryCode: Int] = [:]  // → event index
         var arrangements: [ArrangementRecord.ID: (partner: CountryCode, event: Int)] = [:]
         var statuses: [(arrangement: ArrangementRecord.ID, status: String, on: Day, event: Int)] = []
         var cases: [CaseRecord.ID: Int] = [:]
+        var caseDetails: [CaseRecord.ID: (familyUnit: String?, closedOn: Day?)] = [:]
         var caseFacts: [CaseRecord.ID: [Int]] = [:]
         var courtOrders: [CourtOrderRecord.ID: (state: CourtOrderState, event: Int, liftEvent: Int?)] = [:]
-        var transfers: [TransferRecord.ID: (state: TransferState, event: Int, steps: [TransferStatus: Instant])] = [:]
+        var transferTable: [TransferRecord.ID: (state: TransferState, event: Int, steps: [TransferStatus: Instant])] = [:]
         var manifest: [TransferRecord.ID: [CaseRecord.ID: ManifestEntryStatus]] = [:]
         var caseTransfers: [CaseRecord.ID: Set<TransferRecord.ID>] = [:]
         var settings: [String: String] = [:]
@@ -20,16 +22,53 @@ public final class InMemoryEventStore: EventStore {
         func hasCountry(_ code: CountryCode) -> Bool { countries[code] != nil }
         func hasArrangement(_ id: ArrangementRecord.ID) -> Bool { arrangements[id] != nil }
         func hasCase(_ id: CaseRecord.ID) -> Bool { cases[id] != nil }
+        func caseClosedOn(_ id: CaseRecord.ID) -> Day? { caseDetails[id]?.closedOn }
+
+        // StateSnapshot
+        func caseRecords(_ id: CaseRecord.ID) throws -> [Record] {
+            guard let caseIndex = cases[id] else { return [] }
+            return try ([caseIndex] + (caseFacts[id] ?? [])).map { try events[$0].record() }
+        }
+
+        func networkRecords() throws -> [Record] {
+            var indices = Array(countries.values) + arrangements.values.map(\.event) + statuses.map(\.event)
+            indices += courtOrders.values.flatMap { [$0.event] + ($0.liftEvent.map { [$0] } ?? []) }
+            return try indices.sorted().map { try events[$0].record() }
+        }
+
+        func transfers() throws -> [TransferView] {
+            try transferTable.map { id, entry -> TransferView in
+                guard case .transfer(let record) = try events[entry.event].record() else {
+                    throw StoreError(code: "corrupt-event", message: "transfer \(id) does not point at a transfer record")
+                }
+                let entries = (manifest[id] ?? [:]).map { TransferView.Entry(caseID: $0.key, status: $0.value) }.sorted { $0.caseID < $1.caseID }
+                return TransferView(record: record, status: entry.state.status, steps: entry.steps, manifest: entries)
+            }.sorted { ($0.record.departs, $0.id) < ($1.record.departs, $1.id) }
+        }
+
+        func familyMembers(_ unit: String) throws -> [CaseRecord.ID] {
+            caseDetails.filter { $0.value.familyUnit == unit }.map(\.key).sorted()
+        }
+
+        func setting(_ key: String) throws -> String? { settings[key] }
+
+        mutating func appendEvent(type: String, payload: String, context: AppendContext) -> Int64 {
+            let prev = events.last?.hash ?? ChainHead.genesis.hash
+            let seq = Int64(events.count + 1)
+            let hash = EventHash.compute(prev: prev, seq: seq, type: type, actor: context.actor, recordedAt: context.recordedAt.description, payload: payload)
+            events.append(Event(seq: seq, type: type, payload: payload, actor: context.actor, recordedAt: context.recordedAt, prev: prev, hash: hash))
+            return seq
+        }
         func courtOrder(_ id: CourtOrderRecord.ID) -> CourtOrderState? { courtOrders[id]?.state }
-        func transfer(_ id: TransferRecord.ID) -> TransferState? { transfers[id]?.state }
+        func transfer(_ id: TransferRecord.ID) -> TransferState? { transferTable[id]?.state }
         func manifestEntry(transfer: TransferRecord.ID, caseID: CaseRecord.ID) -> ManifestEntryStatus? { manifest[transfer]?[caseID] }
         func manifestCount(transfer: TransferRecord.ID) -> Int { manifest[transfer]?.values.count(where: { $0 == .on }) ?? 0 }
         func openManifests(caseID: CaseRecord.ID) -> [TransferRecord.ID] {
-            (caseTransfers[caseID] ?? []).filter { transfers[$0]?.state.status.isOpen == true && manifest[$0]?[caseID] == .on }.sorted()
+            (caseTransfers[caseID] ?? []).filter { transferTable[$0]?.state.status.isOpen == true && manifest[$0]?[caseID] == .on }.sorted()
         }
         func hasDeparted(caseID: CaseRecord.ID) -> Bool {
             (caseTransfers[caseID] ?? []).contains { id in
-                guard let status = transfers[id]?.state.status, manifest[id]?[caseID] == .on else { return false }
+                guard let status = transferTable[id]?.state.status, manifest[id]?[caseID] == .on else { return false }
                 return status == .departed || status == .arrived
             }
         }
@@ -39,16 +78,18 @@ public final class InMemoryEventStore: EventStore {
             case .putCountry(let code): countries[code] = index
             case .putArrangement(let id, let partner): arrangements[id] = (partner, index)
             case .addArrangementStatus(let id, let status, let on): statuses.append((id, status.rawValue, on, index))
-            case .putCase(let id): cases[id] = index
+            case .putCase(let id, let familyUnit, let closedOn):
+                cases[id] = index
+                caseDetails[id] = (familyUnit, closedOn)
             case .addCaseFact(let id, _): caseFacts[id, default: []].append(index)
             case .addCourtOrder(let id, let issuedOn): courtOrders[id] = (CourtOrderState(issuedOn: issuedOn, liftedOn: nil), index, nil)
             case .liftCourtOrder(let id, let on):
                 courtOrders[id]?.state.liftedOn = on
                 courtOrders[id]?.liftEvent = index
-            case .addTransfer(let id, let state): transfers[id] = (state, index, [:])
+            case .addTransfer(let id, let state): transferTable[id] = (state, index, [:])
             case .setTransferStatus(let id, let status, let at):
-                transfers[id]?.state.status = status
-                transfers[id]?.steps[status] = at
+                transferTable[id]?.state.status = status
+                transferTable[id]?.steps[status] = at
             case .manifestAdd(let transfer, let caseID):
                 manifest[transfer, default: [:]][caseID] = .on
                 caseTransfers[caseID, default: []].insert(transfer)
@@ -66,19 +107,19 @@ public final class InMemoryEventStore: EventStore {
             var working = current  // copy-on-write: the original stays untouched until commit
             var count = 0
             var first: Int64?
-            let recordedAt = context.recordedAt.description
             try produce { sourced in
                 let changes: [ProjectionChange]
                 do throws(RecordError) { changes = try StateRules.changes(for: sourced.record, in: working) } catch {
                     throw error.at(file: sourced.file, line: sourced.line)
                 }
-                let prev = working.events.last?.hash ?? ChainHead.genesis.hash
-                let seq = Int64(working.events.count + 1)
-                let type = sourced.record.kind.rawValue
-                let hash = EventHash.compute(prev: prev, seq: seq, type: type, actor: context.actor, recordedAt: recordedAt, payload: sourced.payload)
-                working.events.append(Event(seq: seq, type: type, payload: sourced.payload, actor: context.actor,
-                                            recordedAt: context.recordedAt, prev: prev, hash: hash))
+                let review: TransferRules.Review
+                do { review = try TransferRules.review(sourced.record, snapshot: working) } catch let error as RecordError {
+                    throw error.at(file: sourced.file, line: sourced.line)
+                }
+                let payload = review.stamp.map { EventStamp.stamp(sourced.payload, policy: $0.policy, version: $0.version) } ?? sourced.payload
+                let seq = working.appendEvent(type: sourced.record.kind.rawValue, payload: payload, context: context)
                 for change in changes { working.apply(change, event: working.events.count - 1) }
+                for event in review.events { _ = working.appendEvent(type: event.type, payload: event.payload.canonicalString, context: context) }
                 first = first ?? seq
                 count += 1
             }
@@ -97,14 +138,7 @@ public final class InMemoryEventStore: EventStore {
         for event in events where event.seq >= seq { try body(event) }
     }
 
-    public func networkRecords() throws -> [Record] {
-        let (events, indices) = state.withLock { s -> ([Event], [Int]) in
-            var indices = Array(s.countries.values) + s.arrangements.values.map(\.event) + s.statuses.map(\.event)
-            indices += s.courtOrders.values.flatMap { [$0.event] + ($0.liftEvent.map { [$0] } ?? []) }
-            return (s.events, indices.sorted())
-        }
-        return try indices.map { try events[$0].record() }
-    }
+    public func networkRecords() throws -> [Record] { try state.withLock { try $0.networkRecords() } }
 
     public func forEachCaseRecord(_ body: (Record) throws -> Void) throws {
         let (events, caseIndices, factIndices) = state.withLock { s in
@@ -113,29 +147,15 @@ public final class InMemoryEventStore: EventStore {
         for index in caseIndices + factIndices { try body(try events[index].record()) }
     }
 
-    public func transfers() throws -> [TransferView] {
-        let (events, transfers, manifest) = state.withLock { s in (s.events, s.transfers, s.manifest) }
-        return try transfers.map { id, entry -> TransferView in
-            guard case .transfer(let record) = try events[entry.event].record() else {
-                throw StoreError(code: "corrupt-event", message: "transfer \(id) does not point at a transfer record")
-            }
-            let entries = (manifest[id] ?? [:]).map { TransferView.Entry(caseID: $0.key, status: $0.value) }.sorted { $0.caseID < $1.caseID }
-            return TransferView(record: record, status: entry.state.status, steps: entry.steps, manifest: entries)
-        }.sorted { ($0.record.departs, $0.id) < ($1.record.departs, $1.id) }
-    }
+    public func transfers() throws -> [TransferView] { try state.withLock { try $0.transfers() } }
 
     @discardableResult
     public func appendSystemEvent(type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?) throws -> Event {
         guard type.hasPrefix("system.") else { throw StoreError(code: "invalid-event", message: "system event types begin 'system.' (got '\(type)')") }
         return state.withLock { s in
-            let prev = s.events.last?.hash ?? ChainHead.genesis.hash
-            let seq = Int64(s.events.count + 1)
-            let text = payload.canonicalString
-            let hash = EventHash.compute(prev: prev, seq: seq, type: type, actor: context.actor, recordedAt: context.recordedAt.description, payload: text)
-            let event = Event(seq: seq, type: type, payload: text, actor: context.actor, recordedAt: context.recordedAt, prev: prev, hash: hash)
-            s.events.append(event)
+            _ = s.appendEvent(type: type, payload: payload.canonicalString, context: context)
             if let setting { s.settings[setting.key] = setting.value }
-            return event
+            return s.events.last!
         }
     }
 
@@ -144,17 +164,11 @@ public final class InMemoryEventStore: EventStore {
     public func summary() throws -> StoreSummary {
         state.withLock { s in
             StoreSummary(events: Int64(s.events.count), countries: s.countries.count, arrangements: s.arrangements.count,
-                         cases: s.cases.count, courtOrders: s.courtOrders.count, transfers: s.transfers.count)
+                         cases: s.cases.count, courtOrders: s.courtOrders.count, transfers: s.transferTable.count)
         }
     }
 
-    public func caseRecords(_ id: CaseRecord.ID) throws -> [Record] {
-        let (events, indices) = state.withLock { s -> ([Event], [Int]) in
-            guard let caseIndex = s.cases[id] else { return ([], []) }
-            return (s.events, [caseIndex] + (s.caseFacts[id] ?? []))
-        }
-        return try indices.map { try events[$0].record() }
-    }
+    public func caseRecords(_ id: CaseRecord.ID) throws -> [Record] { try state.withLock { try $0.caseRecords(id) } }
 
     /// Replaces an event's payload without fixing its hash: for tests of tamper detection only.
     package func tamper(seq: Int64, payload: String) {
@@ -205,8 +219,8 @@ public final class InMemoryEventStore: EventStore {
             tables["court_orders"] = b.finish()
 
             b = StateDigest.Builder()
-            for id in s.transfers.keys.sorted(by: { bytesLess($0.rawValue, $1.rawValue) }) {
-                let entry = s.transfers[id]!
+            for id in s.transferTable.keys.sorted(by: { bytesLess($0.rawValue, $1.rawValue) }) {
+                let entry = s.transferTable[id]!
                 let steps = [TransferStatus.locked, .departed, .arrived, .cancelled].map { entry.steps[$0]?.description ?? "" }
                 b.add([id.rawValue, entry.state.destination.rawValue, entry.state.departs.description, String(entry.state.seats),
                        entry.state.status.rawValue] + steps + [payload(entry.event)])

@@ -18,9 +18,12 @@ public struct CaseRecord: Sendable, Equatable {
     public var criminalRecord: Bool?
     /// Counsel of record, when the person is represented.
     public var counsel: String?
+    /// The case was closed on this date (no longer subject to transfer).
+    public var closedOn: Day?
 
     public init(id: ID, nationalities: [CountryCode], birthYear: Int? = nil, pathway: Pathway = .removal,
-                unaccompaniedMinor: Bool = false, familyUnit: String? = nil, criminalRecord: Bool? = nil, counsel: String? = nil) {
+                unaccompaniedMinor: Bool = false, familyUnit: String? = nil, criminalRecord: Bool? = nil, counsel: String? = nil,
+                closedOn: Day? = nil) {
         self.id = id
         self.nationalities = nationalities
         self.birthYear = birthYear
@@ -29,6 +32,7 @@ public struct CaseRecord: Sendable, Equatable {
         self.familyUnit = familyUnit
         self.criminalRecord = criminalRecord
         self.counsel = counsel
+        self.closedOn = closedOn
     }
 
     init(reading r: inout FieldReader) throws(RecordError) {
@@ -40,6 +44,7 @@ public struct CaseRecord: Sendable, Equatable {
         familyUnit = try r.optionalString("familyUnit", maxLength: 128)
         criminalRecord = try r.optionalBool("criminalRecord")
         counsel = try r.optionalString("counsel", maxLength: 300)
+        closedOn = try r.optionalDay("closedOn")
     }
 }
 

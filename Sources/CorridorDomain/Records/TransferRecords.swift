@@ -44,11 +44,19 @@ public struct TransferStepRecord: Sendable, Equatable {
     public var transfer: TransferRecord.ID
     public var at: Instant
     public var reason: String?
+    /// For lock and depart: the policy profile the manifest was judged under. The store stamps
+    /// the active profile when absent, so every departure names its regime.
+    public var policy: String?
+    public var policyVersion: String?
 
     init(step: Step, reading r: inout FieldReader) throws(RecordError) {
         self.step = step
         transfer = try r.identifier("transfer")
         at = try r.instant("at")
         reason = try r.optionalString("reason")
+        if step == .lock || step == .depart {
+            policy = try r.optionalString("policy", maxLength: 64)
+            policyVersion = try r.optionalString("policyVersion", maxLength: 64)
+        }
     }
 }

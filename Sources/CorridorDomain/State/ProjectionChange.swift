@@ -4,7 +4,7 @@ public enum ProjectionChange: Sendable, Equatable {
     case putCountry(CountryCode)
     case putArrangement(ArrangementRecord.ID, partner: CountryCode)
     case addArrangementStatus(ArrangementRecord.ID, ArrangementStatusRecord.Status, on: Day)
-    case putCase(CaseRecord.ID)
+    case putCase(CaseRecord.ID, familyUnit: String?, closedOn: Day?)
     case addCaseFact(CaseRecord.ID, Record.Kind)
     case addCourtOrder(CourtOrderRecord.ID, issuedOn: Day)
     case liftCourtOrder(CourtOrderRecord.ID, on: Day)

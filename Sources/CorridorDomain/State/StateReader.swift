@@ -4,6 +4,8 @@ public protocol StateReader {
     func hasCountry(_ code: CountryCode) -> Bool
     func hasArrangement(_ id: ArrangementRecord.ID) -> Bool
     func hasCase(_ id: CaseRecord.ID) -> Bool
+    /// When the case was closed, if it was.
+    func caseClosedOn(_ id: CaseRecord.ID) -> Day?
     func courtOrder(_ id: CourtOrderRecord.ID) -> CourtOrderState?
     func transfer(_ id: TransferRecord.ID) -> TransferState?
     /// The person's entry on a transfer's manifest, if they were ever added.

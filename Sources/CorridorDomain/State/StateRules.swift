@@ -26,7 +26,7 @@ public enum StateRules {
             return [.addArrangementStatus(r.arrangement, r.status, on: r.on)]
 
         case .caseRecord(let r):
-            return [.putCase(r.id)]
+            return [.putCase(r.id, familyUnit: r.familyUnit, closedOn: r.closedOn)]
 
         case .order, .claim, .designation, .notice, .fear, .screening, .disposition:
             let caseID = record.caseID!
@@ -76,6 +76,9 @@ public enum StateRules {
                 throw .state("transfer", "transfer '\(r.transfer)' is locked; strike or add only before locking")
             }
             guard state.hasCase(r.caseID) else { throw .unknownReference("case", "no case '\(r.caseID)' has been recorded") }
+            if let closed = state.caseClosedOn(r.caseID) {
+                throw .state("case", "case '\(r.caseID)' was closed on \(closed)")
+            }
             if state.manifestEntry(transfer: r.transfer, caseID: r.caseID) == .on {
                 throw .state("case", "case '\(r.caseID)' is already on the manifest of transfer '\(r.transfer)'")
             }

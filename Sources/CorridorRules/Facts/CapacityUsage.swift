@@ -8,6 +8,17 @@ public struct CapacityUsage: Sendable {
 
     public init() {}
 
+    /// Counts the people on board every departed (or arrived) transfer that names an
+    /// arrangement, on its departure date.
+    public init(transfers: some Sequence<TransferView>) {
+        for transfer in transfers {
+            guard let arrangement = transfer.record.arrangement, transfer.status == .departed || transfer.status == .arrived,
+                let departed = transfer.steps[.departed]
+            else { continue }
+            record(transfer.onBoard.count, under: arrangement, on: departed.day)
+        }
+    }
+
     public mutating func record(_ count: Int, under arrangement: ArrangementRecord.ID, on day: Day) {
         departures[arrangement, default: [:]][day, default: 0] += count
     }

@@ -184,6 +184,18 @@ public final class SQLiteEventStore: EventStore {
         try writer.read { try SQLiteQueries.transfers(db: $0) }
     }
 
+    public func transferHistory(_ id: TransferRecord.ID) throws -> [Event] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT e.seq, e.type, e.payload, e.actor, e.recorded_at, e.prev, e.hash
+                FROM transfer_history h JOIN events e ON e.seq = h.seq WHERE h.transfer = ? ORDER BY h.seq
+                """, arguments: [id.rawValue]).map { row in
+                Event(seq: row[0], type: row[1], payload: row[2], actor: row[3], recordedAt: Instant(rfc3339: row[4]) ?? Instant(epochMilliseconds: 0),
+                      prev: row[5], hash: row[6])
+            }
+        }
+    }
+
     // MARK: Digest
 
     public func stateDigest() throws -> StateDigest {
@@ -222,5 +234,6 @@ public final class SQLiteEventStore: EventStore {
         ("court_orders", "SELECT o.id, o.issued_on, COALESCE(o.lifted_on, ''), e.payload, COALESCE(l.payload, '') FROM court_orders o JOIN events e ON e.seq = o.seq LEFT JOIN events l ON l.seq = o.lift_seq ORDER BY o.id"),
         ("transfers", "SELECT t.id, t.destination, t.departs, t.seats, t.status, t.locked_at, t.departed_at, t.arrived_at, t.cancelled_at, e.payload FROM transfers t JOIN events e ON e.seq = t.seq ORDER BY t.id"),
         ("manifest", "SELECT transfer, case_id, status FROM manifest ORDER BY transfer, case_id"),
+        ("transfer_history", "SELECT h.transfer, e.type, e.payload FROM transfer_history h JOIN events e ON e.seq = h.seq ORDER BY h.transfer, h.seq"),
     ]
 }

@@ -153,6 +153,8 @@ final class SQLiteProjectionWriter: StateReader, StateSnapshot {
             try run("INSERT OR REPLACE INTO manifest (transfer, case_id, status) VALUES (?, ?, 'on')", [transfer.rawValue, caseID.rawValue])
         case .manifestStrike(let transfer, let caseID):
             try run("UPDATE manifest SET status = 'struck' WHERE transfer = ? AND case_id = ?", [transfer.rawValue, caseID.rawValue])
+        case .linkTransfer(let transfer):
+            try run("INSERT INTO transfer_history (seq, transfer) VALUES (?, ?)", [seq, transfer.rawValue])
         }
     }
 

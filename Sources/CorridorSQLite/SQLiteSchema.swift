@@ -38,6 +38,8 @@ enum SQLiteSchema {
                     PRIMARY KEY (transfer, case_id)
                 ) WITHOUT ROWID;
                 CREATE INDEX manifest_by_case ON manifest(case_id);
+                CREATE TABLE transfer_history (seq INTEGER PRIMARY KEY, transfer TEXT NOT NULL);
+                CREATE INDEX transfer_history_by_transfer ON transfer_history(transfer, seq);
                 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
                 """)
             // The log is append-only: the database itself refuses edits and deletes made through

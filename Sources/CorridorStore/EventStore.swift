@@ -31,6 +31,10 @@ public protocol EventStore: Sendable {
     /// Every transfer with its manifest, ordered by departure.
     func transfers() throws -> [TransferView]
 
+    /// The records of one transfer's history in log order: its creation, every manifest
+    /// addition and strike (with reasons), and its steps.
+    func transferHistory(_ id: TransferRecord.ID) throws -> [Event]
+
     /// Appends an event that is not a vocabulary record (a policy change, a read of a personal
     /// record, a hold), chained like any other; optionally sets a store setting in the same
     /// transaction. System event types begin `system.`.

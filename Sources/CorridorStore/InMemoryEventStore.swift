@@ -18,6 +18,7 @@ public final class InMemoryEventStore: EventStore {
         var manifest: [TransferRecord.ID: [CaseRecord.ID: ManifestEntryStatus]] = [:]
         var caseTransfers: [CaseRecord.ID: Set<TransferRecord.ID>] = [:]
         var settings: [String: String] = [:]
+        var transferHistory: [TransferRecord.ID: [Int]] = [:]
 
         func hasCountry(_ code: CountryCode) -> Bool { countries[code] != nil }
         func hasArrangement(_ id: ArrangementRecord.ID) -> Bool { arrangements[id] != nil }
@@ -94,6 +95,7 @@ public final class InMemoryEventStore: EventStore {
                 manifest[transfer, default: [:]][caseID] = .on
                 caseTransfers[caseID, default: []].insert(transfer)
             case .manifestStrike(let transfer, let caseID): manifest[transfer]?[caseID] = .struck
+            case .linkTransfer(let transfer): transferHistory[transfer, default: []].append(index)
             }
         }
     }
@@ -148,6 +150,10 @@ public final class InMemoryEventStore: EventStore {
     }
 
     public func transfers() throws -> [TransferView] { try state.withLock { try $0.transfers() } }
+
+    public func transferHistory(_ id: TransferRecord.ID) throws -> [Event] {
+        state.withLock { s in (s.transferHistory[id] ?? []).map { s.events[$0] } }
+    }
 
     @discardableResult
     public func appendSystemEvent(type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?) throws -> Event {
@@ -235,6 +241,12 @@ public final class InMemoryEventStore: EventStore {
                 }
             }
             tables["manifest"] = b.finish()
+
+            b = StateDigest.Builder()
+            for transfer in s.transferHistory.keys.sorted(by: { bytesLess($0.rawValue, $1.rawValue) }) {
+                for index in s.transferHistory[transfer]! { b.add([transfer.rawValue, s.events[index].type, s.events[index].payload]) }
+            }
+            tables["transfer_history"] = b.finish()
             return StateDigest(tables: tables)
         }
     }

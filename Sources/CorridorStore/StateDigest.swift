@@ -13,9 +13,10 @@ import Crypto
 /// - `court_orders`: id, issuedOn, liftedOn, payload, lift payload — by id
 /// - `transfers`: id, destination, departs, seats, status, lockedAt, departedAt, arrivedAt, cancelledAt, payload — by id
 /// - `manifest`: transfer, case, status — by transfer, then case
+/// - `transfer_history`: transfer, type, payload — by transfer, then log order
 public struct StateDigest: Sendable, Equatable, CustomStringConvertible {
     public static let tables = [
-        "countries", "arrangements", "arrangement_statuses", "cases", "case_facts", "court_orders", "transfers", "manifest",
+        "countries", "arrangements", "arrangement_statuses", "cases", "case_facts", "court_orders", "transfers", "manifest", "transfer_history",
     ]
 
     public struct Table: Sendable, Equatable {

@@ -12,4 +12,6 @@ public enum ProjectionChange: Sendable, Equatable {
     case setTransferStatus(TransferRecord.ID, TransferStatus, at: Instant)
     case manifestAdd(TransferRecord.ID, CaseRecord.ID)
     case manifestStrike(TransferRecord.ID, CaseRecord.ID)
+    /// The record belongs to this transfer's history (its creation, manifest changes, steps).
+    case linkTransfer(TransferRecord.ID)
 }

@@ -68,7 +68,7 @@ public enum StateRules {
             if let arrangement = r.arrangement, !state.hasArrangement(arrangement) {
                 throw .unknownReference("arrangement", "no arrangement '\(arrangement)' has been recorded")
             }
-            return [.addTransfer(r.id, TransferState(status: .scheduled, seats: r.seats, destination: r.destination, departs: r.departs))]
+            return [.addTransfer(r.id, TransferState(status: .scheduled, seats: r.seats, destination: r.destination, departs: r.departs)), .linkTransfer(r.id)]
 
         case .manifestAdd(let r):
             let transfer = try openTransfer(r.transfer, in: state, action: "add people to")
@@ -91,14 +91,14 @@ public enum StateRules {
             if state.manifestCount(transfer: r.transfer) >= transfer.seats {
                 throw .state("transfer", "transfer '\(r.transfer)' has no seats left (\(transfer.seats) seats, all taken)")
             }
-            return [.manifestAdd(r.transfer, r.caseID)]
+            return [.manifestAdd(r.transfer, r.caseID), .linkTransfer(r.transfer)]
 
         case .manifestStrike(let r):
             _ = try openTransfer(r.transfer, in: state, action: "strike people from")
             guard state.manifestEntry(transfer: r.transfer, caseID: r.caseID) == .on else {
                 throw .state("case", "case '\(r.caseID)' is not on the manifest of transfer '\(r.transfer)'")
             }
-            return [.manifestStrike(r.transfer, r.caseID)]
+            return [.manifestStrike(r.transfer, r.caseID), .linkTransfer(r.transfer)]
 
         case .transferStep(let r):
             guard let transfer = state.transfer(r.transfer) else {
@@ -116,7 +116,7 @@ public enum StateRules {
                 let needed = allowedFrom.map(\.rawValue).joined(separator: " or ")
                 throw .state("transfer", "transfer '\(r.transfer)' is \(transfer.status.rawValue); \(r.step.rawValue) needs it to be \(needed)")
             }
-            return [.setTransferStatus(r.transfer, next, at: r.at)]
+            return [.setTransferStatus(r.transfer, next, at: r.at), .linkTransfer(r.transfer)]
         }
     }
 

@@ -71,9 +71,14 @@ public struct CaseFacts: Sendable {
         claimStandings(on: day).first { $0.against == country && $0.status == .pending }
     }
 
-    /// The order in force on `day`: the latest order dated on or before it.
+    /// The order in force on `day`: the latest-dated order on or before it (log order breaks
+    /// ties), whatever order the records were entered in.
     public func order(on day: Day) -> OrderRecord? {
-        orders.last { $0.on <= day }
+        var best: OrderRecord?
+        for order in orders where order.on <= day {
+            if best == nil || order.on >= best!.on { best = order }
+        }
+        return best
     }
 
     public func designation(_ kind: String, on day: Day) -> DesignationRecord? {
@@ -82,7 +87,13 @@ public struct CaseFacts: Sendable {
 
     /// The latest notice naming `destination` served at or before `instant`.
     public func notice(for destination: CountryCode, at instant: Instant) -> NoticeRecord? {
-        notices.filter { $0.destination == destination && $0.servedOn <= instant }.max { $0.servedOn < $1.servedOn }
+        notices(for: destination, at: instant).last
+    }
+
+    /// Every notice naming `destination` served at or before `instant`, oldest first. A later
+    /// re-service never cancels an earlier notice that met the requirements.
+    public func notices(for destination: CountryCode, at instant: Instant) -> [NoticeRecord] {
+        notices.filter { $0.destination == destination && $0.servedOn <= instant }.sorted { $0.servedOn < $1.servedOn }
     }
 
     public func fear(of destination: CountryCode, on day: Day) -> FearRecord? {

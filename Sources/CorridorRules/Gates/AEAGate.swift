@@ -11,7 +11,8 @@ public enum AEAGate: Gate {
             return c.notApplicable(id, "no Alien Enemies Act designation", citation: citation)
         }
         let days = c.values.aeaNoticeDays
-        guard let notice = c.facts.notice(for: c.country, at: c.instant) else {
+        // The earliest notice gives the most time to seek habeas.
+        guard let notice = c.facts.notices(for: c.country, at: c.instant).first else {
             return c.finding(id, .pending, "designated under the Alien Enemies Act on \(designation.on); no notice naming \(c.countryName) served",
                              citation: citation, wouldClear: "notice naming \(c.countryName), then \(Int(days)) days to seek habeas")
         }

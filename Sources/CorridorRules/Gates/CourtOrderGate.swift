@@ -34,7 +34,7 @@ public enum CourtOrderGate: Gate {
                                  wouldClear: "the order being lifted or expiring\(until)")
             case .noticeDays(let days):
                 let required = Double(days)
-                guard let notice = c.facts.notice(for: c.country, at: c.instant) else {
+                guard let notice = c.facts.notices(for: c.country, at: c.instant).first else {
                     pending = pending ?? c.finding(id, .pending, "\(order.court) order \(order.id) requires \(days) days' notice naming \(c.countryName); none served",
                                                    citation: order.citation, wouldClear: "written notice naming \(c.countryName), then \(days) days")
                     continue

@@ -1,9 +1,9 @@
 import CorridorDomain
 
 /// `destination-order`: the statutory order of countries. The designated country or a country
-/// of nationality that accepts returns comes first; a third country only when those are
-/// impracticable (the country refuses or limits returns, or the person holds protection
-/// against it).
+/// of nationality that accepts returns (fully or with limits) comes first; a third country only
+/// when those are impracticable: the country refuses returns, or the person holds protection
+/// against it.
 public enum DestinationOrderGate: Gate {
     public static let id = GateID.destinationOrder
     static let citation = "8 U.S.C. 1231(b)(2)(A)–(E)(vii)"
@@ -40,10 +40,8 @@ public enum DestinationOrderGate: Gate {
             switch c.destination.network.countries[prior]?.returns {
             case .refuses?:
                 impracticable.append("\(c.name(prior)) refuses returns")
-            case .limited?:
-                impracticable.append("\(c.name(prior)) limits returns")
-            case .accepts?:
-                return c.finding(id, .fail, "\(c.countryName) is a third country, but \(c.name(prior)) (\(priors.first == prior && designated == prior ? "designated" : "nationality")) accepts returns and the person holds no protection against it",
+            case .accepts?, .limited?:
+                return c.finding(id, .fail, "\(c.countryName) is a third country, but \(c.name(prior)) (\(priors.first == prior && designated == prior ? "designated" : "nationality")) \(c.destination.network.countries[prior]?.returns == .limited ? "accepts returns, with limits," : "accepts returns") and the person holds no protection against it",
                                  citation: citation, wouldClear: "removal to \(c.name(prior)) first, or a finding that it is impracticable")
             case nil:
                 return c.finding(id, .pending, "\(c.countryName) is a third country; whether \(c.name(prior)) accepts returns is not recorded",

@@ -15,10 +15,12 @@ public enum FearScreeningGate: Gate {
         }
         if let screening {
             let wait = c.values.fearWaitAfterNegativeDays
-            let ready = screening.on.startInstant.adding(days: wait)
+            // Screenings are dated, not timed: the person has every one of the `wait` days after
+            // the screening day, so the period runs out at the end of day `on + wait`.
+            let ready = wait > 0 ? screening.on.adding(days: Int(wait.rounded(.up)) + 1).startInstant : screening.on.startInstant
             if ready > c.instant {
-                return c.finding(id, .pending, "negative fear screening for \(c.countryName) on \(screening.on); \(Int(wait)) days to seek reopening run until \(ready.day)",
-                                 citation: citation, clears: ready, wouldClear: "waiting until \(ready.day)")
+                return c.finding(id, .pending, "negative fear screening for \(c.countryName) on \(screening.on); \(Int(wait)) days to seek reopening run through \(ready.day.adding(days: -1))",
+                                 citation: citation, clears: ready, wouldClear: "waiting until \(ready)")
             }
             return c.finding(id, .pass, "negative fear screening for \(c.countryName) on \(screening.on)" + (wait > 0 ? "; the \(Int(wait))-day period has run" : ""),
                              citation: citation)

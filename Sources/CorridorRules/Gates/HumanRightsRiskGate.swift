@@ -13,8 +13,13 @@ public enum HumanRightsRiskGate: Gate {
         guard let threshold = c.values.riskThreshold else {
             return c.finding(id, .pass, "\(c.destination.policy.id) sets no country-risk threshold", citation: citation)
         }
-        if let screening = c.facts.screening(for: c.country, on: c.day), screening.outcome == .negative {
+        let screening = c.facts.screening(for: c.country, on: c.day)
+        if let screening, screening.outcome == .negative {
             return c.finding(id, .pass, "individual screening for \(c.countryName) on \(screening.on) (negative)", citation: citation)
+        }
+        if let screening, screening.outcome == .positive {
+            return c.finding(id, .fail, "the individual screening for \(c.countryName) on \(screening.on) was positive", citation: citation,
+                             wouldClear: "nothing short of a new screening")
         }
         if threshold <= 0 {
             return c.finding(id, .fail, "\(c.destination.policy.id) requires an individual assessment for every third country; none for \(c.countryName)",

@@ -9,7 +9,7 @@ public struct PolicyProfile: Sendable {
     public enum AssuranceStandard: String, Sendable, CaseIterable {
         /// No assurances suffice.
         case none
-        /// A State Department credibility finding (or binding assurances) suffices.
+        /// Non-return assurances the State Department has found credible.
         case credible
         /// Only assurances that bind the host's responsible organs suffice.
         case binding
@@ -19,7 +19,7 @@ public struct PolicyProfile: Sendable {
             guard let assurances, assurances.nonReturn == true else { return false }
             switch self {
             case .none: return false
-            case .credible: return assurances.credibleFinding == true || assurances.binding == true
+            case .credible: return assurances.credibleFinding == true
             case .binding: return assurances.binding == true
             }
         }

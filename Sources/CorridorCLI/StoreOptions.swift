@@ -27,7 +27,7 @@ enum Edge {
     static func now() -> Instant { Instant(epochMilliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))) }
 
     static func context(actor: String? = nil) -> AppendContext {
-        let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+        let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.userName
         return AppendContext(actor: actor ?? "cli:\(user)", recordedAt: now())
     }
 

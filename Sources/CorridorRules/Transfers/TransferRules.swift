@@ -177,16 +177,38 @@ public enum TransferRules {
             payload["host"] = .string(transfer.record.destination.rawValue)
             if let arrangement = transfer.record.arrangement { payload["arrangement"] = .string(arrangement.rawValue) }
         }
+        guard let incident = incident(for: disposition, facts: facts) else { return [] }
+        payload["kind"] = .string(incident.kind.rawValue)
+        payload["protection"] = .string(incident.basis)
+        return [SystemEvent(type: "system.incident", payload: .object(payload))]
+    }
+
+    /// A chain-refoulement incident: onward return to a country the person was protected
+    /// against (or had a pending claim against: suspected).
+    public struct Incident: Sendable, Equatable {
+        public enum Kind: String, Sendable, CaseIterable {
+            case chainRefoulement = "chain-refoulement"
+            case suspected = "suspected-chain-refoulement"
+        }
+        public var kind: Kind
+        public var caseID: CaseRecord.ID
+        public var to: CountryCode
+        public var on: Day
+        /// The protection or pending claim that makes it an incident.
+        public var basis: String
+    }
+
+    /// The incident a disposition reveals, if any.
+    public static func incident(for disposition: DispositionRecord, facts: CaseFacts) -> Incident? {
+        guard disposition.outcome == .repatriated, let to = disposition.to else { return nil }
         if let protection = facts.protection(against: to, on: disposition.on) {
-            payload["kind"] = "chain-refoulement"
-            payload["protection"] = .string("\(protection.claim.rawValue) against \(to) granted \(protection.on)")
-            return [SystemEvent(type: "system.incident", payload: .object(payload))]
+            return Incident(kind: .chainRefoulement, caseID: disposition.caseID, to: to, on: disposition.on,
+                            basis: "\(protection.claim.rawValue) against \(to) granted \(protection.on)")
         }
         if let pending = facts.pendingClaim(against: to, on: disposition.on) {
-            payload["kind"] = "suspected-chain-refoulement"
-            payload["protection"] = .string("\(pending.claim.rawValue) claim against \(to) pending since \(pending.on)")
-            return [SystemEvent(type: "system.incident", payload: .object(payload))]
+            return Incident(kind: .suspected, caseID: disposition.caseID, to: to, on: disposition.on,
+                            basis: "\(pending.claim.rawValue) claim against \(to) pending since \(pending.on)")
         }
-        return []
+        return nil
     }
 }

@@ -21,12 +21,15 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
     ],
     targets: [
         // Pure core: value types, the record vocabulary, validation, the state reducer.
         .target(name: "CorridorDomain", swiftSettings: swiftSettings),
         // Gates and policy profiles: pure functions over domain facts.
         .target(name: "CorridorRules", dependencies: ["CorridorDomain"], resources: [.copy("Resources")], swiftSettings: swiftSettings),
+        // The network simulator (shared/SIMULATION.md): depends on the core only.
+        .target(name: "CorridorSimulation", dependencies: ["CorridorDomain", "CorridorRules"], resources: [.copy("Resources")], swiftSettings: swiftSettings),
         // The EventStore seam, the hash chain and the in-memory implementation.
         .target(
             name: "CorridorStore",
@@ -68,7 +71,7 @@ let package = Package(
         .target(
             name: "CorridorCLI",
             dependencies: [
-                "CorridorDomain", "CorridorRules", "CorridorStore", "CorridorSQLite", "CorridorServices", "CorridorWeb",
+                "CorridorDomain", "CorridorRules", "CorridorStore", "CorridorSQLite", "CorridorServices", "CorridorWeb", "CorridorSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -78,6 +81,14 @@ let package = Package(
             name: "CorridorTestSupport",
             dependencies: ["CorridorDomain", "CorridorStore", "CorridorSQLite"],
             swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "CorridorSimulationTests", dependencies: ["CorridorSimulation", "CorridorDomain"]),
+        .testTarget(
+            name: "CorridorServicesTests",
+            dependencies: [
+                "CorridorDomain", "CorridorRules", "CorridorStore", "CorridorSQLite", "CorridorServices", "CorridorTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(
             name: "CorridorRulesTests",

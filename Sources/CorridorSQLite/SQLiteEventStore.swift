@@ -146,6 +146,80 @@ public final class SQLiteEventStore: EventStore {
         try writer.read { try SQLiteQueries.setting(key, db: $0) }
     }
 
+    public func appendSystemEvents(_ events: [(event: SystemEvent, actor: String)], at recordedAt: Instant) throws {
+        for (event, _) in events where !event.type.hasPrefix("system.") {
+            throw StoreError(code: "invalid-event", message: "system event types begin 'system.' (got '\(event.type)')")
+        }
+        try writer.write { db in
+            var head = try SQLiteEventStore.head(db)
+            let at = recordedAt.description
+            let insert = try RawStatement(db, "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            for (event, actor) in events {
+                let payload = event.payload.canonicalString
+                let seq = head.seq + 1
+                let hash = EventHash.compute(prev: head.hash, seq: seq, type: event.type, actor: actor, recordedAt: at, payload: payload)
+                insert.bind(1, seq)
+                insert.bind(2, event.type)
+                insert.bind(3, payload)
+                insert.bind(4, actor)
+                insert.bind(5, at)
+                insert.bind(6, head.hash)
+                insert.bind(7, hash)
+                try insert.run()
+                head = ChainHead(seq: seq, hash: hash)
+            }
+        }
+    }
+
+    // MARK: Tokens
+
+    public func createToken(id: String, name: String, role: Role, hash: String, context: AppendContext) throws -> TokenInfo {
+        try writer.write { db in
+            try db.execute(sql: "INSERT INTO tokens (id, name, role, hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [id, name, role.rawValue, hash, context.recordedAt.epochMilliseconds])
+            let head = try SQLiteEventStore.head(db)
+            let payload = JSONValue.object(["id": .string(id), "name": .string(name), "role": .string(role.rawValue)]).canonicalString
+            let at = context.recordedAt.description
+            let eventHash = EventHash.compute(prev: head.hash, seq: head.seq + 1, type: "system.token-created", actor: context.actor, recordedAt: at, payload: payload)
+            try db.execute(sql: "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [head.seq + 1, "system.token-created", payload, context.actor, at, head.hash, eventHash])
+            return TokenInfo(id: id, name: name, role: role, createdAt: context.recordedAt, revokedAt: nil)
+        }
+    }
+
+    public func token(hash: String) throws -> TokenInfo? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, name, role, created_at FROM tokens WHERE hash = ? AND revoked_at IS NULL", arguments: [hash]).flatMap { row in
+                Role(rawValue: row[2]).map { TokenInfo(id: row[0], name: row[1], role: $0, createdAt: Instant(epochMilliseconds: row[3]), revokedAt: nil) }
+            }
+        }
+    }
+
+    public func tokens() throws -> [TokenInfo] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name, role, created_at, revoked_at FROM tokens ORDER BY created_at, id").compactMap { row in
+                Role(rawValue: row[2]).map {
+                    TokenInfo(id: row[0], name: row[1], role: $0, createdAt: Instant(epochMilliseconds: row[3]),
+                              revokedAt: (row[4] as Int64?).map { Instant(epochMilliseconds: $0) })
+                }
+            }
+        }
+    }
+
+    public func revokeToken(id: String, context: AppendContext) throws -> Bool {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [context.recordedAt.epochMilliseconds, id])
+            guard db.changesCount > 0 else { return false }
+            let head = try SQLiteEventStore.head(db)
+            let payload = JSONValue.object(["id": .string(id)]).canonicalString
+            let at = context.recordedAt.description
+            let eventHash = EventHash.compute(prev: head.hash, seq: head.seq + 1, type: "system.token-revoked", actor: context.actor, recordedAt: at, payload: payload)
+            try db.execute(sql: "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [head.seq + 1, "system.token-revoked", payload, context.actor, at, head.hash, eventHash])
+            return true
+        }
+    }
+
     @discardableResult
     public func appendSystemEvent(type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?) throws -> Event {
         guard type.hasPrefix("system.") else { throw StoreError(code: "invalid-event", message: "system event types begin 'system.' (got '\(type)')") }

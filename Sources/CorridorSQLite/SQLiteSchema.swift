@@ -41,6 +41,10 @@ enum SQLiteSchema {
                 CREATE TABLE transfer_history (seq INTEGER PRIMARY KEY, transfer TEXT NOT NULL);
                 CREATE INDEX transfer_history_by_transfer ON transfer_history(transfer, seq);
                 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+                CREATE TABLE tokens (
+                    id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
+                    created_at INTEGER NOT NULL, revoked_at INTEGER
+                ) WITHOUT ROWID;
                 """)
             // The log is append-only: the database itself refuses edits and deletes made through
             // SQL. (A person with the file can still alter bytes; `audit verify` catches that.)

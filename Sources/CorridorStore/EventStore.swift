@@ -5,7 +5,7 @@ import CorridorDomain
 ///
 /// Implementations: ``InMemoryEventStore`` here, `SQLiteEventStore` in CorridorSQLite. Both
 /// validate records with ``StateRules`` and pass one contract suite.
-public protocol EventStore: Sendable {
+public protocol EventStore: TokenStore, Sendable {
     /// Appends every record `produce` emits, all or nothing: if `produce` or any record throws,
     /// nothing of this call is kept. Records are validated against state as it stands after
     /// the records before them.
@@ -40,6 +40,10 @@ public protocol EventStore: Sendable {
     /// transaction. System event types begin `system.`.
     @discardableResult
     func appendSystemEvent(type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?) throws -> Event
+
+    /// Appends several system events in one transaction (one commit for many): how the server
+    /// logs reads of personal records without a disk flush per request.
+    func appendSystemEvents(_ events: [(event: SystemEvent, actor: String)], at recordedAt: Instant) throws
 
     /// A store setting (e.g. `policy.active`).
     func setting(_ key: String) throws -> String?

@@ -19,6 +19,7 @@ public final class InMemoryEventStore: EventStore {
         var caseTransfers: [CaseRecord.ID: Set<TransferRecord.ID>] = [:]
         var settings: [String: String] = [:]
         var transferHistory: [TransferRecord.ID: [Int]] = [:]
+        var tokens: [(info: TokenInfo, hash: String)] = []
 
         func hasCountry(_ code: CountryCode) -> Bool { countries[code] != nil }
         func hasArrangement(_ id: ArrangementRecord.ID) -> Bool { arrangements[id] != nil }
@@ -126,7 +127,7 @@ public final class InMemoryEventStore: EventStore {
                 count += 1
             }
             current = working
-            return AppendReceipt(count: count, firstSeq: first, lastSeq: first.map { $0 + Int64(count) - 1 },
+            return AppendReceipt(count: count, firstSeq: first, lastSeq: count > 0 ? Int64(current.events.count) : nil,
                                  headHash: current.events.last?.hash ?? ChainHead.genesis.hash)
         }
     }
@@ -166,6 +167,44 @@ public final class InMemoryEventStore: EventStore {
     }
 
     public func setting(_ key: String) throws -> String? { state.withLock { $0.settings[key] } }
+
+    public func appendSystemEvents(_ events: [(event: SystemEvent, actor: String)], at recordedAt: Instant) throws {
+        for (event, _) in events where !event.type.hasPrefix("system.") {
+            throw StoreError(code: "invalid-event", message: "system event types begin 'system.' (got '\(event.type)')")
+        }
+        state.withLock { s in
+            for (event, actor) in events {
+                _ = s.appendEvent(type: event.type, payload: event.payload.canonicalString, context: AppendContext(actor: actor, recordedAt: recordedAt))
+            }
+        }
+    }
+
+    public func createToken(id: String, name: String, role: Role, hash: String, context: AppendContext) throws -> TokenInfo {
+        try state.withLock { s in
+            if s.tokens.contains(where: { $0.info.id == id || $0.hash == hash }) {
+                throw StoreError(code: "duplicate-token", message: "a token with this id already exists")
+            }
+            let info = TokenInfo(id: id, name: name, role: role, createdAt: context.recordedAt, revokedAt: nil)
+            s.tokens.append((info, hash))
+            _ = s.appendEvent(type: "system.token-created", payload: JSONValue.object(["id": .string(id), "name": .string(name), "role": .string(role.rawValue)]).canonicalString, context: context)
+            return info
+        }
+    }
+
+    public func token(hash: String) throws -> TokenInfo? {
+        state.withLock { s in s.tokens.first { $0.hash == hash && $0.info.revokedAt == nil }?.info }
+    }
+
+    public func tokens() throws -> [TokenInfo] { state.withLock { $0.tokens.map(\.info) } }
+
+    public func revokeToken(id: String, context: AppendContext) throws -> Bool {
+        state.withLock { s in
+            guard let index = s.tokens.firstIndex(where: { $0.info.id == id && $0.info.revokedAt == nil }) else { return false }
+            s.tokens[index].info.revokedAt = context.recordedAt
+            _ = s.appendEvent(type: "system.token-revoked", payload: JSONValue.object(["id": .string(id)]).canonicalString, context: context)
+            return true
+        }
+    }
 
     public func summary() throws -> StoreSummary {
         state.withLock { s in

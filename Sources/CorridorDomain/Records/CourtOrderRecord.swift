@@ -67,7 +67,6 @@ public struct CourtOrderRecord: Sendable, Equatable {
             effect = .noticeDays(days)
         case nil, .null?: throw .missing("effect")
         case let other?:
-            _ = try r.optionalString("effect")  // marks the field as read
             throw .invalid("effect", "expected \"block\" or {\"noticeDays\": n}, got \(other.typeDescription)")
         }
     }

@@ -103,7 +103,10 @@ public struct SyntheticCaseload: Sequence, Sendable {
     }
 
     func records(forCase index: Int, family: inout Iterator) -> [JSONValue] {
-        var rng = SplitMix64(seed: seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
+        // Mix the index before seeding: SplitMix64 steps by its own constant, so seeding case i
+        // with `seed + i * constant` would make case i+1's draws case i's shifted by one.
+        var mixer = SplitMix64(seed: UInt64(index) &+ 1)
+        var rng = SplitMix64(seed: seed ^ mixer.next())
         let id = JSONValue.string(Self.caseID(index))
         var records: [JSONValue] = []
 

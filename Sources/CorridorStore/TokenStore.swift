@@ -1,0 +1,35 @@
+import CorridorDomain
+
+/// The roles of DESIGN.md, plus `admin` for the deployment's operator (tokens, active policy).
+public enum Role: String, Sendable, CaseIterable, Codable, Comparable {
+    case officer, supervisor, counsel, monitor, `public`, admin
+
+    public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A bearer token as stored: its SHA-256 only, never the secret.
+public struct TokenInfo: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var role: Role
+    public var createdAt: Instant
+    public var revokedAt: Instant?
+    public init(id: String, name: String, role: Role, createdAt: Instant, revokedAt: Instant?) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
+}
+
+/// Where tokens live. Creating and revoking a token are logged as system events (name, role
+/// and id; never the secret).
+public protocol TokenStore: Sendable {
+    func createToken(id: String, name: String, role: Role, hash: String, context: AppendContext) throws -> TokenInfo
+    /// The live (not revoked) token with this hash.
+    func token(hash: String) throws -> TokenInfo?
+    func tokens() throws -> [TokenInfo]
+    /// Revokes by id; returns false when no live token has it.
+    func revokeToken(id: String, context: AppendContext) throws -> Bool
+}

@@ -1,0 +1,320 @@
+import CorridorDomain
+import CorridorSQLite
+import CorridorStore
+import CorridorTestSupport
+import Testing
+
+/// What every ``EventStore`` must do besides the state rules: receipts, reads, the chain and the
+/// digest. Written once over `some EventStore`, run against each backend.
+struct EventStoreContractTests {
+    typealias R = TestRecords
+
+    @Test("An empty store has the genesis head, no events and an intact chain", arguments: StoreBackend.allCases)
+    func emptyStore(backend: StoreBackend) throws {
+        try backend.withStore { store in
+            #expect(try store.head() == .genesis)
+            #expect(try store.summary() == StoreSummary(events: 0, countries: 0, arrangements: 0, cases: 0, courtOrders: 0, transfers: 0))
+            #expect(try store.allEvents().isEmpty)
+            let verification = try store.verifyChain()
+            #expect(verification.isIntact)
+            #expect(verification.eventsChecked == 0)
+            #expect(try store.networkRecords().isEmpty)
+            #expect(try store.caseRecords("C1").isEmpty)
+            #expect(try store.exportRecords { _ in } == 0)
+        }
+    }
+
+    @Test("Receipts number events consecutively across appends", arguments: StoreBackend.allCases)
+    func receipts(backend: StoreBackend) throws {
+        try backend.withStore { store in
+            let first = try store.append(records: [R.country("USA"), R.country("GTM"), R.caseRecord("C1")])
+            #expect(first.count == 3)
+            #expect(first.firstSeq == 1)
+            #expect(first.lastSeq == 3)
+            #expect(first.headHash == (try store.head().hash))
+
+            let second = try store.append(record: R.order("C1"))
+            #expect(second.firstSeq == 4)
+            #expect(second.lastSeq == 4)
+            #expect(try store.head().seq == 4)
+
+            let empty = try store.append([], context: .test)
+            #expect(empty.count == 0)
+            #expect(empty.firstSeq == nil)
+            #expect(empty.lastSeq == nil)
+            #expect(empty.headHash == second.headHash)
+            #expect(try store.head().seq == 4)
+        }
+    }
+
+    @Test("A producer that throws its own error keeps nothing of the call", arguments: StoreBackend.allCases)
+    func producerError(backend: StoreBackend) throws {
+        struct Interrupted: Error {}
+        try backend.withStore { store in
+            try store.append(records: R.smallWorld)
+            let before = try store.snapshot()
+            #expect(throws: Interrupted.self) {
+                try store.append(context: .test) { emit in
+                    try emit(try R.sourced(R.caseRecord("C7")))
+                    try emit(try R.sourced(R.order("C7")))
+                    throw Interrupted()
+                }
+            }
+            #expect(try store.snapshot() == before)
+            #expect(try store.caseRecords("C7").isEmpty)
+        }
+    }
+
+    @Test("Events keep type, payload, actor and time, and link to the previous hash", arguments: StoreBackend.allCases)
+    func eventsAreChained(backend: StoreBackend) throws {
+        try backend.withStore { store in
+            let context = AppendContext(actor: "officer:ana", recordedAt: Instant(rfc3339: "2025-05-20T10:30:00.250-04:00")!)
+            try store.append(records: R.smallWorld, context: context)
+            try store.append(records: [R.order("C1"), R.claim("C1")], context: .test)
+            let events = try store.allEvents()
+            #expect(events.count == R.smallWorld.count + 2)
+            #expect(events.map(\.seq) == Array(1...Int64(events.count)))
+            #expect(events.first?.prev == ChainHead.genesis.hash)
+            for (previous, event) in zip(events, events.dropFirst()) {
+                #expect(event.prev == previous.hash)
+            }
+            for event in events {
+                let recomputed = EventHash.compute(prev: event.prev, seq: event.seq, type: event.type, actor: event.actor,
+                                                   recordedAt: event.recordedAt.description, payload: event.payload)
+                #expect(event.hash == recomputed)
+                #expect(event.hash.count == 64)
+                #expect(try event.record().kind.rawValue == event.type)
+            }
+            #expect(events[0].actor == "officer:ana")
+            #expect(events[0].recordedAt.description == "2025-05-20T14:30:00.250Z")
+            #expect(events[0].payload == R.smallWorld[0].canonicalString)
+            #expect(events.last?.actor == "test")
+            #expect(events.last?.type == "claim")
+            #expect(Set(events.map(\.hash)).count == events.count)
+
+            let verification = try store.verifyChain()
+            #expect(verification.isIntact)
+            #expect(verification.eventsChecked == Int64(events.count))
+            #expect(verification.head == (try store.head()))
+        }
+    }
+
+    @Test("The hash covers actor and time: the same records by another actor hash differently", arguments: StoreBackend.allCases)
+    func hashCoversActorAndTime(backend: StoreBackend) throws {
+        let heads = try [AppendContext.test, .test(actor: "other"), AppendContext(actor: "test", recordedAt: TestClock.instant.adding(milliseconds: 1))]
+            .map { context in
+                try backend.withStore { store in
+                    try store.append(records: R.smallWorld, context: context)
+                    return try store.head().hash
+                }
+            }
+        #expect(Set(heads).count == 3)
+        // ...while the state they record is the same.
+        let digests = try [AppendContext.test, .test(actor: "other")].map { context in
+            try backend.withStore { store in
+                try store.append(records: R.smallWorld, context: context)
+                return try store.stateDigest()
+            }
+        }
+        #expect(digests[0] == digests[1])
+    }
+
+    @Test("Summary counts entities once, however often they are re-recorded", arguments: StoreBackend.allCases)
+    func summaryCounts(backend: StoreBackend) throws {
+        try backend.withStore { store in
+            try store.append(records: R.smallWorld)
+            try store.append(records: [
+                R.country("GTM", name: "Republic of Guatemala"),
+                R.caseRecord("C1", nationalities: ["GTM", "MEX"]),
+                R.courtOrder("CO1"), R.courtOrderLift("CO1", on: "2025-05-01"),
+                R.transfer("T1", destination: "SLV", arrangement: "arr-slv"),
+            ])
+            #expect(try store.summary() == StoreSummary(events: Int64(R.smallWorld.count + 5), countries: 5, arrangements: 1, cases: 2,
+                                                        courtOrders: 1, transfers: 1))
+        }
+    }
+
+    @Test("A case's records: the latest case record first, then its facts in log order", arguments: StoreBackend.allCases)
+    func caseRecords(backend: StoreBackend) throws {
+        try backend.withStore { store in
+            try store.append(records: R.smallWorld)
+            try store.append(records: [R.order("C1"), R.claim("C2"), R.notice("C1", destination: "MEX")])
+            try store.append(record: R.caseRecord("C1", nationalities: ["GTM", "MEX"], extra: ["counsel": "Synthetic counsel 9"]))
+            try store.append(record: R.claim("C1", "cat", against: "GTM", status: "pending"))
+
+            let records = try store.caseRecords("C1")
+            #expect(records.map(\.kind) == [.caseRecord, .order, .notice, .claim])
+            guard case .caseRecord(let latest)? = records.first else {
+                Issue.record("first record is not the case")
+                return
+            }
+            #expect(latest.nationalities == ["GTM", "MEX"])
+            #expect(latest.counsel == "Synthetic counsel 9")
+            #expect(records.allSatisfy { $0.caseID == "C1" })
+            #expect(try store.caseRecords("C2").map(\.kind) == [.caseRecord, .claim])
+            #expect(try store.caseRecords("NOBODY").isEmpty)
+        }
+    }
+
+    @Test("Network records: latest countries and arrangements, every status and order, in log order", arguments: StoreBackend.allCases)
+    func networkRecords(backend: StoreBackend) throws {
+        try backend.withStore { store in
+            try store.append(records: R.smallWorld)
+            try store.append(records: [
+                R.courtOrder("CO1", issuedOn: "2025-04-18"),
+                R.arrangementStatus("arr-slv", "suspended", on: "2025-06-01"),
+                R.arrangementStatus("arr-slv", "signed", on: "2025-02-01"),
+                R.country("SLV", name: "Republic of El Salvador"),
+                R.courtOrderLift("CO1", on: "2025-06-23"),
+                R.transfer("T1", destination: "SLV"),
+            ])
+            let records = try store.networkRecords()
+            #expect(records.map(\.kind) == [
+                .country, .country, .country, .country,  // USA GTM HND MEX; SLV is superseded
+                .arrangement, .arrangementStatus,
+                .courtOrder, .arrangementStatus, .arrangementStatus, .country, .courtOrderLift,
+            ])
+            let network = try store.network()
+            #expect(network.countries.count == 5)
+            #expect(network.countryName("SLV") == "Republic of El Salvador")
+            #expect(network.countryName("RWA") == "Rwanda")
+            #expect(network.status(of: "arr-slv", on: Day("2025-02-15")!)?.status == .signed)
+            #expect(network.status(of: "arr-slv", on: Day("2025-03-01")!)?.status == .active)
+            #expect(network.status(of: "arr-slv", on: Day("2025-07-01")!)?.status == .suspended)
+            #expect(network.status(of: "arr-slv", on: Day("2025-01-01")!) == nil)
+            #expect(network.latestStatus(of: "arr-slv")?.status == .suspended)
+            #expect(network.courtOrders["CO1"]?.issuedOn == Day("2025-04-18"))
+            #expect(network.courtOrderLifts["CO1"]?.on == Day("2025-06-23"))
+        }
+    }
+
+    @Test("The digest changes with state, table by table", arguments: StoreBackend.allCases)
+    func digestTracksState(backend: StoreBackend) throws {
+        try backend.withStore { store in
+            try store.append(records: R.smallWorld)
+            let before = try store.stateDigest()
+            #expect(Set(before.tables.keys) == Set(StateDigest.tables))
+            #expect(before.tables["countries"]?.rows == 5)
+            #expect(before.tables["cases"]?.rows == 2)
+            #expect(before.tables["manifest"]?.rows == 0)
+
+            try store.append(records: [R.transfer("T1", destination: "SLV"), R.manifestAdd("T1", "C1")])
+            let after = try store.stateDigest()
+            let added = Set(after.differences(from: before))
+            #expect(added.isSuperset(of: ["transfers", "manifest"]))
+            #expect(added.isDisjoint(with: ["countries", "arrangements", "arrangement_statuses", "cases", "case_facts", "court_orders"]))
+
+            try store.append(record: R.manifestStrike("T1", "C1"))
+            let struck = try store.stateDigest()
+            let changed = Set(struck.differences(from: after))
+            #expect(changed.contains("manifest"))
+            #expect(!changed.contains("transfers"))
+            #expect(!changed.contains("cases"))
+            #expect(struck.tables["manifest"]?.rows == 1)
+        }
+    }
+
+    @Test("Every backend fed the same records has the same digest, and exports the same records")
+    func backendsAgree() throws {
+        let records = try StateRuleScenario.load()[0].setup + [
+            R.step(.arrive, "T-GONE", at: "2025-03-16T04:00:00Z"),
+            R.disposition("C3", outcome: "repatriated", on: "2025-06-01", to: "VEN"),
+            R.arrangementStatus("arr-slv", "terminated", on: "2025-09-01"),
+            R.manifestStrike("T-OPEN", "C1"), R.manifestAdd("T-OPEN", "C1"),
+            R.caseRecord("C6", nationalities: ["MEX"]), R.order("C6"),
+            R.manifestStrike("T-FULL", "C2"), R.manifestAdd("T-FULL", "C6"),
+            R.step(.lock, "T-FULL", at: "2025-07-03T08:00:00.125Z"), R.step(.depart, "T-FULL", at: "2025-07-03T10:00:00+02:00"),
+            R.disposition("C6", on: "2025-07-04"),
+            R.courtOrderLift("CO1", on: "2025-06-30"),
+            R.caseRecord("C2", nationalities: ["HND", "GTM"]),
+            R.country("MEX", name: "United Mexican States", extra: ["returns": "accepts"]),
+        ]
+        var digests: [StoreBackend: StateDigest] = [:]
+        var exports: [StoreBackend: [String]] = [:]
+        for backend in StoreBackend.allCases {
+            try backend.withStore { store in
+                try store.append(records: records)
+                digests[backend] = try store.stateDigest()
+                var lines: [String] = []
+                #expect(try store.exportRecords { lines.append($0) } == records.count)
+                exports[backend] = lines
+            }
+        }
+        #expect(digests[.inMemory] == digests[.sqliteFile])
+        #expect(digests[.inMemory] == digests[.sqliteMemory])
+        #expect(exports[.inMemory]?.count == records.count)
+        #expect(exports[.inMemory] == exports[.sqliteFile])
+        #expect(exports[.inMemory] == exports[.sqliteMemory])
+    }
+
+    @Test("System events are chained but are neither records nor state", arguments: StoreBackend.allCases)
+    func systemEvents(backend: StoreBackend) throws {
+        let plain = InMemoryEventStore()
+        try plain.append(records: R.smallWorld)
+        try plain.append(record: R.order("C1"))
+        try backend.withStore { store in
+            try store.append(records: R.smallWorld)
+            let event = try store.appendSystemEvent(type: "system.read", payload: ["case": "C1", "by": "counsel:1"],
+                                                    context: .test(actor: "counsel:1"), setting: nil)
+            #expect(event.seq == Int64(R.smallWorld.count + 1))
+            #expect(event.payload == #"{"by":"counsel:1","case":"C1"}"#)
+            #expect(try store.head() == ChainHead(seq: event.seq, hash: event.hash))
+            try store.append(record: R.order("C1"))
+
+            #expect(try store.verifyChain().isIntact)
+            #expect(try store.verifyChain().eventsChecked == Int64(R.smallWorld.count + 2))
+            #expect(try store.allEvents()[Int(event.seq) - 1] == event)
+            // The same records without the system event: same state, same export.
+            #expect(try store.stateDigest() == plain.stateDigest())
+            var lines: [String] = [], plainLines: [String] = []
+            _ = try store.exportRecords { lines.append($0) }
+            _ = try plain.exportRecords { plainLines.append($0) }
+            #expect(lines == plainLines)
+            #expect(try AuditReplay.run(store).matches)
+        }
+    }
+
+    @Test("System event types must begin 'system.'", arguments: StoreBackend.allCases)
+    func systemEventType(backend: StoreBackend) throws {
+        try backend.withStore { store in
+            for type in ["case", "read", "systemx.read", ""] {
+                let error = #expect(throws: StoreError.self) {
+                    try store.appendSystemEvent(type: type, payload: [:], context: .test, setting: nil)
+                }
+                #expect(error?.code == "invalid-event")
+            }
+            let head = try store.head()
+            #expect(head == .genesis)
+        }
+    }
+
+    @Test("A setting is written with its system event and read back", arguments: StoreBackend.allCases)
+    func settings(backend: StoreBackend) throws {
+        try backend.withStore { store in
+            #expect(try store.setting("policy.active") == nil)
+            try store.appendSystemEvent(type: "system.policy", payload: ["policy": "unhcr-2013"], context: .test,
+                                        setting: (key: "policy.active", value: "unhcr-2013"))
+            try store.appendSystemEvent(type: "system.policy", payload: ["policy": "us-dvd-2025"], context: .test,
+                                        setting: (key: "policy.active", value: "us-dvd-2025"))
+            #expect(try store.setting("policy.active") == "us-dvd-2025")
+            #expect(try store.head().seq == 2)
+            #expect(try store.verifyChain().isIntact)
+        }
+    }
+
+    @Test("A receipt's last seq is the head after the append, system events included", arguments: StoreBackend.allCases)
+    func receiptWithSystemEvents(backend: StoreBackend) throws {
+        try backend.withStore { store in
+            try store.append(records: R.smallWorld + [R.transfer("T1", destination: "SLV"), R.manifestAdd("T1", "C1")])
+            let before = try store.head()
+            // Locking records a verdict for each person on the manifest after the lock itself.
+            let receipt = try store.append(records: [R.step(.lock, "T1"), R.order("C2")])
+            let after = try store.head()
+            #expect(receipt.count == 2)
+            #expect(receipt.firstSeq == before.seq + 1)
+            #expect(receipt.headHash == after.hash)
+            #expect(after.seq > before.seq + 2, "no system event was appended; the test no longer exercises them")
+            #expect(receipt.lastSeq == after.seq)
+        }
+    }
+}

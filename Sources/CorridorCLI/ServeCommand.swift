@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import CorridorStore
 import CorridorWeb
 import Hummingbird
@@ -34,6 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "corridor")
         logger.logLevel = .info
         let store = try self.store.open()
+        var adminSecret: String?
         if try store.summary().events == 0 {
             logger.info("empty store: seeding the reference network and \(seedCases) synthetic cases", metadata: ["db": "\(self.store.db)"])
             try reportingRefusals("seeding") {
@@ -41,10 +43,22 @@ struct ServeCommand: AsyncParsableCommand {
                 if seedCases > 0 {
                     _ = try Seeding.seedSynthetic(count: seedCases, seed: 1, into: store, context: Edge.context(actor: "seed:synthetic"))
                 }
+                adminSecret = try Tokens.issue(name: "first admin", role: .admin, in: store, context: Edge.context(actor: "serve:first-start")).secret
             }
         }
-        let app = buildApplication(store: store, configuration: ServerConfiguration(host: host, port: port), logger: logger, clock: Edge.now)
+        let app = try buildApplication(store: store, configuration: ServerConfiguration(host: host, port: port), logger: logger, clock: Edge.now)
         print("Corridor is serving \(self.store.db) at http://\(host):\(port)/")
+        if let adminSecret {
+            print("""
+                An admin token was created for this new store (it is shown only now; the store keeps only its hash):
+
+                    \(adminSecret)
+
+                Use it as 'Authorization: Bearer <token>' for the API (reference: http://\(host):\(port)/docs/api),
+                or create tokens per role: swift run corridor token create --role officer --name "…" --db \(self.store.db)
+                """)
+        }
+        fflush(stdout)
         try await app.runService()
     }
 }

@@ -125,8 +125,8 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
-    public func networkRecords() throws -> [CorridorDomain.Record] {
-        try writer.read { try SQLiteQueries.networkRecords(db: $0) }
+    public func networkEvents() throws -> [Event] {
+        try writer.read { try SQLiteQueries.networkEvents(db: $0) }
     }
 
     public func summary() throws -> StoreSummary {
@@ -138,8 +138,8 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
-    public func caseRecords(_ id: CaseRecord.ID) throws -> [CorridorDomain.Record] {
-        try writer.read { try SQLiteQueries.caseRecords(id, db: $0) }
+    public func caseEvents(_ id: CaseRecord.ID) throws -> [Event] {
+        try writer.read { try SQLiteQueries.caseEvents(id, db: $0) }
     }
 
     public func setting(_ key: String) throws -> String? {
@@ -237,11 +237,11 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
-    public func forEachCaseRecord(_ body: (CorridorDomain.Record) throws -> Void) throws {
+    public func forEachCaseRecord(through seq: Int64?, _ body: (CorridorDomain.Record) throws -> Void) throws {
         try writer.read { db in
-            for sql in ["SELECT e.seq, e.payload FROM cases c JOIN events e ON e.seq = c.seq ORDER BY c.seq",
-                        "SELECT e.seq, e.payload FROM case_facts f JOIN events e ON e.seq = f.seq ORDER BY f.seq"] {
-                let cursor = try Row.fetchCursor(db, sql: sql)
+            for sql in ["SELECT e.seq, e.payload FROM cases c JOIN events e ON e.seq = c.seq WHERE c.seq <= ? ORDER BY c.seq",
+                        "SELECT e.seq, e.payload FROM case_facts f JOIN events e ON e.seq = f.seq WHERE f.seq <= ? ORDER BY f.seq"] {
+                let cursor = try Row.fetchCursor(db, sql: sql, arguments: [seq ?? Int64.max])
                 while let row = try cursor.next() {
                     let payload: String = row[1]
                     let record: CorridorDomain.Record

@@ -11,23 +11,40 @@ enum SQLiteQueries {
         }
     }
 
-    static func caseRecords(_ id: CaseRecord.ID, db: Database) throws -> [CorridorDomain.Record] {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT e.seq, e.payload FROM cases c JOIN events e ON e.seq = c.seq WHERE c.id = ?
-            UNION ALL
-            SELECT * FROM (SELECT e.seq, e.payload FROM case_facts f JOIN events e ON e.seq = f.seq WHERE f.case_id = ? ORDER BY f.seq)
-            """, arguments: [id.rawValue, id.rawValue])
-        return try rows.map { try decode($0[1], seq: $0[0]) }
+    static let eventColumns = "e.seq, e.type, e.payload, e.actor, e.recorded_at, e.prev, e.hash"
+
+    static func event(_ row: Row) throws -> Event {
+        let recorded: String = row[4]
+        guard let recordedAt = Instant(rfc3339: recorded) else {
+            throw StoreError(code: "corrupt-event", message: "event \(row[0] as Int64): recorded_at '\(recorded)' is not an RFC 3339 instant")
+        }
+        return Event(seq: row[0], type: row[1], payload: row[2], actor: row[3], recordedAt: recordedAt, prev: row[5], hash: row[6])
     }
 
-    static func networkRecords(db: Database) throws -> [CorridorDomain.Record] {
+    static func caseEvents(_ id: CaseRecord.ID, db: Database) throws -> [Event] {
         try Row.fetchAll(db, sql: """
-            SELECT seq, payload FROM events WHERE seq IN (
+            SELECT \(eventColumns) FROM cases c JOIN events e ON e.seq = c.seq WHERE c.id = ?
+            UNION ALL
+            SELECT * FROM (SELECT \(eventColumns) FROM case_facts f JOIN events e ON e.seq = f.seq WHERE f.case_id = ? ORDER BY f.seq)
+            """, arguments: [id.rawValue, id.rawValue]).map(event)
+    }
+
+    static func caseRecords(_ id: CaseRecord.ID, db: Database) throws -> [CorridorDomain.Record] {
+        try caseEvents(id, db: db).map { try decode($0.payload, seq: $0.seq) }
+    }
+
+    static func networkEvents(db: Database) throws -> [Event] {
+        try Row.fetchAll(db, sql: """
+            SELECT \(eventColumns) FROM events e WHERE e.seq IN (
                 SELECT seq FROM countries UNION ALL SELECT seq FROM arrangements
                 UNION ALL SELECT seq FROM arrangement_statuses UNION ALL SELECT seq FROM court_orders
                 UNION ALL SELECT lift_seq FROM court_orders WHERE lift_seq IS NOT NULL)
-            ORDER BY seq
-            """).map { try decode($0[1], seq: $0[0]) }
+            ORDER BY e.seq
+            """).map(event)
+    }
+
+    static func networkRecords(db: Database) throws -> [CorridorDomain.Record] {
+        try networkEvents(db: db).map { try decode($0.payload, seq: $0.seq) }
     }
 
     static func familyMembers(_ unit: String, db: Database) throws -> [CaseRecord.ID] {

@@ -52,10 +52,10 @@ public struct RulesService<Store: EventStore>: Sendable {
         return RulesEngine.decide(facts, try self.destination(destination, at: instant, policy: try profile(policy)))
     }
 
-    /// The whole caseload, in memory.
-    public func loadCaseload() throws -> Caseload {
+    /// The whole caseload, in memory (only records at or before `seq` when given).
+    public func loadCaseload(through seq: Int64? = nil) throws -> Caseload {
         var caseload = Caseload()
-        try store.forEachCaseRecord { record in
+        try store.forEachCaseRecord(through: seq) { record in
             if case .caseRecord(let person) = record {
                 caseload.insert(CaseFacts(person: person))
             } else {

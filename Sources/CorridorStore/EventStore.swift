@@ -20,13 +20,14 @@ public protocol EventStore: TokenStore, Sendable {
     /// A digest of current state, table by table (see ``StateDigest``).
     func stateDigest() throws -> StateDigest
 
-    /// The records that make up the network, in log order: the latest `country` and
+    /// The events that make up the network, in log order: the latest `country` and
     /// `arrangement` records, every `arrangement-status`, `court-order` and `court-order-lift`.
-    func networkRecords() throws -> [Record]
+    func networkEvents() throws -> [Event]
 
     /// Calls `body` with every `case` record (the latest of each), then every per-case fact in
-    /// log order: what whole-caseload passes load into memory.
-    func forEachCaseRecord(_ body: (Record) throws -> Void) throws
+    /// log order — only those at or before `seq` when given: what whole-caseload passes load
+    /// into memory.
+    func forEachCaseRecord(through seq: Int64?, _ body: (Record) throws -> Void) throws
 
     /// Every transfer with its manifest, ordered by departure.
     func transfers() throws -> [TransferView]
@@ -51,11 +52,23 @@ public protocol EventStore: TokenStore, Sendable {
     /// How much the store holds.
     func summary() throws -> StoreSummary
 
-    /// The records about one case, in log order (the `case` record first), plus its manifests.
-    func caseRecords(_ id: CaseRecord.ID) throws -> [Record]
+    /// The events about one case: its latest `case` record first, then its facts in log order.
+    /// Empty when the case is unknown.
+    func caseEvents(_ id: CaseRecord.ID) throws -> [Event]
 }
 
 extension EventStore {
+    /// The records about one case (see ``caseEvents(_:)``).
+    public func caseRecords(_ id: CaseRecord.ID) throws -> [Record] { try caseEvents(id).map { try $0.record() } }
+
+    /// The network's records (see ``networkEvents()``).
+    public func networkRecords() throws -> [Record] { try networkEvents().map { try $0.record() } }
+
+    /// Every case record and fact (see ``forEachCaseRecord(through:_:)``).
+    public func forEachCaseRecord(_ body: (Record) throws -> Void) throws {
+        try forEachCaseRecord(through: nil, body)
+    }
+
     /// The network, built from ``networkRecords()``.
     public func network() throws -> Network { Network(records: try networkRecords()) }
 

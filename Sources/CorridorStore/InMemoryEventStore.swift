@@ -27,16 +27,20 @@ public final class InMemoryEventStore: EventStore {
         func caseClosedOn(_ id: CaseRecord.ID) -> Day? { caseDetails[id]?.closedOn }
 
         // StateSnapshot
-        func caseRecords(_ id: CaseRecord.ID) throws -> [Record] {
+        func caseEvents(_ id: CaseRecord.ID) -> [Event] {
             guard let caseIndex = cases[id] else { return [] }
-            return try ([caseIndex] + (caseFacts[id] ?? [])).map { try events[$0].record() }
+            return ([caseIndex] + (caseFacts[id] ?? [])).map { events[$0] }
         }
 
-        func networkRecords() throws -> [Record] {
+        func caseRecords(_ id: CaseRecord.ID) throws -> [Record] { try caseEvents(id).map { try $0.record() } }
+
+        func networkEvents() -> [Event] {
             var indices = Array(countries.values) + arrangements.values.map(\.event) + statuses.map(\.event)
             indices += courtOrders.values.flatMap { [$0.event] + ($0.liftEvent.map { [$0] } ?? []) }
-            return try indices.sorted().map { try events[$0].record() }
+            return indices.sorted().map { events[$0] }
         }
+
+        func networkRecords() throws -> [Record] { try networkEvents().map { try $0.record() } }
 
         func transfers() throws -> [TransferView] {
             try transferTable.map { id, entry -> TransferView in
@@ -141,13 +145,14 @@ public final class InMemoryEventStore: EventStore {
         for event in events where event.seq >= seq { try body(event) }
     }
 
-    public func networkRecords() throws -> [Record] { try state.withLock { try $0.networkRecords() } }
+    public func networkEvents() throws -> [Event] { state.withLock { $0.networkEvents() } }
 
-    public func forEachCaseRecord(_ body: (Record) throws -> Void) throws {
+    public func forEachCaseRecord(through seq: Int64?, _ body: (Record) throws -> Void) throws {
         let (events, caseIndices, factIndices) = state.withLock { s in
             (s.events, s.cases.values.sorted(), s.caseFacts.values.flatMap { $0 }.sorted())
         }
-        for index in caseIndices + factIndices { try body(try events[index].record()) }
+        let limit = seq.map { Int($0) } ?? Int.max
+        for index in caseIndices + factIndices where index < limit { try body(try events[index].record()) }
     }
 
     public func transfers() throws -> [TransferView] { try state.withLock { try $0.transfers() } }
@@ -213,7 +218,7 @@ public final class InMemoryEventStore: EventStore {
         }
     }
 
-    public func caseRecords(_ id: CaseRecord.ID) throws -> [Record] { try state.withLock { try $0.caseRecords(id) } }
+    public func caseEvents(_ id: CaseRecord.ID) throws -> [Event] { state.withLock { $0.caseEvents(id) } }
 
     /// Replaces an event's payload without fixing its hash: for tests of tamper detection only.
     package func tamper(seq: Int64, payload: String) {

@@ -1,8 +1,11 @@
 import CorridorDomain
+import CorridorRules
+import CorridorServices
 import CorridorStore
 import Foundation
 import Hummingbird
 import Logging
+import Prometheus
 
 /// How to run the server.
 public struct ServerConfiguration: Sendable {
@@ -14,37 +17,90 @@ public struct ServerConfiguration: Sendable {
     }
 }
 
-/// Assembles the Corridor server: routes over a store. Tests build it too.
+/// Assembles the Corridor server over a store. Tests build it too (`buildRouter`).
 public func buildApplication(store: some EventStore, configuration: ServerConfiguration, logger: Logger,
-                             clock: @escaping @Sendable () -> Instant) -> some ApplicationProtocol {
-    let router = buildRouter(store: store, clock: clock)
+                             clock: @escaping @Sendable () -> Instant) throws -> some ApplicationProtocol {
+    let state = try AppState(store: store, clock: clock, logger: logger)
     return Application(
-        router: router,
+        router: buildRouter(state: state),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Corridor"),
         logger: logger
     )
 }
 
-/// The routes, separate from the application so tests can drive them in-process.
-public func buildRouter(store: some EventStore, clock: @escaping @Sendable () -> Instant) -> Router<BasicRequestContext> {
-    let router = Router()
-    router.get("/") { _, _ -> Response in
-        let page = HomePage(summary: try store.summary(), network: try store.network(), head: try store.head(), today: clock().day)
-        return .html(page.render())
-    }
-    router.get("/healthz") { _, _ -> Response in
-        let head = try store.head()
-        return .text("ok: \(head.seq) events\n")
+/// Every route the server serves, with its access rule: the single source for the router, the
+/// OpenAPI document and the API reference.
+public func routeSpecs<Store: EventStore>(state: AppState<Store>) -> [RouteSpec] {
+    var routes: [RouteSpec] = []
+    routes += MetaRoutes.routes(state)
+    routes += NetworkRoutes.routes(state)
+    routes += CaseRoutes.routes(state)
+    routes += TransferRoutes.routes(state)
+    routes += RecordRoutes.routes(state)
+    routes += OversightRoutes.routes(state)
+    let document = OpenAPIDocument.make(routes + [MetaRoutes.openAPIRoute(.null), MetaRoutes.docsRoute([])])
+    let text = document.canonicalString
+    routes.append(MetaRoutes.openAPIRoute(.string(text)))
+    routes.append(MetaRoutes.docsRoute(routes))
+    return routes
+}
+
+/// The router: middleware (problem+json errors, metrics, authentication) and every route,
+/// each checking its role before it runs.
+public func buildRouter<Store: EventStore>(state: AppState<Store>) -> Router<CorridorRequestContext> {
+    Observability.bootstrap()
+    let router = Router(context: CorridorRequestContext.self)
+    let routes = routeSpecs(state: state)
+    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: ProblemMiddleware())
+    let open = Set(routes.filter { $0.access == .anyone && !$0.path.contains("{") }.map(\.path))
+    router.add(middleware: AuthMiddleware(state: state, openPaths: open))
+    for route in routes {
+        let access = route.access
+        let handler = route.handler
+        router.on(RouterPath(route.routerPath), method: route.method) { request, context -> Response in
+            if !access.allows(context.principal?.role) {
+                throw Problem(.forbidden, code: "forbidden",
+                              detail: "role '\(context.principal?.role.rawValue ?? "none")' may not use \(request.method) \(request.uri.path) (allowed: \(access.description))")
+            }
+            return try await handler(request, context)
+        }
     }
     return router
 }
 
-extension Response {
-    static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+/// Home, health, metrics, the OpenAPI document and the API reference.
+enum MetaRoutes {
+    static func routes<Store: EventStore>(_ state: AppState<Store>) -> [RouteSpec] {
+        [
+            RouteSpec(method: .get, path: "/", access: .anyone, tag: "pages", summary: "Home: the network and headline figures",
+                      success: (200, "html")) { _, _ in
+                let (summary, view, head) = try await Blocking.run { (try state.store.summary(), try state.live.current(), try state.store.head()) }
+                return .html(HomePage(summary: summary, network: view.network, head: head, today: state.clock().day).render())
+            },
+            RouteSpec(method: .get, path: "/healthz", access: .anyone, tag: "operations", summary: "Liveness: the store answers",
+                      success: (200, "Health")) { _, _ in
+                let head = try await Blocking.run { try state.store.head() }
+                return .json(.object(["status": "ok", "events": .number(Double(head.seq))]))
+            },
+            RouteSpec(method: .get, path: "/metrics", access: .roles([.monitor, .admin]), tag: "operations",
+                      summary: "Prometheus metrics: requests and latencies per route, decisions per gate outcome", success: (200, "text")) { _, _ in
+                .text(Observability.registry.emitToString(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+            },
+        ]
     }
 
-    static func text(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    static func openAPIRoute(_ document: JSONValue) -> RouteSpec {
+        RouteSpec(method: .get, path: "/openapi.json", access: .anyone, tag: "operations", summary: "This API's OpenAPI 3.1 document",
+                  success: (200, "json")) { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: document.stringValue ?? "{}")))
+        }
+    }
+
+    static func docsRoute(_ routes: [RouteSpec]) -> RouteSpec {
+        let page = APIDocsPage(routes: routes).render()
+        return RouteSpec(method: .get, path: "/docs/api", access: .anyone, tag: "pages", summary: "The API reference, rendered from the OpenAPI routes",
+                         success: (200, "html")) { _, _ in .html(page) }
     }
 }

@@ -1,0 +1,36 @@
+import CorridorDomain
+import Crypto
+import Foundation
+
+/// Issuing and checking bearer tokens. The secret is shown once, at creation; only its SHA-256
+/// is stored.
+public enum Tokens {
+    /// A fresh token secret: `cor_` and 32 random bytes in hex.
+    public static func newSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return "cor_" + EventHash.hex(bytes)
+    }
+
+    public static func hash(_ secret: String) -> String {
+        EventHash.hex(SHA256.hash(data: Array(secret.utf8)))
+    }
+
+    /// Creates a token and returns its secret (shown once) with what is stored.
+    public static func issue(name: String, role: Role, in store: some TokenStore, context: AppendContext) throws -> (secret: String, info: TokenInfo) {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.count <= 100 else {
+            throw StoreError(code: "invalid-argument", message: "a token needs a name of 1 to 100 characters")
+        }
+        let secret = newSecret()
+        let id = "tok_" + String(hash(secret).prefix(12))
+        let info = try store.createToken(id: id, name: trimmed, role: role, hash: hash(secret), context: context)
+        return (secret, info)
+    }
+
+    /// The live token a presented secret belongs to.
+    public static func authenticate(_ secret: String, in store: some TokenStore) throws -> TokenInfo? {
+        guard secret.hasPrefix("cor_"), secret.utf8.count == 68 else { return nil }
+        return try store.token(hash: hash(secret))
+    }
+}

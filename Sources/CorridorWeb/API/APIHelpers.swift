@@ -1,0 +1,89 @@
+import CorridorDomain
+import CorridorRules
+import CorridorServices
+import CorridorStore
+import Foundation
+import Hummingbird
+
+extension CorridorRequestContext {
+    /// The principal, which the auth middleware guarantees on every non-open route.
+    func requirePrincipal() throws -> Principal {
+        guard let principal else { throw Problem(.unauthorized, code: "unauthenticated", detail: "a bearer token is required") }
+        return principal
+    }
+
+    /// A path parameter, percent-decoded.
+    func pathParameter(_ name: String) throws -> String {
+        let raw = try parameters.require(name)
+        return raw.removingPercentEncoding ?? raw
+    }
+}
+
+enum APIValues {
+    /// `on`: a date (00:00 UTC) or an RFC 3339 instant; the current instant when absent.
+    static func instant(_ request: Request, _ name: String = "on", default now: Instant) throws -> Instant {
+        guard let text = request.query(name) else { return now }
+        guard let instant = Instant(dateOrInstant: text) else {
+            throw Problem.badRequest("query parameter '\(name)': '\(text.prefix(40))' is neither a date (YYYY-MM-DD) nor an RFC 3339 instant", code: "invalid-parameter")
+        }
+        return instant
+    }
+
+    static func country(_ request: Request, _ name: String, required: Bool = true) throws -> CountryCode? {
+        guard let text = request.query(name) else {
+            if required { throw Problem.badRequest("query parameter '\(name)' is required (an ISO 3166-1 alpha-3 code)", code: "missing-parameter") }
+            return nil
+        }
+        guard ISO3166.isValid(text) else {
+            throw Problem.badRequest("query parameter '\(name)': '\(text.prefix(40))' is not an ISO 3166-1 alpha-3 code", code: "invalid-parameter")
+        }
+        return CountryCode(text)
+    }
+
+    static func policy(_ request: Request, active: PolicyProfile) throws -> PolicyProfile {
+        guard let id = request.query("policy") else { return active }
+        return try PolicyLibrary.profile(id)
+    }
+
+    static func limit(_ request: Request, default value: Int = 50, max: Int = 1000) throws -> Int {
+        guard let text = request.query("limit") else { return value }
+        guard let limit = Int(text), (1...max).contains(limit) else {
+            throw Problem.badRequest("query parameter 'limit' must be a whole number from 1 to \(max)", code: "invalid-parameter")
+        }
+        return limit
+    }
+
+    /// An event as the API shows it: its place in the log and its record.
+    static func event(_ event: Event) -> JSONValue {
+        .object([
+            "seq": .number(Double(event.seq)), "type": .string(event.type), "actor": .string(event.actor),
+            "recordedAt": .string(event.recordedAt.description), "hash": .string(event.hash),
+            "record": (try? JSONParser.parse(event.payload)) ?? .string(event.payload),
+        ])
+    }
+
+    static func payload(_ event: Event) -> JSONValue { (try? JSONParser.parse(event.payload)) ?? .null }
+
+    static func number(_ value: Double?) -> JSONValue { value.map { .number($0) } ?? .null }
+}
+
+extension Decision.JSON {
+    var jsonValue: JSONValue {
+        var gates: [JSONValue] = []
+        for gate in self.gates {
+            var object: [String: JSONValue] = [
+                "gate": .string(gate.gate.rawValue), "result": .string(gate.result.rawValue),
+                "reason": .string(gate.reason), "citation": .string(gate.citation),
+            ]
+            if let clears = gate.clears { object["clears"] = .string(clears) }
+            if let would = gate.wouldClear { object["wouldClear"] = .string(would) }
+            gates.append(.object(object))
+        }
+        var object: [String: JSONValue] = [
+            "case": .string(self.case), "destination": .string(destination), "on": .string(on), "policy": .string(policy),
+            "policyVersion": .string(policyVersion), "verdict": .string(verdict.rawValue), "gates": .array(gates),
+        ]
+        if let clears { object["clears"] = .string(clears) }
+        return .object(object)
+    }
+}

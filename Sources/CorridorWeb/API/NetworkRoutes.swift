@@ -1,0 +1,91 @@
+import CorridorDomain
+import CorridorRules
+import CorridorServices
+import CorridorStore
+import Hummingbird
+
+/// Countries and arrangements: the public facts of the network, with sources and dates.
+enum NetworkRoutes {
+    static func routes<Store: EventStore>(_ state: AppState<Store>) -> [RouteSpec] {
+        [
+            RouteSpec(method: .get, path: "/api/v1/countries", access: .authenticated, tag: "network",
+                      summary: "Countries with returns cooperation and risk assessments", success: (200, "CountryList")) { _, _ in
+                let view = try await Blocking.run { try state.live.current() }
+                let events = try await Blocking.run { try state.store.networkEvents() }
+                let countries = events.filter { $0.type == "country" }.map(APIValues.payload)
+                return .json(.object(["countries": .array(countries), "count": .number(Double(view.network.countries.count))]))
+            },
+            RouteSpec(method: .get, path: "/api/v1/countries/{code}", access: .authenticated, tag: "network",
+                      summary: "One country", parameters: [.path("code", "ISO 3166-1 alpha-3 code")], success: (200, "Country")) { _, context in
+                let code = try context.pathParameter("code")
+                let events = try await Blocking.run { try state.store.networkEvents() }
+                guard let event = events.last(where: { $0.type == "country" && APIValues.payload($0)["code"]?.stringValue == code }) else {
+                    throw Problem.notFound("no country '\(code.prefix(40))' is recorded", code: "unknown-country")
+                }
+                return .json(APIValues.payload(event))
+            },
+            RouteSpec(method: .get, path: "/api/v1/arrangements", access: .authenticated, tag: "network",
+                      summary: "Arrangements with their current status",
+                      parameters: [.query("partner", "Filter by partner (ISO3)"), .query("status", "Filter by latest status"),
+                                   .query("kind", "Filter by kind"), .query("removingState", "Filter by removing state (ISO3)")],
+                      success: (200, "ArrangementList")) { request, _ in
+                let view = try await Blocking.run { try state.live.current() }
+                let report = try await Blocking.run { try OperationsReport.build(store: state.store) }
+                let today = state.clock().day
+                var items: [JSONValue] = []
+                for arrangement in view.network.sortedArrangements {
+                    let latest = view.network.latestStatus(of: arrangement.id)
+                    if let partner = request.query("partner"), partner != arrangement.partner.rawValue { continue }
+                    if let kind = request.query("kind"), kind != arrangement.kind.rawValue { continue }
+                    if let removing = request.query("removingState"), removing != arrangement.removingState.rawValue { continue }
+                    if let status = request.query("status"), status != latest?.status.rawValue { continue }
+                    items.append(summary(arrangement, network: view.network, today: today, report: report))
+                }
+                return .json(.object(["arrangements": .array(items), "count": .number(Double(items.count))]))
+            },
+            RouteSpec(method: .get, path: "/api/v1/arrangements/{id}", access: .authenticated, tag: "network",
+                      summary: "One arrangement: status history, terms, sources, reported figures and accounting",
+                      parameters: [.path("id", "Arrangement id")], success: (200, "Arrangement")) { _, context in
+                let id = ArrangementRecord.ID(try context.pathParameter("id"))
+                let view = try await Blocking.run { try state.live.current() }
+                guard let arrangement = view.network.arrangements[id] else {
+                    throw Problem.notFound("no arrangement '\(id.rawValue.prefix(60))' is recorded", code: "unknown-arrangement")
+                }
+                let events = try await Blocking.run { try state.store.networkEvents() }
+                let record = events.last { $0.type == "arrangement" && APIValues.payload($0)["id"]?.stringValue == id.rawValue }.map(APIValues.payload) ?? .null
+                let history = events.filter { $0.type == "arrangement-status" && APIValues.payload($0)["arrangement"]?.stringValue == id.rawValue }
+                    .map(APIValues.payload)
+                let report = try await Blocking.run { try OperationsReport.build(store: state.store) }
+                var object = summary(arrangement, network: view.network, today: state.clock().day, report: report)
+                if case .object(var fields) = object {
+                    fields["record"] = record
+                    fields["statusHistory"] = .array(history)
+                    object = .object(fields)
+                }
+                return .json(object)
+            },
+        ]
+    }
+
+    static func summary(_ arrangement: ArrangementRecord, network: Network, today: Day, report: OperationsReport) -> JSONValue {
+        let latest = network.latestStatus(of: arrangement.id)
+        let line = report.lines.first { $0.arrangement == arrangement.id }
+        var object: [String: JSONValue] = [
+            "id": .string(arrangement.id.rawValue), "partner": .string(arrangement.partner.rawValue),
+            "partnerName": .string(network.countryName(arrangement.partner)), "kind": .string(arrangement.kind.rawValue),
+            "removingState": .string(arrangement.removingState.rawValue), "name": .string(arrangement.name ?? arrangement.id.rawValue),
+            "status": latest.map { .string($0.status.rawValue) } ?? .null, "statusSince": latest.map { .string($0.on.description) } ?? .null,
+            "activeToday": .bool(network.status(of: arrangement.id, on: today)?.status == .active),
+            "sources": .number(Double(arrangement.sources.count)),
+        ]
+        object["accounting"] = .object([
+            "peopleMoved": .number(Double(line?.peopleMoved ?? 0)), "transfers": .number(Double(line?.transfers ?? 0)),
+            "lumpSumUSD": .number(arrangement.terms.payment?.lumpSumUSD ?? 0),
+            "totalCostUSD": .number(line?.totalCostUSD ?? arrangement.terms.payment?.lumpSumUSD ?? 0),
+            "costPerPersonMovedUSD": APIValues.number(line?.costPerPersonMovedUSD), "loadFactor": APIValues.number(line?.loadFactor),
+            "onwardReturnRate": APIValues.number(line?.onwardReturnRate), "incidents": .number(Double(line?.incidents ?? 0)),
+            "suspectedIncidents": .number(Double(line?.suspectedIncidents ?? 0)),
+        ])
+        return .object(object)
+    }
+}

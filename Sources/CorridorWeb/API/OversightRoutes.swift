@@ -1,0 +1,224 @@
+import CorridorDomain
+import CorridorRules
+import CorridorServices
+import CorridorStore
+import Hummingbird
+
+/// Court orders and their impact, reports, the audit chain and the active policy.
+enum OversightRoutes {
+    static func routes<Store: EventStore>(_ state: AppState<Store>) -> [RouteSpec] {
+        [
+            RouteSpec(method: .get, path: "/api/v1/court-orders", access: .caseReaders, tag: "court orders",
+                      summary: "Court orders with whether each is in force", success: (200, "CourtOrderList")) { _, _ in
+                let view = try await Blocking.run { try state.live.current() }
+                let today = state.clock().day
+                let items = view.network.courtOrders.values.sorted { $0.issuedOn > $1.issuedOn }.map { order in
+                    courtOrder(order, lift: view.network.courtOrderLifts[order.id], today: today)
+                }
+                return .json(.object(["courtOrders": .array(items), "count": .number(Double(items.count))]))
+            },
+            RouteSpec(method: .get, path: "/api/v1/court-orders/{id}", access: .caseReaders, tag: "court orders",
+                      summary: "A court order and its impact: people covered, transfers and holds",
+                      parameters: [.path("id", "Court order id"), .query("limit", "Covered case ids to list (default 50)", schema: "integer")],
+                      success: (200, "CourtOrderImpact")) { request, context in
+                let id = CourtOrderRecord.ID(try context.pathParameter("id"))
+                let limit = try APIValues.limit(request, max: 100_000)
+                let (json, found): (JSONValue, Bool) = try await Blocking.run {
+                    let view = try state.live.withCaseload()
+                    guard let order = view.network.courtOrders[id] else { return (.null, false) }
+                    let impact = CourtOrderImpact.of(order, caseload: view.caseload!, transfers: view.transfers)
+                    return (Self.impact(impact, lift: view.network.courtOrderLifts[id], today: state.clock().day, limit: limit), true)
+                }
+                guard found else { throw Problem.notFound("no court order '\(id.rawValue.prefix(60))' has been recorded", code: "unknown-court-order") }
+                return .json(json)
+            },
+            RouteSpec(method: .post, path: "/api/v1/court-orders/impact", access: .roles([.counsel, .supervisor, .monitor, .admin]), tag: "court orders",
+                      summary: "The impact of a proposed (unrecorded) court order", requestBody: "CourtOrderRecord",
+                      success: (200, "CourtOrderImpact")) { request, context in
+                let body = try await request.body.collect(upTo: 256 * 1024)
+                let sourced: SourcedRecord
+                do { sourced = try SourcedRecord.make(try JSONParser.parse(String(buffer: body))) } catch let error as JSONParser.SyntaxError {
+                    throw Problem.badRequest("the body is not valid JSON: \(error.description)", code: "invalid-json")
+                }
+                guard case .courtOrder(let order) = sourced.record else {
+                    throw Problem(.unprocessableContent, code: "invalid-field", detail: "field 'type': expected a 'court-order' record, got '\(sourced.record.kind.rawValue)'", extensions: ["field": "type"])
+                }
+                let json = try await Blocking.run {
+                    let view = try state.live.withCaseload()
+                    return Self.impact(CourtOrderImpact.of(order, caseload: view.caseload!, transfers: view.transfers), lift: nil, today: state.clock().day, limit: 50)
+                }
+                return .json(json)
+            },
+            RouteSpec(method: .get, path: "/api/v1/reports/operations", access: .roles([.supervisor, .counsel, .monitor, .admin]), tag: "reports",
+                      summary: "Accounting per arrangement and overall (`corridor report --json`)", success: (200, "OperationsReport")) { _, _ in
+                let report = try await Blocking.run { try OperationsReport.build(store: state.store) }
+                return .json(ReportJSON.operations(report))
+            },
+            RouteSpec(method: .get, path: "/api/v1/reports/public", access: .anyone, tag: "reports",
+                      summary: "Aggregate figures for the public, small counts suppressed", success: (200, "PublicReport")) { _, _ in
+                let (report, view) = try await Blocking.run { (try OperationsReport.build(store: state.store), try state.live.current()) }
+                return .json(ReportJSON.publicReport(report, network: view.network, today: state.clock().day))
+            },
+            RouteSpec(method: .get, path: "/api/v1/audit/head", access: .overseers, tag: "audit",
+                      summary: "The newest event of the chain", success: (200, "ChainHead")) { _, _ in
+                let head = try await Blocking.run { try state.store.head() }
+                return .json(.object(["seq": .number(Double(head.seq)), "hash": .string(head.hash)]))
+            },
+            RouteSpec(method: .get, path: "/api/v1/audit/verify", access: .overseers, tag: "audit",
+                      summary: "Recompute the hash chain and name the first bad event", success: (200, "ChainVerification")) { _, _ in
+                let result = try await Blocking.run { try state.store.verifyChain() }
+                var object: [String: JSONValue] = [
+                    "intact": .bool(result.isIntact), "eventsChecked": .number(Double(result.eventsChecked)),
+                    "head": .object(["seq": .number(Double(result.head.seq)), "hash": .string(result.head.hash)]),
+                ]
+                if let bad = result.firstBad { object["firstBad"] = .object(["seq": .number(Double(bad.seq)), "reason": .string(bad.reason)]) }
+                return .json(.object(object))
+            },
+            RouteSpec(method: .get, path: "/api/v1/audit/events", access: .overseers, tag: "audit",
+                      summary: "Events of the log, newest last",
+                      parameters: [.query("after", "Only events after this seq", schema: "integer"), .query("type", "Only this event type"),
+                                   .query("limit", "1–1000 (default 50)", schema: "integer")],
+                      success: (200, "EventList")) { request, _ in
+                let limit = try APIValues.limit(request)
+                let type = request.query("type")
+                var parsedAfter: Int64?
+                if let text = request.query("after") {
+                    guard let value = Int64(text), value >= 0 else { throw Problem.badRequest("query parameter 'after' must be a non-negative whole number", code: "invalid-parameter") }
+                    parsedAfter = value
+                }
+                let after = parsedAfter
+                let events: [Event] = try await Blocking.run {
+                    let head = try state.store.head().seq
+                    let from = after.map { $0 + 1 } ?? Swift.max(1, head - Int64(type == nil ? limit : 20_000) + 1)
+                    var events: [Event] = []
+                    try state.store.forEachEvent(from: from) { event in
+                        if let type, event.type != type { return }
+                        if after != nil, events.count >= limit { return }
+                        events.append(event)
+                    }
+                    return after == nil ? Array(events.suffix(limit)) : events
+                }
+                return .json(.object(["events": .array(events.map(APIValues.event))]))
+            },
+            RouteSpec(method: .get, path: "/api/v1/policy", access: .authenticated, tag: "policy",
+                      summary: "The active policy profile with every parameter and its legal reference", success: (200, "PolicyProfile")) { _, _ in
+                let view = try await Blocking.run { try state.live.current() }
+                return .json(PolicyJSON.profile(view.policy, active: true))
+            },
+            RouteSpec(method: .put, path: "/api/v1/policy", access: .adminOnly, tag: "policy",
+                      summary: "Make another profile the active one (logged)", requestBody: "PolicyChoice", success: (200, "PolicyProfile")) { request, context in
+                let principal = try context.requirePrincipal()
+                let body = try await request.body.collect(upTo: 16 * 1024)
+                guard case .object(let fields)? = try? JSONParser.parse(String(buffer: body)), let id = fields["policy"]?.stringValue, fields.count == 1 else {
+                    throw Problem.badRequest("the body must be {\"policy\": \"<profile id>\"}", code: "invalid-body")
+                }
+                let profile = try await Blocking.run {
+                    try RulesService(store: state.store).useProfile(id, context: AppendContext(actor: principal.actor, recordedAt: state.clock()))
+                }
+                return .json(PolicyJSON.profile(profile, active: true))
+            },
+        ]
+    }
+
+    static func courtOrder(_ order: CourtOrderRecord, lift: CourtOrderLiftRecord?, today: Day) -> JSONValue {
+        let inForce = order.issuedOn <= today && (order.expiresOn.map { today < $0 } ?? true) && (lift.map { today < $0.on } ?? true)
+        var scope: [String: JSONValue] = [:]
+        if let cases = order.scope.cases { scope["cases"] = .array(cases.map { .string($0.rawValue) }) }
+        if let n = order.scope.nationalities { scope["nationalities"] = .array(n.map { .string($0.rawValue) }) }
+        if let d = order.scope.designations { scope["designations"] = .array(d.map { .string($0) }) }
+        if let d = order.scope.destinations { scope["destinations"] = .array(d.map { .string($0.rawValue) }) }
+        if let t = order.scope.thirdCountryOnly { scope["thirdCountryOnly"] = .bool(t) }
+        if let p = order.scope.pathways { scope["pathways"] = .array(p.map { .string($0.rawValue) }) }
+        let effect: JSONValue
+        switch order.effect {
+        case .block: effect = "block"
+        case .noticeDays(let days): effect = .object(["noticeDays": .number(Double(days))])
+        }
+        return .object([
+            "id": .string(order.id.rawValue), "court": .string(order.court), "citation": .string(order.citation),
+            "issuedOn": .string(order.issuedOn.description), "expiresOn": order.expiresOn.map { .string($0.description) } ?? .null,
+            "liftedOn": lift.map { .string($0.on.description) } ?? .null, "inForce": .bool(inForce), "scope": .object(scope), "effect": effect,
+        ])
+    }
+
+    static func impact(_ impact: CourtOrderImpact, lift: CourtOrderLiftRecord?, today: Day, limit: Int) -> JSONValue {
+        .object([
+            "order": courtOrder(impact.order, lift: lift, today: today),
+            "coveredCount": .number(Double(impact.coveredCases.count)),
+            "covered": .array(impact.coveredCases.prefix(limit).map { .string($0.rawValue) }),
+            "transfers": .array(impact.transfers.map { touched in
+                .object([
+                    "transfer": TransferRoutes.summary(touched.transfer),
+                    "covered": .array(touched.covered.map { .string($0.rawValue) }),
+                ])
+            }),
+        ])
+    }
+}
+
+enum PolicyJSON {
+    static func profile(_ profile: PolicyProfile, active: Bool) -> JSONValue {
+        var parameters: [String: JSONValue] = [:]
+        for (name, parameter) in profile.parameters {
+            parameters[name] = .object([
+                "description": .string(parameter.description),
+                "values": .array(parameter.values.map { .object(["from": .string($0.from.description), "value": $0.value, "reference": .string($0.reference)]) }),
+            ])
+        }
+        return .object([
+            "id": .string(profile.id), "version": .string(profile.version), "title": .string(profile.title),
+            "legalStatus": .string(profile.legalStatus), "active": .bool(active), "parameters": .object(parameters),
+        ])
+    }
+}
+
+/// Report JSON shared by the API, the CLI's `--json` shape and the pages.
+enum ReportJSON {
+    static func line(_ l: OperationsReport.Line) -> JSONValue {
+        .object([
+            "arrangement": l.arrangement.map { .string($0.rawValue) } ?? .null, "partner": l.partner.map { .string($0.rawValue) } ?? .null,
+            "name": .string(l.name), "transfers": .number(Double(l.transfers)), "peopleMoved": .number(Double(l.peopleMoved)),
+            "seats": .number(Double(l.seats)), "lumpSumUSD": .number(l.lumpSumUSD), "perPersonCostUSD": .number(l.perPersonCostUSD),
+            "transferCostUSD": .number(l.transferCostUSD), "totalCostUSD": .number(l.totalCostUSD),
+            "costPerPersonMovedUSD": APIValues.number(l.costPerPersonMovedUSD), "loadFactor": APIValues.number(l.loadFactor),
+            "onwardReturns": .number(Double(l.onwardReturns)), "onwardReturnRate": APIValues.number(l.onwardReturnRate),
+            "incidents": .number(Double(l.incidents)), "suspectedIncidents": .number(Double(l.suspectedIncidents)),
+        ])
+    }
+
+    static func operations(_ report: OperationsReport) -> JSONValue {
+        .object([
+            "arrangements": .array(report.lines.map(line)), "total": line(report.total),
+            "incidents": .array(report.incidents.map {
+                .object(["kind": .string($0.kind.rawValue), "case": .string($0.caseID.rawValue), "to": .string($0.to.rawValue),
+                         "on": .string($0.on.description), "basis": .string($0.basis)])
+            }),
+        ])
+    }
+
+    /// Counts from 1 to this are shown as "fewer than" it: a count that small could identify someone.
+    static let suppressionThreshold = 5
+
+    static func suppressed(_ count: Int) -> JSONValue {
+        count > 0 && count < suppressionThreshold ? .string("<\(suppressionThreshold)") : .number(Double(count))
+    }
+
+    static func publicReport(_ report: OperationsReport, network: Network, today: Day) -> JSONValue {
+        func publicLine(_ l: OperationsReport.Line) -> JSONValue {
+            let small = l.peopleMoved > 0 && l.peopleMoved < suppressionThreshold
+            return .object([
+                "arrangement": l.arrangement.map { .string($0.rawValue) } ?? .null, "partner": l.partner.map { .string($0.rawValue) } ?? .null,
+                "name": .string(l.name), "peopleMoved": suppressed(l.peopleMoved), "totalCostUSD": .number(l.totalCostUSD),
+                "costPerPersonMovedUSD": small ? .null : APIValues.number(l.costPerPersonMovedUSD),
+                "onwardReturns": suppressed(l.onwardReturns), "onwardReturnRate": small ? .null : APIValues.number(l.onwardReturnRate),
+                "incidents": suppressed(l.incidents),
+            ])
+        }
+        let active = network.arrangements.values.filter { network.status(of: $0.id, on: today)?.status == .active }.count
+        return .object([
+            "asOf": .string(today.description), "arrangements": .number(Double(network.arrangements.count)), "activeArrangements": .number(Double(active)),
+            "suppression": .string("counts from 1 to \(suppressionThreshold - 1) are shown as \"<\(suppressionThreshold)\"; rates over them are withheld"),
+            "lines": .array(report.lines.map(publicLine)), "total": publicLine(report.total),
+        ])
+    }
+}

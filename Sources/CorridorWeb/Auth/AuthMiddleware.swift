@@ -1,0 +1,39 @@
+import CorridorStore
+import Hummingbird
+
+/// Authenticates every request except to routes open to anyone: a bearer token (or, for
+/// pages, a session cookie) must belong to a live token, else 401 — whatever the path, so
+/// unauthenticated callers learn nothing about which resources exist.
+struct AuthMiddleware<Store: EventStore>: RouterMiddleware {
+    typealias Context = CorridorRequestContext
+    let state: AppState<Store>
+    /// Exact paths open to anyone.
+    let openPaths: Set<String>
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let secret = Self.credential(request) {
+            let store = state.store
+            if let token = try await Blocking.run({ try Tokens.authenticate(secret, in: store) }) {
+                context.principal = Principal(tokenID: token.id, name: token.name, role: token.role)
+            } else if !openPaths.contains(request.uri.path) {
+                throw Problem(.unauthorized, code: "invalid-token", detail: "the token is unknown or revoked",
+                              headers: [.wwwAuthenticate: "Bearer realm=\"corridor\", error=\"invalid_token\""])
+            }
+        }
+        if context.principal == nil, !openPaths.contains(request.uri.path) {
+            throw Problem(.unauthorized, code: "unauthenticated", detail: "send 'Authorization: Bearer <token>' (create one with `corridor token create`)",
+                          headers: [.wwwAuthenticate: "Bearer realm=\"corridor\""])
+        }
+        return try await next(request, context)
+    }
+
+    static func credential(_ request: Request) -> String? {
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" { return String(parts[1]).trimmingCharacters(in: .whitespaces) }
+            return ""
+        }
+        return nil
+    }
+}

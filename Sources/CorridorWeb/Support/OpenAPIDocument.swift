@@ -1,0 +1,157 @@
+import CorridorDomain
+import CorridorRules
+import CorridorStore
+
+/// The OpenAPI 3.1 document, generated from the same route list the router serves, so it
+/// cannot list a route that does not exist or miss one that does.
+enum OpenAPIDocument {
+    static func make(_ routes: [RouteSpec]) -> JSONValue {
+        var paths: [String: JSONValue] = [:]
+        for route in routes {
+            var operations: [String: JSONValue] = [:]
+            if case .object(let existing)? = paths[route.path] { operations = existing }
+            operations[route.method.rawValue.lowercased()] = operation(route)
+            paths[route.path] = .object(operations)
+        }
+        return .object([
+            "openapi": "3.1.0",
+            "info": .object([
+                "title": "Corridor API", "version": "1.0.0",
+                "description": .string("""
+                    System of record, rules engine and simulator for third-country transfer networks. \
+                    Authenticate with 'Authorization: Bearer <token>' (tokens: `corridor token create --role R --name N`). \
+                    Errors are application/problem+json. Writes use the record vocabulary of DESIGN.md through POST /api/v1/records.
+                    """),
+            ]),
+            "servers": .array([.object(["url": "/"])]),
+            "security": .array([.object(["bearer": .array([])])]),
+            "paths": .object(paths),
+            "components": components,
+        ])
+    }
+
+    static func operation(_ route: RouteSpec) -> JSONValue {
+        var responses: [String: JSONValue] = [:]
+        let content: JSONValue
+        switch route.success.schema {
+        case "html": content = .object(["text/html": .object(["schema": .object(["type": "string"])])])
+        case "text": content = .object(["text/plain": .object(["schema": .object(["type": "string"])])])
+        case "json": content = .object(["application/json": .object(["schema": .object(["type": "object"])])])
+        default: content = .object(["application/json": .object(["schema": ref(route.success.schema)])])
+        }
+        responses[String(route.success.status)] = .object(["description": "Success", "content": content])
+        let problem: JSONValue = .object(["application/problem+json": .object(["schema": ref("Problem")])])
+        responses["400"] = .object(["description": "Malformed request", "content": problem])
+        if route.access != .anyone {
+            responses["401"] = .object(["description": "No token, or an unknown or revoked one", "content": problem])
+            responses["403"] = .object(["description": "The token's role may not use this route", "content": problem])
+        }
+        if route.path.contains("{") { responses["404"] = .object(["description": "No such resource", "content": problem]) }
+        if route.requestBody != nil {
+            responses["409"] = .object(["description": "Refused by the state rules (e.g. a departure with someone not allowed); nothing was recorded", "content": problem])
+            responses["413"] = .object(["description": "Body too large", "content": problem])
+            responses["422"] = .object(["description": "A record is invalid; the problem names the field (and record index); nothing was recorded", "content": problem])
+        }
+        var object: [String: JSONValue] = [
+            "operationId": .string(operationID(route)), "summary": .string(route.summary), "tags": .array([.string(route.tag)]),
+            "description": .string("Access: \(route.access.description).\(route.logsRead ? " Each call is logged as a read of the person's record." : "")"),
+            "responses": .object(responses),
+            "x-corridor-roles": .array(accessRoles(route.access)),
+        ]
+        if route.access == .anyone { object["security"] = .array([]) }
+        if !route.parameters.isEmpty {
+            object["parameters"] = .array(route.parameters.map { parameter in
+                .object([
+                    "name": .string(parameter.name), "in": .string(parameter.location.rawValue), "required": .bool(parameter.required),
+                    "description": .string(parameter.description), "schema": .object(["type": .string(parameter.schema)]),
+                ])
+            })
+        }
+        if let body = route.requestBody {
+            object["requestBody"] = .object(["required": .bool(body != "StepBody"), "content": .object(["application/json": .object(["schema": ref(body)])])])
+        }
+        return .object(object)
+    }
+
+    static func accessRoles(_ access: Access) -> [JSONValue] {
+        switch access {
+        case .anyone: return ["anyone"]
+        case .roles(let roles): return roles.map(\.rawValue).sorted().map { .string($0) }
+        }
+    }
+
+    static func operationID(_ route: RouteSpec) -> String {
+        let words = route.path.split(separator: "/").filter { $0 != "api" && $0 != "v1" }.map { segment -> String in
+            let clean = segment.replacingOccurrences(of: "{", with: "by-").replacingOccurrences(of: "}", with: "").replacingOccurrences(of: ".", with: "-")
+            return clean
+        }
+        return route.method.rawValue.lowercased() + "-" + (words.isEmpty ? "root" : words.joined(separator: "-"))
+    }
+
+    static func ref(_ name: String) -> JSONValue { .object(["$ref": .string("#/components/schemas/\(name)")]) }
+
+    static let object: JSONValue = .object(["type": "object"])
+
+    static func objectSchema(_ properties: [String: JSONValue], required: [String] = [], description: String? = nil) -> JSONValue {
+        var schema: [String: JSONValue] = ["type": "object", "properties": .object(properties)]
+        if !required.isEmpty { schema["required"] = .array(required.map { .string($0) }) }
+        if let description { schema["description"] = .string(description) }
+        return .object(schema)
+    }
+
+    static let string: JSONValue = .object(["type": "string"])
+    static let integer: JSONValue = .object(["type": "integer"])
+    static let number: JSONValue = .object(["type": "number"])
+    static let boolean: JSONValue = .object(["type": "boolean"])
+    static func array(_ items: JSONValue) -> JSONValue { .object(["type": "array", "items": items]) }
+    static func nullable(_ type: String) -> JSONValue { .object(["type": .array([.string(type), "null"])]) }
+
+    static var components: JSONValue {
+        let gate = objectSchema([
+            "gate": .object(["type": "string", "enum": .array(GateID.allCases.map { .string($0.rawValue) })]), "result": .object(["type": "string", "enum": ["pass", "fail", "pending"]]),
+            "reason": string, "citation": string, "clears": string, "wouldClear": string,
+        ], required: ["gate", "result", "reason", "citation"])
+        let record = objectSchema(["type": .object(["type": "string", "enum": .array(Record.Kind.allCases.map { .string($0.rawValue) })])],
+                                  required: ["type"], description: "A record of the vocabulary in DESIGN.md; its fields depend on its type. Unknown fields are refused.")
+        let schemas: [String: JSONValue] = [
+            "Problem": objectSchema(["type": string, "title": string, "status": integer, "detail": string, "code": string, "instance": string,
+                                     "field": string, "index": integer], required: ["title", "status", "detail", "code"],
+                                    description: "RFC 9457 problem details; `detail` says what to fix."),
+            "Record": record,
+            "RecordBody": .object(["oneOf": .array([ref("Record"), array(ref("Record"))])]),
+            "CourtOrderRecord": record,
+            "AppendReceipt": objectSchema(["count": integer, "firstSeq": nullable("integer"), "lastSeq": nullable("integer"), "head": string],
+                                          required: ["count", "head"]),
+            "Decision": objectSchema([
+                "case": string, "destination": string, "on": string, "policy": string, "policyVersion": string,
+                "verdict": .object(["type": "string", "enum": ["allowed", "blocked", "pending"]]), "clears": string, "gates": array(gate),
+            ], required: ["case", "destination", "on", "policy", "verdict", "gates"]),
+            "Eligibility": objectSchema(["destination": string, "on": string, "policy": string, "policyVersion": string, "total": integer,
+                                         "allowedCount": integer, "pendingCount": integer, "blockedCount": integer,
+                                         "failing": object, "waiting": object, "allowed": array(string)]),
+            "CaseList": objectSchema(["cases": array(object), "total": integer, "nextCursor": nullable("string")], required: ["cases"]),
+            "CaseRecords": objectSchema(["case": ref("Record"), "records": array(ref("Event"))], required: ["case", "records"]),
+            "Event": objectSchema(["seq": integer, "type": string, "actor": string, "recordedAt": string, "hash": string, "record": object]),
+            "EventList": objectSchema(["events": array(ref("Event"))]),
+            "Country": object, "CountryList": objectSchema(["countries": array(object), "count": integer]),
+            "Arrangement": object, "ArrangementList": objectSchema(["arrangements": array(object), "count": integer]),
+            "CourtOrderList": objectSchema(["courtOrders": array(object), "count": integer]),
+            "CourtOrderImpact": objectSchema(["order": object, "coveredCount": integer, "covered": array(string), "transfers": array(object)]),
+            "TransferList": objectSchema(["transfers": array(object), "count": integer]),
+            "TransferDetail": objectSchema(["id": string, "destination": string, "status": string, "passengers": array(object), "history": array(ref("Event"))]),
+            "StepBody": objectSchema(["at": string, "reason": string], description: "Optional; `at` defaults to now."),
+            "StrikeBody": objectSchema(["case": string, "reason": string], required: ["case", "reason"]),
+            "OperationsReport": objectSchema(["arrangements": array(object), "total": object, "incidents": array(object)]),
+            "PublicReport": objectSchema(["asOf": string, "lines": array(object), "total": object, "suppression": string]),
+            "ChainHead": objectSchema(["seq": integer, "hash": string]),
+            "ChainVerification": objectSchema(["intact": boolean, "eventsChecked": integer, "head": ref("ChainHead"), "firstBad": object]),
+            "PolicyProfile": objectSchema(["id": string, "version": string, "title": string, "legalStatus": string, "active": boolean, "parameters": object]),
+            "PolicyChoice": objectSchema(["policy": string], required: ["policy"]),
+            "Health": objectSchema(["status": string, "events": integer]),
+        ]
+        return .object([
+            "schemas": .object(schemas),
+            "securitySchemes": .object(["bearer": .object(["type": "http", "scheme": "bearer"])]),
+        ])
+    }
+}

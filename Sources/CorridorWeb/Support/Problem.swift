@@ -1,0 +1,90 @@
+import CorridorDomain
+import CorridorStore
+import Foundation
+import Hummingbird
+
+/// An RFC 9457 problem: every error the server returns is `application/problem+json` with a
+/// detail that says what to fix.
+public struct Problem: Error, HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    public var title: String
+    public var detail: String
+    /// A stable machine-readable code (`invalid-field`, `unknown-case`, `forbidden` …).
+    public var code: String
+    /// Extra members (the field at fault, the line of a bad record).
+    public var extensions: [String: JSONValue]
+    public var headers: HTTPFields
+
+    public init(_ status: HTTPResponse.Status, code: String, detail: String, extensions: [String: JSONValue] = [:], headers: HTTPFields = [:]) {
+        self.status = status
+        self.title = status.reasonPhrase
+        self.detail = detail
+        self.code = code
+        self.extensions = extensions
+        self.headers = headers
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var object = extensions
+        object["type"] = .string("https://corridor.invalid/problems/\(code)")
+        object["title"] = .string(title)
+        object["status"] = .number(Double(status.code))
+        object["detail"] = .string(detail)
+        object["code"] = .string(code)
+        object["instance"] = .string(request.uri.path)
+        var headers = self.headers
+        headers[.contentType] = "application/problem+json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: JSONValue.object(object).canonicalString)))
+    }
+
+    static func badRequest(_ detail: String, code: String = "bad-request") -> Problem { Problem(.badRequest, code: code, detail: detail) }
+    static func notFound(_ detail: String, code: String = "not-found") -> Problem { Problem(.notFound, code: code, detail: detail) }
+
+    /// A refused record: 422 with the field and line, or 409 for a state conflict.
+    static func refused(_ error: RecordError) -> Problem {
+        let status: HTTPResponse.Status
+        switch error.code {
+        case "state-conflict", "departure-refused": status = .conflict
+        case "unknown-case", "unknown-policy": status = error.code == "unknown-case" ? .notFound : .badRequest
+        case "invalid-json": status = .badRequest
+        default: status = .unprocessableContent
+        }
+        var extensions: [String: JSONValue] = [:]
+        if let field = error.field { extensions["field"] = .string(field) }
+        if let line = error.line { extensions["index"] = .number(Double(line)) }
+        let where_ = error.line.map { "record \($0): " } ?? ""
+        let field = error.field.map { "field '\($0)': " } ?? ""
+        return Problem(status, code: error.code, detail: where_ + field + error.message + (status == .conflict || status == .unprocessableContent ? "; nothing was recorded" : ""), extensions: extensions)
+    }
+}
+
+/// Turns every error into problem+json: refusals into 4xx, the framework's own errors
+/// (unknown route, body too large) into problems, and anything unexpected into a logged 500.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            throw problem
+        } catch let error as RecordError {
+            throw Problem.refused(error)
+        } catch let error as StoreError {
+            context.logger.error("store error", metadata: ["code": "\(error.code)", "message": "\(error.message)"])
+            throw Problem(error.code == "already-seeded" || error.code == "invalid-argument" ? .badRequest : .internalServerError,
+                          code: error.code, detail: error.message)
+        } catch let error as HTTPError {
+            let code: String
+            switch error.status {
+            case .notFound: code = "not-found"
+            case .contentTooLarge: code = "body-too-large"
+            case .methodNotAllowed: code = "method-not-allowed"
+            default: code = "http-\(error.status.code)"
+            }
+            let detail = error.body ?? (error.status == .notFound ? "no such resource: \(request.method) \(request.uri.path)" : error.status.reasonPhrase)
+            throw Problem(error.status, code: code, detail: detail, headers: error.headers)
+        } catch {
+            context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            throw Problem(.internalServerError, code: "internal", detail: "an unexpected error occurred; it has been logged")
+        }
+    }
+}

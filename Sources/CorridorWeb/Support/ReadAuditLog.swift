@@ -1,0 +1,62 @@
+import CorridorDomain
+import CorridorStore
+import Dispatch
+import Synchronization
+
+/// Logs reads of personal records as chained `system.read` events before the response is
+/// sent, committing many reads in one transaction (group commit): under load, one disk flush
+/// serves every request that arrived while the previous one was being written.
+final class ReadAuditLog<Store: EventStore>: Sendable {
+    private struct Pending {
+        var event: SystemEvent
+        var actor: String
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private let store: Store
+    private let clock: @Sendable () -> Instant
+    private let queue = DispatchQueue(label: "corridor.read-audit")
+    private let pending = Mutex<(items: [Pending], scheduled: Bool)>(([], false))
+
+    init(store: Store, clock: @escaping @Sendable () -> Instant) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Records that `principal` read `caseID` through `route`; returns once it is committed.
+    func record(_ principal: Principal, caseID: CaseRecord.ID, route: String, detail: [String: JSONValue] = [:]) async throws {
+        var payload = detail
+        payload["case"] = .string(caseID.rawValue)
+        payload["route"] = .string(route)
+        payload["role"] = .string(principal.role.rawValue)
+        payload["token"] = .string(principal.tokenID)
+        let event = SystemEvent(type: "system.read", payload: .object(payload))
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let schedule = pending.withLock { state -> Bool in
+                state.items.append(Pending(event: event, actor: principal.actor, continuation: continuation))
+                if state.scheduled { return false }
+                state.scheduled = true
+                return true
+            }
+            if schedule { queue.async { self.flush() } }
+        }
+    }
+
+    private func flush() {
+        while true {
+            let batch = pending.withLock { state -> [Pending] in
+                let items = state.items
+                state.items = []
+                if items.isEmpty { state.scheduled = false }
+                return items
+            }
+            guard !batch.isEmpty else { return }
+            do {
+                try store.appendSystemEvents(batch.map { ($0.event, $0.actor) }, at: clock())
+                for item in batch { item.continuation.resume() }
+            } catch {
+                for item in batch { item.continuation.resume(throwing: error) }
+            }
+        }
+    }
+}

@@ -47,18 +47,19 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let app = try buildApplication(store: store, configuration: ServerConfiguration(host: host, port: port), logger: logger, clock: Edge.now)
-        print("Corridor is serving \(self.store.db) at http://\(host):\(port)/")
+        var announcement = "Corridor is serving \(self.store.db) at http://\(host):\(port)/\n"
         if let adminSecret {
-            print("""
+            announcement += ("""
                 An admin token was created for this new store (it is shown only now; the store keeps only its hash):
 
                     \(adminSecret)
 
                 Use it as 'Authorization: Bearer <token>' for the API (reference: http://\(host):\(port)/docs/api),
                 or create tokens per role: swift run corridor token create --role officer --name "…" --db \(self.store.db)
+
                 """)
         }
-        fflush(stdout)
+        FileHandle.standardOutput.write(Data(announcement.utf8))
         try await app.runService()
     }
 }

@@ -9,7 +9,10 @@ import GRDB
 /// Every append runs in one immediate transaction: records are validated with ``StateRules``
 /// against the projections as they stand (including the records before them in the same
 /// call), written to `events` with their hash, and projected. Any error rolls the whole call
-/// back. `synchronous=FULL`: a committed append survives a crash or power loss.
+/// back. `synchronous=FULL`: a committed append of records survives a crash or power loss.
+/// Batches of system events (`appendSystemEvents`, the server's read log) commit with
+/// `synchronous=NORMAL`: they survive a process crash, and a power loss can lose only the last
+/// moments of the read log, never a record or the chain's integrity.
 public final class SQLiteEventStore: EventStore {
     package let writer: any DatabaseWriter
     /// Where the database lives (`:memory:` for a scratch store).
@@ -93,6 +96,7 @@ public final class SQLiteEventStore: EventStore {
                     count += 1
                 }
                 receipt = AppendReceipt(count: count, firstSeq: first, lastSeq: count > 0 ? head.seq : nil, headHash: head.hash)
+                if count > 0 { try SQLiteEventStore.markChange(db, head.seq) }
                 return .commit
             }
         }
@@ -100,16 +104,31 @@ public final class SQLiteEventStore: EventStore {
     }
 
     static func head(_ db: Database) throws -> ChainHead {
-        if let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1") {
+        if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")) {
             return ChainHead(seq: row[0], hash: row[1])
         }
         return .genesis
     }
 
+    static let changeKey = "change.seq"
+
+    static func markChange(_ db: Database, _ seq: Int64) throws {
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)").execute(arguments: [changeKey, String(seq)])
+    }
+
+    public func changeMarker() throws -> Int64 {
+        try writer.unsafeRead { db in
+            try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = ?"), arguments: [SQLiteEventStore.changeKey]).flatMap { Int64($0) } ?? 0
+        }
+    }
+
     // MARK: Reads
 
+    // Single-statement reads run without an explicit transaction (`unsafeRead`): one
+    // statement already sees one consistent snapshot, and skipping BEGIN/COMMIT halves their cost.
+
     public func head() throws -> ChainHead {
-        try writer.read { try SQLiteEventStore.head($0) }
+        try writer.unsafeRead { try SQLiteEventStore.head($0) }
     }
 
     public func forEachEvent(from seq: Int64, _ body: (Event) throws -> Void) throws {
@@ -139,18 +158,21 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func caseEvents(_ id: CaseRecord.ID) throws -> [Event] {
-        try writer.read { try SQLiteQueries.caseEvents(id, db: $0) }
+        try writer.unsafeRead { try SQLiteQueries.caseEvents(id, db: $0) }
     }
 
     public func setting(_ key: String) throws -> String? {
-        try writer.read { try SQLiteQueries.setting(key, db: $0) }
+        try writer.unsafeRead { try SQLiteQueries.setting(key, db: $0) }
     }
 
     public func appendSystemEvents(_ events: [(event: SystemEvent, actor: String)], at recordedAt: Instant) throws {
         for (event, _) in events where !event.type.hasPrefix("system.") {
             throw StoreError(code: "invalid-event", message: "system event types begin 'system.' (got '\(event.type)')")
         }
-        try writer.write { db in
+        try writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+            try db.inTransaction(.immediate) {
             var head = try SQLiteEventStore.head(db)
             let at = recordedAt.description
             let insert = try RawStatement(db, "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -168,6 +190,8 @@ public final class SQLiteEventStore: EventStore {
                 try insert.run()
                 head = ChainHead(seq: seq, hash: hash)
             }
+            return .commit
+            }
         }
     }
 
@@ -183,13 +207,14 @@ public final class SQLiteEventStore: EventStore {
             let eventHash = EventHash.compute(prev: head.hash, seq: head.seq + 1, type: "system.token-created", actor: context.actor, recordedAt: at, payload: payload)
             try db.execute(sql: "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
                            arguments: [head.seq + 1, "system.token-created", payload, context.actor, at, head.hash, eventHash])
+            try SQLiteEventStore.markChange(db, head.seq + 1)
             return TokenInfo(id: id, name: name, role: role, createdAt: context.recordedAt, revokedAt: nil)
         }
     }
 
     public func token(hash: String) throws -> TokenInfo? {
-        try writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, name, role, created_at FROM tokens WHERE hash = ? AND revoked_at IS NULL", arguments: [hash]).flatMap { row in
+        try writer.unsafeRead { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT id, name, role, created_at FROM tokens WHERE hash = ? AND revoked_at IS NULL"), arguments: [hash]).flatMap { row in
                 Role(rawValue: row[2]).map { TokenInfo(id: row[0], name: row[1], role: $0, createdAt: Instant(epochMilliseconds: row[3]), revokedAt: nil) }
             }
         }
@@ -216,6 +241,7 @@ public final class SQLiteEventStore: EventStore {
             let eventHash = EventHash.compute(prev: head.hash, seq: head.seq + 1, type: "system.token-revoked", actor: context.actor, recordedAt: at, payload: payload)
             try db.execute(sql: "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
                            arguments: [head.seq + 1, "system.token-revoked", payload, context.actor, at, head.hash, eventHash])
+            try SQLiteEventStore.markChange(db, head.seq + 1)
             return true
         }
     }
@@ -233,6 +259,7 @@ public final class SQLiteEventStore: EventStore {
             if let setting {
                 try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", arguments: [setting.key, setting.value])
             }
+            try SQLiteEventStore.markChange(db, head.seq + 1)
             return Event(seq: head.seq + 1, type: type, payload: text, actor: context.actor, recordedAt: context.recordedAt, prev: head.hash, hash: hash)
         }
     }

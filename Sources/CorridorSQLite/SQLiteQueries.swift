@@ -22,11 +22,11 @@ enum SQLiteQueries {
     }
 
     static func caseEvents(_ id: CaseRecord.ID, db: Database) throws -> [Event] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT \(eventColumns) FROM cases c JOIN events e ON e.seq = c.seq WHERE c.id = ?
             UNION ALL
             SELECT * FROM (SELECT \(eventColumns) FROM case_facts f JOIN events e ON e.seq = f.seq WHERE f.case_id = ? ORDER BY f.seq)
-            """, arguments: [id.rawValue, id.rawValue]).map(event)
+            """), arguments: [id.rawValue, id.rawValue]).map(event)
     }
 
     static func caseRecords(_ id: CaseRecord.ID, db: Database) throws -> [CorridorDomain.Record] {
@@ -52,7 +52,7 @@ enum SQLiteQueries {
     }
 
     static func setting(_ key: String, db: Database) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key])
+        try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = ?"), arguments: [key])
     }
 
     static func transfers(db: Database) throws -> [TransferView] {

@@ -1,6 +1,7 @@
 import CorridorDomain
 import CorridorRules
 import CorridorStore
+import Dispatch
 import Synchronization
 
 /// An in-memory view of the store kept current by reading only the events appended since it
@@ -10,25 +11,39 @@ import Synchronization
 public final class LiveView<Store: EventStore>: Sendable {
     public struct State: Sendable {
         public var seq: Int64 = 0
+        /// The store's change marker when the view was last brought up to date.
+        public var marker: Int64 = -1
         public var network = Network()
         public var transfers: [TransferView] = []
         public var capacity = CapacityUsage()
         public var policy: PolicyProfile
         /// Bumped whenever the network, transfers or policy change: keys derived caches.
         public var version: Int64 = 0
+        /// Bumped whenever a token is revoked: keys token caches.
+        public var tokenEpoch: Int64 = 0
         public var caseload: Caseload?
     }
 
     public let store: Store
     private let state: Mutex<State>
     private let refreshing = Mutex(())
+    /// When the store was last asked whether anything changed (uptime nanoseconds).
+    private let lastLook = Atomic<UInt64>(0)
+    /// How long (nanoseconds) an answer may be reused before asking the store again. Writes
+    /// made through this process call ``invalidate()``; other processes' writes are seen within
+    /// this window. Zero asks every time.
+    public let staleness: UInt64
 
-    public init(store: Store) throws {
+    public init(store: Store, staleness: UInt64 = 0) throws {
         self.store = store
+        self.staleness = staleness
         let policy = try PolicyLibrary.profile(try store.setting(TransferRules.activePolicyKey) ?? PolicyLibrary.defaultID)
         state = Mutex(State(policy: policy))
         try refresh()
     }
+
+    /// Makes the next read ask the store (after a write made through this process).
+    public func invalidate() { lastLook.store(0, ordering: .relaxed) }
 
     /// The current state (refreshing first if the log has grown).
     public func current() throws -> State {
@@ -54,11 +69,18 @@ public final class LiveView<Store: EventStore>: Sendable {
 
     /// Applies the events appended since the last look (the first look loads in bulk).
     public func refresh(force: Bool = false) throws {
-        let head = try store.head()
-        guard force || head.seq != state.withLock({ $0.seq }) else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        if !force, now &- lastLook.load(ordering: .relaxed) < staleness { return }
+        lastLook.store(now, ordering: .relaxed)
+        // Reads of personal records are logged as events too; they change nothing a reader
+        // sees, so the cheap change marker (which ignores them) decides whether to look.
+        let marker = try store.changeMarker()
+        guard force || marker != state.withLock({ $0.marker }) else { return }
         try refreshing.withLock { _ in
             var working = state.withLock { $0 }
-            guard force || head.seq != working.seq else { return }
+            guard force || marker != working.marker else { return }
+            let head = try store.head()
+            working.marker = marker
             if working.seq == 0 {
                 working.network = try store.network()
                 working.transfers = try store.transfers()
@@ -76,6 +98,7 @@ public final class LiveView<Store: EventStore>: Sendable {
             try store.forEachEvent(from: working.seq + 1) { event in
                 working.seq = event.seq
                 if event.type == "system.policy-use" { policyChanged = true; return }
+                if event.type == "system.token-revoked" { working.tokenEpoch += 1; return }
                 guard let kind = Record.Kind(rawValue: event.type) else { return }
                 switch kind {
                 case .country, .arrangement, .arrangementStatus, .courtOrder, .courtOrderLift:

@@ -46,6 +46,10 @@ public protocol EventStore: TokenStore, Sendable {
     /// logs reads of personal records without a disk flush per request.
     func appendSystemEvents(_ events: [(event: SystemEvent, actor: String)], at recordedAt: Instant) throws
 
+    /// The seq of the last event that can change what readers see — any record, policy change,
+    /// hold or token change — ignoring the read log's batches. Cheap: caches poll it per request.
+    func changeMarker() throws -> Int64
+
     /// A store setting (e.g. `policy.active`).
     func setting(_ key: String) throws -> String?
 

@@ -20,6 +20,7 @@ public final class InMemoryEventStore: EventStore {
         var settings: [String: String] = [:]
         var transferHistory: [TransferRecord.ID: [Int]] = [:]
         var tokens: [(info: TokenInfo, hash: String)] = []
+        var changeMarker: Int64 = 0
 
         func hasCountry(_ code: CountryCode) -> Bool { countries[code] != nil }
         func hasArrangement(_ id: ArrangementRecord.ID) -> Bool { arrangements[id] != nil }
@@ -131,6 +132,7 @@ public final class InMemoryEventStore: EventStore {
                 count += 1
             }
             current = working
+            if count > 0 { current.changeMarker = Int64(current.events.count) }
             return AppendReceipt(count: count, firstSeq: first, lastSeq: count > 0 ? Int64(current.events.count) : nil,
                                  headHash: current.events.last?.hash ?? ChainHead.genesis.hash)
         }
@@ -167,11 +169,14 @@ public final class InMemoryEventStore: EventStore {
         return state.withLock { s in
             _ = s.appendEvent(type: type, payload: payload.canonicalString, context: context)
             if let setting { s.settings[setting.key] = setting.value }
+            s.changeMarker = Int64(s.events.count)
             return s.events.last!
         }
     }
 
     public func setting(_ key: String) throws -> String? { state.withLock { $0.settings[key] } }
+
+    public func changeMarker() throws -> Int64 { state.withLock { $0.changeMarker } }
 
     public func appendSystemEvents(_ events: [(event: SystemEvent, actor: String)], at recordedAt: Instant) throws {
         for (event, _) in events where !event.type.hasPrefix("system.") {
@@ -192,6 +197,7 @@ public final class InMemoryEventStore: EventStore {
             let info = TokenInfo(id: id, name: name, role: role, createdAt: context.recordedAt, revokedAt: nil)
             s.tokens.append((info, hash))
             _ = s.appendEvent(type: "system.token-created", payload: JSONValue.object(["id": .string(id), "name": .string(name), "role": .string(role.rawValue)]).canonicalString, context: context)
+            s.changeMarker = Int64(s.events.count)
             return info
         }
     }
@@ -207,6 +213,7 @@ public final class InMemoryEventStore: EventStore {
             guard let index = s.tokens.firstIndex(where: { $0.info.id == id && $0.info.revokedAt == nil }) else { return false }
             s.tokens[index].info.revokedAt = context.recordedAt
             _ = s.appendEvent(type: "system.token-revoked", payload: JSONValue.object(["id": .string(id)]).canonicalString, context: context)
+            s.changeMarker = Int64(s.events.count)
             return true
         }
     }

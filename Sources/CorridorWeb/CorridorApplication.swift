@@ -20,7 +20,7 @@ public struct ServerConfiguration: Sendable {
 /// Assembles the Corridor server over a store. Tests build it too (`buildRouter`).
 public func buildApplication(store: some EventStore, configuration: ServerConfiguration, logger: Logger,
                              clock: @escaping @Sendable () -> Instant) throws -> some ApplicationProtocol {
-    let state = try AppState(store: store, clock: clock, logger: logger)
+    let state = try AppState(store: store, clock: clock, logger: logger, staleness: 5_000_000)
     return Application(
         router: buildRouter(state: state),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Corridor"),

@@ -115,6 +115,7 @@ enum OversightRoutes {
                 let profile = try await Blocking.run {
                     try RulesService(store: state.store).useProfile(id, context: AppendContext(actor: principal.actor, recordedAt: state.clock()))
                 }
+                state.live.invalidate()
                 return .json(PolicyJSON.profile(profile, active: true))
             },
         ]

@@ -59,6 +59,7 @@ enum RecordRoutes {
     static func append<Store: EventStore>(_ records: [SourcedRecord], principal: Principal, state: AppState<Store>) async throws -> JSONValue {
         let context = AppendContext(actor: principal.actor, recordedAt: state.clock())
         let receipt = try await Blocking.run { try state.store.append(records, context: context) }
+        state.live.invalidate()
         return .object([
             "count": .number(Double(receipt.count)), "firstSeq": receipt.firstSeq.map { .number(Double($0)) } ?? .null,
             "lastSeq": receipt.lastSeq.map { .number(Double($0)) } ?? .null, "head": .string(receipt.headHash),

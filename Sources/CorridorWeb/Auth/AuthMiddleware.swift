@@ -13,8 +13,7 @@ struct AuthMiddleware<Store: EventStore>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         if let secret = Self.credential(request) {
-            let store = state.store
-            if let token = try await Blocking.run({ try Tokens.authenticate(secret, in: store) }) {
+            if let token = try await state.tokens.authenticate(secret) {
                 context.principal = Principal(tokenID: token.id, name: token.name, role: token.role)
             } else if !openPaths.contains(request.uri.path) {
                 throw Problem(.unauthorized, code: "invalid-token", detail: "the token is unknown or revoked",

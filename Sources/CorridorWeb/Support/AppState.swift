@@ -4,6 +4,7 @@ import CorridorServices
 import CorridorStore
 import Logging
 import Metrics
+import Dispatch
 import Synchronization
 
 /// Everything the routes share: the store, a live in-memory view of it, the read log, the
@@ -15,13 +16,18 @@ public final class AppState<Store: EventStore>: Sendable {
     public let clock: @Sendable () -> Instant
     let logger: Logger
     private let contexts = Mutex<[String: DestinationContext]>([:])
+    let tokens: TokenCache<Store>
 
-    public init(store: Store, clock: @escaping @Sendable () -> Instant, logger: Logger) throws {
+    /// - Parameter staleness: how long (nanoseconds) the in-memory view may answer without
+    ///   asking the store whether another process wrote (writes through this server are seen
+    ///   at once). The production server uses a few milliseconds; tests use zero.
+    public init(store: Store, clock: @escaping @Sendable () -> Instant, logger: Logger, staleness: UInt64 = 0) throws {
         self.store = store
-        self.live = try LiveView(store: store)
+        self.live = try LiveView(store: store, staleness: staleness)
         self.readLog = ReadAuditLog(store: store, clock: clock)
         self.clock = clock
         self.logger = logger
+        self.tokens = TokenCache(store: store, live: live)
     }
 
     /// A destination context, shared between requests asking about the same destination,
@@ -43,5 +49,39 @@ public final class AppState<Store: EventStore>: Sendable {
             Counter(label: "corridor_gate_results_total", dimensions: [("gate", finding.gate.rawValue), ("result", finding.result.rawValue)]).increment()
         }
         Counter(label: "corridor_decisions_total", dimensions: [("verdict", decision.verdict.rawValue)]).increment()
+    }
+}
+
+/// Authenticated tokens, remembered for a second so a request does not cost a database lookup.
+/// A revocation recorded in the log (by this process or another) empties the cache at the next
+/// request, so a revoked token stops working at once.
+final class TokenCache<Store: EventStore>: Sendable {
+    private let store: Store
+    private let live: LiveView<Store>
+    private let entries = Mutex<(epoch: Int64, byHash: [String: (info: TokenInfo, checked: UInt64)])>((0, [:]))
+    static var lifetimeNanoseconds: UInt64 { 1_000_000_000 }
+
+    init(store: Store, live: LiveView<Store>) {
+        self.store = store
+        self.live = live
+    }
+
+    func authenticate(_ secret: String) async throws -> TokenInfo? {
+        guard secret.hasPrefix("cor_"), secret.utf8.count == 68 else { return nil }
+        let hash = Tokens.hash(secret)
+        let now = DispatchTime.now().uptimeNanoseconds
+        let store = self.store, live = self.live
+        let epoch = try await Blocking.run { try live.current().tokenEpoch }
+        if let hit = entries.withLock({ cache -> TokenInfo? in
+            if cache.epoch != epoch { cache = (epoch, [:]) }
+            guard let entry = cache.byHash[hash], now &- entry.checked < Self.lifetimeNanoseconds else { return nil }
+            return entry.info
+        }) { return hit }
+        guard let info = try await Blocking.run({ try store.token(hash: hash) }) else { return nil }
+        entries.withLock { cache in
+            if cache.byHash.count > 10_000 { cache.byHash.removeAll() }
+            cache.byHash[hash] = (info, now)
+        }
+        return info
     }
 }

@@ -20,25 +20,18 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "The case id.")
     var caseID: String
 
-    @Option(name: .long, help: ArgumentHelp("Destination (ISO 3166-1 alpha-3).", valueName: "iso3"))
-    var to: CountryArgument
-
-    @Option(name: .long, help: WhenArgument.help)
-    var on: WhenArgument
-
-    @Option(name: .long, help: ArgumentHelp("Policy profile (us-dhs-2025, us-dvd-2025, unhcr-2013).", valueName: "id"))
-    var policy: String?
+    @OptionGroup var question: DecisionOptions
 
     @Flag(name: .long, help: "Print JSON.")
     var json = false
 
     func run() throws {
         let service = RulesService(store: try store.open())
-        let decision = try reportingRules { try service.check(CaseRecord.ID(caseID), to: to.code, at: on.instant, policy: policy) }
+        let decision = try reportingRules { try service.check(CaseRecord.ID(caseID), to: question.to.code, at: question.on.instant, policy: question.policy) }
         if json {
             print(decision.jsonText())
         } else {
-            print(decision.explanation(countryName: ISO3166.names[to.code.rawValue] ?? to.code.rawValue))
+            print(decision.explanation(countryName: ISO3166.names[question.to.code.rawValue] ?? question.to.code.rawValue))
         }
         switch decision.verdict {
         case .allowed: break

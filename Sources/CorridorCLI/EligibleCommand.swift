@@ -13,14 +13,7 @@ struct EligibleCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Option(name: .long, help: ArgumentHelp("Destination (ISO 3166-1 alpha-3).", valueName: "iso3"))
-    var to: CountryArgument
-
-    @Option(name: .long, help: WhenArgument.help)
-    var on: WhenArgument
-
-    @Option(name: .long, help: ArgumentHelp("Policy profile (default: the store's active one).", valueName: "id"))
-    var policy: String?
+    @OptionGroup var question: DecisionOptions
 
     @Option(name: .long, help: "List at most this many eligible case ids (0 for none).")
     var limit: Int = 50
@@ -30,9 +23,9 @@ struct EligibleCommand: ParsableCommand {
 
     func run() throws {
         let service = RulesService(store: try store.open())
-        let profile = try reportingRules { try service.profile(policy) }
+        let profile = try reportingRules { try service.profile(question.policy) }
         let caseload = try service.loadCaseload()
-        let result = caseload.eligibility(try service.destination(to.code, at: on.instant, policy: profile))
+        let result = caseload.eligibility(try service.destination(question.to.code, at: question.on.instant, policy: profile))
         if json {
             let object: [String: Any] = [
                 "destination": result.destination.rawValue, "on": result.on.description, "policy": result.policy,

@@ -32,3 +32,15 @@ func reportingRules<T>(_ body: () throws -> T) throws -> T {
         throw CLIError(error.message)
     }
 }
+
+/// `--to ISO3 --on WHEN [--policy ID]`: the question every rules command asks.
+struct DecisionOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Destination (ISO 3166-1 alpha-3).", valueName: "iso3"))
+    var to: CountryArgument
+
+    @Option(name: .long, help: WhenArgument.help)
+    var on: WhenArgument
+
+    @Option(name: .long, help: ArgumentHelp("Policy profile (us-dhs-2025, us-dvd-2025, unhcr-2013; default: the store's active one).", valueName: "id"))
+    var policy: String?
+}

@@ -285,6 +285,10 @@ public final class SQLiteEventStore: EventStore {
         try writer.read { try SQLiteQueries.transfers(db: $0) }
     }
 
+    public func familyMembers(_ unit: String) throws -> [CaseRecord.ID] {
+        try writer.unsafeRead { try SQLiteQueries.familyMembers(unit, db: $0) }
+    }
+
     public func transferHistory(_ id: TransferRecord.ID) throws -> [Event] {
         try writer.read { db in
             try Row.fetchAll(db, sql: """

@@ -42,9 +42,7 @@ public struct TransferService<Store: EventStore>: Sendable {
         for entry in transfer.manifest { facts[entry.caseID] = CaseFacts(records: try store.caseRecords(entry.caseID)) }
         var families: [String: [CaseRecord.ID]] = [:]
         for person in facts.values {
-            if let unit = person.person.familyUnit, families[unit] == nil {
-                families[unit] = facts.values.filter { $0.person.familyUnit == unit }.map(\.id)
-            }
+            if let unit = person.person.familyUnit, families[unit] == nil { families[unit] = try store.familyMembers(unit) }
         }
         let manifest = ManifestContext(transfer: id, cases: Set(transfer.onBoard), familyMembers: families)
         let passengers = transfer.manifest.map { entry -> Passenger in

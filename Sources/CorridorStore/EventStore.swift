@@ -32,6 +32,9 @@ public protocol EventStore: TokenStore, Sendable {
     /// Every transfer with its manifest, ordered by departure.
     func transfers() throws -> [TransferView]
 
+    /// Members of a family unit (cases whose latest record names it).
+    func familyMembers(_ unit: String) throws -> [CaseRecord.ID]
+
     /// The records of one transfer's history in log order: its creation, every manifest
     /// addition and strike (with reasons), and its steps.
     func transferHistory(_ id: TransferRecord.ID) throws -> [Event]

@@ -159,6 +159,8 @@ public final class InMemoryEventStore: EventStore {
 
     public func transfers() throws -> [TransferView] { try state.withLock { try $0.transfers() } }
 
+    public func familyMembers(_ unit: String) throws -> [CaseRecord.ID] { try state.withLock { try $0.familyMembers(unit) } }
+
     public func transferHistory(_ id: TransferRecord.ID) throws -> [Event] {
         state.withLock { s in (s.transferHistory[id] ?? []).map { s.events[$0] } }
     }

@@ -23,7 +23,8 @@ public struct CapacityUsage: Sendable {
         departures[arrangement, default: [:]][day, default: 0] += count
     }
 
-    /// People moved under the arrangement up to and including `day`.
+    /// People moved under the arrangement up to and including `day`: the arrangement's
+    /// standing as of that day (what the `arrangement` gate counts).
     public func total(_ arrangement: ArrangementRecord.ID, through day: Day) -> Int {
         departures[arrangement]?.reduce(0) { $1.key <= day ? $0 + $1.value : $0 } ?? 0
     }
@@ -34,6 +35,21 @@ public struct CapacityUsage: Sendable {
         return departures[arrangement]?.reduce(0) { sum, entry in
             let c = entry.key.components
             return c.year == year && c.month == month && entry.key <= day ? sum + entry.value : sum
+        } ?? 0
+    }
+
+    /// People moved by every recorded departure, whatever its date: what a new departure must
+    /// fit beside, so one recorded late but dated early can never overdraw the cap.
+    public func recordedTotal(_ arrangement: ArrangementRecord.ID) -> Int {
+        departures[arrangement]?.values.reduce(0, +) ?? 0
+    }
+
+    /// People moved by every recorded departure dated in the calendar month of `day`.
+    public func recordedMonth(_ arrangement: ArrangementRecord.ID, of day: Day) -> Int {
+        let (year, month, _) = day.components
+        return departures[arrangement]?.reduce(0) { sum, entry in
+            let c = entry.key.components
+            return c.year == year && c.month == month ? sum + entry.value : sum
         } ?? 0
     }
 }

@@ -6,6 +6,10 @@ public enum FinalOrderGate: Gate {
     static let citation = "8 U.S.C. 1231(a)"
 
     public static func evaluate(_ c: GateContext) -> GateFinding {
+        if let closed = c.facts.person.closedOn, closed <= c.day {
+            return c.finding(id, .fail, "the case was closed on \(closed): no longer subject to transfer", citation: "case record (closedOn)",
+                             wouldClear: "a correction of the case record reopening it")
+        }
         if c.facts.person.pathway == .asylumTransfer {
             return c.notApplicable(id, "asylum-transfer pathway (8 U.S.C. 1158(a)(2)(A) governs, not 1231)", citation: citation)
         }

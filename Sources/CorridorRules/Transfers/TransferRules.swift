@@ -104,21 +104,21 @@ public enum TransferRules {
                 "policyVersion": .string(policy.version), "allowed": .array(onBoard.map { .string($0.rawValue) }),
             ]))]
         }
-        return Review(events: events, stamp: step.policy == nil ? (policy.id, policy.version) : nil)
+        return Review(events: events, stamp: step.policy == nil || step.policyVersion == nil ? (policy.id, policy.version) : nil)
     }
 
     static func checkCapacity(_ arrangement: ArrangementRecord, carrying count: Int, at instant: Instant, usage: CapacityUsage,
                               transfer: TransferRecord.ID) throws {
         let day = instant.day
         if let cap = arrangement.terms.capacityTotal {
-            let left = cap - usage.total(arrangement.id, through: day)
+            let left = cap - usage.recordedTotal(arrangement.id)
             if count > left {
                 throw RecordError(code: "departure-refused", field: "transfer",
                                   message: "transfer '\(transfer)' carries \(count) people but \(arrangement.id) has \(Swift.max(left, 0)) of \(cap) places left")
             }
         }
         if let perMonth = arrangement.terms.capacityPerMonth {
-            let left = perMonth - usage.month(arrangement.id, of: day)
+            let left = perMonth - usage.recordedMonth(arrangement.id, of: day)
             if count > left {
                 throw RecordError(code: "departure-refused", field: "transfer",
                                   message: "transfer '\(transfer)' carries \(count) people but \(arrangement.id) has \(Swift.max(left, 0)) of its \(perMonth) places left this month")

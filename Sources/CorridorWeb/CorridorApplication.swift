@@ -38,6 +38,7 @@ public func routeSpecs<Store: EventStore>(state: AppState<Store>) -> [RouteSpec]
     routes += TransferRoutes.routes(state)
     routes += RecordRoutes.routes(state)
     routes += OversightRoutes.routes(state)
+    routes += PageRoutes.routes(state)
     let document = OpenAPIDocument.make(routes + [MetaRoutes.openAPIRoute(.null), MetaRoutes.docsRoute([])])
     let text = document.canonicalString
     routes.append(MetaRoutes.openAPIRoute(.string(text)))
@@ -70,15 +71,10 @@ public func buildRouter<Store: EventStore>(state: AppState<Store>) -> Router<Cor
     return router
 }
 
-/// Home, health, metrics, the OpenAPI document and the API reference.
+/// Health, metrics, the OpenAPI document and the API reference (the home page is in `PageRoutes`).
 enum MetaRoutes {
     static func routes<Store: EventStore>(_ state: AppState<Store>) -> [RouteSpec] {
         [
-            RouteSpec(method: .get, path: "/", access: .anyone, tag: "pages", summary: "Home: the network and headline figures",
-                      success: (200, "html")) { _, _ in
-                let (summary, view, head) = try await Blocking.run { (try state.store.summary(), try state.live.current(), try state.store.head()) }
-                return .html(HomePage(summary: summary, network: view.network, head: head, today: state.clock().day).render())
-            },
             RouteSpec(method: .get, path: "/healthz", access: .anyone, tag: "operations", summary: "Liveness: the store answers",
                       success: (200, "Health")) { _, _ in
                 let head = try await Blocking.run { try state.store.head() }

@@ -8,16 +8,15 @@ import Synchronization
 /// Replication i uses `SplitMix64(seed: S + i)` and nothing else random, so its result is the
 /// same whatever the number of threads and whichever thread ran it.
 public enum Simulator {
-    /// One replication of a valid scenario with seed `seed`.
-    public static func run(_ scenario: Scenario, seed: UInt64, replication: Int = 0) -> RunResult {
-        var engine = Replication(scenario: scenario, seed: seed, trace: NoTrace())
-        do {
-            let parts = try engine.run()
-            return RunResult(replication: replication, seed: seed, outputs: parts.outputs, series: parts.series,
-                             injunctionPeriods: parts.injunctionPeriods)
-        } catch {
-            preconditionFailure("a replication without a deadline cannot time out")
-        }
+    /// One replication with seed `seed`.
+    ///
+    /// - Throws: ``SimulationError`` `invalid-scenario` when the scenario breaks the rules a
+    ///   JSON scenario must pass.
+    public static func run(_ scenario: Scenario, seed: UInt64, replication: Int = 0) throws(SimulationError) -> RunResult {
+        var engine = Replication(scenario: try scenario.validated(), seed: seed, trace: NoTrace())
+        let parts = try engine.run()
+        return RunResult(replication: replication, seed: seed, outputs: parts.outputs, series: parts.series,
+                         injunctionPeriods: parts.injunctionPeriods)
     }
 
     /// R replications, S + i for replication i, in parallel.

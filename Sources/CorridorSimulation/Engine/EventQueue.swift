@@ -30,8 +30,10 @@ enum Event {
     }
 }
 
-/// A binary min-heap of events ordered by (time, phase, scheduling order): deterministic, and
-/// first-scheduled-first-served among equals.
+/// A min-heap of events ordered by (time, phase, scheduling order): deterministic, and
+/// first-scheduled-first-served among equals. Four children per node: half the depth of a
+/// binary heap, and the children of a node share a cache line or two, so popping (most of
+/// the simulator's time) is faster.
 struct EventQueue {
     struct Entry {
         var time: Double
@@ -58,7 +60,7 @@ struct EventQueue {
         heap.append(entry)
         var child = heap.count - 1
         while child > 0 {
-            let parent = (child - 1) >> 1
+            let parent = (child - 1) >> 2
             guard Self.precedes(entry, heap[parent]) else { break }
             heap[child] = heap[parent]
             child = parent
@@ -74,9 +76,15 @@ struct EventQueue {
         let count = heap.count
         var parent = 0
         while true {
-            var child = 2 * parent + 1
-            guard child < count else { break }
-            if child + 1 < count, Self.precedes(heap[child + 1], heap[child]) { child += 1 }
+            let firstChild = 4 * parent + 1
+            guard firstChild < count else { break }
+            var child = firstChild
+            let end = min(firstChild + 4, count)
+            var candidate = firstChild + 1
+            while candidate < end {
+                if Self.precedes(heap[candidate], heap[child]) { child = candidate }
+                candidate += 1
+            }
             guard Self.precedes(heap[child], last) else { break }
             heap[parent] = heap[child]
             parent = child

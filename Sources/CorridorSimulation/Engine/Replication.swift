@@ -73,6 +73,9 @@ struct Replication<Trace: SimulationTrace> {
     private var nextDay = 1.0
 
     private(set) var trace: Trace
+
+    /// People numbers ever in use at once (numbers of removed people are reused).
+    var peopleHighWater: Int { people.highWater }
     private let deadline: ContinuousClock.Instant?
     private let progress: ProgressCounter?
 

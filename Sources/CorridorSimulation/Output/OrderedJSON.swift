@@ -4,6 +4,7 @@ public indirect enum OrderedJSON: Sendable, Equatable {
     case null
     case bool(Bool)
     case integer(Int)
+    case unsigned(UInt64)
     case number(Double)
     case string(String)
     case array([OrderedJSON])
@@ -26,6 +27,7 @@ public indirect enum OrderedJSON: Sendable, Equatable {
         case .null: out += "null"
         case .bool(let value): out += value ? "true" : "false"
         case .integer(let value): out += String(value)
+        case .unsigned(let value): out += String(value)
         case .number(let value): out += Self.format(value)
         case .string(let value): Self.writeString(value, into: &out)
         case .array(let values):

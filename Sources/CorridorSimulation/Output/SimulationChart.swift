@@ -55,7 +55,7 @@ public struct SimulationChart: Sendable {
     // MARK: Drawing
 
     private static let width = 860.0, height = 460.0
-    private static let left = 84.0, right = 24.0, top = 78.0, bottom = 56.0
+    private static let left = 84.0, right = 24.0, top = 84.0, bottom = 56.0
     private static let backlogColour = "#1f4e79", homeColour = "#2e7d32", thirdColour = "#b34700", shadeColour = "#d62728"
 
     /// The SVG document.
@@ -121,18 +121,26 @@ public struct SimulationChart: Sendable {
             svg += "\"/>\n"
         }
 
-        // Legend.
-        svg += "<g aria-hidden=\"true\" fill=\"#222222\">\n"
-        var legendX = Self.left
-        for (label, _, colour, dash) in lines {
-            svg += "<line x1=\(Self.attr(legendX)) y1=\"50\" x2=\(Self.attr(legendX + 26)) y2=\"50\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash)/>\n"
-            svg += "<text x=\(Self.attr(legendX + 32)) y=\"54\">\(Self.escape(label))</text>\n"
-            legendX += 44 + Double(label.count) * 6.3
-        }
+        // Legend: entries left to right, wrapping onto a second row.
         let shadeLabel: String
-        if case .dailyShare = shading { shadeLabel = "injunction in force (darker: more runs)" } else { shadeLabel = "injunction in force" }
-        svg += "<rect x=\(Self.attr(legendX)) y=\"43\" width=\"18\" height=\"14\" fill=\"\(Self.shadeColour)\" fill-opacity=\"0.22\"/>\n"
-        svg += "<text x=\(Self.attr(legendX + 24)) y=\"54\">\(shadeLabel)</text>\n"
+        if case .dailyShare = shading { shadeLabel = "injunction in force (darker: in more runs)" } else { shadeLabel = "injunction in force" }
+        svg += "<g aria-hidden=\"true\" fill=\"#222222\">\n"
+        var legendX = Self.left, legendY = 44.0
+        for (index, label) in (lines.map(\.0) + [shadeLabel]).enumerated() {
+            let width = 32 + Double(label.count) * 6.8 + 18
+            if legendX + width > Self.width - Self.right, legendX > Self.left {
+                legendX = Self.left
+                legendY += 18
+            }
+            if index < lines.count {
+                let (_, _, colour, dash) = lines[index]
+                svg += "<line x1=\(Self.attr(legendX)) y1=\(Self.attr(legendY)) x2=\(Self.attr(legendX + 26)) y2=\(Self.attr(legendY)) stroke=\"\(colour)\" stroke-width=\"2\"\(dash)/>\n"
+            } else {
+                svg += "<rect x=\(Self.attr(legendX + 4)) y=\(Self.attr(legendY - 7)) width=\"18\" height=\"14\" fill=\"\(Self.shadeColour)\" fill-opacity=\"0.22\"/>\n"
+            }
+            svg += "<text x=\(Self.attr(legendX + 32)) y=\(Self.attr(legendY + 4))>\(Self.escape(label))</text>\n"
+            legendX += width
+        }
         svg += "</g>\n</svg>\n"
         return svg
     }

@@ -21,7 +21,7 @@ extension RunOutputs {
 extension RunResult {
     /// `{"seed": S+i, outputs…}`: one entry of `runs`.
     public var json: OrderedJSON {
-        .object([("seed", .integer(Int(truncatingIfNeeded: seed)))] + outputs.json)
+        .object([("seed", .unsigned(seed))] + outputs.json)
     }
 
     /// The per-run file: the entry of `runs` plus the replication index and the injunction
@@ -29,7 +29,7 @@ extension RunResult {
     public var detailedJSON: OrderedJSON {
         let periods = OrderedJSON.array(injunctionPeriods.map { .array([.number($0.start), .number($0.end)]) })
         return .object(
-            [("replication", .integer(replication)), ("seed", .integer(Int(truncatingIfNeeded: seed)))] + outputs.json
+            [("replication", .integer(replication)), ("seed", .unsigned(seed))] + outputs.json
                 + [("injunctionPeriods", periods)])
     }
 }

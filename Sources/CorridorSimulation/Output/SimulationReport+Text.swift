@@ -24,9 +24,16 @@ extension SimulationReport {
 
     private func row(_ label: String, _ estimate: Estimate, _ unit: RunOutputs.Unit) -> String {
         guard let mean = estimate.mean else { return pad(label, 34) + padLeft("—", 16) + "   (undefined in every run)" }
-        var line = pad(label, 34) + padLeft(Self.format(mean, unit), 16)
+        // One precision per row: whole numbers when the values are large or all the same.
+        let decimals =
+            switch unit {
+            case .people: abs(mean) >= 100 || (estimate.standardDeviation ?? 0) == 0 && mean == mean.rounded() ? 0 : 1
+            case .usd: abs(mean) >= 100 ? 0 : 2
+            case .days: 1
+            }
+        var line = pad(label, 34) + padLeft(Self.format(mean, unit, decimals: decimals), 16)
         if let lower = estimate.lower, let upper = estimate.upper {
-            line += "   " + Self.format(lower, unit) + " – " + Self.format(upper, unit)
+            line += "   " + Self.format(lower, unit, decimals: decimals) + " – " + Self.format(upper, unit, decimals: decimals)
         }
         if estimate.count < runs.count { line += "   (\(estimate.count) of \(runs.count) runs)" }
         return line
@@ -40,12 +47,10 @@ extension SimulationReport {
         text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
     }
 
-    static func format(_ value: Double, _ unit: RunOutputs.Unit) -> String {
-        switch unit {
-        case .people: abs(value) >= 100 ? grouped(value) : String(format: "%.1f", value)
-        case .usd: (value < 0 ? "-$" : "$") + grouped(abs(value))
-        case .days: String(format: "%.1f", value)
-        }
+    static func format(_ value: Double, _ unit: RunOutputs.Unit, decimals: Int) -> String {
+        let number = decimals == 0 ? grouped(abs(value)) : String(format: "%.\(decimals)f", abs(value))
+        let sign = value < 0 && number.contains(where: { $0 != "0" && $0 != "." && $0 != "," }) ? "-" : ""
+        return unit == .usd ? sign + "$" + number : sign + number
     }
 
     /// 1234567.4 → "1,234,567".

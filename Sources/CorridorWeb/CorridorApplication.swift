@@ -42,7 +42,7 @@ public func routeSpecs<Store: EventStore>(state: AppState<Store>) -> [RouteSpec]
     let document = OpenAPIDocument.make(routes + [MetaRoutes.openAPIRoute(.null), MetaRoutes.docsRoute([])])
     let text = document.canonicalString
     routes.append(MetaRoutes.openAPIRoute(.string(text)))
-    routes.append(MetaRoutes.docsRoute(routes))
+    routes.append(MetaRoutes.docsRoute(routes + [MetaRoutes.docsRoute([])]))
     return routes
 }
 

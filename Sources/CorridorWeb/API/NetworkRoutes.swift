@@ -29,6 +29,14 @@ enum NetworkRoutes {
                       parameters: [.query("partner", "Filter by partner (ISO3)"), .query("status", "Filter by latest status"),
                                    .query("kind", "Filter by kind"), .query("removingState", "Filter by removing state (ISO3)")],
                       success: (200, "ArrangementList")) { request, _ in
+                _ = try APIValues.country(request, "partner", required: false)
+                _ = try APIValues.country(request, "removingState", required: false)
+                if let status = request.query("status"), ArrangementStatusRecord.Status(rawValue: status) == nil {
+                    throw Problem.badRequest("query parameter 'status' must be one of \(ArrangementStatusRecord.Status.allCases.map(\.rawValue).joined(separator: ", "))", code: "invalid-parameter")
+                }
+                if let kind = request.query("kind"), ArrangementRecord.Kind(rawValue: kind) == nil {
+                    throw Problem.badRequest("query parameter 'kind' must be one of \(ArrangementRecord.Kind.allCases.map(\.rawValue).joined(separator: ", "))", code: "invalid-parameter")
+                }
                 let view = try await Blocking.run { try state.live.current() }
                 let report = try await Blocking.run { try OperationsReport.build(store: state.store) }
                 let today = state.clock().day

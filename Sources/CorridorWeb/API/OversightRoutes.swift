@@ -204,21 +204,35 @@ enum ReportJSON {
         count > 0 && count < suppressionThreshold ? .string("<\(suppressionThreshold)") : .number(Double(count))
     }
 
+    /// One arrangement's figures as the public may see them. A count from 1 to 4 is shown as
+    /// "<5"; anything computed from a suppressed count (a rate, a cost that includes per-person
+    /// payments, a cost per person) is withheld too, so it cannot give the count away.
+    struct PublicLine {
+        let line: OperationsReport.Line
+
+        static func small(_ count: Int) -> Bool { count > 0 && count < suppressionThreshold }
+
+        var movedSuppressed: Bool { Self.small(line.peopleMoved) }
+        var totalCostUSD: Double? { movedSuppressed ? nil : line.totalCostUSD }
+        var costPerPersonMovedUSD: Double? { movedSuppressed ? nil : line.costPerPersonMovedUSD }
+        var onwardReturnRate: Double? { movedSuppressed || Self.small(line.onwardReturns) ? nil : line.onwardReturnRate }
+    }
+
     static func publicReport(_ report: OperationsReport, network: Network, today: Day) -> JSONValue {
         func publicLine(_ l: OperationsReport.Line) -> JSONValue {
-            let small = l.peopleMoved > 0 && l.peopleMoved < suppressionThreshold
+            let p = PublicLine(line: l)
             return .object([
                 "arrangement": l.arrangement.map { .string($0.rawValue) } ?? .null, "partner": l.partner.map { .string($0.rawValue) } ?? .null,
-                "name": .string(l.name), "peopleMoved": suppressed(l.peopleMoved), "totalCostUSD": .number(l.totalCostUSD),
-                "costPerPersonMovedUSD": small ? .null : APIValues.number(l.costPerPersonMovedUSD),
-                "onwardReturns": suppressed(l.onwardReturns), "onwardReturnRate": small ? .null : APIValues.number(l.onwardReturnRate),
+                "name": .string(l.name), "peopleMoved": suppressed(l.peopleMoved), "totalCostUSD": APIValues.number(p.totalCostUSD),
+                "costPerPersonMovedUSD": APIValues.number(p.costPerPersonMovedUSD),
+                "onwardReturns": suppressed(l.onwardReturns), "onwardReturnRate": APIValues.number(p.onwardReturnRate),
                 "incidents": suppressed(l.incidents),
             ])
         }
         let active = network.arrangements.values.filter { network.status(of: $0.id, on: today)?.status == .active }.count
         return .object([
             "asOf": .string(today.description), "arrangements": .number(Double(network.arrangements.count)), "activeArrangements": .number(Double(active)),
-            "suppression": .string("counts from 1 to \(suppressionThreshold - 1) are shown as \"<\(suppressionThreshold)\"; rates over them are withheld"),
+            "suppression": .string("counts from 1 to \(suppressionThreshold - 1) are shown as \"<\(suppressionThreshold)\"; rates and costs computed from them are withheld (null)"),
             "lines": .array(report.lines.map(publicLine)), "total": publicLine(report.total),
         ])
     }

@@ -38,6 +38,7 @@ enum TransferRoutes {
                       requestBody: "StrikeBody", success: (201, "AppendReceipt")) { request, context in
                 let principal = try context.requirePrincipal()
                 let id = try context.pathParameter("id")
+                try await requireTransfer(id, state)
                 let body = try await request.body.collect(upTo: 64 * 1024)
                 let fields = try object(body)
                 var record: [String: JSONValue] = ["type": "manifest-strike", "transfer": .string(id)]
@@ -57,6 +58,7 @@ enum TransferRoutes {
                   parameters: [.path("id", "Transfer id")], requestBody: "StepBody", success: (201, "AppendReceipt")) { request, context in
             let principal = try context.requirePrincipal()
             let id = try context.pathParameter("id")
+            try await requireTransfer(id, state)
             let body = try await request.body.collect(upTo: 64 * 1024)
             let fields = body.readableBytes == 0 ? [:] : try object(body)
             for key in fields.keys where key != "at" && key != "reason" {
@@ -66,6 +68,14 @@ enum TransferRoutes {
             if let reason = fields["reason"] { record["reason"] = reason }
             let sourced = try SourcedRecord.make(.object(record))
             return .json(try await RecordRoutes.append([sourced], principal: principal, state: state), status: .created)
+        }
+    }
+
+    /// 404 for a transfer id in the path that was never recorded.
+    static func requireTransfer<Store: EventStore>(_ id: String, _ state: AppState<Store>) async throws {
+        let view = try await Blocking.run { try state.live.current() }
+        guard view.transfers.contains(where: { $0.id.rawValue == id }) else {
+            throw Problem.notFound("no transfer '\(id.prefix(60))' has been recorded", code: "unknown-transfer")
         }
     }
 

@@ -58,6 +58,7 @@ enum PageRenderer {
         add("/transfers", "Transfers", .caseReaders)
         add("/audit", "Audit", .overseers)
         nav.append(NavItem(href: "/report", label: "Public report", current: path == "/report"))
+        nav.append(NavItem(href: "/simulate", label: "Simulate", current: path == "/simulate"))
         let layout: [String: Any] = [
             "title": title, "content": content, "nav": nav.map { ["href": $0.href, "label": $0.label, "current": $0.current] },
             "signedIn": principal != nil, "user": principal?.name ?? "", "role": principal?.role.rawValue ?? "", "csrf": csrf ?? "",

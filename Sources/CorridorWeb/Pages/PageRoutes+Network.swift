@@ -177,10 +177,10 @@ extension PageRoutes {
         let threshold = ReportJSON.suppressionThreshold
         let lines = report.lines.filter { $0.peopleMoved > 0 || $0.totalCostUSD > 0 }
         let rows: [[String: Any]] = lines.map { l in
-            let small = l.peopleMoved > 0 && l.peopleMoved < threshold
+            let p = ReportJSON.PublicLine(line: l)
             return ["name": l.name, "partner": l.partner.map { network.countryName($0) } ?? "—", "moved": publicCount(l.peopleMoved),
-                    "cost": dollars(l.totalCostUSD), "perPerson": small ? "withheld" : dollars(l.costPerPersonMovedUSD),
-                    "onward": publicCount(l.onwardReturns), "onwardRate": small ? "withheld" : percent(l.onwardReturnRate),
+                    "cost": p.totalCostUSD.map { dollars($0) } ?? "withheld", "perPerson": p.costPerPersonMovedUSD.map { dollars($0) } ?? "withheld",
+                    "onward": publicCount(l.onwardReturns), "onwardRate": p.onwardReturnRate.map { percent($0) } ?? "withheld",
                     "incidents": publicCount(l.incidents)]
         }
         let movedBars = lines.map { l in
@@ -193,13 +193,14 @@ extension PageRoutes {
         }
         let active = network.arrangements.values.filter { network.status(of: $0.id, on: today)?.status == .active }.count
         let t = report.total
-        let small = t.peopleMoved > 0 && t.peopleMoved < threshold
+        let totals = ReportJSON.PublicLine(line: t)
         return [
             "asOf": today.description, "rows": rows, "hasRows": !rows.isEmpty,
             "figures": [
                 ["value": count(network.arrangements.count), "label": "arrangements recorded"], ["value": count(active), "label": "active today"],
-                ["value": publicCount(t.peopleMoved), "label": "people moved"], ["value": dollars(t.totalCostUSD), "label": "total cost"],
-                ["value": small ? "withheld" : dollars(t.costPerPersonMovedUSD), "label": "cost per person moved"],
+                ["value": publicCount(t.peopleMoved), "label": "people moved"],
+                ["value": totals.totalCostUSD.map { dollars($0) } ?? "withheld", "label": "total cost"],
+                ["value": totals.costPerPersonMovedUSD.map { dollars($0) } ?? "withheld", "label": "cost per person moved"],
                 ["value": publicCount(t.onwardReturns), "label": "onward returns"],
             ],
             "movedChart": SVGChart.bars(id: "moved", title: "People moved per arrangement",

@@ -11,6 +11,7 @@ import Hummingbird
 enum PageRoutes {
     static func routes<Store: EventStore>(_ state: AppState<Store>) -> [RouteSpec] {
         var routes: [RouteSpec] = [
+            SimulatePage.route(),
             RouteSpec(method: .get, path: "/static/corridor.css", access: .anyone, tag: "pages", summary: "The pages' stylesheet",
                       success: (200, "text")) { _, _ in
                 .text(stylesheet, contentType: "text/css; charset=utf-8")

@@ -81,7 +81,7 @@ enum OpenAPIDocument {
     }
 
     static func operationID(_ route: RouteSpec) -> String {
-        let words = route.path.split(separator: "/").filter { $0 != "api" && $0 != "v1" }.map { segment -> String in
+        let words = route.path.split(separator: "/").map { segment -> String in
             let clean = segment.replacingOccurrences(of: "{", with: "by-").replacingOccurrences(of: "}", with: "").replacingOccurrences(of: ".", with: "-")
             return clean
         }

@@ -2,6 +2,7 @@ import CorridorDomain
 import CorridorStore
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// An RFC 9457 problem: every error the server returns is `application/problem+json` with a
 /// detail that says what to fix.
@@ -72,6 +73,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.error("store error", metadata: ["code": "\(error.code)", "message": "\(error.message)"])
             throw Problem(error.code == "already-seeded" || error.code == "invalid-argument" ? .badRequest : .internalServerError,
                           code: error.code, detail: error.message)
+        } catch is NIOTooManyBytesError {
+            throw Problem(.contentTooLarge, code: "body-too-large",
+                          detail: "the request body is larger than this route accepts (records: 8 MiB; use `corridor import` for bulk loads)")
         } catch let error as HTTPError {
             let code: String
             switch error.status {

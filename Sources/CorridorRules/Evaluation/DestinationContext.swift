@@ -2,15 +2,25 @@ import CorridorDomain
 
 /// Everything about one destination at one instant under one profile that does not depend on
 /// the person: computed once and shared by every case evaluated against it (that is what makes
-/// whole-caseload passes cheap).
-public struct DestinationContext: Sendable {
-    /// An arrangement with the destination, and its standing at the instant.
-    public struct Candidate: Sendable {
-        public var arrangement: ArrangementRecord
-        public var status: ArrangementStatusRecord?
-        public var totalUsed: Int
-        public var monthUsed: Int
-        public var isActive: Bool { status?.status == .active }
+/// whole-caseload passes cheap). A class: every person's gate context shares one instance
+/// instead of copying (and reference-counting) its dictionaries per person.
+public final class DestinationContext: Sendable {
+    /// An arrangement with the destination, and its standing at the instant. A class, so the
+    /// gates' loops over candidates do not copy the arrangement's terms per person.
+    public final class Candidate: Sendable {
+        public let arrangement: ArrangementRecord
+        public let status: ArrangementStatusRecord?
+        public let totalUsed: Int
+        public let monthUsed: Int
+        public let isActive: Bool
+
+        init(arrangement: ArrangementRecord, status: ArrangementStatusRecord?, totalUsed: Int, monthUsed: Int) {
+            self.arrangement = arrangement
+            self.status = status
+            self.totalUsed = totalUsed
+            self.monthUsed = monthUsed
+            self.isActive = status?.status == .active
+        }
     }
 
     /// A court order in force at the instant, with its lift (if any, later).

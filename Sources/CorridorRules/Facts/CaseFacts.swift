@@ -48,6 +48,8 @@ public struct CaseFacts: Sendable {
     /// Each claim's standing on `day`: for every (kind, country) the latest record dated on or
     /// before it (log order breaks ties).
     public func claimStandings(on day: Day) -> [ClaimRecord] {
+        // Most people have at most one claim: no bookkeeping needed then.
+        if claims.count <= 1 { return claims.filter { $0.on <= day } }
         var latest: [String: ClaimRecord] = [:]
         var order: [String] = []
         for claim in claims where claim.on <= day {
@@ -59,16 +61,19 @@ public struct CaseFacts: Sendable {
         return order.compactMap { latest[$0] }
     }
 
-    /// Granted withholding, CAT or deferral against `country` on `day`.
+    /// Granted withholding, CAT or deferral against `country` on `day` (else a granted asylum
+    /// claim against it, which protects from return there too).
     public func protection(against country: CountryCode, on day: Day) -> ClaimRecord? {
-        claimStandings(on: day).first {
-            $0.against == country && $0.status == .granted && $0.claim != .asylum
-        } ?? claimStandings(on: day).first { $0.against == country && $0.status == .granted }
+        guard claims.contains(where: { $0.against == country }) else { return nil }
+        let standings = claimStandings(on: day)
+        return standings.first { $0.against == country && $0.status == .granted && $0.claim != .asylum }
+            ?? standings.first { $0.against == country && $0.status == .granted }
     }
 
     /// A pending claim against `country` on `day`.
     public func pendingClaim(against country: CountryCode, on day: Day) -> ClaimRecord? {
-        claimStandings(on: day).first { $0.against == country && $0.status == .pending }
+        guard claims.contains(where: { $0.against == country }) else { return nil }
+        return claimStandings(on: day).first { $0.against == country && $0.status == .pending }
     }
 
     /// The order in force on `day`: the latest-dated order on or before it (log order breaks
@@ -93,7 +98,8 @@ public struct CaseFacts: Sendable {
     /// Every notice naming `destination` served at or before `instant`, oldest first. A later
     /// re-service never cancels an earlier notice that met the requirements.
     public func notices(for destination: CountryCode, at instant: Instant) -> [NoticeRecord] {
-        notices.filter { $0.destination == destination && $0.servedOn <= instant }.sorted { $0.servedOn < $1.servedOn }
+        if notices.isEmpty { return [] }
+        return notices.filter { $0.destination == destination && $0.servedOn <= instant }.sorted { $0.servedOn < $1.servedOn }
     }
 
     public func fear(of destination: CountryCode, on day: Day) -> FearRecord? {

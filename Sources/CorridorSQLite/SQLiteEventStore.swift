@@ -24,6 +24,9 @@ public final class SQLiteEventStore: EventStore {
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Reads of a large store: map the file (no read() per page) and keep 64 MiB of pages.
+            try db.execute(sql: "PRAGMA mmap_size = 1073741824")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         self.path = path
         do {

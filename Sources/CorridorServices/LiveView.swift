@@ -42,6 +42,13 @@ public final class LiveView<Store: EventStore>: Sendable {
         try refresh()
     }
 
+    /// The state without asking the store, when the last look is recent enough (within
+    /// ``staleness``); nil when the caller must ``current()`` (which may read the store).
+    public func peek() -> State? {
+        guard staleness > 0, DispatchTime.now().uptimeNanoseconds &- lastLook.load(ordering: .relaxed) < staleness else { return nil }
+        return state.withLock { $0 }
+    }
+
     /// Makes the next read ask the store (after a write made through this process).
     public func invalidate() { lastLook.store(0, ordering: .relaxed) }
 

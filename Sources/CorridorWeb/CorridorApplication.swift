@@ -75,6 +75,10 @@ public func buildRouter<Store: EventStore>(state: AppState<Store>) -> Router<Cor
 enum MetaRoutes {
     static func routes<Store: EventStore>(_ state: AppState<Store>) -> [RouteSpec] {
         [
+            RouteSpec(method: .get, path: "/ping", access: .anyone, tag: "operations",
+                      summary: "Liveness of the HTTP layer alone (touches nothing): the server's ceiling in benchmarks", success: (200, "text")) { _, _ in
+                .text("pong\n")
+            },
             RouteSpec(method: .get, path: "/healthz", access: .anyone, tag: "operations", summary: "Liveness: the store answers",
                       success: (200, "Health")) { _, _ in
                 let head = try await Blocking.run { try state.store.head() }

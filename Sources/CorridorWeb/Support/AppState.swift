@@ -71,7 +71,9 @@ final class TokenCache<Store: EventStore>: Sendable {
         let hash = Tokens.hash(secret)
         let now = DispatchTime.now().uptimeNanoseconds
         let store = self.store, live = self.live
-        let epoch = try await Blocking.run { try live.current().tokenEpoch }
+        // In the server the live view is usually fresh: then this costs no thread hop.
+        let epoch: Int64
+        if let fresh = live.peek() { epoch = fresh.tokenEpoch } else { epoch = try await Blocking.run { try live.current().tokenEpoch } }
         if let hit = entries.withLock({ cache -> TokenInfo? in
             if cache.epoch != epoch { cache = (epoch, [:]) }
             guard let entry = cache.byHash[hash], now &- entry.checked < Self.lifetimeNanoseconds else { return nil }

@@ -62,6 +62,7 @@ api -X POST "$BASE/api/v1/records" -d "$records" >/dev/null
 plan=$(cat <<PLAN
 home|/|anonymous admin officer
 report|/report|anonymous monitor
+simulate|/simulate?run=1&runs=2&seed=1|anonymous
 signin|/signin|anonymous
 arrangements|/arrangements|public supervisor
 arrangements-filtered|/arrangements?status=active|officer

@@ -63,6 +63,7 @@ enum SimulatePage {
                     let elapsed = ContinuousClock.now - started
                     data["chart"] = result.svg
                     data["rows"] = rows(result.summary)
+                    data["hasRows"] = true
                     data["ran"] = "\(runs) replication\(runs == 1 ? "" : "s") (seeds \(seed)–\(seed + UInt64(runs) - 1)) in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .abbreviated)))"
                 } catch {
                     problems.append(error.summary)

@@ -62,6 +62,12 @@ public func buildRouter<Store: EventStore>(state: AppState<Store>) -> Router<Cor
         let handler = route.handler
         router.on(RouterPath(route.routerPath), method: route.method) { request, context -> Response in
             if !access.allows(context.principal?.role) {
+                // A person on a page gets a page saying so; programs get problem+json.
+                if PageSession.isPagePath(request.uri.path), request.method == .get {
+                    return PageRoutes.message(request, context, title: "Not available to your role",
+                                              "Your role (\(context.principal?.role.rawValue ?? "none")) may not open this page. Roles that may: \(access.description).",
+                                              status: .forbidden)
+                }
                 throw Problem(.forbidden, code: "forbidden",
                               detail: "role '\(context.principal?.role.rawValue ?? "none")' may not use \(request.method) \(request.uri.path) (allowed: \(access.description))")
             }

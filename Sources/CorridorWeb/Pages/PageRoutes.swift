@@ -24,7 +24,7 @@ enum PageRoutes {
                       summary: "Sign in: checks the token and sets an HttpOnly, SameSite=Strict session cookie", success: (303, "html")) { request, context in
                 let form = try await PageForm.read(request, context: context, secret: PageSession.cookie(request, PageSession.preSessionCookie))
                 guard let secret = form["token"], (try await state.tokens.authenticate(secret)) != nil else {
-                    return signInForm(request, context, error: "That token is unknown or revoked.", status: .unauthorized)
+                    return signInForm(request, context, error: "That token is unknown or revoked.", status: .unauthorized, next: form["next"])
                 }
                 return PageSession.redirect(PageSession.safeNext(form["next"]), cookies: [PageSession.setCookie(secret)])
             },
@@ -45,11 +45,12 @@ enum PageRoutes {
         return (try? String(contentsOf: url, encoding: .utf8)) ?? ""
     }()
 
-    static func signInForm(_ request: Request, _ context: CorridorRequestContext, error: String?, status: HTTPResponse.Status) -> Response {
+    static func signInForm(_ request: Request, _ context: CorridorRequestContext, error: String?, status: HTTPResponse.Status,
+                           next: String? = nil) -> Response {
         // A fresh random value per form, kept in a cookie: the form's CSRF value is its HMAC.
         let nonce = PageSession.cookie(request, PageSession.preSessionCookie) ?? UUID().uuidString + UUID().uuidString
         var response = html(request, context, "signin", title: "Sign in", [
-            "next": PageSession.safeNext(request.query("next")), "formCSRF": PageSession.csrf(for: nonce), "error": error ?? "",
+            "next": PageSession.safeNext(next ?? request.query("next")), "formCSRF": PageSession.csrf(for: nonce), "error": error ?? "",
         ], status: status)
         response.headers.append(HTTPFields.Element(name: .setCookie, value: "\(PageSession.preSessionCookie)=\(nonce); HttpOnly; SameSite=Strict; Path=/signin"))
         return response

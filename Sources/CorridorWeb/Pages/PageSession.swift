@@ -19,7 +19,10 @@ enum PageSession {
 
     /// Page paths: everything but the API and the metrics endpoint (scrapers expect a 401).
     static func isPagePath(_ path: String) -> Bool {
-        !(path.hasPrefix("/api/") || path == "/metrics" || path == "/healthz" || path == "/openapi.json")
+        // Judge the path as the router does: empty segments ("//api/…") do not count.
+        let normalized = "/" + path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
+        return !(normalized.hasPrefix("/api/") || normalized == "/api" || normalized == "/metrics" || normalized == "/healthz"
+                 || normalized == "/openapi.json")
     }
 
     static func cookie(_ request: Request, _ name: String) -> String? {
@@ -80,7 +83,11 @@ enum PageSession {
 
     /// A local path to go to after signing in: only same-site paths, never `//host`.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
+        // A local path only: no scheme, no "//host", no backslash, and no whitespace or control
+        // characters (browsers strip tabs and newlines, turning "/\t/evil" into "//evil").
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"),
+              !next.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F })
+        else { return "/" }
         return next
     }
 }

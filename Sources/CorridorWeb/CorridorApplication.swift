@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Prometheus
+import ServiceLifecycle
 
 /// How to run the server.
 public struct ServerConfiguration: Sendable {
@@ -24,6 +25,7 @@ public func buildApplication(store: some EventStore, configuration: ServerConfig
     return Application(
         router: buildRouter(state: state),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Corridor"),
+        services: [CaseloadWarmer(live: state.live, logger: logger)],
         logger: logger
     )
 }
@@ -108,5 +110,21 @@ enum MetaRoutes {
         let page = APIDocsPage(routes: routes).render()
         return RouteSpec(method: .get, path: "/docs/api", access: .anyone, tag: "pages", summary: "The API reference, rendered from the OpenAPI routes",
                          success: (200, "html")) { _, _ in .html(page) }
+    }
+}
+
+/// Loads the caseload into the live view once the server is up, so whole-caseload pages and
+/// decisions answer from memory; then waits for shutdown. Requests served before it finishes
+/// read the store instead.
+struct CaseloadWarmer<Store: EventStore>: Service {
+    let live: LiveView<Store>
+    let logger: Logger
+
+    func run() async throws {
+        let live = self.live
+        let started = ContinuousClock.now
+        let count = try await Blocking.run { try live.withCaseload().caseload?.count ?? 0 }
+        logger.info("caseload in memory", metadata: ["cases": "\(count)", "seconds": "\(ContinuousClock.now - started)"])
+        try? await gracefulShutdown()
     }
 }

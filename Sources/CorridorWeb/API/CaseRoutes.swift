@@ -41,13 +41,19 @@ enum CaseRoutes {
                 let id = CaseRecord.ID(try context.pathParameter("id"))
                 let destination = try APIValues.country(request, "to")!
                 let instant = try APIValues.instant(request, default: state.clock())
-                let (decision, view): (Decision?, LiveView<Store>.State) = try await Blocking.run {
-                    let view = try state.live.current()
+                let decision: Decision?
+                if let view = state.live.peek(), let caseload = view.caseload {
+                    // The live view is fresh and holds the caseload: judge from memory, no store read.
                     let policy = try APIValues.policy(request, active: view.policy)
-                    guard let facts = CaseFacts(records: try state.store.caseRecords(id)) else { return (nil, view) }
-                    return (RulesEngine.decide(facts, state.destination(destination, at: instant, policy: policy, state: view)), view)
+                    decision = caseload.facts(id).map { RulesEngine.decide($0, state.destination(destination, at: instant, policy: policy, state: view)) }
+                } else {
+                    decision = try await Blocking.run {
+                        let view = try state.live.current()
+                        let policy = try APIValues.policy(request, active: view.policy)
+                        guard let facts = CaseFacts(records: try state.store.caseRecords(id)) else { return nil }
+                        return RulesEngine.decide(facts, state.destination(destination, at: instant, policy: policy, state: view))
+                    }
                 }
-                _ = view
                 guard let decision else { throw Problem.notFound("no case '\(id.rawValue.prefix(60))' has been recorded", code: "unknown-case") }
                 try await state.readLog.record(principal, caseID: id, route: "GET /api/v1/cases/{id}/check",
                                                detail: ["destination": .string(destination.rawValue), "verdict": .string(decision.verdict.rawValue)])

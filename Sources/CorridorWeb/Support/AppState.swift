@@ -46,9 +46,9 @@ public final class AppState<Store: EventStore>: Sendable {
     /// Counts decisions per gate outcome for the metrics endpoint.
     func count(_ decision: Decision) {
         for finding in decision.gates where finding.result != .pass {
-            Counter(label: "corridor_gate_results_total", dimensions: [("gate", finding.gate.rawValue), ("result", finding.result.rawValue)]).increment()
+            DecisionCounters.shared.gates["\(finding.gate.rawValue)|\(finding.result.rawValue)"]?.increment()
         }
-        Counter(label: "corridor_decisions_total", dimensions: [("verdict", decision.verdict.rawValue)]).increment()
+        DecisionCounters.shared.verdicts[decision.verdict]?.increment()
     }
 }
 
@@ -85,5 +85,25 @@ final class TokenCache<Store: EventStore>: Sendable {
             cache.byHash[hash] = (info, now)
         }
         return info
+    }
+}
+
+/// The decision counters, made once (making a swift-metrics counter looks it up in the registry
+/// under a lock; per request that showed in profiles).
+final class DecisionCounters: Sendable {
+    static let shared = DecisionCounters()
+    let gates: [String: Counter]
+    let verdicts: [Verdict: Counter]
+
+    private init() {
+        var gates: [String: Counter] = [:]
+        for gate in GateID.allCases {
+            for result in [GateResult.fail, .pending] {
+                gates["\(gate.rawValue)|\(result.rawValue)"] = Counter(label: "corridor_gate_results_total",
+                                                                      dimensions: [("gate", gate.rawValue), ("result", result.rawValue)])
+            }
+        }
+        self.gates = gates
+        verdicts = Dictionary(uniqueKeysWithValues: Verdict.allCases.map { ($0, Counter(label: "corridor_decisions_total", dimensions: [("verdict", $0.rawValue)])) })
     }
 }

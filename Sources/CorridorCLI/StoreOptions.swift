@@ -42,18 +42,6 @@ struct StderrProgress: ProgressReporter {
     func report(_ message: String) { Edge.printError(message) }
 }
 
-extension Int {
-    /// 1234567 → "1,234,567".
-    var grouped: String {
-        let digits = String(Swift.abs(self))
-        var out = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(character)
-        }
-        return (self < 0 ? "-" : "") + out
-    }
-}
 
 /// Runs store work, turning refusals into messages that say nothing was recorded.
 func reportingRefusals<T>(_ action: String, _ body: () throws -> T) throws -> T {

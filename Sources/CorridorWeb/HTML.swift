@@ -1,21 +1,9 @@
+import CorridorDomain
+
 /// HTML escaping: every value that reaches a page goes through ``escape(_:)``, so a case id or
 /// a source title containing markup renders as text.
 enum HTML {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { Markup.escape(text) }
 
     /// A complete page with the shared layout.
     static func page(title: String, body: String) -> String {

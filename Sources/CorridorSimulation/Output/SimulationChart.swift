@@ -1,3 +1,4 @@
+import CorridorDomain
 import Foundation
 
 /// A self-contained SVG chart of a simulation: backlog and cumulative removals home and to
@@ -223,19 +224,7 @@ public struct SimulationChart: Sendable {
 
     private static func attr(_ value: Double) -> String { "\"" + format(value, 2) + "\"" }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { Markup.escape(text) }
 }
 
 extension SimulationReport {

@@ -87,3 +87,43 @@ extension Decision.JSON {
         return .object(object)
     }
 }
+
+extension Decision {
+    /// The decision's JSON written straight to bytes (the same members as ``Decision/json``,
+    /// keys in a fixed order): the check route's hot path, without building and sorting a JSON
+    /// value per request.
+    var jsonBytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(3072)
+        func key(_ name: String, first: Bool = false) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            JSONValue.string(name).writeCanonical(into: &out)
+            out.append(UInt8(ascii: ":"))
+        }
+        func string(_ value: String) { JSONValue.string(value).writeCanonical(into: &out) }
+        out.append(UInt8(ascii: "{"))
+        key("case", first: true); string(caseID.rawValue)
+        key("destination"); string(destination.rawValue)
+        key("on"); string(on.description)
+        key("policy"); string(policy)
+        key("policyVersion"); string(policyVersion)
+        key("verdict"); string(verdict.rawValue)
+        if let clears { key("clears"); string(clears.description) }
+        key("gates")
+        out.append(UInt8(ascii: "["))
+        for (index, gate) in gates.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "{"))
+            key("gate", first: true); string(gate.gate.rawValue)
+            key("result"); string(gate.result.rawValue)
+            key("reason"); string(gate.reason)
+            key("citation"); string(gate.citation)
+            if let clears = gate.clears { key("clears"); string(clears.description) }
+            if let would = gate.wouldClear { key("wouldClear"); string(would) }
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+}

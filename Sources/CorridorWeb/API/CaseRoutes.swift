@@ -58,7 +58,7 @@ enum CaseRoutes {
                 try await state.readLog.record(principal, caseID: id, route: "GET /api/v1/cases/{id}/check",
                                                detail: ["destination": .string(destination.rawValue), "verdict": .string(decision.verdict.rawValue)])
                 state.count(decision)
-                return .json(decision.json.jsonValue)
+                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: decision.jsonBytes)))
             },
             RouteSpec(method: .get, path: "/api/v1/eligible", access: .caseReaders, tag: "rules",
                       summary: "Who may go to 'to' at 'on', and counts blocked per gate",

@@ -50,7 +50,11 @@ struct ImpactCommand: ParsableCommand {
             return record
         }
         var records: [SourcedRecord] = []
-        try reportingRefusals("reading the order") { try JSONLinesReader(path: order!).records { records.append($0) } }
+        do { try JSONLinesReader(path: order!).records { records.append($0) } } catch let error as RecordError {
+            throw CLIError("the proposed order is not a valid court-order record: \(error.description)")
+        } catch let error as StoreError {
+            throw CLIError(error.message)
+        }
         guard records.count == 1, case .courtOrder(let record) = records[0].record else {
             throw CLIError("\(order!): expected exactly one court-order record, found \(records.count) record(s)\(records.first.map { " starting with '\($0.record.kind.rawValue)'" } ?? "")")
         }

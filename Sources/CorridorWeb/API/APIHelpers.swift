@@ -15,7 +15,7 @@ extension CorridorRequestContext {
     /// A path parameter, percent-decoded.
     func pathParameter(_ name: String) throws -> String {
         let raw = try parameters.require(name)
-        return raw.removingPercentEncoding ?? raw
+        return URLText.percentDecoded(raw) ?? raw
     }
 }
 
@@ -94,32 +94,34 @@ extension Decision {
     /// value per request.
     var jsonBytes: [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(3072)
-        func key(_ name: String, first: Bool = false) {
+        out.reserveCapacity(4096)
+        // `member` writes `"name":` (after a comma unless first); names are plain ASCII.
+        func member(_ name: StaticString, first: Bool = false) {
             if !first { out.append(UInt8(ascii: ",")) }
-            JSONValue.string(name).writeCanonical(into: &out)
-            out.append(UInt8(ascii: ":"))
+            out.append(UInt8(ascii: "\""))
+            name.withUTF8Buffer { out.append(contentsOf: $0) }
+            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
         }
-        func string(_ value: String) { JSONValue.string(value).writeCanonical(into: &out) }
+        func string(_ value: String) { JSONValue.writeString(value, into: &out) }
         out.append(UInt8(ascii: "{"))
-        key("case", first: true); string(caseID.rawValue)
-        key("destination"); string(destination.rawValue)
-        key("on"); string(on.description)
-        key("policy"); string(policy)
-        key("policyVersion"); string(policyVersion)
-        key("verdict"); string(verdict.rawValue)
-        if let clears { key("clears"); string(clears.description) }
-        key("gates")
+        member("case", first: true); string(caseID.rawValue)
+        member("destination"); string(destination.rawValue)
+        member("on"); string(on.description)
+        member("policy"); string(policy)
+        member("policyVersion"); string(policyVersion)
+        member("verdict"); string(verdict.rawValue)
+        if let clears { member("clears"); string(clears.description) }
+        member("gates")
         out.append(UInt8(ascii: "["))
         for (index, gate) in gates.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             out.append(UInt8(ascii: "{"))
-            key("gate", first: true); string(gate.gate.rawValue)
-            key("result"); string(gate.result.rawValue)
-            key("reason"); string(gate.reason)
-            key("citation"); string(gate.citation)
-            if let clears = gate.clears { key("clears"); string(clears.description) }
-            if let would = gate.wouldClear { key("wouldClear"); string(would) }
+            member("gate", first: true); string(gate.gate.rawValue)
+            member("result"); string(gate.result.rawValue)
+            member("reason"); string(gate.reason)
+            member("citation"); string(gate.citation)
+            if let clears = gate.clears { member("clears"); string(clears.description) }
+            if let would = gate.wouldClear { member("wouldClear"); string(would) }
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "]"))

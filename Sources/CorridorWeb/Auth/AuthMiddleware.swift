@@ -34,17 +34,23 @@ struct AuthMiddleware<Store: EventStore>: RouterMiddleware {
 
     /// The path as the router matches it: a trailing slash does not make another route.
     static func normalized(_ path: String) -> String {
-        var path = path
-        while path.count > 1, path.hasSuffix("/") { path.removeLast() }
-        return path
+        guard path.utf8.count > 1, path.utf8.last == UInt8(ascii: "/") else { return path }
+        var path = path[...]
+        while path.utf8.count > 1, path.hasSuffix("/") { path = path.dropLast() }
+        return String(path)
     }
 
+    /// The bearer token in `Authorization` (the scheme is case-insensitive, RFC 9110 §11.1);
+    /// "" when the header is present but is not a bearer credential, nil when it is absent.
     static func credential(_ request: Request) -> String? {
-        if let header = request.headers[.authorization] {
-            let parts = header.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" { return String(parts[1]).trimmingCharacters(in: .whitespaces) }
-            return ""
-        }
-        return nil
+        guard let header = request.headers[.authorization] else { return nil }
+        let value = header.utf8.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        guard let space = value.firstIndex(of: UInt8(ascii: " ")) else { return "" }
+        let scheme = value[..<space]
+        guard scheme.count == 6, zip(scheme, "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return "" }
+        var token = value[space...]
+        while let first = token.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { token = token.dropFirst() }
+        while let last = token.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { token = token.dropLast() }
+        return String(Substring(token))
     }
 }

@@ -20,9 +20,19 @@ enum PageSession {
     /// Page paths: everything but the API and the metrics endpoint (scrapers expect a 401).
     static func isPagePath(_ path: String) -> Bool {
         // Judge the path as the router does: empty segments ("//api/…") do not count.
+        if path.utf8.starts(with: "/api/".utf8), !hasEmptySegment(path) { return false }
         let normalized = "/" + path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
         return !(normalized.hasPrefix("/api/") || normalized == "/api" || normalized == "/metrics" || normalized == "/healthz"
                  || normalized == "/openapi.json")
+    }
+
+    private static func hasEmptySegment(_ path: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/"), previous == byte { return true }
+            previous = byte
+        }
+        return false
     }
 
     static func cookie(_ request: Request, _ name: String) -> String? {

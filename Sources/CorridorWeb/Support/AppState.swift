@@ -46,7 +46,7 @@ public final class AppState<Store: EventStore>: Sendable {
     /// Counts decisions per gate outcome for the metrics endpoint.
     func count(_ decision: Decision) {
         for finding in decision.gates where finding.result != .pass {
-            DecisionCounters.shared.gates["\(finding.gate.rawValue)|\(finding.result.rawValue)"]?.increment()
+            DecisionCounters.shared.gates[DecisionCounters.Key(gate: finding.gate, result: finding.result)]?.increment()
         }
         DecisionCounters.shared.verdicts[decision.verdict]?.increment()
     }
@@ -92,14 +92,19 @@ final class TokenCache<Store: EventStore>: Sendable {
 /// under a lock; per request that showed in profiles).
 final class DecisionCounters: Sendable {
     static let shared = DecisionCounters()
-    let gates: [String: Counter]
+    struct Key: Hashable {
+        var gate: GateID
+        var result: GateResult
+    }
+
+    let gates: [Key: Counter]
     let verdicts: [Verdict: Counter]
 
     private init() {
-        var gates: [String: Counter] = [:]
+        var gates: [Key: Counter] = [:]
         for gate in GateID.allCases {
             for result in [GateResult.fail, .pending] {
-                gates["\(gate.rawValue)|\(result.rawValue)"] = Counter(label: "corridor_gate_results_total",
+                gates[Key(gate: gate, result: result)] = Counter(label: "corridor_gate_results_total",
                                                                       dimensions: [("gate", gate.rawValue), ("result", result.rawValue)])
             }
         }

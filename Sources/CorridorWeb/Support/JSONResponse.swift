@@ -30,13 +30,15 @@ enum JSONCoding {
 }
 
 extension Request {
-    /// A query parameter, percent-decoded, or nil when absent or empty.
+    /// A query parameter, percent-decoded once, or nil when absent or empty. A malformed escape
+    /// is kept as sent, so the parameter's own validation names it.
     func query(_ name: String) -> String? {
-        guard let value = uri.queryParameters[Substring(name)], !value.isEmpty else { return nil }
-        return String(value).removingPercentEncoding ?? String(value)
+        guard let query = uri.query, let raw = URLText.firstRawValue(of: name, in: query[...]), !raw.isEmpty else { return nil }
+        return URLText.percentDecoded(raw) ?? String(raw)
     }
 
     func queryAll(_ name: String) -> [String] {
-        uri.queryParameters.getAll(name).map { String($0).removingPercentEncoding ?? String($0) }.filter { !$0.isEmpty }
+        guard let query = uri.query else { return [] }
+        return URLText.rawValues(of: name, in: query[...]).map { URLText.percentDecoded($0) ?? String($0) }.filter { !$0.isEmpty }
     }
 }

@@ -23,17 +23,25 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Port to listen on.")
     var port: Int = 8080
 
+    @Option(name: .long, help: ArgumentHelp("Least severe log level written to standard error: trace, debug, info (one line per request), notice, warning, error or critical.", valueName: "level"))
+    var logLevel: String = "info"
+
     @Option(name: .long, help: ArgumentHelp("Synthetic cases to seed into an empty store.", valueName: "n"))
     var seedCases: Int = 20_000
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535 (got \(port))") }
         guard seedCases >= 0 else { throw ValidationError("--seed-cases cannot be negative") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(logLevel)')")
+        }
     }
 
     func run() async throws {
-        var logger = Logger(label: "corridor")
-        logger.logLevel = .info
+        // Structured (logfmt) lines on standard error, written in batches off the request path.
+        var logger = Logger(label: "corridor") { LogfmtLogHandler(label: $0) }
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        defer { LogSink.standardError.flushNow() }
         let store = try self.store.open()
         var adminSecret: String?
         if try store.summary().events == 0 {

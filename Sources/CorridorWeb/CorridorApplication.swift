@@ -54,7 +54,7 @@ public func buildRouter<Store: EventStore>(state: AppState<Store>) -> Router<Cor
     Observability.bootstrap()
     let router = Router(context: CorridorRequestContext.self)
     let routes = routeSpecs(state: state)
-    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: AccessLogMiddleware(level: .info))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
     let open = Set(routes.filter { $0.access == .anyone && !$0.path.contains("{") }.map(\.path))

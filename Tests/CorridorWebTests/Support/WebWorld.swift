@@ -34,8 +34,8 @@ struct WebWorld<Store: EventStore>: Sendable {
     }
 
     /// Runs `body` against the router in process (no sockets).
-    func test<Value: Sendable>(_ body: @Sendable (Caller) async throws -> Value) async throws -> Value {
-        let app = Application(router: buildRouter(state: state), logger: Self.logger)
+    func test<Value: Sendable>(logger: Logger = Self.logger, _ body: @Sendable (Caller) async throws -> Value) async throws -> Value {
+        let app = Application(router: buildRouter(state: state), logger: logger)
         let tokens = tokens
         let revoked = revokedSecret
         return try await app.test(.router) { client in

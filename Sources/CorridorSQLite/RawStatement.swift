@@ -8,6 +8,8 @@ final class RawStatement {
     private let handle: OpaquePointer
     private let db: Database
     let sql: String
+    /// A statement borrowed from GRDB's per-connection cache is finalized by GRDB, not here.
+    private let owned: Bool
 
     init(_ db: Database, _ sql: String) throws {
         var statement: OpaquePointer?
@@ -18,9 +20,21 @@ final class RawStatement {
         self.handle = statement
         self.db = db
         self.sql = sql
+        self.owned = true
     }
 
-    deinit { sqlite3_finalize(handle) }
+    /// The connection's cached statement for `sql` (prepared once per connection), bound and
+    /// stepped through the C API. Use it only inside the access that produced `db`.
+    init(cached db: Database, _ sql: String) throws {
+        let statement = try db.cachedStatement(sql: sql)
+        self.handle = statement.sqliteStatement
+        self.db = db
+        self.sql = sql
+        self.owned = false
+        sqlite3_clear_bindings(handle)
+    }
+
+    deinit { if owned { sqlite3_finalize(handle) } }
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 

@@ -15,7 +15,14 @@ public final class AppState<Store: EventStore>: Sendable {
     let readLog: ReadAuditLog<Store>
     public let clock: @Sendable () -> Instant
     let logger: Logger
-    private let contexts = Mutex<[String: DestinationContext]>([:])
+    private struct ContextKey: Hashable {
+        var destination: CountryCode
+        var instant: Int64
+        var policy: String
+        var version: Int64
+    }
+
+    private let contexts = Mutex<[ContextKey: DestinationContext]>([:])
     let tokens: TokenCache<Store>
 
     /// - Parameter staleness: how long (nanoseconds) the in-memory view may answer without
@@ -24,7 +31,7 @@ public final class AppState<Store: EventStore>: Sendable {
     public init(store: Store, clock: @escaping @Sendable () -> Instant, logger: Logger, staleness: UInt64 = 0) throws {
         self.store = store
         self.live = try LiveView(store: store, staleness: staleness)
-        self.readLog = ReadAuditLog(store: store, clock: clock)
+        self.readLog = ReadAuditLog(store: store, clock: clock, logger: logger)
         self.clock = clock
         self.logger = logger
         self.tokens = TokenCache(store: store, live: live)
@@ -33,7 +40,7 @@ public final class AppState<Store: EventStore>: Sendable {
     /// A destination context, shared between requests asking about the same destination,
     /// instant and profile while the network is unchanged.
     func destination(_ code: CountryCode, at instant: Instant, policy: PolicyProfile, state: LiveView<Store>.State) -> DestinationContext {
-        let key = "\(code.rawValue)|\(instant.epochMilliseconds)|\(policy.id)|\(state.version)"
+        let key = ContextKey(destination: code, instant: instant.epochMilliseconds, policy: policy.id, version: state.version)
         if let cached = contexts.withLock({ $0[key] }) { return cached }
         let context = DestinationContext(destination: code, instant: instant, policy: policy, network: state.network, capacity: state.capacity)
         contexts.withLock { cache in

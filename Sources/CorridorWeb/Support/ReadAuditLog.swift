@@ -1,6 +1,7 @@
 import CorridorDomain
 import CorridorStore
 import Dispatch
+import Logging
 import Synchronization
 
 /// Logs reads of personal records as chained `system.read` events before the response is
@@ -15,12 +16,16 @@ final class ReadAuditLog<Store: EventStore>: Sendable {
 
     private let store: Store
     private let clock: @Sendable () -> Instant
+    private let logger: Logger
+    /// A commit slower than this is logged as a warning: every logged read waits for it.
+    static var slowCommit: Duration { .milliseconds(100) }
     private let queue = DispatchQueue(label: "corridor.read-audit")
     private let pending = Mutex<(items: [Pending], scheduled: Bool)>(([], false))
 
-    init(store: Store, clock: @escaping @Sendable () -> Instant) {
+    init(store: Store, clock: @escaping @Sendable () -> Instant, logger: Logger) {
         self.store = store
         self.clock = clock
+        self.logger = logger
     }
 
     /// Records that `principal` read `caseID` through `route`; returns once it is committed.
@@ -52,7 +57,15 @@ final class ReadAuditLog<Store: EventStore>: Sendable {
             }
             guard !batch.isEmpty else { return }
             do {
+                let started = ContinuousClock.now
                 try store.appendSystemEvents(batch.map { ($0.event, $0.actor) }, at: clock())
+                let elapsed = ContinuousClock.now - started
+                if elapsed > Self.slowCommit {
+                    logger.warning("slow read-log commit: the reads waiting for it were delayed", metadata: [
+                        "ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+                        "reads": "\(batch.count)",
+                    ])
+                }
                 for item in batch { item.continuation.resume() }
             } catch {
                 for item in batch { item.continuation.resume(throwing: error) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import CorridorSQLite
 import CorridorStore
 import CorridorWeb
 import Hummingbird
@@ -54,6 +55,11 @@ struct ServeCommand: AsyncParsableCommand {
                 adminSecret = try Tokens.issue(name: "first admin", role: .admin, in: store, context: Edge.context(actor: "serve:first-start")).secret
             }
         }
+        // Checkpoints run on their own connection, so no request waits for the disk to flush
+        // the log into the database (see WALCheckpointer).
+        let problemLogger = logger
+        let checkpointer = try WALCheckpointer(store: store) { problem in problemLogger.warning("\(problem)") }
+        defer { checkpointer.stop() }
         let app = try buildApplication(store: store, configuration: ServerConfiguration(host: host, port: port), logger: logger, clock: Edge.now)
         var announcement = "Corridor is serving \(self.store.db) at http://\(host):\(port)/\n"
         if let adminSecret {

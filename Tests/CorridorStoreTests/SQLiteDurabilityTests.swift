@@ -4,6 +4,7 @@ import CorridorStore
 import CorridorTestSupport
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 struct SQLiteDurabilityTests {
@@ -75,5 +76,59 @@ struct SQLiteDurabilityTests {
         let error = #expect(throws: StoreError.self) { try SQLiteEventStore(path: path) }
         #expect(error?.code == "database-unavailable")
         #expect(error?.message.contains(path) == true)
+    }
+}
+
+/// The server's background checkpointer: it keeps the WAL from growing while commits never copy
+/// it themselves, and loses nothing.
+struct WALCheckpointerTests {
+    /// The log's frames and how many are checkpointed, as a fresh connection sees them.
+    static func walFrames(_ path: String) throws -> (log: Int, checkpointed: Int) {
+        let queue = try DatabaseQueue(path: path)
+        return try queue.writeWithoutTransaction { db in
+            let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")!
+            return (row[1], row[2])
+        }
+    }
+
+    @Test("Under continuous single-event commits the log restarts from its beginning; every event is kept and the chain verifies")
+    func boundedAndLossless() async throws {
+        let directory = try TemporaryDirectory(prefix: "corridor-wal")
+        let path = directory.path("corridor.sqlite")
+        let store = try SQLiteEventStore(path: path)
+        try store.append(records: TestRecords.smallWorld)
+        let problems = Mutex<[String]>([])
+        let checkpointer = try WALCheckpointer(store: store, interval: .milliseconds(5), restartFrames: 64) { problem in
+            problems.withLock { $0.append(problem) }
+        }
+        let before = try store.head().seq
+        let walPath = path + "-wal"
+        var largest: UInt64 = 0
+        for index in 0..<6_000 {
+            try store.appendSystemEvents([(SystemEvent(type: "system.read", payload: ["case": .string("C\(index)")]), "test")], at: TestClock.instant)
+            if index % 100 == 0 {
+                largest = max(largest, (try FileManager.default.attributesOfItem(atPath: walPath)[.size] as? UInt64) ?? 0)
+                try await Task.sleep(for: .milliseconds(2))
+            }
+        }
+        checkpointer.stop()
+        checkpointer.stop()  // idempotent
+        #expect(problems.withLock { $0 }.isEmpty, "\(problems.withLock { $0 })")
+        // With the writer's own checkpoints off and no working checkpointer, 6,000 commits
+        // leave a log of about 10 MiB; with it the file stays a fraction of that.
+        #expect(largest < 5 * 1024 * 1024, "the log grew to \(largest) bytes")
+        #expect(try store.head().seq == before + 6_000)
+        #expect(try store.verifyChain().isIntact)
+        // After stop the writer checkpoints on its own again (the default 1,000 pages).
+        let autocheckpoint = try await store.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+        #expect(autocheckpoint == 1000)
+        let reopened = try SQLiteEventStore(path: path)
+        #expect(try reopened.head() == store.head())
+    }
+
+    @Test("A store that is not a WAL file is refused with a message naming it")
+    func refusesNonWAL() throws {
+        let store = try SQLiteEventStore(inMemory: ())
+        #expect(throws: StoreError.self) { _ = try WALCheckpointer(store: store) { _ in } }
     }
 }

@@ -1,0 +1,113 @@
+import CorridorStore
+import Dispatch
+import GRDB
+import GRDBSQLite
+import Synchronization
+
+/// Checkpoints a WAL database from a connection and thread of its own, so that commits rarely
+/// wait for a checkpoint.
+///
+/// By default SQLite checkpoints inside the commit that takes the log past 1,000 pages (4 MiB):
+/// that commit copies the log into the database file and waits for the disk to flush it. Under
+/// the server's read log that is several times a second, and every request waiting on the read
+/// log waits for that flush too. With the checkpointer, a PASSIVE checkpoint runs every
+/// `interval` on this connection (it never blocks writers or readers) and does the copying and
+/// flushing; the writer's own checkpoint moves out to `writerPages` (64 MiB by default). The
+/// writer still needs it: a log being appended to continuously is only restarted from its
+/// beginning by a checkpoint taken inside a write, and without it the log would grow without
+/// bound. When the writer does take it, the background has already copied nearly everything.
+/// A failure is reported through `onProblem`; nothing is lost (the log grows until a later
+/// checkpoint succeeds).
+public final class WALCheckpointer: Sendable {
+    private struct Connection: @unchecked Sendable { let handle: OpaquePointer }
+
+    private let connection: Connection
+    private let queue = DispatchQueue(label: "corridor.wal-checkpoint")
+    private let interval: DispatchTimeInterval
+    private let restartFrames: Int32
+    private let stopped = Mutex(false)
+    private let onProblem: @Sendable (String) -> Void
+    private let store: SQLiteEventStore
+
+    /// Starts checkpointing `store` (a file-backed store) every `interval`.
+    public init(store: SQLiteEventStore, interval: DispatchTimeInterval = .milliseconds(200), restartFrames: Int32 = 4_096,
+                onProblem: @escaping @Sendable (String) -> Void) throws {
+        var handle: OpaquePointer?
+        let code = sqlite3_open_v2(store.path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil)
+        guard code == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "code \(code)"
+            if let handle { sqlite3_close_v2(handle) }
+            throw StoreError(code: "database-unavailable", message: "\(store.path): cannot open a checkpoint connection (\(message))")
+        }
+        sqlite3_busy_timeout(handle, 1000)
+        // A new connection learns that the database is in WAL mode only when it first reads it;
+        // until then a checkpoint silently does nothing.
+        var journalMode = ""
+        var statement: OpaquePointer?
+        if sqlite3_prepare_v2(handle, "PRAGMA journal_mode", -1, &statement, nil) == SQLITE_OK, sqlite3_step(statement) == SQLITE_ROW,
+           let text = sqlite3_column_text(statement, 0) {
+            journalMode = String(cString: text)
+        }
+        sqlite3_finalize(statement)
+        guard journalMode == "wal" else {
+            sqlite3_close_v2(handle)
+            throw StoreError(code: "database-unavailable", message: "\(store.path): not in WAL mode (journal_mode is '\(journalMode)')")
+        }
+        connection = Connection(handle: handle)
+        self.store = store
+        self.onProblem = onProblem
+        self.restartFrames = restartFrames
+        try store.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+        self.interval = interval
+        scheduleNext()
+    }
+
+    private func scheduleNext() {
+        queue.asyncAfter(deadline: .now() + interval) { [weak self] in
+            guard let self, !self.stopped.withLock({ $0 }) else { return }
+            self.checkpoint()
+            self.scheduleNext()
+        }
+    }
+
+    /// Runs one PASSIVE checkpoint now; returns the log's frames and how many are checkpointed.
+    @discardableResult
+    func checkpoint() -> (logFrames: Int32, checkpointed: Int32)? {
+        if stopped.withLock({ $0 }) { return nil }
+        var logFrames: Int32 = 0, checkpointed: Int32 = 0
+        var code = sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &checkpointed)
+        if code == SQLITE_OK, logFrames > restartFrames {
+            // Nearly everything is copied now. Copy the rest from the writer's connection, in
+            // turn with the writes (a few milliseconds): with no write in between, the next
+            // write starts the log from its beginning instead of growing it.
+            code = store.writer.writeWithoutTransaction { db in
+                sqlite3_wal_checkpoint_v2(db.sqliteConnection, nil, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &checkpointed)
+            }
+        }
+        if code != SQLITE_OK, code != SQLITE_BUSY, code != SQLITE_LOCKED {
+            onProblem("WAL checkpoint failed: \(String(cString: sqlite3_errmsg(connection.handle))) (code \(code))")
+            return nil
+        }
+        return (logFrames, checkpointed)
+    }
+
+    /// Stops checkpointing, hands checkpointing back to the writer's commits, and closes the
+    /// connection. Idempotent; call it from outside the checkpointer (the server does at shutdown).
+    public func stop() {
+        let wasStopped = stopped.withLock { stopped in
+            defer { stopped = true }
+            return stopped
+        }
+        guard !wasStopped else { return }
+        queue.sync {}  // a checkpoint under way finishes first
+        try? store.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 1000") }
+        var logFrames: Int32 = 0, checkpointed: Int32 = 0
+        _ = sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &checkpointed)
+        sqlite3_close_v2(connection.handle)
+    }
+
+    deinit {
+        // No checkpoint can be running here (each holds a strong reference), so no waiting.
+        if !stopped.withLock({ $0 }) { sqlite3_close_v2(connection.handle) }
+    }
+}

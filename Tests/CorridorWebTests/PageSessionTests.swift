@@ -329,6 +329,47 @@ struct PageSessionTests {
         }
     }
 
+    // MARK: 5b. Lifting a court order
+
+    @Test("Counsel lifts a court order from its page: a bad date is refused naming the field and records nothing; other roles see no form and get 403")
+    func liftCourtOrder() async throws {
+        let store = InMemoryEventStore()
+        let world = try Worlds.scenario(store)
+        try store.append(records: [TestRecords.courtOrder("CO-LIFT", issuedOn: "2025-04-01", scope: ["cases": ["V1"]])])
+        try await world.test { caller in
+            let officer = try #require(caller.sessionCookie(.role(.officer)))
+            let officerPage = try await Self.page(caller, "/court-orders/CO-LIFT", cookie: officer)
+            #expect(officerPage.status == .ok && !officerPage.text.contains("Record a lift"), "an officer is offered the lift form")
+            let officerCSRF = try #require(try await caller.pageCSRF(cookie: officer))
+            let refused = try await Self.post(caller, "/court-orders/CO-LIFT/lift", cookie: officer, fields: ["csrf": officerCSRF, "on": "2025-05-01"])
+            #expect(refused.status == .forbidden, "\(refused)")
+
+            let counsel = try #require(caller.sessionCookie(.role(.counsel)))
+            let csrf = try #require(try await caller.pageCSRF(cookie: counsel))
+            let form = try await Self.page(caller, "/court-orders/CO-LIFT", cookie: counsel)
+            #expect(form.text.contains("Record a lift") && form.text.contains(#"action="/court-orders/CO-LIFT/lift""#), "no lift form for counsel")
+
+            let before = try world.events().count
+            let bad = try await Self.post(caller, "/court-orders/CO-LIFT/lift", cookie: counsel, fields: ["csrf": csrf, "on": "2025-13-01"])
+            #expect(bad.status == .unprocessableContent, "\(bad)")
+            #expect(bad.text.contains("on") && bad.text.contains("2025-13-01") && bad.text.contains("role=\"alert\""), "the error does not name the date: \(bad.text.prefix(2000))")
+            #expect(try world.events().count == before, "a refused lift recorded something")
+            let unknown = try await Self.post(caller, "/court-orders/NO-SUCH/lift", cookie: counsel, fields: ["csrf": csrf, "on": "2025-05-01"])
+            #expect(unknown.status == .unprocessableContent || unknown.status == .notFound, "\(unknown)")
+            #expect(try world.events().count == before, "a lift of an unknown order recorded something")
+
+            let lifted = try await Self.post(caller, "/court-orders/CO-LIFT/lift", cookie: counsel,
+                                             fields: ["csrf": csrf, "on": "2025-05-01", "reason": "vacated on appeal"])
+            #expect(lifted.status == .seeOther && lifted.headers[.location] == "/court-orders/CO-LIFT", "\(lifted)")
+            let events = try world.events()
+            let event = try #require(events.last { $0.type == "court-order-lift" }, "\(events.suffix(3).map(\.type))")
+            #expect(event.json["id"] == "CO-LIFT" && event.json["on"] == "2025-05-01" && event.json["reason"] == "vacated on appeal", "\(event.payload)")
+            #expect(event.actor.hasPrefix("counsel:"), "\(event.actor)")
+            let after = try await Self.page(caller, "/court-orders/CO-LIFT", cookie: counsel)
+            #expect(after.text.contains("<dt>Lifted</dt><dd>2025-05-01</dd>") && !after.text.contains("Record a lift"), "\(after.text.prefix(3000))")
+        }
+    }
+
     // MARK: 6. Escaping
 
     @Test("A court order's court and citation and a case id with markup are shown escaped on every page that shows them")

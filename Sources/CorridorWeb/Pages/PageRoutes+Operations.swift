@@ -38,30 +38,26 @@ extension PageRoutes {
                 }
             },
             RouteSpec(method: .get, path: "/court-orders/{id}", access: .caseReaders, tag: "pages",
-                      summary: "A court order and its impact: people covered, transfers and holds", parameters: [.path("id", "Court order id")],
-                      success: (200, "html")) { request, context in
-                let id = CourtOrderRecord.ID(try context.pathParameter("id"))
-                let today = state.clock().day
-                let data: [String: String]?, covered: [String], touched: [(TransferView, [CaseRecord.ID])], coveredCount: Int
-                (data, covered, touched, coveredCount) = try await Blocking.run {
-                    let view = try state.live.withCaseload()
-                    guard let order = view.network.courtOrders[id] else { return (nil, [], [], 0) }
-                    let impact = CourtOrderImpact.of(order, caseload: view.caseload!, transfers: view.transfers)
-                    return (courtOrderSummary(order, lift: view.network.courtOrderLifts[id], network: view.network, today: today),
-                            impact.coveredCases.prefix(200).map(\.rawValue), impact.transfers.map { ($0.transfer, $0.covered) }, impact.coveredCases.count)
+                      summary: "A court order and its impact: people covered, transfers and holds; a lift form for counsel",
+                      parameters: [.path("id", "Court order id")], success: (200, "html")) { request, context in
+                try await courtOrderPage(request, context, state, id: CourtOrderRecord.ID(try context.pathParameter("id")), lift: nil, status: .ok)
+            },
+            RouteSpec(method: .post, path: "/court-orders/{id}/lift", access: courtOrderRecorders, tag: "pages",
+                      summary: "Record that the order is lifted from a date (form; the same store append as POST /api/v1/records)",
+                      parameters: [.path("id", "Court order id")], success: (303, "html")) { request, context in
+                let principal = try context.requirePrincipal()
+                let id = try context.pathParameter("id")
+                let form = try await PageForm.read(request, context: context)
+                var record: [String: JSONValue] = ["type": "court-order-lift", "id": .string(id)]
+                if let on = form["on"] { record["on"] = .string(on) }
+                if let reason = form["reason"] { record["reason"] = .string(reason) }
+                do {
+                    _ = try await RecordRoutes.append([try SourcedRecord.make(.object(record))], principal: principal, state: state)
+                    return PageSession.redirect("/court-orders/" + pathComponent(id))
+                } catch let error as RecordError {
+                    return try await courtOrderPage(request, context, state, id: CourtOrderRecord.ID(id),
+                                                    lift: (form, Problem.refused(error).detail), status: .unprocessableContent)
                 }
-                guard let data else {
-                    return message(request, context, title: "No such court order", "No court order '\(id.rawValue.prefix(60))' has been recorded.", status: .notFound)
-                }
-                return html(request, context, "court-order", title: "Court order \(id.rawValue)", [
-                    "order": data, "coveredCount": count(coveredCount), "covered": covered.map { ["id": $0, "href": "/cases/" + pathComponent($0)] },
-                    "more": coveredCount > covered.count ? count(coveredCount - covered.count) : "",
-                    "transfers": touched.map { transfer, cases in
-                        ["id": transfer.id.rawValue, "href": "/transfers/" + pathComponent(transfer.id.rawValue), "status": transfer.status.rawValue,
-                         "departs": transfer.record.departs.description, "held": cases.count,
-                         "cases": cases.map { ["id": $0.rawValue, "href": "/cases/" + pathComponent($0.rawValue)] }] as [String: Any]
-                    },
-                ])
             },
             RouteSpec(method: .get, path: "/transfers", access: .caseReaders, tag: "pages", summary: "Transfers with status and load",
                       success: (200, "html")) { request, context in
@@ -113,6 +109,39 @@ extension PageRoutes {
                 ])
             },
         ]
+    }
+
+    /// A court order's page: the order, whether it is in force, who and what it covers, and for
+    /// counsel and admins a form to record its lift (`lift` re-shows a refused form).
+    static func courtOrderPage<Store: EventStore>(_ request: Request, _ context: CorridorRequestContext, _ state: AppState<Store>,
+                                                   id: CourtOrderRecord.ID, lift: (form: PageForm, error: String?)?,
+                                                   status: HTTPResponse.Status) async throws -> Response {
+        let today = state.clock().day
+        let data: [String: String]?, covered: [String], touched: [(TransferView, [CaseRecord.ID])], coveredCount: Int, lifted: Bool
+        (data, covered, touched, coveredCount, lifted) = try await Blocking.run {
+            let view = try state.live.withCaseload()
+            guard let order = view.network.courtOrders[id] else { return (nil, [], [], 0, false) }
+            let impact = CourtOrderImpact.of(order, caseload: view.caseload!, transfers: view.transfers)
+            let lift = view.network.courtOrderLifts[id]
+            return (courtOrderSummary(order, lift: lift, network: view.network, today: today),
+                    impact.coveredCases.prefix(200).map(\.rawValue), impact.transfers.map { ($0.transfer, $0.covered) }, impact.coveredCases.count,
+                    lift != nil)
+        }
+        guard let data else {
+            return message(request, context, title: "No such court order", "No court order '\(id.rawValue.prefix(60))' has been recorded.", status: .notFound)
+        }
+        return html(request, context, "court-order", title: "Court order \(id.rawValue)", [
+            "order": data, "coveredCount": count(coveredCount), "covered": covered.map { ["id": $0, "href": "/cases/" + pathComponent($0)] },
+            "more": coveredCount > covered.count ? count(coveredCount - covered.count) : "",
+            "transfers": touched.map { transfer, cases in
+                ["id": transfer.id.rawValue, "href": "/transfers/" + pathComponent(transfer.id.rawValue), "status": transfer.status.rawValue,
+                 "departs": transfer.record.departs.description, "held": cases.count,
+                 "cases": cases.map { ["id": $0.rawValue, "href": "/cases/" + pathComponent($0.rawValue)] }] as [String: Any]
+            },
+            "canLift": courtOrderRecorders.allows(context.principal?.role) && !lifted,
+            "liftAction": "/court-orders/" + pathComponent(id.rawValue) + "/lift",
+            "liftOn": lift?.form["on"] ?? today.description, "liftReason": lift?.form["reason"] ?? "", "liftError": lift?.error ?? "",
+        ], status: status)
     }
 
     static func courtOrderSummary(_ order: CourtOrderRecord, lift: CourtOrderLiftRecord?, network: Network, today: Day) -> [String: String] {

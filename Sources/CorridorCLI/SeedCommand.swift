@@ -20,7 +20,7 @@ struct SeedCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Record this many synthetic cases.", valueName: "n"))
     var synthetic: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Seed of the synthetic caseload (default 1).", valueName: "s"))
+    @Option(name: .long, help: ArgumentHelp("Seed of the synthetic caseload; the same seed gives the same cases.", valueName: "s"))
     var seed: UInt64 = 1
 
     func validate() throws {

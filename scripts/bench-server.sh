@@ -84,11 +84,11 @@ run() {  # binary -> one result line
   p99=$(awk '$1 == "99%" {print $2}' "$dir/wrk.txt")
   errors=$(awk '/Non-2xx/ {print $NF}' "$dir/wrk.txt")
   ticks=$(getconf CLK_TCK)
-  printf '%-40s %10s %8s %8s %8s %8s %6s\n' "$(basename "$(dirname "$(dirname "$binary")")")/$(basename "$binary")" "$rate" "$p50" "$p90" "$p99" \
+  printf '%-44s %10s %8s %8s %8s %8s %6s\n' "$binary" "$rate" "$p50" "$p90" "$p99" \
     "$(( (after - before) * 1000000 / ticks / requests ))" "${errors:-0}"
 }
 
-printf '%-40s %10s %8s %8s %8s %8s %6s\n' binary "req/s" p50 p90 p99 "cpu-µs" non2xx
+printf '%-44s %10s %8s %8s %8s %8s %6s\n' binary "req/s" p50 p90 p99 "cpu-µs" non2xx
 for _ in $(seq 1 "$rounds"); do
   for binary in "${binaries[@]}"; do run "$binary"; done
 done

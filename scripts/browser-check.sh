@@ -64,6 +64,7 @@ home|/|anonymous admin officer
 report|/report|anonymous monitor
 simulate|/simulate?run=1&runs=2&seed=1|anonymous
 signin|/signin|anonymous
+api-docs|/docs/api|anonymous officer
 arrangements|/arrangements|public supervisor
 arrangements-filtered|/arrangements?status=active|officer
 arrangement|/arrangements/$arr_id|monitor
@@ -72,7 +73,7 @@ cases-filtered|/cases?status=open&pathway=removal|counsel
 case|/cases/$held|officer counsel
 case-unhcr|/cases/$held?policy=unhcr-2013|supervisor
 court-orders|/court-orders|counsel monitor
-court-order|/court-orders/CO-BROWSER-1|counsel
+court-order|/court-orders/CO-BROWSER-1|counsel officer
 court-order-new|/court-orders/new|counsel admin
 transfers|/transfers|supervisor
 transfer|/transfers/TR-BROWSER-1|supervisor officer

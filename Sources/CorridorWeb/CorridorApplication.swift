@@ -107,9 +107,11 @@ enum MetaRoutes {
     }
 
     static func docsRoute(_ routes: [RouteSpec]) -> RouteSpec {
-        let page = APIDocsPage(routes: routes).render()
+        let page = APIDocsPage(routes: routes)
         return RouteSpec(method: .get, path: "/docs/api", access: .anyone, tag: "pages", summary: "The API reference, rendered from the OpenAPI routes",
-                         success: (200, "html")) { _, _ in .html(page) }
+                         success: (200, "html")) { request, context in
+            PageRoutes.html(request, context, "api-docs", title: "API reference", page.data)
+        }
     }
 }
 

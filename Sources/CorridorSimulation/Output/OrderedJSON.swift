@@ -1,3 +1,4 @@
+import CorridorDomain
 /// JSON for output, keeping keys in the order written (outputs appear in SIMULATION.md
 /// order, which `JSONValue`'s dictionaries cannot keep).
 public indirect enum OrderedJSON: Sendable, Equatable {
@@ -71,20 +72,8 @@ public indirect enum OrderedJSON: Sendable, Equatable {
     }
 
     private static func writeString(_ value: String, into out: inout String) {
-        out += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let control where control.value < 0x20:
-                let hex = String(control.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        var bytes: [UInt8] = []
+        JSONValue.writeString(value, into: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CorridorDomain
 import Logging
 import Synchronization
 
@@ -74,27 +75,14 @@ public struct LogfmtLogHandler: LogHandler {
         return String(text.map { $0.isWhitespace || $0 == "=" || $0 == "\"" ? "_" : $0 })
     }
 
-    /// A logfmt value: bare when it is safe, else quoted with `"`, `\` and control characters escaped.
+    /// A logfmt value: bare when it is safe, else quoted with JSON's escapes (which logfmt
+    /// parsers read as Go-style quoted strings).
     static func value(_ text: String) -> String {
         let needsQuotes = text.isEmpty || text.utf8.contains { $0 <= 0x20 || $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0x7F }
         guard needsQuotes else { return text }
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        var bytes: [UInt8] = []
+        JSONValue.writeString(text, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

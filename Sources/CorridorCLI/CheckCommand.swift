@@ -8,9 +8,9 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "May this person lawfully be transferred to this country at this time, and if not, why not?",
         discussion: """
-            Runs the twelve gates for one case, one destination and one instant under a policy
-            profile (the store's active one unless --policy is given). Prints a readable
-            explanation with citations and what would clear each gate, or with --json the
+            Runs the twelve gates for one case, one destination and one instant under a policy \
+            profile (the store's active one unless --policy is given). Prints a readable \
+            explanation with citations and what would clear each gate, or with --json the \
             contract of DESIGN.md. Exits 0 when allowed, 3 when pending, 4 when blocked.
             """
     )

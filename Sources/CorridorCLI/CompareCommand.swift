@@ -9,7 +9,7 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Cases whose verdict differs between two policy profiles, with the deciding gate.",
         discussion: """
-            Evaluates every case against each destination (--to, repeatable; default: every partner
+            Evaluates every case against each destination (--to, repeatable; default: every partner \
             with an arrangement active on the date) under both profiles.
             """
     )

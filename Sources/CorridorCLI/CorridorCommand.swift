@@ -7,8 +7,8 @@ public struct CorridorCommand: AsyncParsableCommand {
         commandName: "corridor",
         abstract: "System of record, rules engine and simulator for third-country transfer networks.",
         discussion: """
-            Records go into a tamper-evident, append-only log (SQLite by default, ./corridor.sqlite).
-            Start with `corridor serve`, which seeds the reference network and a synthetic caseload
+            Records go into a tamper-evident, append-only log (SQLite by default, ./corridor.sqlite). \
+            Start with `corridor serve`, which seeds the reference network and a synthetic caseload \
             into an empty store, or `corridor seed --reference` and `corridor import FILE`.
             """,
         subcommands: [

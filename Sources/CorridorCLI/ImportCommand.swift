@@ -6,9 +6,9 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import records from JSON Lines files, all or nothing.",
         discussion: """
-            Each line is one record of the vocabulary in DESIGN.md (a JSON object with a "type").
-            Every file given is imported in one transaction: if any line of any file is refused,
-            nothing is recorded and the error names the file, the line and the field.
+            Each line is one record of the vocabulary in DESIGN.md (a JSON object with a "type"). \
+            Every file given is imported in one transaction: if any line of any file is refused, \
+            nothing is recorded and the error names the file, the line and the field. \
             Use - to read standard input.
             """
     )

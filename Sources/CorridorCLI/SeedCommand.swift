@@ -6,8 +6,8 @@ struct SeedCommand: ParsableCommand {
         commandName: "seed",
         abstract: "Record the reference network and/or a synthetic caseload.",
         discussion: """
-            --reference records the public facts shipped with Corridor (arrangements, statuses,
-            countries, with sources and dates). --synthetic N --seed S records N synthetic cases,
+            --reference records the public facts shipped with Corridor (arrangements, statuses, \
+            countries, with sources and dates). --synthetic N --seed S records N synthetic cases, \
             deterministic for S, every id beginning SYN-. No real person's data is involved.
             """
     )

@@ -11,7 +11,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the Corridor server.",
         discussion: """
-            On first start with an empty store, records the reference network and 20,000 synthetic
+            On first start with an empty store, records the reference network and 20,000 synthetic \
             cases (seed 1) so that a newcomer has a working system. Stops cleanly on SIGINT or SIGTERM.
             """
     )

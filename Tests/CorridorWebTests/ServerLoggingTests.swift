@@ -1,4 +1,6 @@
 @testable import CorridorWeb
+import CorridorStore
+import CorridorTestSupport
 import Foundation
 import Logging
 import Testing
@@ -104,5 +106,28 @@ struct ServerLoggingTests {
         #expect(LogfmtLogHandler.value("back\\slash") == "\"back\\\\slash\"")
         #expect(LogfmtLogHandler.value("bell\u{07}") == "\"bell\\u0007\"")
         #expect(LogfmtLogHandler.key("bad key=") == "bad_key_")
+    }
+}
+
+extension ServerLoggingTests {
+    @Test("A read-log commit slower than the threshold is a warning naming its duration and how many reads waited; a fast one is silent")
+    func slowReadLogCommit() async throws {
+        let store = InMemoryEventStore()
+        let principal = Principal(tokenID: "tok_test", name: "test", role: .officer)
+        for (threshold, warns) in [(Duration.zero, true), (Duration.seconds(60), false)] {
+            let log = FileLog()
+            let readLog = ReadAuditLog(store: store, clock: { TestClock.instant }, logger: log.logger(), slowCommit: threshold)
+            let before = try store.head().seq
+            try await readLog.record(principal, caseID: "C1", route: "GET /api/v1/cases/{id}")
+            #expect(try store.head().seq == before + 1, "the read was not recorded")
+            log.sink.flushNow()
+            let warnings = log.lines.filter { $0.contains("level=warning") }
+            if warns {
+                #expect(warnings.count == 1 && warnings[0].contains("msg=\"slow read-log commit: the reads waiting for it were delayed\"")
+                        && warnings[0].contains(" reads=1") && warnings[0].wholeMatch(of: #/.* ms=\d+ .*/#) != nil, "\(log.lines)")
+            } else {
+                #expect(warnings.isEmpty, "\(log.lines)")
+            }
+        }
     }
 }

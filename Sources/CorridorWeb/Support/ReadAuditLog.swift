@@ -18,14 +18,15 @@ final class ReadAuditLog<Store: EventStore>: Sendable {
     private let clock: @Sendable () -> Instant
     private let logger: Logger
     /// A commit slower than this is logged as a warning: every logged read waits for it.
-    static var slowCommit: Duration { .milliseconds(100) }
+    private let slowCommit: Duration
     private let queue = DispatchQueue(label: "corridor.read-audit")
     private let pending = Mutex<(items: [Pending], scheduled: Bool)>(([], false))
 
-    init(store: Store, clock: @escaping @Sendable () -> Instant, logger: Logger) {
+    init(store: Store, clock: @escaping @Sendable () -> Instant, logger: Logger, slowCommit: Duration = .milliseconds(100)) {
         self.store = store
         self.clock = clock
         self.logger = logger
+        self.slowCommit = slowCommit
     }
 
     /// Records that `principal` read `caseID` through `route`; returns once it is committed.
@@ -60,7 +61,7 @@ final class ReadAuditLog<Store: EventStore>: Sendable {
                 let started = ContinuousClock.now
                 try store.appendSystemEvents(batch.map { ($0.event, $0.actor) }, at: clock())
                 let elapsed = ContinuousClock.now - started
-                if elapsed > Self.slowCommit {
+                if elapsed > slowCommit {
                     logger.warning("slow read-log commit: the reads waiting for it were delayed", metadata: [
                         "ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
                         "reads": "\(batch.count)",

@@ -16,7 +16,9 @@ import Synchronization
 /// writer still needs it: a log being appended to continuously is only restarted from its
 /// beginning by a checkpoint taken inside a write, and without it the log would grow without
 /// bound. When the writer does take it, the background has already copied nearly everything.
-/// A failure is reported through `onProblem`; nothing is lost (the log grows until a later
+/// A failure is reported through `onProblem` — once, then again only if it changes or a minute
+/// has passed, so a full disk does not fill the log five times a second — and the recovery after
+/// it is reported too; nothing is lost (the log grows until a later
 /// checkpoint succeeds).
 public final class WALCheckpointer: Sendable {
     private struct Connection: @unchecked Sendable { let handle: OpaquePointer }
@@ -27,6 +29,7 @@ public final class WALCheckpointer: Sendable {
     private let restartFrames: Int32
     private let stopped = Mutex(false)
     private let onProblem: @Sendable (String) -> Void
+    private let reports = Mutex(ProblemReports())
     private let store: SQLiteEventStore
 
     /// Starts checkpointing `store` (a file-backed store) every `interval`.
@@ -85,9 +88,11 @@ public final class WALCheckpointer: Sendable {
             }
         }
         if code != SQLITE_OK, code != SQLITE_BUSY, code != SQLITE_LOCKED {
-            onProblem("WAL checkpoint failed: \(String(cString: sqlite3_errmsg(connection.handle))) (code \(code))")
+            let problem = "WAL checkpoint failed: \(String(cString: sqlite3_errmsg(connection.handle))) (code \(code))"
+            if let report = reports.withLock({ $0.failed(problem, at: .now) }) { onProblem(report) }
             return nil
         }
+        if let report = reports.withLock({ $0.succeeded() }) { onProblem(report) }
         return (logFrames, checkpointed)
     }
 
@@ -109,5 +114,30 @@ public final class WALCheckpointer: Sendable {
     deinit {
         // No checkpoint can be running here (each holds a strong reference), so no waiting.
         if !stopped.withLock({ $0 }) { sqlite3_close_v2(connection.handle) }
+    }
+}
+
+/// Which checkpoint problems to report: a new one at once, the same one again after `interval`,
+/// and the first success after a failure.
+struct ProblemReports {
+    var interval: Duration = .seconds(60)
+    private var last: (problem: String, at: ContinuousClock.Instant, repeats: Int)?
+
+    init(interval: Duration = .seconds(60)) { self.interval = interval }
+
+    mutating func failed(_ problem: String, at now: ContinuousClock.Instant) -> String? {
+        if let last, last.problem == problem, now - last.at < interval {
+            self.last?.repeats += 1
+            return nil
+        }
+        let repeats = last.map { $0.problem == problem ? $0.repeats : 0 } ?? 0
+        last = (problem, now, 0)
+        return repeats > 0 ? "\(problem) (and \(repeats) more times since the last report)" : problem
+    }
+
+    mutating func succeeded() -> String? {
+        guard let last else { return nil }
+        self.last = nil
+        return "WAL checkpoints succeed again after: \(last.problem)"
     }
 }

@@ -1,5 +1,5 @@
 import CorridorDomain
-import CorridorSQLite
+@testable import CorridorSQLite
 import CorridorStore
 import CorridorTestSupport
 import Foundation
@@ -130,5 +130,20 @@ struct WALCheckpointerTests {
     func refusesNonWAL() throws {
         let store = try SQLiteEventStore(inMemory: ())
         #expect(throws: StoreError.self) { _ = try WALCheckpointer(store: store) { _ in } }
+    }
+}
+
+extension WALCheckpointerTests {
+    @Test("A failing checkpoint is reported once, again after the interval with a count, and its recovery once")
+    func problemReports() {
+        var reports = ProblemReports(interval: .seconds(60))
+        let start = ContinuousClock.now
+        #expect(reports.succeeded() == nil, "a success with no failure before is not news")
+        #expect(reports.failed("disk full", at: start) == "disk full")
+        for second in 1...59 { #expect(reports.failed("disk full", at: start + .seconds(second)) == nil, "repeated at \(second) s") }
+        #expect(reports.failed("disk full", at: start + .seconds(61)) == "disk full (and 59 more times since the last report)")
+        #expect(reports.failed("database locked", at: start + .seconds(62)) == "database locked", "a different problem is reported at once")
+        #expect(reports.succeeded() == "WAL checkpoints succeed again after: database locked")
+        #expect(reports.succeeded() == nil)
     }
 }

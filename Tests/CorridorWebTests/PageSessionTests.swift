@@ -104,11 +104,7 @@ struct PageSessionTests {
     func signInIgnoresForeignNext(_ next: String) async throws {
         let world = try Worlds.scenario()
         try await world.test { caller in
-            let form = try #require(try await caller.signInForm())
-            let reply = try await Self.post(caller, "/signin", cookie: form.cookie,
-                                            fields: ["csrf": form.csrf, "token": world.tokens[.officer], "next": next])
-            #expect(reply.status == .seeOther, "\(reply)")
-            let location = reply.headers[.location] ?? ""
+            let location = try await Self.signInLocation(caller, secret: world.tokens[.officer], next: next)
             #expect(Self.isSameSite(location), "next '\(next)' → Location '\(location)'")
             #expect(location == "/", "next '\(next)' → Location '\(location)'")
 
@@ -123,11 +119,7 @@ struct PageSessionTests {
     func signInIgnoresNextWithStrippedCharacters(_ next: String) async throws {
         let world = try Worlds.scenario()
         try await world.test { caller in
-            let form = try #require(try await caller.signInForm())
-            let reply = try await Self.post(caller, "/signin", cookie: form.cookie,
-                                            fields: ["csrf": form.csrf, "token": world.tokens[.officer], "next": next])
-            #expect(reply.status == .seeOther, "\(reply)")
-            let location = reply.headers[.location] ?? ""
+            let location = try await Self.signInLocation(caller, secret: world.tokens[.officer], next: next)
             // WHATWG URL parsing removes ASCII tab and newline anywhere in the input, so a
             // Location of "/\t/evil.example" takes the browser to //evil.example.
             #expect(Self.isSameSite(location), "next \(next.debugDescription) → Location \(location.debugDescription): a browser goes to \(Self.browserView(location).debugDescription)")
@@ -510,6 +502,14 @@ extension PageSessionTests {
     }
 
     /// Signs in through the form; the `Cookie` header of the session it set.
+    /// Signs in through the form with `next`; expects 303 and returns its Location.
+    static func signInLocation(_ caller: Caller, secret: String, next: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        let form = try #require(try await caller.signInForm(), sourceLocation: sourceLocation)
+        let reply = try await post(caller, "/signin", cookie: form.cookie, fields: ["csrf": form.csrf, "token": secret, "next": next])
+        #expect(reply.status == .seeOther, "\(reply)", sourceLocation: sourceLocation)
+        return reply.headers[.location] ?? ""
+    }
+
     static func signIn(_ caller: Caller, _ secret: String) async throws -> String? {
         guard let form = try await caller.signInForm() else { return nil }
         let reply = try await post(caller, "/signin", cookie: form.cookie, fields: ["csrf": form.csrf, "token": secret])

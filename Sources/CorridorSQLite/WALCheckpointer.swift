@@ -73,27 +73,26 @@ public final class WALCheckpointer: Sendable {
         }
     }
 
-    /// Runs one PASSIVE checkpoint now; returns the log's frames and how many are checkpointed.
-    @discardableResult
-    func checkpoint() -> (logFrames: Int32, checkpointed: Int32)? {
-        if stopped.withLock({ $0 }) { return nil }
+    /// Runs one PASSIVE checkpoint now (and, past `restartFrames`, finishes it on the writer).
+    func checkpoint() {
+        if stopped.withLock({ $0 }) { return }
         var logFrames: Int32 = 0, checkpointed: Int32 = 0
         var code = sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &checkpointed)
+        var message = code == SQLITE_OK ? "" : String(cString: sqlite3_errmsg(connection.handle))
         if code == SQLITE_OK, logFrames > restartFrames {
             // Nearly everything is copied now. Copy the rest from the writer's connection, in
             // turn with the writes (a few milliseconds): with no write in between, the next
             // write starts the log from its beginning instead of growing it.
-            code = store.writer.writeWithoutTransaction { db in
-                sqlite3_wal_checkpoint_v2(db.sqliteConnection, nil, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &checkpointed)
+            (code, message) = store.writer.writeWithoutTransaction { db in
+                let code = sqlite3_wal_checkpoint_v2(db.sqliteConnection, nil, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &checkpointed)
+                return (code, code == SQLITE_OK ? "" : String(cString: sqlite3_errmsg(db.sqliteConnection)))
             }
         }
         if code != SQLITE_OK, code != SQLITE_BUSY, code != SQLITE_LOCKED {
-            let problem = "WAL checkpoint failed: \(String(cString: sqlite3_errmsg(connection.handle))) (code \(code))"
-            if let report = reports.withLock({ $0.failed(problem, at: .now) }) { onProblem(report) }
-            return nil
+            if let report = reports.withLock({ $0.failed("WAL checkpoint failed: \(message) (code \(code))", at: .now) }) { onProblem(report) }
+            return
         }
         if let report = reports.withLock({ $0.succeeded() }) { onProblem(report) }
-        return (logFrames, checkpointed)
     }
 
     /// Stops checkpointing, hands checkpointing back to the writer's commits, and closes the

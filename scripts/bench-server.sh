@@ -10,6 +10,11 @@
 # (the read log grows the store by ~40 bytes per request, and a larger log is slower to append
 # to), flushed to disk first so that write-back of the copy does not land inside the run.
 #
+# This host's speed drifts by up to half from minute to minute, so each result carries two
+# readings of it: `host-ms`, the best of three timings of a fixed CPU loop (awk) taken just
+# before the server starts (lower is faster), and `ping/s`, /ping loaded for 5 s on the same
+# server just before the measured run (the HTTP stack's ceiling at that moment).
+#
 # Needs wrk (Debian package `wrk`). Work files go to $BENCH_DIR (default /tmp/corridor-bench).
 set -euo pipefail
 
@@ -20,7 +25,7 @@ while [[ $# -gt 0 ]]; do
     --rounds) rounds="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --route) route="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "bench-server: unknown option '$1' (see --help)" >&2; exit 2 ;;
     *) binaries+=("$(realpath "$1")"); shift ;;
   esac
@@ -61,16 +66,34 @@ cat > "$dir/ping.lua" <<EOF
 request = function() return wrk.format("GET", "/ping") end
 EOF
 
+host_ms() {  # the best of three timings of a fixed CPU loop, in ms
+  local best=999999 started elapsed
+  for _ in 1 2 3; do
+    started=$(date +%s%N)
+    awk 'BEGIN { for (i = 0; i < 1e7; i++) s += i }'
+    elapsed=$(( ($(date +%s%N) - started) / 1000000 ))
+    (( elapsed < best )) && best=$elapsed
+  done
+  echo "$best"
+}
+
 run() {  # binary -> one result line
   local binary="$1" work="$dir/work.sqlite" log="$dir/serve.log"
   rm -f "$work" "$work-wal" "$work-shm"
   cp "$store" "$work"
   sync
+  local host
+  host=$(host_ms)
   "$binary" serve --db "$work" --port "$port" > "$log" 2>&1 &
   local pid=$!
   for _ in $(seq 1 180); do grep -q "caseload in memory" "$log" && break; sleep 1; done
   grep -q "caseload in memory" "$log" || { kill "$pid"; echo "bench-server: the server did not load its caseload; see $log" >&2; exit 1; }
   sleep 1
+  local ceiling="-"
+  if [[ "$route" != ping ]]; then
+    wrk -t2 -c64 -d5s -s "$dir/ping.lua" "http://127.0.0.1:$port" > "$dir/wrk-ping.txt"
+    ceiling=$(awk '/Requests\/sec/ {printf "%d", $2}' "$dir/wrk-ping.txt")
+  fi
   local before after
   before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
   wrk -t2 -c64 -d"$duration" --latency -s "$dir/$route.lua" "http://127.0.0.1:$port" > "$dir/wrk.txt"
@@ -84,11 +107,11 @@ run() {  # binary -> one result line
   p99=$(awk '$1 == "99%" {print $2}' "$dir/wrk.txt")
   errors=$(awk '/Non-2xx/ {print $NF}' "$dir/wrk.txt")
   ticks=$(getconf CLK_TCK)
-  printf '%-44s %10s %8s %8s %8s %8s %6s\n' "$binary" "$rate" "$p50" "$p90" "$p99" \
-    "$(( (after - before) * 1000000 / ticks / requests ))" "${errors:-0}"
+  printf '%-44s %10s %8s %8s %8s %8s %6s %8s %8s\n' "$binary" "$rate" "$p50" "$p90" "$p99" \
+    "$(( (after - before) * 1000000 / ticks / requests ))" "${errors:-0}" "$ceiling" "$host"
 }
 
-printf '%-44s %10s %8s %8s %8s %8s %6s\n' binary "req/s" p50 p90 p99 "cpu-µs" non2xx
+printf '%-44s %10s %8s %8s %8s %8s %6s %8s %8s\n' binary "req/s" p50 p90 p99 "cpu-µs" non2xx "ping/s" "host-ms"
 for _ in $(seq 1 "$rounds"); do
   for binary in "${binaries[@]}"; do run "$binary"; done
 done

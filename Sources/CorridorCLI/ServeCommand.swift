@@ -75,5 +75,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         FileHandle.standardOutput.write(Data(announcement.utf8))
         try await app.runService()
+        // Graceful stop (SIGINT/SIGTERM): requests in flight were answered, the read log is
+        // committed; give checkpoints back to SQLite so closing folds the WAL into the database.
+        checkpointer.stop()
+        logger.info("stopped", metadata: ["db": "\(self.store.db)"])
     }
 }

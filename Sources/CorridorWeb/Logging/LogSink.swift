@@ -33,8 +33,13 @@ public final class LogSink: Sendable {
 
     /// Queues one line (without its newline); `urgent` lines and a full buffer are written now.
     public func append(_ line: String, urgent: Bool = false) {
+        append(bytes: Array(line.utf8), urgent: urgent)
+    }
+
+    /// Queues one line given as UTF-8 bytes (without its newline).
+    public func append(bytes line: [UInt8], urgent: Bool = false) {
         let schedule = buffer.withLock { state -> Bool in
-            state.bytes.append(contentsOf: line.utf8)
+            state.bytes.append(contentsOf: line)
             state.bytes.append(UInt8(ascii: "\n"))
             if urgent || state.bytes.count >= limit { return true }
             if state.scheduled { return false }

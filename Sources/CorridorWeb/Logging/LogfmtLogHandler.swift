@@ -30,13 +30,18 @@ public struct LogfmtLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    private struct Pair {
+        var key: String
+        var value: Logger.MetadataValue
+    }
+
     public func log(event: LogEvent) {
         // Explicit metadata wins over the provider's, which wins over the handler's; keys sorted.
-        var pairs: [(key: String, value: Logger.MetadataValue)] = []
+        var pairs: [Pair] = []
         pairs.reserveCapacity(metadata.count + (event.metadata?.count ?? 0))
         func add(_ more: Logger.Metadata) {
             for (key, value) in more {
-                if let index = pairs.firstIndex(where: { $0.key == key }) { pairs[index].value = value } else { pairs.append((key, value)) }
+                if let index = pairs.firstIndex(where: { $0.key == key }) { pairs[index].value = value } else { pairs.append(Pair(key: key, value: value)) }
             }
         }
         add(metadata)
@@ -44,24 +49,36 @@ public struct LogfmtLogHandler: LogHandler {
         if let explicit = event.metadata { add(explicit) }
         pairs.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
 
-        var line = ""
-        line.reserveCapacity(160)
-        line += "ts="
-        line += Timestamp.now()
-        line += " level="
-        line += event.level.rawValue
-        line += " logger="
-        line += Self.value(label)
-        line += " msg="
-        line += Self.value(event.message.description)
-        for (key, value) in pairs {
-            line += " "
-            line += Self.key(key)
-            line += "="
-            line += Self.value(value.description)
+        // Written as bytes: one line per request at 15,000 requests a second.
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        Self.append("ts=", to: &line)
+        Timestamp.write(into: &line)
+        Self.append(" level=", to: &line)
+        Self.append(event.level.rawValue, to: &line)
+        Self.append(" logger=", to: &line)
+        Self.writeValue(label, into: &line)
+        Self.append(" msg=", to: &line)
+        Self.writeValue(event.message.description, into: &line)
+        for pair in pairs {
+            line.append(UInt8(ascii: " "))
+            Self.append(Self.key(pair.key), to: &line)
+            line.append(UInt8(ascii: "="))
+            switch pair.value {
+            case .string(let text): Self.writeValue(text, into: &line)
+            default: Self.writeValue(pair.value.description, into: &line)
+            }
         }
-        if event.level >= .warning { line += " source=" + Self.value(event.source) }
-        sink.append(line, urgent: event.level >= .warning)
+        if event.level >= .warning {
+            Self.append(" source=", to: &line)
+            Self.writeValue(event.source, into: &line)
+        }
+        sink.append(bytes: line, urgent: event.level >= .warning)
+    }
+
+    private static func append(_ text: String, to line: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { line.append(contentsOf: $0) }
     }
 
     public func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
@@ -78,35 +95,43 @@ public struct LogfmtLogHandler: LogHandler {
     /// A logfmt value: bare when it is safe, else quoted with JSON's escapes (which logfmt
     /// parsers read as Go-style quoted strings).
     static func value(_ text: String) -> String {
-        let needsQuotes = text.isEmpty || text.utf8.contains { $0 <= 0x20 || $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0x7F }
-        guard needsQuotes else { return text }
         var bytes: [UInt8] = []
-        JSONValue.writeString(text, into: &bytes)
+        writeValue(text, into: &bytes)
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func writeValue(_ text: String, into line: inout [UInt8]) {
+        let needsQuotes = text.isEmpty || text.utf8.contains { $0 <= 0x20 || $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0x7F }
+        if needsQuotes { JSONValue.writeString(text, into: &line) } else { append(text, to: &line) }
     }
 }
 
 /// UTC timestamps with milliseconds (`2026-11-30T06:42:04.123Z`); the date and time part is
 /// formatted once per second.
 enum Timestamp {
-    private static let cache = Mutex<(second: Int, text: String)>((-1, ""))
+    private static let cache = Mutex<(second: Int, prefix: [UInt8])>((-1, []))
 
-    static func now() -> String {
+    /// Appends the current time.
+    static func write(into line: inout [UInt8]) {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         let second = Int(spec.tv_sec)
         let milliseconds = Int(spec.tv_nsec) / 1_000_000
-        let prefix = cache.withLock { cached -> String in
-            if cached.second == second { return cached.text }
-            var time = time_t(second)
-            var parts = tm()
-            gmtime_r(&time, &parts)
-            let text = pad(Int(parts.tm_year) + 1900, 4) + "-" + pad(Int(parts.tm_mon) + 1, 2) + "-" + pad(Int(parts.tm_mday), 2)
-                + "T" + pad(Int(parts.tm_hour), 2) + ":" + pad(Int(parts.tm_min), 2) + ":" + pad(Int(parts.tm_sec), 2) + "."
-            cached = (second, text)
-            return text
+        cache.withLock { cached in
+            if cached.second != second {
+                var time = time_t(second)
+                var parts = tm()
+                gmtime_r(&time, &parts)
+                let text = pad(Int(parts.tm_year) + 1900, 4) + "-" + pad(Int(parts.tm_mon) + 1, 2) + "-" + pad(Int(parts.tm_mday), 2)
+                    + "T" + pad(Int(parts.tm_hour), 2) + ":" + pad(Int(parts.tm_min), 2) + ":" + pad(Int(parts.tm_sec), 2) + "."
+                cached = (second, Array(text.utf8))
+            }
+            line.append(contentsOf: cached.prefix)
         }
-        return prefix + pad(milliseconds, 3) + "Z"
+        line.append(UInt8(ascii: "0") + UInt8(milliseconds / 100))
+        line.append(UInt8(ascii: "0") + UInt8(milliseconds / 10 % 10))
+        line.append(UInt8(ascii: "0") + UInt8(milliseconds % 10))
+        line.append(UInt8(ascii: "Z"))
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {

@@ -53,6 +53,12 @@ struct RequestParsingTests {
         #expect(URLText.rawValues(of: "on", in: query) == ["2025-09-01", "2026-01-01"])
         #expect(URLText.firstRawValue(of: "to", in: "") == nil)
         #expect(URLText.firstRawValue(of: "to", in: "&&to=GTM&") == "GTM")
+        // Bytes, not characters: a combining mark after '&' does not hide the separator, and
+        // non-ASCII names and values come back whole.
+        #expect(URLText.firstRawValue(of: "to", in: "a=1&to=SLV\u{301}") == "SLV\u{301}")
+        #expect(URLText.firstRawValue(of: "é", in: "a=1&é=ü&b") == "ü")
+        #expect(URLText.rawValues(of: "b", in: "b&b=&b=2") == ["", "", "2"])
+        #expect(URLText.firstRawValue(of: "", in: "&=x") == "x")
     }
 
     @Test("Through the API: an encoded instant is read once; a double-encoded one is refused naming what arrived")

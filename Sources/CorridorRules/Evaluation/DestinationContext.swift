@@ -39,6 +39,9 @@ public final class DestinationContext: Sendable {
     public let candidates: [Candidate]
     /// Court orders in force on the day whose destination scope admits this destination.
     public let ordersInForce: [CourtOrderRecord]
+    /// Each parameter's citation (`profile parameter: reference`), made once per context: every
+    /// decision cites several, and contexts are shared between the decisions of a request stream.
+    let citations: [String: String]
 
     public init(destination: CountryCode, instant: Instant, policy: PolicyProfile, network: Network, capacity: CapacityUsage = CapacityUsage()) {
         self.destination = destination
@@ -46,6 +49,9 @@ public final class DestinationContext: Sendable {
         self.day = instant.day
         self.policy = policy
         self.values = policy.values(on: instant.day)
+        var citations: [String: String] = [:]
+        for (parameter, reference) in values.references { citations[parameter] = "\(policy.id) \(parameter): " + reference }
+        self.citations = citations
         self.network = network
         self.country = network.countries[destination]
         let day = instant.day

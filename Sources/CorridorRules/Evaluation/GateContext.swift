@@ -55,7 +55,7 @@ public struct GateContext {
 
     /// The profile's reference for a parameter, for citations.
     func reference(_ parameter: String) -> String {
-        "\(destination.policy.id) \(parameter): " + (values.references[parameter] ?? "")
+        destination.citations[parameter] ?? "\(destination.policy.id) \(parameter): "
     }
 
     func name(_ code: CountryCode) -> String { destination.name(code) }

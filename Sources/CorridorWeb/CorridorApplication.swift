@@ -25,7 +25,7 @@ public func buildApplication(store: some EventStore, configuration: ServerConfig
     return Application(
         router: buildRouter(state: state),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Corridor"),
-        services: [CaseloadWarmer(live: state.live, logger: logger)],
+        services: [CaseloadWarmer(state: state, logger: logger)],
         logger: logger
     )
 }
@@ -116,17 +116,25 @@ enum MetaRoutes {
 }
 
 /// Loads the caseload into the live view once the server is up, so whole-caseload pages and
-/// decisions answer from memory; then waits for shutdown. Requests served before it finishes
-/// read the store instead.
+/// decisions answer from memory, and works out the home page's figures (people blocked per gate
+/// at every partner), so the first visitor does not wait for them; then waits for shutdown.
+/// Requests served before it finishes read the store instead.
 struct CaseloadWarmer<Store: EventStore>: Service {
-    let live: LiveView<Store>
+    let state: AppState<Store>
     let logger: Logger
 
     func run() async throws {
-        let live = self.live
+        let state = self.state
         let started = ContinuousClock.now
-        let count = try await Blocking.run { try live.withCaseload().caseload?.count ?? 0 }
+        let count = try await Blocking.run { try state.live.withCaseload().caseload?.count ?? 0 }
         logger.info("caseload in memory", metadata: ["cases": "\(count)", "seconds": "\(ContinuousClock.now - started)"])
+        let figuresStarted = ContinuousClock.now
+        do {
+            _ = try await Blocking.run { try HomeFigures.current(state) }
+            logger.info("home page figures ready", metadata: ["seconds": "\(ContinuousClock.now - figuresStarted)"])
+        } catch {
+            logger.warning("home page figures not prepared; the first visit computes them", metadata: ["error": "\(error)"])
+        }
         try? await gracefulShutdown()
     }
 }

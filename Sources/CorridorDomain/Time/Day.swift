@@ -30,7 +30,32 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public var description: String {
         let (year, month, day) = components
+        guard (0...9999).contains(year) else { return paddedDescription }
+        // Written in place (no intermediate strings): dates are formatted in every decision.
+        return String(unsafeUninitializedCapacity: 10) { text in
+            Day.write(year, width: 4, into: text, at: 0)
+            text[4] = UInt8(ascii: "-")
+            Day.write(month, width: 2, into: text, at: 5)
+            text[7] = UInt8(ascii: "-")
+            Day.write(day, width: 2, into: text, at: 8)
+            return 10
+        }
+    }
+
+    /// The same text built by padding (any year; the definition the fast path is tested against).
+    var paddedDescription: String {
+        let (year, month, day) = components
         return Day.pad(year, 4) + "-" + Day.pad(month, 2) + "-" + Day.pad(day, 2)
+    }
+
+    /// Writes `value` (non-negative, below 10^width) as `width` decimal digits.
+    @inline(__always)
+    static func write(_ value: Int, width: Int, into text: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+        var value = value
+        for index in stride(from: offset + width - 1, through: offset, by: -1) {
+            text[index] = UInt8(ascii: "0") + UInt8(value % 10)
+            value /= 10
+        }
     }
 
     public func adding(days: Int) -> Day { Day(daysSinceEpoch: daysSinceEpoch + Int32(days)) }

@@ -65,10 +65,42 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// RFC 3339 in UTC (`2025-05-20T14:30:00Z`, with milliseconds only when non-zero).
     public var description: String {
+        let day = self.day
+        let (year, month, dayOfMonth) = day.components
+        guard (0...9999).contains(year) else { return paddedDescription }
         let millisOfDay = Int(epochMilliseconds - Int64(day.daysSinceEpoch) * 86_400_000)
         let seconds = millisOfDay / 1000
         let fraction = millisOfDay % 1000
-        var text = day.description + "T" + Day.pad(seconds / 3600, 2) + ":" + Day.pad(seconds / 60 % 60, 2) + ":"
+        // Written in place (no intermediate strings): instants are formatted in every decision.
+        return String(unsafeUninitializedCapacity: fraction == 0 ? 20 : 24) { text in
+            Day.write(year, width: 4, into: text, at: 0)
+            text[4] = UInt8(ascii: "-")
+            Day.write(month, width: 2, into: text, at: 5)
+            text[7] = UInt8(ascii: "-")
+            Day.write(dayOfMonth, width: 2, into: text, at: 8)
+            text[10] = UInt8(ascii: "T")
+            Day.write(seconds / 3600, width: 2, into: text, at: 11)
+            text[13] = UInt8(ascii: ":")
+            Day.write(seconds / 60 % 60, width: 2, into: text, at: 14)
+            text[16] = UInt8(ascii: ":")
+            Day.write(seconds % 60, width: 2, into: text, at: 17)
+            guard fraction != 0 else {
+                text[19] = UInt8(ascii: "Z")
+                return 20
+            }
+            text[19] = UInt8(ascii: ".")
+            Day.write(fraction, width: 3, into: text, at: 20)
+            text[23] = UInt8(ascii: "Z")
+            return 24
+        }
+    }
+
+    /// The same text built by padding (any year; the definition the fast path is tested against).
+    var paddedDescription: String {
+        let millisOfDay = Int(epochMilliseconds - Int64(day.daysSinceEpoch) * 86_400_000)
+        let seconds = millisOfDay / 1000
+        let fraction = millisOfDay % 1000
+        var text = day.paddedDescription + "T" + Day.pad(seconds / 3600, 2) + ":" + Day.pad(seconds / 60 % 60, 2) + ":"
             + Day.pad(seconds % 60, 2)
         if fraction != 0 { text += "." + Day.pad(fraction, 3) }
         return text + "Z"

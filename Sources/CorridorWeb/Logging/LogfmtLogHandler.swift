@@ -107,24 +107,20 @@ public struct LogfmtLogHandler: LogHandler {
 }
 
 /// UTC timestamps with milliseconds (`2026-11-30T06:42:04.123Z`); the date and time part is
-/// formatted once per second.
+/// formatted once per second, by `Instant`'s RFC 3339 formatting.
 enum Timestamp {
-    private static let cache = Mutex<(second: Int, prefix: [UInt8])>((-1, []))
+    private static let cache = Mutex<(second: Int64, prefix: [UInt8])>((-1, []))
 
     /// Appends the current time.
     static func write(into line: inout [UInt8]) {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
-        let second = Int(spec.tv_sec)
+        let second = Int64(spec.tv_sec)
         let milliseconds = Int(spec.tv_nsec) / 1_000_000
         cache.withLock { cached in
             if cached.second != second {
-                var time = time_t(second)
-                var parts = tm()
-                gmtime_r(&time, &parts)
-                let text = pad(Int(parts.tm_year) + 1900, 4) + "-" + pad(Int(parts.tm_mon) + 1, 2) + "-" + pad(Int(parts.tm_mday), 2)
-                    + "T" + pad(Int(parts.tm_hour), 2) + ":" + pad(Int(parts.tm_min), 2) + ":" + pad(Int(parts.tm_sec), 2) + "."
-                cached = (second, Array(text.utf8))
+                // `…T06:42:04Z` for a whole second: keep all but the `Z`, then the fraction.
+                cached = (second, Array(Instant(epochMilliseconds: second * 1000).description.utf8.dropLast()) + [UInt8(ascii: ".")])
             }
             line.append(contentsOf: cached.prefix)
         }
@@ -132,10 +128,5 @@ enum Timestamp {
         line.append(UInt8(ascii: "0") + UInt8(milliseconds / 10 % 10))
         line.append(UInt8(ascii: "0") + UInt8(milliseconds % 10))
         line.append(UInt8(ascii: "Z"))
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 }

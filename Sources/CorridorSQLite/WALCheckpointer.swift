@@ -10,16 +10,16 @@ import Synchronization
 /// By default SQLite checkpoints inside the commit that takes the log past 1,000 pages (4 MiB):
 /// that commit copies the log into the database file and waits for the disk to flush it. Under
 /// the server's read log that is several times a second, and every request waiting on the read
-/// log waits for that flush too. With the checkpointer, a PASSIVE checkpoint runs every
-/// `interval` on this connection (it never blocks writers or readers) and does the copying and
-/// flushing; the writer's own checkpoint moves out to `writerPages` (64 MiB by default). The
-/// writer still needs it: a log being appended to continuously is only restarted from its
-/// beginning by a checkpoint taken inside a write, and without it the log would grow without
-/// bound. When the writer does take it, the background has already copied nearly everything.
+/// log waits for that flush too. With the checkpointer, the writer's own checkpoints are off
+/// (`wal_autocheckpoint = 0`) and a PASSIVE checkpoint runs every `interval` on this connection
+/// (it never blocks writers or readers), doing the copying and flushing. Once the log holds more
+/// than `restartFrames` frames, the few frames left after that copy are checkpointed from the
+/// writer's connection, in turn with the writes: a log being appended to continuously restarts
+/// from its beginning only after a checkpoint taken between writes, and without this step it
+/// would grow without bound. `stop()` gives checkpoints back to the writer.
 /// A failure is reported through `onProblem` — once, then again only if it changes or a minute
 /// has passed, so a full disk does not fill the log five times a second — and the recovery after
-/// it is reported too; nothing is lost (the log grows until a later
-/// checkpoint succeeds).
+/// it is reported too; nothing is lost (the log grows until a later checkpoint succeeds).
 public final class WALCheckpointer: Sendable {
     private struct Connection: @unchecked Sendable { let handle: OpaquePointer }
 

@@ -43,6 +43,8 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "corridor") { LogfmtLogHandler(label: $0) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         defer { LogSink.standardError.flushNow() }
+        // Before seeding or announcing anything: a taken port is one clear message, nothing else.
+        if let problem = ListenCheck.problem(host: host, port: port) { throw CLIError(problem) }
         let store = try self.store.open()
         var adminSecret: String?
         if try store.summary().events == 0 {
@@ -74,7 +76,13 @@ struct ServeCommand: AsyncParsableCommand {
                 """)
         }
         FileHandle.standardOutput.write(Data(announcement.utf8))
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch {
+            // The port can be taken between the check above and the server's own bind.
+            if let problem = ListenCheck.problem(error, host: host, port: port) { throw CLIError(problem) }
+            throw error
+        }
         // Graceful stop (SIGINT/SIGTERM): requests in flight were answered, the read log is
         // committed; give checkpoints back to SQLite so closing folds the WAL into the database.
         checkpointer.stop()

@@ -76,6 +76,19 @@ struct RequestParsingTests {
             #expect(lower.status == .ok, "a lower-case scheme is still a bearer token: \(lower)")
         }
     }
+
+    @Test("An unknown profile in the query is named as the query parameter it came in, with the known ones")
+    func unknownPolicyInQuery() async throws {
+        let world = try Worlds.scenario()
+        try await world.test { caller in
+            for uri in ["/api/v1/cases/V1/check?to=SLV&policy=nope", "/api/v1/eligible?to=SLV&policy=nope"] {
+                let reply = try await caller.get(uri, as: .role(.officer))
+                #expect(reply.status == .badRequest && reply.code == "unknown-policy", "\(uri): \(reply)")
+                #expect(reply.detail == "query parameter 'policy': unknown policy profile 'nope' (known: us-dhs-2025, us-dvd-2025, unhcr-2013)",
+                        "\(uri): \(reply)")
+            }
+        }
+    }
 }
 
 typealias InMemoryStoreAlias = CorridorStore.InMemoryEventStore

@@ -42,7 +42,10 @@ enum APIValues {
 
     static func policy(_ request: Request, active: PolicyProfile) throws -> PolicyProfile {
         guard let id = request.query("policy") else { return active }
-        return try PolicyLibrary.profile(id)
+        do { return try PolicyLibrary.profile(id) } catch let error as RecordError {
+            // The library speaks of a record field; here the profile came in the query.
+            throw Problem.badRequest("query parameter 'policy': \(error.message)", code: error.code)
+        }
     }
 
     static func limit(_ request: Request, default value: Int = 50, max: Int = 1000) throws -> Int {

@@ -217,10 +217,12 @@ struct LegalCase: Sendable, CustomTestStringConvertible {
         guard let facts = CaseFacts(records: try store.caseRecords(caseID)) else { throw LegalCaseError("no case record for '\(caseID)'") }
         let caseload = try service.loadCaseload()
         var manifestContext: ManifestContext?
+        var family = caseload.family(of: facts)
         if let manifest {
             manifestContext = ManifestContext(transfer: manifest.transfer, cases: Set(manifest.cases), familyMembers: caseload.familyMembers)
+            family = family.filter { manifest.cases.contains($0.id) }
         }
-        let decision = RulesEngine.decide(facts, context, manifest: manifestContext)
+        let decision = RulesEngine.decide(facts, context, manifest: manifestContext, family: family)
 
         // Where the service's own `check` can answer the same question, it must agree.
         if manifest == nil, capacityUsed.isEmpty, PolicyLibrary.profiles[policy] != nil {
@@ -280,7 +282,6 @@ struct LegalCase: Sendable, CustomTestStringConvertible {
     static let absentByDesign: [GateID: [GateResult: String]] = [
         .finalOrder: [.fail: "a missing or non-final order is missing facts, so the gate waits (DESIGN: never allowed by default; lacking facts → pending)"],
         .notice: [.fail: "notice that is missing, too recent, not given to counsel or without a language waits for proper notice; nothing makes it a bar"],
-        .vulnerability: [.pending: "the unaccompanied-minor bar and family unity are decided on the facts at hand (family unity on the manifest)"],
         .aea: [.fail: "a designated person needs notice early enough to seek habeas; short or missing notice waits"],
     ]
 }

@@ -45,13 +45,14 @@ enum CaseRoutes {
                 if let view = state.live.peek(), let caseload = view.caseload {
                     // The live view is fresh and holds the caseload: judge from memory, no store read.
                     let policy = try APIValues.policy(request, active: view.policy)
-                    decision = caseload.facts(id).map { RulesEngine.decide($0, state.destination(destination, at: instant, policy: policy, state: view)) }
+                    decision = caseload.decide(id, state.destination(destination, at: instant, policy: policy, state: view))
                 } else {
                     decision = try await Blocking.run {
                         let view = try state.live.current()
                         let policy = try APIValues.policy(request, active: view.policy)
                         guard let facts = CaseFacts(records: try state.store.caseRecords(id)) else { return nil }
-                        return RulesEngine.decide(facts, state.destination(destination, at: instant, policy: policy, state: view))
+                        return RulesEngine.decide(facts, state.destination(destination, at: instant, policy: policy, state: view),
+                                                  family: try RulesService(store: state.store).family(of: facts))
                     }
                 }
                 guard let decision else { throw Problem.notFound("no case '\(id.rawValue.prefix(60))' has been recorded", code: "unknown-case") }

@@ -96,7 +96,8 @@ extension PageRoutes {
             for partner in RulesService<Store>.activePartners(view.network, on: now.day, removingState: policy.removingState) where !destinations.contains(partner) {
                 destinations.append(partner)
             }
-            let decisions = destinations.map { RulesEngine.decide(facts, state.destination($0, at: now, policy: policy, state: view)) }
+            let family = try RulesService(store: state.store).family(of: facts)
+            let decisions = destinations.map { RulesEngine.decide(facts, state.destination($0, at: now, policy: policy, state: view), family: family) }
             return (events, decisions, policy, view.policy, view.network)
         }
         guard let result else {

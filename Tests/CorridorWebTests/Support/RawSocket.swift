@@ -72,10 +72,20 @@ enum RawHTTP {
     }
 
     static func get(port: Int, _ path: String, bearer: String? = nil, timeout: Double = 60) throws -> Answer {
+        try request("GET", port: port, path, bearer: bearer, timeout: timeout)
+    }
+
+    static func post(port: Int, _ path: String, json: String, bearer: String? = nil, timeout: Double = 60) throws -> Answer {
+        try request("POST", port: port, path, body: json, bearer: bearer, timeout: timeout)
+    }
+
+    static func request(_ method: String, port: Int, _ path: String, body: String? = nil, bearer: String? = nil, timeout: Double = 60) throws -> Answer {
         let started = ContinuousClock.now
         let socket = try RawSocket(port: port, receiveTimeout: timeout)
-        let authorization = bearer.map { "Authorization: Bearer \($0)\r\n" } ?? ""
-        try socket.send("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(authorization)Connection: close\r\n\r\n")
+        var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        if let bearer { request += "Authorization: Bearer \(bearer)\r\n" }
+        if let body { request += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n" }
+        try socket.send(request + "\r\n" + (body ?? ""))
         let (bytes, _) = socket.readUntilClosed()
         let text = String(decoding: bytes, as: UTF8.self)
         let parts = text.components(separatedBy: "\r\n\r\n")

@@ -54,56 +54,28 @@ public final class SQLiteEventStore: EventStore {
 
     // MARK: Append
 
-    public func append(context: AppendContext, _ produce: ((SourcedRecord) throws -> Void) throws -> Void) throws -> AppendReceipt {
-        var receipt = AppendReceipt(count: 0, firstSeq: nil, lastSeq: nil, headHash: ChainHead.genesis.hash)
+    /// Runs `body` in one immediate transaction (appends are serialised by SQLite's write lock),
+    /// committed when it returns and rolled back when it throws. `relaxed` commits with
+    /// `synchronous=NORMAL` (the read log's batches; see the type's comment).
+    private func transaction<Result>(relaxed: Bool = false, _ body: (inout SQLiteProjectionWriter) throws -> Result) throws -> Result {
         try writer.writeWithoutTransaction { db in
+            if relaxed {
+                // Statements cached per connection: the server commits reads thousands of times a second.
+                try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
+            }
+            defer { if relaxed { try? db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute() } }
+            var result: Result?
             try db.inTransaction(.immediate) {
-                let writer = try SQLiteProjectionWriter(db: db)
-                var head = try SQLiteEventStore.head(db)
-                let recordedAt = context.recordedAt.description
-                let insertEvent = try RawStatement(db, "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
-                var first: Int64?
-                var count = 0
-                try produce { sourced in
-                    let changes: [ProjectionChange]
-                    do throws(CorridorDomain.RecordError) {
-                        changes = try StateRules.changes(for: sourced.record, in: writer)
-                    } catch {
-                        throw error.at(file: sourced.file, line: sourced.line)
-                    }
-                    if let failure = writer.failure { throw failure }
-                    let review: TransferRules.Review
-                    do { review = try TransferRules.review(sourced.record, snapshot: writer) } catch let error as CorridorDomain.RecordError {
-                        throw error.at(file: sourced.file, line: sourced.line)
-                    }
-                    let payload = review.stamp.map { EventStamp.stamp(sourced.payload, policy: $0.policy, version: $0.version) } ?? sourced.payload
-                    func insert(_ type: String, _ payload: String) throws -> Int64 {
-                        let seq = head.seq + 1
-                        let hash = EventHash.compute(prev: head.hash, seq: seq, type: type, actor: context.actor,
-                                                     recordedAt: recordedAt, payload: payload)
-                        insertEvent.bind(1, seq)
-                        insertEvent.bind(2, type)
-                        insertEvent.bind(3, payload)
-                        insertEvent.bind(4, context.actor)
-                        insertEvent.bind(5, recordedAt)
-                        insertEvent.bind(6, head.hash)
-                        insertEvent.bind(7, hash)
-                        try insertEvent.run()
-                        head = ChainHead(seq: seq, hash: hash)
-                        return seq
-                    }
-                    let seq = try insert(sourced.record.kind.rawValue, payload)
-                    for change in changes { try writer.apply(change, seq: seq) }
-                    for event in review.events { _ = try insert(event.type, event.payload.canonicalString) }
-                    first = first ?? seq
-                    count += 1
-                }
-                receipt = AppendReceipt(count: count, firstSeq: first, lastSeq: count > 0 ? head.seq : nil, headHash: head.hash)
-                if count > 0 { try SQLiteEventStore.markChange(db, head.seq) }
+                var transaction = SQLiteProjectionWriter(db: db)
+                result = try body(&transaction)
                 return .commit
             }
+            return result!
         }
-        return receipt
+    }
+
+    public func append(context: AppendContext, _ produce: ((SourcedRecord) throws -> Void) throws -> Void) throws -> AppendReceipt {
+        try transaction { try EventChain.appendRecords(in: &$0, context: context, produce) }
     }
 
     static func head(_ db: Database) throws -> ChainHead {
@@ -169,49 +141,17 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func appendSystemEvents(_ events: [(event: SystemEvent, actor: String)], at recordedAt: Instant) throws {
-        for (event, _) in events where !event.type.hasPrefix("system.") {
-            throw StoreError(code: "invalid-event", message: "system event types begin 'system.' (got '\(event.type)')")
-        }
-        try writer.writeWithoutTransaction { db in
-            // Statements cached per connection: the server commits reads thousands of times a second.
-            try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
-            defer { try? db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute() }
-            try db.inTransaction(.immediate) {
-            var head = try SQLiteEventStore.head(db)
-            let at = recordedAt.description
-            let insert = try RawStatement(cached: db, "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            for (event, actor) in events {
-                let payload = event.payload.canonicalString
-                let seq = head.seq + 1
-                let hash = EventHash.compute(prev: head.hash, seq: seq, type: event.type, actor: actor, recordedAt: at, payload: payload)
-                insert.bind(1, seq)
-                insert.bind(2, event.type)
-                insert.bind(3, payload)
-                insert.bind(4, actor)
-                insert.bind(5, at)
-                insert.bind(6, head.hash)
-                insert.bind(7, hash)
-                try insert.run()
-                head = ChainHead(seq: seq, hash: hash)
-            }
-            return .commit
-            }
-        }
+        try transaction(relaxed: true) { _ = try EventChain.appendSystemEvents(events, at: recordedAt, marksChange: false, in: &$0) }
     }
 
     // MARK: Tokens
 
     public func createToken(id: String, name: String, role: Role, hash: String, context: AppendContext) throws -> TokenInfo {
-        try writer.write { db in
-            try db.execute(sql: "INSERT INTO tokens (id, name, role, hash, created_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [id, name, role.rawValue, hash, context.recordedAt.epochMilliseconds])
-            let head = try SQLiteEventStore.head(db)
-            let payload = JSONValue.object(["id": .string(id), "name": .string(name), "role": .string(role.rawValue)]).canonicalString
-            let at = context.recordedAt.description
-            let eventHash = EventHash.compute(prev: head.hash, seq: head.seq + 1, type: "system.token-created", actor: context.actor, recordedAt: at, payload: payload)
-            try db.execute(sql: "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [head.seq + 1, "system.token-created", payload, context.actor, at, head.hash, eventHash])
-            try SQLiteEventStore.markChange(db, head.seq + 1)
+        try transaction { transaction in
+            try transaction.db.execute(sql: "INSERT INTO tokens (id, name, role, hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                                       arguments: [id, name, role.rawValue, hash, context.recordedAt.epochMilliseconds])
+            try EventChain.appendSystemEvents([(TokenEvents.created(id: id, name: name, role: role), context.actor)], at: context.recordedAt,
+                                              marksChange: true, in: &transaction)
             return TokenInfo(id: id, name: name, role: role, createdAt: context.recordedAt, revokedAt: nil)
         }
     }
@@ -236,35 +176,20 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func revokeToken(id: String, context: AppendContext) throws -> Bool {
-        try writer.write { db in
-            try db.execute(sql: "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [context.recordedAt.epochMilliseconds, id])
-            guard db.changesCount > 0 else { return false }
-            let head = try SQLiteEventStore.head(db)
-            let payload = JSONValue.object(["id": .string(id)]).canonicalString
-            let at = context.recordedAt.description
-            let eventHash = EventHash.compute(prev: head.hash, seq: head.seq + 1, type: "system.token-revoked", actor: context.actor, recordedAt: at, payload: payload)
-            try db.execute(sql: "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [head.seq + 1, "system.token-revoked", payload, context.actor, at, head.hash, eventHash])
-            try SQLiteEventStore.markChange(db, head.seq + 1)
+        try transaction { transaction in
+            try transaction.db.execute(sql: "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                                       arguments: [context.recordedAt.epochMilliseconds, id])
+            guard transaction.db.changesCount > 0 else { return false }
+            try EventChain.appendSystemEvents([(TokenEvents.revoked(id: id), context.actor)], at: context.recordedAt, marksChange: true, in: &transaction)
             return true
         }
     }
 
     @discardableResult
     public func appendSystemEvent(type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?) throws -> Event {
-        guard type.hasPrefix("system.") else { throw StoreError(code: "invalid-event", message: "system event types begin 'system.' (got '\(type)')") }
-        return try writer.write { db in
-            let head = try SQLiteEventStore.head(db)
-            let text = payload.canonicalString
-            let recordedAt = context.recordedAt.description
-            let hash = EventHash.compute(prev: head.hash, seq: head.seq + 1, type: type, actor: context.actor, recordedAt: recordedAt, payload: text)
-            try db.execute(sql: "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [head.seq + 1, type, text, context.actor, recordedAt, head.hash, hash])
-            if let setting {
-                try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", arguments: [setting.key, setting.value])
-            }
-            try SQLiteEventStore.markChange(db, head.seq + 1)
-            return Event(seq: head.seq + 1, type: type, payload: text, actor: context.actor, recordedAt: context.recordedAt, prev: head.hash, hash: hash)
+        try transaction { transaction in
+            try EventChain.appendSystemEvents([(SystemEvent(type: type, payload: payload), context.actor)], at: context.recordedAt, marksChange: true,
+                                              setting: setting, in: &transaction)[0]
         }
     }
 

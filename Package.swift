@@ -89,7 +89,10 @@ let package = Package(
         .executableTarget(name: "corridor", dependencies: ["CorridorCLI"], swiftSettings: swiftSettings),
         .target(
             name: "CorridorTestSupport",
-            dependencies: ["CorridorDomain", "CorridorStore", "CorridorSQLite"],
+            dependencies: [
+                "CorridorDomain", "CorridorStore", "CorridorSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"),  // SQLiteFaults drives the store's connection
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -32,7 +32,7 @@ public final class SQLiteEventStore: EventStore {
         do {
             writer = try DatabasePool(path: path, configuration: config)
         } catch {
-            throw StoreError(code: "database-unavailable", message: "\(path): cannot open the database (\(error))")
+            throw StoreError(code: .databaseUnavailable, message: "\(path): cannot open the database", details: "\(error)")
         }
         try migrate()
     }
@@ -48,7 +48,7 @@ public final class SQLiteEventStore: EventStore {
         do {
             try SQLiteSchema.migrator().migrate(writer)
         } catch {
-            throw StoreError(code: "database-unavailable", message: "\(path): not a Corridor database, or it cannot be migrated (\(error))")
+            throw StoreError(code: .databaseUnavailable, message: "\(path): not a Corridor database, or it cannot be migrated", details: "\(error)")
         }
     }
 
@@ -58,6 +58,7 @@ public final class SQLiteEventStore: EventStore {
     /// committed when it returns and rolled back when it throws. `relaxed` commits with
     /// `synchronous=NORMAL` (the read log's batches; see the type's comment).
     private func transaction<Result>(relaxed: Bool = false, _ body: (inout SQLiteProjectionWriter) throws -> Result) throws -> Result {
+        try faults("writing") {
         try writer.writeWithoutTransaction { db in
             if relaxed {
                 // Statements cached per connection: the server commits reads thousands of times a second.
@@ -72,6 +73,25 @@ public final class SQLiteEventStore: EventStore {
             }
             return result!
         }
+        }
+    }
+
+    /// Reports a database error as a storage fault (see ``StoreError/storageFault(_:while:)``);
+    /// every other error (a refused record, the caller's own) passes through.
+    private func faults<Result>(_ action: String, _ body: () throws -> Result) throws -> Result {
+        do { return try body() } catch let error as DatabaseError {
+            throw StoreError.storageFault(error, while: action)
+        }
+    }
+
+    /// A read in one transaction (one consistent snapshot over several statements).
+    private func read<Result>(_ body: (Database) throws -> Result) throws -> Result {
+        try faults("reading") { try writer.read(body) }
+    }
+
+    /// A single-statement read without BEGIN/COMMIT (see "Reads" below).
+    private func unsafeRead<Result>(_ body: (Database) throws -> Result) throws -> Result {
+        try faults("reading") { try writer.unsafeRead(body) }
     }
 
     public func append(context: AppendContext, _ produce: ((SourcedRecord) throws -> Void) throws -> Void) throws -> AppendReceipt {
@@ -92,7 +112,7 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func changeMarker() throws -> Int64 {
-        try writer.unsafeRead { db in
+        try unsafeRead { db in
             try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = ?"), arguments: [SQLiteEventStore.changeKey]).flatMap { Int64($0) } ?? 0
         }
     }
@@ -103,16 +123,16 @@ public final class SQLiteEventStore: EventStore {
     // statement already sees one consistent snapshot, and skipping BEGIN/COMMIT halves their cost.
 
     public func head() throws -> ChainHead {
-        try writer.unsafeRead { try SQLiteEventStore.head($0) }
+        try unsafeRead { try SQLiteEventStore.head($0) }
     }
 
     public func forEachEvent(from seq: Int64, _ body: (Event) throws -> Void) throws {
-        try writer.read { db in
+        try read { db in
             let cursor = try Row.fetchCursor(db, sql: "SELECT seq, type, payload, actor, recorded_at, prev, hash FROM events WHERE seq >= ? ORDER BY seq", arguments: [seq])
             while let row = try cursor.next() {
                 let recordedText: String = row[4]
                 guard let recordedAt = Instant(rfc3339: recordedText) else {
-                    throw StoreError(code: "corrupt-event", message: "event \(row[0] as Int64): recorded_at '\(recordedText)' is not an RFC 3339 instant")
+                    throw StoreError(code: .corruptEvent, message: "event \(row[0] as Int64): recorded_at '\(recordedText)' is not an RFC 3339 instant")
                 }
                 try body(Event(seq: row[0], type: row[1], payload: row[2], actor: row[3], recordedAt: recordedAt, prev: row[5], hash: row[6]))
             }
@@ -120,11 +140,11 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func networkEvents() throws -> [Event] {
-        try writer.read { try SQLiteQueries.networkEvents(db: $0) }
+        try read { try SQLiteQueries.networkEvents(db: $0) }
     }
 
     public func summary() throws -> StoreSummary {
-        try writer.read { db in
+        try read { db in
             func count(_ table: String) throws -> Int { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
             return StoreSummary(events: try SQLiteEventStore.head(db).seq, countries: try count("countries"),
                                 arrangements: try count("arrangements"), cases: try count("cases"),
@@ -133,11 +153,11 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func caseEvents(_ id: CaseRecord.ID) throws -> [Event] {
-        try writer.unsafeRead { try SQLiteQueries.caseEvents(id, db: $0) }
+        try unsafeRead { try SQLiteQueries.caseEvents(id, db: $0) }
     }
 
     public func setting(_ key: String) throws -> String? {
-        try writer.unsafeRead { try SQLiteQueries.setting(key, db: $0) }
+        try unsafeRead { try SQLiteQueries.setting(key, db: $0) }
     }
 
     public func appendSystemEvents(_ events: [(event: SystemEvent, actor: String)], at recordedAt: Instant) throws {
@@ -157,7 +177,7 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func token(hash: String) throws -> TokenInfo? {
-        try writer.unsafeRead { db in
+        try unsafeRead { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT id, name, role, created_at FROM tokens WHERE hash = ? AND revoked_at IS NULL"), arguments: [hash]).flatMap { row in
                 Role(rawValue: row[2]).map { TokenInfo(id: row[0], name: row[1], role: $0, createdAt: Instant(epochMilliseconds: row[3]), revokedAt: nil) }
             }
@@ -165,7 +185,7 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func tokens() throws -> [TokenInfo] {
-        try writer.read { db in
+        try read { db in
             try Row.fetchAll(db, sql: "SELECT id, name, role, created_at, revoked_at FROM tokens ORDER BY created_at, id").compactMap { row in
                 Role(rawValue: row[2]).map {
                     TokenInfo(id: row[0], name: row[1], role: $0, createdAt: Instant(epochMilliseconds: row[3]),
@@ -194,7 +214,7 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func forEachCaseRecord(through seq: Int64?, _ body: (CorridorDomain.Record) throws -> Void) throws {
-        try writer.read { db in
+        try read { db in
             for sql in ["SELECT e.seq, e.payload FROM cases c JOIN events e ON e.seq = c.seq WHERE c.seq <= ? ORDER BY c.seq",
                         "SELECT e.seq, e.payload FROM case_facts f JOIN events e ON e.seq = f.seq WHERE f.seq <= ? ORDER BY f.seq"] {
                 let cursor = try Row.fetchCursor(db, sql: sql, arguments: [seq ?? Int64.max])
@@ -202,7 +222,7 @@ public final class SQLiteEventStore: EventStore {
                     let payload: String = row[1]
                     let record: CorridorDomain.Record
                     do throws(CorridorDomain.RecordError) { record = try CorridorDomain.Record.parse(payload) } catch {
-                        throw StoreError(code: "corrupt-event", message: "event \(row[0] as Int64) no longer decodes: \(error)")
+                        throw StoreError(code: .corruptEvent, message: "event \(row[0] as Int64) no longer decodes: \(error)")
                     }
                     try body(record)
                 }
@@ -211,15 +231,15 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func transfers() throws -> [TransferView] {
-        try writer.read { try SQLiteQueries.transfers(db: $0) }
+        try read { try SQLiteQueries.transfers(db: $0) }
     }
 
     public func familyMembers(_ unit: String) throws -> [CaseRecord.ID] {
-        try writer.unsafeRead { try SQLiteQueries.familyMembers(unit, db: $0) }
+        try unsafeRead { try SQLiteQueries.familyMembers(unit, db: $0) }
     }
 
     public func transferHistory(_ id: TransferRecord.ID) throws -> [Event] {
-        try writer.read { db in
+        try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT e.seq, e.type, e.payload, e.actor, e.recorded_at, e.prev, e.hash
                 FROM transfer_history h JOIN events e ON e.seq = h.seq WHERE h.transfer = ? ORDER BY h.seq
@@ -233,7 +253,7 @@ public final class SQLiteEventStore: EventStore {
     // MARK: Digest
 
     public func stateDigest() throws -> StateDigest {
-        try writer.read { db in
+        try read { db in
             var tables: [String: StateDigest.Table] = [:]
             for (name, sql) in SQLiteEventStore.digestQueries {
                 var builder = StateDigest.Builder()

@@ -40,7 +40,7 @@ public final class WALCheckpointer: Sendable {
         guard code == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "code \(code)"
             if let handle { sqlite3_close_v2(handle) }
-            throw StoreError(code: "database-unavailable", message: "\(store.path): cannot open a checkpoint connection (\(message))")
+            throw StoreError(code: .databaseUnavailable, message: "\(store.path): cannot open a checkpoint connection (\(message))")
         }
         sqlite3_busy_timeout(handle, 1000)
         // A new connection learns that the database is in WAL mode only when it first reads it;
@@ -54,7 +54,7 @@ public final class WALCheckpointer: Sendable {
         sqlite3_finalize(statement)
         guard journalMode == "wal" else {
             sqlite3_close_v2(handle)
-            throw StoreError(code: "database-unavailable", message: "\(store.path): not in WAL mode (journal_mode is '\(journalMode)')")
+            throw StoreError(code: .databaseUnavailable, message: "\(store.path): not in WAL mode (journal_mode is '\(journalMode)')")
         }
         connection = Connection(handle: handle)
         self.store = store

@@ -52,7 +52,7 @@ public enum EventChain {
         setting: (key: String, value: String)? = nil, in transaction: inout Transaction
     ) throws -> [Event] {
         for (event, _) in events where !event.type.hasPrefix("system.") {
-            throw StoreError(code: "invalid-event", message: "system event types begin 'system.' (got '\(event.type)')")
+            throw StoreError(code: .invalidEvent, message: "system event types begin 'system.' (got '\(event.type)')")
         }
         var link = Link(head: try transaction.chainHead(), recordedAt: recordedAt)
         var chained: [Event] = []

@@ -46,7 +46,7 @@ public final class InMemoryEventStore: EventStore {
         func transfers() throws -> [TransferView] {
             try transferTable.map { id, entry -> TransferView in
                 guard case .transfer(let record) = try events[entry.event].record() else {
-                    throw StoreError(code: "corrupt-event", message: "transfer \(id) does not point at a transfer record")
+                    throw StoreError(code: .corruptEvent, message: "transfer \(id) does not point at a transfer record")
                 }
                 let entries = (manifest[id] ?? [:]).map { TransferView.Entry(caseID: $0.key, status: $0.value) }.sorted { $0.caseID < $1.caseID }
                 return TransferView(record: record, status: entry.state.status, steps: entry.steps, manifest: entries)
@@ -171,7 +171,7 @@ public final class InMemoryEventStore: EventStore {
     public func createToken(id: String, name: String, role: Role, hash: String, context: AppendContext) throws -> TokenInfo {
         try transaction { s in
             if s.tokens.contains(where: { $0.info.id == id || $0.hash == hash }) {
-                throw StoreError(code: "duplicate-token", message: "a token with this id already exists")
+                throw StoreError(code: .duplicateToken, message: "a token with this id already exists")
             }
             let info = TokenInfo(id: id, name: name, role: role, createdAt: context.recordedAt, revokedAt: nil)
             s.tokens.append((info, hash))

@@ -26,12 +26,12 @@ public struct JSONLinesReader {
         }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
-            throw StoreError(code: "file-unreadable", message: "\(path): cannot open (\(String(cString: strerror(errno))))")
+            throw StoreError(code: .fileUnreadable, message: "\(path): cannot open (\(String(cString: strerror(errno))))")
         }
         var info = stat()
         if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
             close(fd)
-            throw StoreError(code: "file-unreadable", message: "\(path): is a directory, not a JSON Lines file")
+            throw StoreError(code: .fileUnreadable, message: "\(path): is a directory, not a JSON Lines file")
         }
         name = path
         descriptor = fd
@@ -52,7 +52,7 @@ public struct JSONLinesReader {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, chunkSize) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw StoreError(code: "file-unreadable", message: "\(name): read failed (\(String(cString: strerror(errno))))")
+                throw StoreError(code: .fileUnreadable, message: "\(name): read failed (\(String(cString: strerror(errno))))")
             }
             if count == 0 { break }
             total += Int64(count)

@@ -149,7 +149,7 @@ struct EventChainTests {
         try store.append(records: Self.records)
         store.tamper(seq: 9, payload: "{not json")
         let error = #expect(throws: StoreError.self) { try AuditReplay.run(store) }
-        #expect(error?.code == "replay-failed")
+        #expect(error?.code == .replayFailed)
         #expect(error?.message.contains("event 9") == true)
 
         let refused = InMemoryEventStore()

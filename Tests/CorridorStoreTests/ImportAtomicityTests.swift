@@ -172,7 +172,7 @@ struct ImportAtomicityTests {
         let error = #expect(throws: StoreError.self) {
             try RecordImport.importFiles([good, files.path("absent.jsonl")], into: temporary.store, context: .test)
         }
-        #expect(error?.code == "file-unreadable")
+        #expect(error?.code == .fileUnreadable)
         #expect(error?.message.contains("absent.jsonl") == true)
         #expect(try temporary.store.snapshot() == before)
 

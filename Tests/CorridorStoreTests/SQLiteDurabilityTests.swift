@@ -74,7 +74,7 @@ struct SQLiteDurabilityTests {
         let directory = try TemporaryDirectory(prefix: "corridor-durable")
         let path = try directory.write("notes.sqlite", text: String(repeating: "this is not a database\n", count: 200))
         let error = #expect(throws: StoreError.self) { try SQLiteEventStore(path: path) }
-        #expect(error?.code == "database-unavailable")
+        #expect(error?.code == .databaseUnavailable)
         #expect(error?.message.contains(path) == true)
     }
 }

@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "CorridorWeb",
             dependencies: [
-                "CorridorDomain", "CorridorRules", "CorridorStore", "CorridorSQLite", "CorridorServices", "CorridorSimulation",
+                "CorridorDomain", "CorridorRules", "CorridorStore", "CorridorServices", "CorridorSimulation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -87,10 +87,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "corridor", dependencies: ["CorridorCLI"], swiftSettings: swiftSettings),
+        // Test support, one target per backend, so a test target links only the stores it tests.
+        .target(name: "CorridorTestSupport", dependencies: ["CorridorDomain", "CorridorStore"], swiftSettings: swiftSettings),
         .target(
-            name: "CorridorTestSupport",
+            name: "CorridorSQLiteTestSupport",
             dependencies: [
-                "CorridorDomain", "CorridorStore", "CorridorSQLite",
+                "CorridorStore", "CorridorSQLite", "CorridorTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),  // SQLiteFaults drives the store's connection
             ],
             swiftSettings: swiftSettings
@@ -99,6 +101,7 @@ let package = Package(
             name: "CorridorWebTests",
             dependencies: [
                 "CorridorWeb", "CorridorDomain", "CorridorStore", "CorridorSQLite", "CorridorServices", "CorridorTestSupport",
+                "CorridorSQLiteTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
@@ -107,6 +110,7 @@ let package = Package(
             name: "CorridorServicesTests",
             dependencies: [
                 "CorridorDomain", "CorridorRules", "CorridorStore", "CorridorSQLite", "CorridorServices", "CorridorTestSupport",
+                "CorridorSQLiteTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
@@ -119,7 +123,7 @@ let package = Package(
         .testTarget(
             name: "CorridorStoreTests",
             dependencies: [
-                "CorridorStore", "CorridorSQLite", "CorridorTestSupport",
+                "CorridorStore", "CorridorSQLite", "CorridorTestSupport", "CorridorSQLiteTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),  // tamper and trigger tests open the file directly
             ],
             resources: [.copy("Fixtures")]

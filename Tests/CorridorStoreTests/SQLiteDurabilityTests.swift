@@ -1,5 +1,6 @@
 import CorridorDomain
 @testable import CorridorSQLite
+import CorridorSQLiteTestSupport
 import CorridorStore
 import CorridorTestSupport
 import Foundation

@@ -1,5 +1,6 @@
 import CorridorSQLite
 import CorridorStore
+import CorridorTestSupport
 
 /// A ``SQLiteEventStore`` on a file in its own ``TemporaryDirectory``; the directory (database,
 /// WAL and shared-memory files) is removed when the value is no longer used.

@@ -13,7 +13,7 @@ import GRDB
 /// Batches of system events (`appendSystemEvents`, the server's read log) commit with
 /// `synchronous=NORMAL`: they survive a process crash, and a power loss can lose only the last
 /// moments of the read log, never a record or the chain's integrity.
-public final class SQLiteEventStore: EventStore {
+public final class SQLiteEventStore: EventStore, TokenStore {
     package let writer: any DatabaseWriter
     /// Where the database lives (`:memory:` for a scratch store).
     public let path: String

@@ -4,7 +4,7 @@ import Synchronization
 
 /// An event store held in memory: for tests, demos and scratch replays. Same rules, same
 /// chain, same digests as the SQLite store.
-public final class InMemoryEventStore: EventStore {
+public final class InMemoryEventStore: EventStore, TokenStore {
     struct State: AppendTransaction {
         var events: [Event] = []
         var countries: [CountryCode: Int] = [:]  // → event index

@@ -19,7 +19,7 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// Assembles the Corridor server over a store. Tests build it too (`buildRouter`).
-public func buildApplication(store: some EventStore, configuration: ServerConfiguration, logger: Logger,
+public func buildApplication(store: some EventStore & TokenStore, configuration: ServerConfiguration, logger: Logger,
                              clock: @escaping @Sendable () -> Instant) throws -> some ApplicationProtocol {
     let state = try AppState(store: store, clock: clock, logger: logger, staleness: 5_000_000)
     return Application(

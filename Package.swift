@@ -51,6 +51,7 @@ let package = Package(
                 "CorridorDomain", "CorridorStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),  // WALCheckpointer runs as a Service
             ],
             swiftSettings: swiftSettings
         ),

@@ -18,14 +18,21 @@ public struct ServerConfiguration: Sendable {
     }
 }
 
-/// Assembles the Corridor server over a store. Tests build it too (`buildRouter`).
+/// Assembles the Corridor server over a store: `serve` runs it, and tests run it too (whole, with
+/// `.live`, or its router alone through `buildRouter`).
+///
+/// Everything long-lived runs in the application's service group: `services` (the store's own,
+/// such as a WAL checkpointer, and the log sink) first, then the read log and the caseload
+/// warmer, then the server. A graceful shutdown (SIGTERM, SIGINT) stops them in reverse order:
+/// the server answers the requests in flight (each waits for its read to be logged), the read log
+/// commits what is left, and only then do the store's services and the log sink stop.
 public func buildApplication(store: some EventStore & TokenStore, configuration: ServerConfiguration, logger: Logger,
-                             clock: @escaping @Sendable () -> Instant) throws -> some ApplicationProtocol {
+                             clock: @escaping @Sendable () -> Instant, services: [any Service] = []) throws -> some ApplicationProtocol {
     let state = try AppState(store: store, clock: clock, logger: logger, staleness: 5_000_000)
     return Application(
         router: buildRouter(state: state),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Corridor"),
-        services: [CaseloadWarmer(state: state, logger: logger)],
+        services: services + [state.readLog, CaseloadWarmer(state: state, logger: logger)],
         logger: logger
     )
 }

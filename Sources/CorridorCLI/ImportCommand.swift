@@ -23,9 +23,12 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
+        // The inputs are opened before the store: with standard input closed, the store's file
+        // would otherwise take descriptor 0 and be read as records.
+        let readers = try reportingRefusals("import") { try files.map { try JSONLinesReader(path: $0) } }
         let store = try self.store.open()
         let receipt = try reportingRefusals("import") {
-            try RecordImport.importFiles(files, into: store, context: Edge.context(), progress: StderrProgress())
+            try RecordImport.importReaders(readers, into: store, context: Edge.context(), progress: StderrProgress())
         }
         if receipt.count == 0 {
             print("nothing to import: the input holds no records")

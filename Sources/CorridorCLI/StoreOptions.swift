@@ -33,7 +33,7 @@ enum Edge {
 
     /// Writes to standard error.
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.escaped(message) + "\n").utf8))
     }
 }
 

@@ -15,13 +15,20 @@ public struct JSONLinesReader {
     /// Total size in bytes, when known (regular files).
     public let size: Int64?
 
+    /// The longest line accepted, in bytes (1 MiB; the largest record of the reference network
+    /// is under 4 KiB). A longer line is refused as soon as it passes this length, so a file
+    /// without newlines (`/dev/zero`) is read in constant memory.
+    public static let maximumLineBytes = 1 << 20
+
     /// Opens `path`; `-` means standard input.
     public init(path: String) throws {
         if path == "-" {
-            name = "stdin"
-            descriptor = 0
-            ownsDescriptor = false
-            size = nil
+            // A closed standard input (`<&-`) has no descriptor 0, or (once something else has
+            // been opened) one that is not ours: say so rather than "Invalid argument".
+            guard fcntl(0, F_GETFD) != -1 else {
+                throw StoreError(code: .fileUnreadable, message: "stdin: standard input is closed; pipe or redirect the records into it, or name a file")
+            }
+            self.init(descriptor: 0, name: "stdin")
             return
         }
         let fd = open(path, O_RDONLY)
@@ -33,10 +40,19 @@ public struct JSONLinesReader {
             close(fd)
             throw StoreError(code: .fileUnreadable, message: "\(path): is a directory, not a JSON Lines file")
         }
-        name = path
-        descriptor = fd
-        ownsDescriptor = true
-        size = Int64(info.st_size)
+        self.init(name: path, descriptor: fd, ownsDescriptor: true, size: Int64(info.st_size))
+    }
+
+    /// Reads from an open descriptor (a pipe, standard input) under `name`, without closing it.
+    public init(descriptor: Int32, name: String) {
+        self.init(name: name, descriptor: descriptor, ownsDescriptor: false, size: nil)
+    }
+
+    private init(name: String, descriptor: Int32, ownsDescriptor: Bool, size: Int64?) {
+        self.name = name
+        self.descriptor = descriptor
+        self.ownsDescriptor = ownsDescriptor
+        self.size = size
     }
 
     /// Calls `body` with each non-blank line (1-based number, bytes without the newline) and the
@@ -52,6 +68,9 @@ public struct JSONLinesReader {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, chunkSize) }
             if count < 0 {
                 if errno == EINTR { continue }
+                if descriptor == 0, errno == EBADF || errno == EINVAL {
+                    throw StoreError(code: .fileUnreadable, message: "stdin: standard input is closed or not readable")
+                }
                 throw StoreError(code: .fileUnreadable, message: "\(name): read failed (\(String(cString: strerror(errno))))")
             }
             if count == 0 { break }
@@ -60,6 +79,7 @@ public struct JSONLinesReader {
                 var start = 0
                 for index in 0..<count where chunk[index] == 0x0A {
                     lineNumber += 1
+                    try refuseLongLine(carry.count + (index - start), line: lineNumber)
                     if carry.isEmpty {
                         try emit(UnsafeBufferPointer(rebasing: chunk[start..<index]), lineNumber, total, body)
                     } else {
@@ -69,13 +89,22 @@ public struct JSONLinesReader {
                     }
                     start = index + 1
                 }
-                if start < count { carry.append(contentsOf: chunk[start..<count]) }
+                if start < count {
+                    try refuseLongLine(carry.count + (count - start), line: lineNumber + 1)
+                    carry.append(contentsOf: chunk[start..<count])
+                }
             }
         }
         if !carry.isEmpty {
             lineNumber += 1
             try carry.withUnsafeBufferPointer { try emit($0, lineNumber, total, body) }
         }
+    }
+
+    private func refuseLongLine(_ length: Int, line: Int) throws {
+        guard length > Self.maximumLineBytes else { return }
+        throw RecordError(code: "line-too-long", message: "line \(line) is longer than \(Self.maximumLineBytes.grouped) bytes (the most a record may take)",
+                          file: name, line: line)
     }
 
     private func emit(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ total: Int64,

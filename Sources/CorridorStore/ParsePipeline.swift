@@ -18,7 +18,14 @@ final class ParsePipeline: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let cancelled = Atomic<Bool>(false)
 
-    private init(capacity: Int) { free = DispatchSemaphore(value: capacity) }
+    private init(capacity: Int) {
+        // Created at zero and raised to `capacity`: libdispatch traps ("semaphore object
+        // deallocated while in use") when a semaphore is released below the value it was
+        // created with, which is where `free` stands whenever the writer stops early — an
+        // import whose writer threw at line 3,001 crashed here instead of naming the line.
+        free = DispatchSemaphore(value: 0)
+        for _ in 0..<capacity { free.signal() }
+    }
 
     /// Streams every record of `reader` to `emit`, parsing ahead on another thread. The first
     /// bad line (or an error thrown by `emit`) stops both sides and is rethrown.

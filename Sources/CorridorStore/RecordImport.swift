@@ -11,8 +11,13 @@ public enum RecordImport {
     /// bad line anywhere refuses the whole import, naming its file, line and field.
     public static func importFiles(_ paths: [String], into store: some EventStore, context: AppendContext,
                                    progress: (any ProgressReporter)? = nil) throws -> AppendReceipt {
-        let readers = try paths.map { try JSONLinesReader(path: $0) }
-        return try store.append(context: context) { emit in
+        try importReaders(paths.map { try JSONLinesReader(path: $0) }, into: store, context: context, progress: progress)
+    }
+
+    /// Appends every record of `readers` in one transaction, as ``importFiles(_:into:context:progress:)``.
+    public static func importReaders(_ readers: [JSONLinesReader], into store: some EventStore, context: AppendContext,
+                                     progress: (any ProgressReporter)? = nil) throws -> AppendReceipt {
+        try store.append(context: context) { emit in
             for reader in readers {
                 let name = reader.name, size = reader.size
                 var report: (@Sendable (Int, Int64) -> Void)?

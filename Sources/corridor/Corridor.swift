@@ -4,6 +4,6 @@ import CorridorCLI
 @main
 struct Corridor {
     static func main() async {
-        await CorridorCommand.main(nil)
+        await CorridorCommand.mainEscapingErrors()
     }
 }

@@ -186,12 +186,13 @@ struct ImportAtomicityTests {
     @Test("Lines are read whole across the reader's 1 MiB chunks")
     func longFileChunks() throws {
         let files = try TemporaryDirectory(prefix: "corridor-import")
-        // Lines of varying length (one of them longer than a chunk) so that boundaries fall everywhere.
+        // Lines of varying length (one of them nearly a chunk long, within the longest line
+        // allowed) so that boundaries fall everywhere.
         var lines: [String] = []
         var size = 0
         var index = 0
         while size < 3_500_000 {
-            let padding = index == 7 ? 1_200_000 : (index * 7919) % 3000
+            let padding = index == 7 ? 1_000_000 : (index * 7919) % 3000
             let line = R.caseRecord("C\(index)", extra: ["counsel": .string(String(repeating: "x", count: max(1, padding)))]).canonicalString
             lines.append(line)
             size += line.utf8.count + 1

@@ -127,7 +127,7 @@ extension ArrangementRecord {
         if let items = try r.optionalArray("reported") {
             for (index, item) in items.enumerated() {
                 var f = try FieldReader.nested(item, path: "reported[\(index)]")
-                guard let value = try f.optionalNumber("value") else { throw .missing("reported[\(index)].value") }
+                guard let value = try f.optionalNumber("value", in: 0...1e15) else { throw .missing("reported[\(index)].value") }
                 reported.append(ReportedFigure(
                     metric: try f.string("metric", maxLength: 100), value: value, asOf: try f.day("asOf"),
                     source: try f.string("source"), note: try f.optionalString("note"), conflict: try f.optionalBool("conflict") ?? false))

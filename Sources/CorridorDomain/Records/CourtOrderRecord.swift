@@ -4,7 +4,14 @@ public struct CourtOrderRecord: Sendable, Equatable {
     public typealias ID = Identifier<CourtOrderTag>
 
     public struct Scope: Sendable, Equatable {
-        public var cases: [CaseRecord.ID]?
+        /// The most case ids one order may name (class-wide orders use the other keys).
+        public static let maximumCases = 10_000
+
+        /// The named people, in the order the record gives them.
+        public var cases: [CaseRecord.ID]? { didSet { caseSet = cases.map(Set.init) } }
+        /// The same ids as a set: whether an order covers a person is asked for every case of
+        /// the caseload, so it must not cost the length of the list.
+        public private(set) var caseSet: Set<CaseRecord.ID>?
         public var nationalities: [CountryCode]?
         public var designations: [String]?
         public var destinations: [CountryCode]?
@@ -14,6 +21,7 @@ public struct CourtOrderRecord: Sendable, Equatable {
         public init(cases: [CaseRecord.ID]? = nil, nationalities: [CountryCode]? = nil, designations: [String]? = nil,
                     destinations: [CountryCode]? = nil, thirdCountryOnly: Bool? = nil, pathways: [CaseRecord.Pathway]? = nil) {
             self.cases = cases
+            self.caseSet = cases.map(Set.init)
             self.nationalities = nationalities
             self.designations = designations
             self.destinations = destinations
@@ -44,14 +52,7 @@ public struct CourtOrderRecord: Sendable, Equatable {
         if let expiresOn, expiresOn < issuedOn { throw .invalid("expiresOn", "\(expiresOn) is before issuedOn \(issuedOn)") }
         guard var s = try r.optionalObject("scope") else { throw .missing("scope") }
         scope = Scope()
-        if let items = try s.optionalArray("cases") {
-            var ids: [CaseRecord.ID] = []
-            for (index, item) in items.enumerated() {
-                guard case .string(let id) = item, !id.isEmpty else { throw .invalid("scope.cases[\(index)]", "expected a case id string") }
-                ids.append(CaseRecord.ID(id))
-            }
-            scope.cases = ids
-        }
+        scope.cases = try s.optionalIdentifierList("cases", CaseTag.self, maxCount: Scope.maximumCases)
         scope.nationalities = try s.countryList("nationalities")
         scope.designations = try s.optionalStringList("designations")
         scope.destinations = try s.countryList("destinations")

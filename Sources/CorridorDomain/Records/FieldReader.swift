@@ -51,12 +51,24 @@ public struct FieldReader {
 
     /// An identifier: 1–128 bytes, no control characters and no leading or trailing spaces.
     public mutating func optionalIdentifier<Tag>(_ field: String, _ tag: Tag.Type = Tag.self) throws(RecordError) -> Identifier<Tag>? {
-        guard let string = try optionalString(field, maxLength: 128) else { return nil }
-        if string.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            throw .invalid(name(field), "identifier contains a control character")
+        guard let value = raw(field) else { return nil }
+        return try FieldReader.identifier(value, name(field))
+    }
+
+    /// Checks one identifier value (also used for identifiers inside lists). Control characters
+    /// (C0, DEL, C1) and the invisible characters that reorder or hide text (bidirectional
+    /// overrides, isolates and marks, zero-width space, byte-order mark) are refused: an id is
+    /// echoed in terminals, pages and court filings, where such characters disguise what it is.
+    static func identifier<Tag>(_ value: JSONValue, _ field: String) throws(RecordError) -> Identifier<Tag> {
+        guard case .string(let string) = value else { throw .invalid(field, "expected a string, got \(value.typeDescription)") }
+        guard !string.isEmpty else { throw .invalid(field, "must not be empty") }
+        guard string.utf8.count <= 128 else { throw .invalid(field, "longer than 128 bytes") }
+        if let bad = string.unicodeScalars.first(where: TerminalText.isUnsafe) {
+            let kind = bad.value < 0xA0 ? "a control character" : "an invisible formatting character"
+            throw .invalid(field, "identifier contains \(kind) (U+\(TerminalText.hex(bad)))")
         }
         if string.first == " " || string.last == " " {
-            throw .invalid(name(field), "identifier has leading or trailing spaces")
+            throw .invalid(field, "identifier has leading or trailing spaces")
         }
         return Identifier(string)
     }
@@ -84,6 +96,7 @@ public struct FieldReader {
             return nil
         }
         guard case .array(let items) = value else { throw .invalid(name(field), "expected an array of ISO 3166-1 alpha-3 codes, got \(value.typeDescription)") }
+        guard items.count <= ISO3166.names.count else { throw .invalid(name(field), "lists \(items.count.grouped) countries; there are only \(ISO3166.names.count)") }
         if !allowEmpty, items.isEmpty { throw .invalid(name(field), "must list at least one country") }
         var codes: [CountryCode] = []
         for (index, item) in items.enumerated() {
@@ -181,11 +194,12 @@ public struct FieldReader {
 
     public mutating func enumerationList<E: RawRepresentable & CaseIterable>(_ field: String, _ type: E.Type = E.self) throws(RecordError) -> [E]?
     where E.RawValue == String {
-        guard let value = raw(field) else { return nil }
-        guard case .array(let items) = value else { throw .invalid(name(field), "expected an array, got \(value.typeDescription)") }
+        guard let items = try optionalArray(field, maxCount: E.allCases.count) else { return nil }
         var result: [E] = []
         for (index, item) in items.enumerated() {
-            result.append(try FieldReader.enumeration(item, "\(name(field))[\(index)]", E.self))
+            let value = try FieldReader.enumeration(item, "\(name(field))[\(index)]", E.self)
+            if result.contains(where: { $0.rawValue == value.rawValue }) { throw .invalid("\(name(field))[\(index)]", "'\(value.rawValue)' is listed twice") }
+            result.append(value)
         }
         return result
     }
@@ -197,20 +211,45 @@ public struct FieldReader {
         return try FieldReader.nested(value, path: name(field))
     }
 
-    public mutating func optionalArray(_ field: String) throws(RecordError) -> [JSONValue]? {
+    /// The most items a list field may hold unless it says otherwise (documented in docs/records.md).
+    public static let defaultMaximumListCount = 1_000
+
+    /// An array of at most `maxCount` items.
+    public mutating func optionalArray(_ field: String, maxCount: Int = defaultMaximumListCount) throws(RecordError) -> [JSONValue]? {
         guard let value = raw(field) else { return nil }
         guard case .array(let items) = value else { throw .invalid(name(field), "expected an array, got \(value.typeDescription)") }
+        guard items.count <= maxCount else { throw .invalid(name(field), "lists \(items.count.grouped) items; at most \(maxCount.grouped) are allowed") }
         return items
     }
 
-    public mutating func optionalStringList(_ field: String) throws(RecordError) -> [String]? {
-        guard let items = try optionalArray(field) else { return nil }
+    /// A list of distinct non-empty strings of at most 200 bytes each.
+    public mutating func optionalStringList(_ field: String, maxCount: Int = 100) throws(RecordError) -> [String]? {
+        guard let items = try optionalArray(field, maxCount: maxCount) else { return nil }
         var result: [String] = []
+        var seen: Set<String> = []
         for (index, item) in items.enumerated() {
             guard case .string(let string) = item, !string.isEmpty else {
                 throw .invalid("\(name(field))[\(index)]", "expected a non-empty string, got \(item.typeDescription)")
             }
+            guard string.utf8.count <= 200 else { throw .invalid("\(name(field))[\(index)]", "longer than 200 bytes") }
+            guard seen.insert(string).inserted else {
+                throw .invalid("\(name(field))[\(index)]", "'\(TerminalText.escaped(String(string.prefix(40))))' is listed twice")
+            }
             result.append(string)
+        }
+        return result
+    }
+
+    /// A list of distinct identifiers (see ``optionalIdentifier(_:_:)``).
+    public mutating func optionalIdentifierList<Tag>(_ field: String, _ tag: Tag.Type = Tag.self, maxCount: Int) throws(RecordError) -> [Identifier<Tag>]? {
+        guard let items = try optionalArray(field, maxCount: maxCount) else { return nil }
+        var result: [Identifier<Tag>] = []
+        result.reserveCapacity(items.count)
+        var seen: Set<String> = []
+        for (index, item) in items.enumerated() {
+            let id: Identifier<Tag> = try FieldReader.identifier(item, "\(name(field))[\(index)]")
+            guard seen.insert(id.rawValue).inserted else { throw .invalid("\(name(field))[\(index)]", "'\(id.rawValue)' is listed twice") }
+            result.append(id)
         }
         return result
     }

@@ -10,7 +10,7 @@ public enum CourtOrderGate: Gate {
     /// destination, whether it covers the person at all (destination keys are then ignored).
     public static func covers(_ order: CourtOrderRecord, facts: CaseFacts, destination: CountryCode?, day: Day) -> Bool {
         let scope = order.scope
-        if let cases = scope.cases, !cases.contains(facts.id) { return false }
+        if let cases = scope.caseSet, !cases.contains(facts.id) { return false }
         if let nationalities = scope.nationalities, !facts.person.nationalities.contains(where: nationalities.contains) { return false }
         if let designations = scope.designations,
             !facts.designations.contains(where: { $0.on <= day && designations.contains($0.kind) })

@@ -64,4 +64,17 @@ struct ServerFaultTests {
             try expectFault(try await caller.get("/api/v1/cases/V1/records", as: .role(.officer)))
         }
     }
+
+    @Test("A logged read whose read log cannot be written is a 500: no personal record leaves unlogged")
+    func unloggedReadIsRefused() async throws {
+        let temporary = try TemporarySQLiteStore()
+        let world = try Worlds.scenario(temporary.store)
+        try await world.test { caller in
+            try temporary.store.inject(.readOnly)
+            let reply = try await caller.get("/api/v1/cases/V1/records", as: .role(.officer))
+            try expectFault(reply)
+            #expect(reply.json?["records"] == nil && !reply.text.contains("nationalities"),
+                    "the record was sent without its read being logged: \(reply.text)")
+        }
+    }
 }

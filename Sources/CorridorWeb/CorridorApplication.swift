@@ -29,7 +29,13 @@ public struct ServerConfiguration: Sendable {
 public func buildApplication(store: some EventStore & TokenStore, configuration: ServerConfiguration, logger: Logger,
                              clock: @escaping @Sendable () -> Instant, services: [any Service] = []) throws -> some ApplicationProtocol {
     let state = try AppState(store: store, clock: clock, logger: logger, staleness: 5_000_000)
-    return Application(
+    return buildApplication(state: state, configuration: configuration, logger: logger, services: services)
+}
+
+/// The same application over state the caller made (tests share it to inspect the store).
+public func buildApplication<Store: EventStore>(state: AppState<Store>, configuration: ServerConfiguration = ServerConfiguration(), logger: Logger,
+                                                services: [any Service] = []) -> some ApplicationProtocol {
+    Application(
         router: buildRouter(state: state),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Corridor"),
         services: services + [state.readLog, CaseloadWarmer(state: state, logger: logger)],

@@ -33,9 +33,10 @@ struct WebWorld<Store: EventStore>: Sendable {
         return logger
     }
 
-    /// Runs `body` against the router in process (no sockets).
+    /// Runs `body` against the application `serve` runs, through its router in process (no
+    /// sockets, no services).
     func test<Value: Sendable>(logger: Logger = Self.logger, _ body: @Sendable (Caller) async throws -> Value) async throws -> Value {
-        let app = Application(router: buildRouter(state: state), logger: logger)
+        let app = buildApplication(state: state, logger: logger)
         let tokens = tokens
         let revoked = revokedSecret
         return try await app.test(.router) { client in

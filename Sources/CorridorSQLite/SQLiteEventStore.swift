@@ -209,7 +209,7 @@ public final class SQLiteEventStore: EventStore, TokenStore {
     public func appendSystemEvent(type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?) throws -> Event {
         try transaction { transaction in
             try EventChain.appendSystemEvents([(SystemEvent(type: type, payload: payload), context.actor)], at: context.recordedAt, marksChange: true,
-                                              setting: setting, in: &transaction)[0]
+                                              setting: setting, in: &transaction)!
         }
     }
 

@@ -11,7 +11,9 @@ final class SQLiteProjectionWriter: AppendTransaction {
     let db: Database
     /// The last cases recorded or found in this transaction: facts usually follow their case
     /// closely, so a small ring saves a lookup per fact on bulk imports.
-    private var recentCases = [String](repeating: "", count: 16)
+    /// Filled on first use, so a transaction that records no case (a batch of reads) allocates
+    /// nothing for it.
+    private var recentCases: [String] = []
     private var recentIndex = 0
     // The statements of the import hot path (an event and its projection row per record),
     // prepared once per connection and bound through the C API; made on first use, so a batch
@@ -86,8 +88,12 @@ final class SQLiteProjectionWriter: AppendTransaction {
     func setting(_ key: String) throws -> String? { try SQLiteQueries.setting(key, db: db) }
 
     private func remember(_ id: CaseRecord.ID) {
-        recentCases[recentIndex] = id.rawValue
-        recentIndex = (recentIndex + 1) & 15
+        if recentCases.count < 16 {
+            recentCases.append(id.rawValue)
+        } else {
+            recentCases[recentIndex] = id.rawValue
+            recentIndex = (recentIndex + 1) & 15
+        }
     }
 
     // A stored value that no longer decodes (a status or day this build does not know) reads

@@ -42,7 +42,7 @@ public enum EventChain {
     }
 
     /// Appends system events (types beginning `system.`), each by its own actor, all recorded
-    /// at one instant; returns them as chained. With `marksChange`, readers' caches see the
+    /// at one instant; returns the last as chained (nil for none). With `marksChange`, readers' caches see the
     /// change (a policy change, a hold, a token); the read log's batches pass `false`.
     /// `setting` is set in the same transaction.
     @inlinable
@@ -50,20 +50,17 @@ public enum EventChain {
     public static func appendSystemEvents<Transaction: AppendTransaction>(
         _ events: [(event: SystemEvent, actor: String)], at recordedAt: Instant, marksChange: Bool,
         setting: (key: String, value: String)? = nil, in transaction: inout Transaction
-    ) throws -> [Event] {
+    ) throws -> Event? {
         for (event, _) in events where !event.type.hasPrefix("system.") {
             throw StoreError(code: .invalidEvent, message: "system event types begin 'system.' (got '\(event.type)')")
         }
         var link = Link(head: try transaction.chainHead(), recordedAt: recordedAt)
-        var chained: [Event] = []
-        chained.reserveCapacity(events.count)
         for (event, actor) in events {
             try link.append(type: event.type, payload: event.payload.canonicalString, actor: actor, to: &transaction)
-            chained.append(link.last!)
         }
         if let setting { try transaction.putSetting(setting.key, setting.value) }
         if marksChange, !events.isEmpty { try transaction.markChange(link.head.seq) }
-        return chained
+        return link.last
     }
 
     /// The end of the chain while a transaction appends to it.

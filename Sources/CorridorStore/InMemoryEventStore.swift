@@ -156,7 +156,7 @@ public final class InMemoryEventStore: EventStore, TokenStore {
     public func appendSystemEvent(type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?) throws -> Event {
         try transaction { s in
             try EventChain.appendSystemEvents([(SystemEvent(type: type, payload: payload), context.actor)], at: context.recordedAt, marksChange: true,
-                                              setting: setting, in: &s)[0]
+                                              setting: setting, in: &s)!
         }
     }
 

@@ -111,9 +111,12 @@ public final class InMemoryEventStore: EventStore, TokenStore {
     public init() {}
 
     /// Runs `body` on a copy of the state under the lock and keeps the copy only if `body`
-    /// returns: the transaction of this store (copy-on-write makes the copy cheap).
-    private func transaction<Result>(_ body: (inout State) throws -> Result) rethrows -> Result {
+    /// returns: the transaction of this store. The first change to each table copies it, so
+    /// system events — which cannot fail once their types are checked, before any change — are
+    /// appended in place (`rollback: false`), as they were before the append seam.
+    private func transaction<Result>(rollback: Bool = true, _ body: (inout State) throws -> Result) rethrows -> Result {
         try state.withLock { current in
+            guard rollback else { return try body(&current) }
             var working = current
             let result = try body(&working)
             current = working
@@ -154,7 +157,7 @@ public final class InMemoryEventStore: EventStore, TokenStore {
 
     @discardableResult
     public func appendSystemEvent(type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?) throws -> Event {
-        try transaction { s in
+        try transaction(rollback: false) { s in
             try EventChain.appendSystemEvents([(SystemEvent(type: type, payload: payload), context.actor)], at: context.recordedAt, marksChange: true,
                                               setting: setting, in: &s)!
         }
@@ -165,11 +168,11 @@ public final class InMemoryEventStore: EventStore, TokenStore {
     public func changeMarker() throws -> Int64 { state.withLock { $0.changeMarker } }
 
     public func appendSystemEvents(_ events: [(event: SystemEvent, actor: String)], at recordedAt: Instant) throws {
-        try transaction { s in _ = try EventChain.appendSystemEvents(events, at: recordedAt, marksChange: false, in: &s) }
+        try transaction(rollback: false) { s in _ = try EventChain.appendSystemEvents(events, at: recordedAt, marksChange: false, in: &s) }
     }
 
     public func createToken(id: String, name: String, role: Role, hash: String, context: AppendContext) throws -> TokenInfo {
-        try transaction { s in
+        try transaction(rollback: false) { s in
             if s.tokens.contains(where: { $0.info.id == id || $0.hash == hash }) {
                 throw StoreError(code: .duplicateToken, message: "a token with this id already exists")
             }
@@ -188,7 +191,7 @@ public final class InMemoryEventStore: EventStore, TokenStore {
     public func tokens() throws -> [TokenInfo] { state.withLock { $0.tokens.map(\.info) } }
 
     public func revokeToken(id: String, context: AppendContext) throws -> Bool {
-        try transaction { s in
+        try transaction(rollback: false) { s in
             guard let index = s.tokens.firstIndex(where: { $0.info.id == id && $0.info.revokedAt == nil }) else { return false }
             s.tokens[index].info.revokedAt = context.recordedAt
             try EventChain.appendSystemEvents([(TokenEvents.revoked(id: id), context.actor)], at: context.recordedAt, marksChange: true, in: &s)

@@ -24,6 +24,7 @@ struct ImpactCommand: ParsableCommand {
 
     func validate() throws {
         if (order == nil) == (orderID == nil) { throw ValidationError("give exactly one of --order FILE or --order-id ID") }
+        try CommandLimits.check("--limit", limit, in: 0...10_000_000)
     }
 
     func run() throws {

@@ -24,22 +24,27 @@ public final class AppState<Store: EventStore>: Sendable {
 
     private let contexts = Mutex<[ContextKey: DestinationContext]>([:])
     let tokens: TokenCache<Store>
+    /// The `/simulate` page's runs, kept off the threads that answer requests.
+    public let simulations: SimulationRunner
 
     /// - Parameter staleness: how long (nanoseconds) the in-memory view may answer without
     ///   asking the store whether another process wrote (writes through this server are seen
     ///   at once). The production server uses a few milliseconds; tests use zero.
-    public init(store: Store, tokens: some TokenStore, clock: @escaping @Sendable () -> Instant, logger: Logger, staleness: UInt64 = 0) throws {
+    public init(store: Store, tokens: some TokenStore, clock: @escaping @Sendable () -> Instant, logger: Logger, staleness: UInt64 = 0,
+                simulations: SimulationRunner = SimulationRunner()) throws {
         self.store = store
         self.live = try LiveView(store: store, staleness: staleness)
         self.readLog = ReadAuditLog(store: store, clock: clock, logger: logger)
         self.clock = clock
         self.logger = logger
         self.tokens = TokenCache(store: tokens, live: live)
+        self.simulations = simulations
     }
 
     /// State over a store that keeps its own tokens.
-    public convenience init(store: Store, clock: @escaping @Sendable () -> Instant, logger: Logger, staleness: UInt64 = 0) throws where Store: TokenStore {
-        try self.init(store: store, tokens: store, clock: clock, logger: logger, staleness: staleness)
+    public convenience init(store: Store, clock: @escaping @Sendable () -> Instant, logger: Logger, staleness: UInt64 = 0,
+                            simulations: SimulationRunner = SimulationRunner()) throws where Store: TokenStore {
+        try self.init(store: store, tokens: store, clock: clock, logger: logger, staleness: staleness, simulations: simulations)
     }
 
     /// A destination context, shared between requests asking about the same destination,

@@ -61,9 +61,14 @@ enum OpenAPIDocument {
         if route.access == .anyone { object["security"] = .array([]) }
         if !route.parameters.isEmpty {
             object["parameters"] = .array(route.parameters.map { parameter in
-                .object([
+                var schema: [String: JSONValue] = ["type": .string(parameter.schema)]
+                if let range = parameter.range {
+                    schema["minimum"] = .number(Double(range.lowerBound))
+                    schema["maximum"] = .number(Double(range.upperBound))
+                }
+                return .object([
                     "name": .string(parameter.name), "in": .string(parameter.location.rawValue), "required": .bool(parameter.required),
-                    "description": .string(parameter.description), "schema": .object(["type": .string(parameter.schema)]),
+                    "description": .string(parameter.description), "schema": .object(schema),
                 ])
             })
         }

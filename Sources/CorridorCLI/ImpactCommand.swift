@@ -54,7 +54,7 @@ struct ImpactCommand: ParsableCommand {
         do { try JSONLinesReader(path: order!).records { records.append($0) } } catch let error as RecordError {
             throw CLIError("the proposed order is not a valid court-order record: \(error.description)")
         } catch let error as StoreError {
-            throw CLIError(error.message)
+            throw CLIError(error.forOperator)
         }
         guard records.count == 1, case .courtOrder(let record) = records[0].record else {
             throw CLIError("\(order!): expected exactly one court-order record, found \(records.count) record(s)\(records.first.map { " starting with '\($0.record.kind.rawValue)'" } ?? "")")

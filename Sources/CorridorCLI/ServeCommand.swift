@@ -70,13 +70,15 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         // Checkpoints run on their own connection, so no request waits for the disk to flush
-        // the log into the database (see WALCheckpointer).
+        // the log into the database (see WALCheckpointer); the checkpointer and the log sink
+        // run in the server's service group and stop after it.
         let problemLogger = logger
         let checkpointer = try WALCheckpointer(store: store) { problem in problemLogger.warning("\(problem)") }
         defer { checkpointer.stop() }
         let app = try buildApplication(store: store, configuration: ServerConfiguration(
             host: host, port: port, idleTimeout: .seconds(idleTimeout), maximumConnections: maxConnections,
-            maximumConnectionsPerClient: maxConnectionsPerClient), logger: logger, clock: Edge.now)
+            maximumConnectionsPerClient: maxConnectionsPerClient), logger: logger, clock: Edge.now,
+            services: [LogSink.standardError, checkpointer])
         var announcement = "Corridor is serving \(self.store.db) at http://\(host):\(port)/\n"
         if let adminSecret {
             announcement += ("""
@@ -98,8 +100,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw error
         }
         // Graceful stop (SIGINT/SIGTERM): requests in flight were answered, the read log is
-        // committed; give checkpoints back to SQLite so closing folds the WAL into the database.
-        checkpointer.stop()
+        // committed, and the checkpointer gave checkpoints back to SQLite, so closing folds the
+        // WAL into the database.
         logger.info("stopped", metadata: ["db": "\(self.store.db)"])
     }
 }

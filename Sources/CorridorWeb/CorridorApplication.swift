@@ -29,11 +29,24 @@ public struct ServerConfiguration: Sendable {
     }
 }
 
-/// Assembles the Corridor server over a store. Tests build it too (`buildRouter`).
-public func buildApplication(store: some EventStore, configuration: ServerConfiguration, logger: Logger,
-                             clock: @escaping @Sendable () -> Instant,
-                             simulations: SimulationRunner = SimulationRunner()) throws -> some ApplicationProtocol {
+/// Assembles the Corridor server over a store: `serve` runs it, and tests run it too (whole, with
+/// `.live`, or its router alone through `buildRouter`).
+///
+/// Everything long-lived runs in the application's service group: `services` (the store's own,
+/// such as a WAL checkpointer, and the log sink) first, then the read log and the caseload
+/// warmer, then the server. A graceful shutdown (SIGTERM, SIGINT) stops them in reverse order:
+/// the server answers the requests in flight (each waits for its read to be logged), the read log
+/// commits what is left, and only then do the store's services and the log sink stop.
+public func buildApplication(store: some EventStore & TokenStore, configuration: ServerConfiguration, logger: Logger,
+                             clock: @escaping @Sendable () -> Instant, simulations: SimulationRunner = SimulationRunner(),
+                             services: [any Service] = []) throws -> some ApplicationProtocol {
     let state = try AppState(store: store, clock: clock, logger: logger, staleness: 5_000_000, simulations: simulations)
+    return buildApplication(state: state, configuration: configuration, logger: logger, services: services)
+}
+
+/// The same application over state the caller made (tests share it to inspect the store).
+public func buildApplication<Store: EventStore>(state: AppState<Store>, configuration: ServerConfiguration = ServerConfiguration(), logger: Logger,
+                                                services: [any Service] = []) -> some ApplicationProtocol {
     let limits = ConnectionLimits(perClient: configuration.maximumConnectionsPerClient, logger: logger)
     let idle = configuration.idleTimeout.components
     return Application(
@@ -43,7 +56,7 @@ public func buildApplication(store: some EventStore, configuration: ServerConfig
             idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Corridor",
                              availableConnectionsDelegate: LoggedMaximumConnections(maximum: configuration.maximumConnections, logger: logger)),
-        services: [CaseloadWarmer(state: state, logger: logger)],
+        services: services + [state.readLog, CaseloadWarmer(state: state, logger: logger)],
         logger: logger
     )
 }

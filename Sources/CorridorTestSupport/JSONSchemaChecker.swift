@@ -14,7 +14,7 @@ public struct JSONSchemaChecker {
 
     static let assertions: Set<String> = [
         "$ref", "type", "enum", "const", "pattern", "minLength", "maxLength", "minimum", "maximum", "required", "properties",
-        "additionalProperties", "items", "minItems", "uniqueItems", "allOf", "anyOf", "oneOf", "not", "if", "then", "else",
+        "additionalProperties", "items", "minItems", "maxItems", "uniqueItems", "allOf", "anyOf", "oneOf", "not", "if", "then", "else",
     ]
     /// Keywords that assert nothing here: annotations, and `format` (an annotation in 2020-12;
     /// Corridor's schema states dates with a pattern as well).
@@ -122,6 +122,7 @@ public struct JSONSchemaChecker {
         }
         if case .array(let items) = instance {
             if let minimum = s["minItems"]?.numberValue, Double(items.count) < minimum { errors.append("\(here): fewer than \(minimum) items") }
+            if let maximum = s["maxItems"]?.numberValue, Double(items.count) > maximum { errors.append("\(here): more than \(maximum) items") }
             if s["uniqueItems"] == .bool(true) {
                 for (index, item) in items.enumerated() where items[..<index].contains(item) { errors.append("\(here)[\(index)]: repeated") }
             }

@@ -52,6 +52,23 @@ struct RecordSchemaTests {
         #expect(outcomes["(record)"]?.accepted == 2, "the complete and the minimal example of \(kind.rawValue) must be valid")
     }
 
+    /// For CI (scripts/check-record-schema.sh): every probe with the decoder's verdict, one JSON
+    /// object per line, so that a standard validator can be held to the decoder too.
+    @Test("The probes and the decoder's verdicts, written for a standard validator to check",
+          .enabled(if: ProcessInfo.processInfo.environment["CORRIDOR_PROBES_OUT"] != nil))
+    func writeProbesForStandardValidator() throws {
+        let path = try #require(ProcessInfo.processInfo.environment["CORRIDOR_PROBES_OUT"])
+        var lines: [String] = []
+        for type in RecordVocabulary.types {
+            for probe in VocabularyProbes.probes(type) where !VocabularyProbes.breaksUnstatedRule(probe.record, type) {
+                let line: JSONValue = ["valid": .bool(Self.decoderAccepts(probe.record)), "probe": .string(probe.description), "record": probe.record]
+                lines.append(line.canonicalString)
+            }
+        }
+        #expect(lines.count > 1000)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
     static func why(_ record: JSONValue) -> String {
         do {
             _ = try SourcedRecord.make(record)

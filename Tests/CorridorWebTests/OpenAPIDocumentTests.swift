@@ -170,6 +170,8 @@ struct OpenAPIDocumentTests {
             let body = document.operations["POST /api/v1/records"]?["requestBody"]?["content"]?["application/json"]?["schema"]?["$ref"]
             #expect(body == "#/components/schemas/RecordBody")
             #expect(document.json["info"]?["description"]?.stringValue?.contains(RecordVocabulary.schemaPath) == true)
+            let page = try await caller.get("/docs/api", as: .anonymous)
+            #expect(page.text.contains("href=\"\(RecordVocabulary.schemaPath)\""), "/docs/api does not link the record schema")
         }
     }
 

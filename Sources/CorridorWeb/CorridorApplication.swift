@@ -131,6 +131,24 @@ enum MetaRoutes {
                 let head = try await Blocking.run { try state.store.head() }
                 return .json(.object(["status": "ok", "events": .number(Double(head.seq))]))
             },
+            RouteSpec(method: .get, path: "/readyz", access: .anyone, tag: "operations",
+                      summary: "Readiness: 200 once the caseload and home figures are in memory and the store answers; 503 before, or while the store cannot be reached",
+                      success: (200, "Readiness"), unavailable: "Not ready yet (loading), or the store cannot be reached") { _, _ in
+                guard state.readiness.isReady else {
+                    let seconds = (ContinuousClock.now - state.readiness.startedAt).components.seconds
+                    throw Problem(.serviceUnavailable, code: "not-ready",
+                                  detail: "the server is loading the caseload into memory (started \(seconds) s ago); it answers at full speed once ready",
+                                  headers: [.retryAfter: "1"])
+                }
+                let head: ChainHead
+                do { head = try await Blocking.run { try state.store.head() } } catch {
+                    state.logger.warning("readiness: the store cannot be read", metadata: ["error": "\(error)"])
+                    throw Problem(.serviceUnavailable, code: "store-unavailable", detail: "the store cannot be read; see the server's log",
+                                  headers: [.retryAfter: "5"])
+                }
+                let cases = state.live.peek()?.caseload?.count
+                return .json(.object(["status": "ready", "events": .number(Double(head.seq)), "cases": cases.map { .number(Double($0)) } ?? .null]))
+            },
             RouteSpec(method: .get, path: RecordVocabulary.schemaPath, access: .anyone, tag: "records",
                       summary: "The JSON Schema (draft 2020-12) of one record of the vocabulary, as `corridor schema records` prints it",
                       success: (200, "schema")) { _, _ in
@@ -183,6 +201,8 @@ struct CaseloadWarmer<Store: EventStore>: Service {
         } catch {
             logger.warning("home page figures not prepared; the first visit computes them", metadata: ["error": "\(error)"])
         }
+        state.readiness.markReady()
+        logger.info("ready", metadata: ["seconds": "\(ContinuousClock.now - started)"])
         try? await gracefulShutdown()
     }
 }

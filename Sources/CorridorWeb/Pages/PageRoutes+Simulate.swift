@@ -26,7 +26,8 @@ enum SimulatePage {
                       .query("blockChainRefoulement", "Policy: block chain refoulement (on/off)"),
                       .integer("cap.<arrangement>", "Capacity per month of an arrangement", in: 0...100_000),
                   ],
-                  success: (200, "html"), showsFormProblems: true) { request, context in
+                  success: (200, "html"), showsFormProblems: true,
+                  unavailable: "Every simulation slot and the queue are taken; retry after Retry-After seconds") { request, context in
             let deadline = ContinuousClock.now + runner.timeLimit  // the wait for a turn counts
             var problems: [String] = []
             var busy: SimulationRunner.Busy?

@@ -22,7 +22,7 @@ enum PageSession {
         // Judge the path as the router does: empty segments ("//api/…") do not count.
         if path.utf8.starts(with: "/api/".utf8), !hasEmptySegment(path) { return false }
         let normalized = "/" + path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
-        return !(normalized.hasPrefix("/api/") || normalized == "/api" || normalized == "/metrics" || normalized == "/healthz"
+        return !(normalized.hasPrefix("/api/") || normalized == "/api" || normalized == "/metrics" || normalized == "/healthz" || normalized == "/readyz"
                  || normalized == "/openapi.json")
     }
 

@@ -26,6 +26,8 @@ public final class AppState<Store: EventStore>: Sendable {
     let tokens: TokenCache<Store>
     /// The `/simulate` page's runs, kept off the threads that answer requests.
     public let simulations: SimulationRunner
+    /// Whether the caseload and the home figures are in memory (see ``Readiness``).
+    public let readiness = Readiness()
 
     /// - Parameter staleness: how long (nanoseconds) the in-memory view may answer without
     ///   asking the store whether another process wrote (writes through this server are seen

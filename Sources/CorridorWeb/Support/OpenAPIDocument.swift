@@ -47,6 +47,11 @@ enum OpenAPIDocument {
             responses["401"] = .object(["description": "No token, or an unknown or revoked one", "content": problem])
             responses["403"] = .object(["description": "The token's role may not use this route", "content": problem])
         }
+        if let unavailable = route.unavailable {
+            let body: JSONValue = route.success.schema == "html" ? content : problem
+            responses["503"] = .object(["description": .string(unavailable), "content": body,
+                                        "headers": .object(["Retry-After": .object(["description": "Seconds to wait before asking again", "schema": .object(["type": "integer"])])])])
+        }
         if route.path.contains("{") { responses["404"] = .object(["description": "No such resource", "content": problem]) }
         if route.requestBody != nil {
             responses["409"] = .object(["description": "Refused by the state rules (e.g. a departure with someone not allowed); nothing was recorded", "content": problem])
@@ -156,6 +161,7 @@ enum OpenAPIDocument {
             "PolicyProfile": objectSchema(["id": string, "version": string, "title": string, "legalStatus": string, "active": boolean, "parameters": object]),
             "PolicyChoice": objectSchema(["policy": string], required: ["policy"]),
             "Health": objectSchema(["status": string, "events": integer]),
+            "Readiness": objectSchema(["status": string, "events": integer, "cases": .object(["type": .array(["integer", "null"])])]),
         ]
         return .object([
             "schemas": .object(schemas),

@@ -48,6 +48,8 @@ public struct RouteSpec: Sendable {
     /// A page whose form shows its own problems beside the fields (the simulator): the router
     /// leaves its integer parameters to it instead of answering a bare 400 page.
     public var showsFormProblems = false
+    /// When the route may answer 503, what that means (documented in the OpenAPI document).
+    public var unavailable: String?
     var handler: @Sendable (Request, CorridorRequestContext) async throws -> Response
 
     /// The router's form of the path, `/api/v1/cases/:id`.

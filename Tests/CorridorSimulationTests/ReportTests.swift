@@ -111,3 +111,25 @@ struct ReportTests {
         }
     }
 }
+
+/// No interval crosses a value its output cannot take.
+struct EstimateBoundsTests {
+    @Test("A skewed count (most runs 0, a few large) keeps its interval at or above 0; the mean is unchanged")
+    func skewedCountIsClipped() throws {
+        let values: [Double] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 412]
+        let unclipped = Estimate(values)
+        let clipped = Estimate(values, minimum: 0)
+        #expect(try #require(unclipped.lower) < 0)
+        #expect(clipped.lower == 0)
+        #expect(clipped.upper == unclipped.upper)
+        #expect(clipped.mean == unclipped.mean)
+    }
+
+    @Test("Every interval of the shipped scenario's summary is at or above 0")
+    func shippedScenarioIntervals() throws {
+        let report = try Simulator.replicate(try Scenario.reference, runs: 4, seed: 1, threads: 1)
+        for named in report.summary.outputs {
+            if let lower = named.estimate.lower { #expect(lower >= 0, "\(named.name): \(lower)") }
+        }
+    }
+}

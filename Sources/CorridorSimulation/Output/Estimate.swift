@@ -10,11 +10,16 @@ public struct Estimate: Sendable, Equatable {
     public var mean: Double?
     /// Sample standard deviation; nil with fewer than two values.
     public var standardDeviation: Double?
-    /// The 95% confidence interval; nil with fewer than two values.
+    /// The 95% confidence interval for the mean (Student's t over the replications), clipped to
+    /// the values the output can take: a count, an amount or a duration cannot be negative, and
+    /// with few replications of a skewed output (most runs 0, a few large) the symmetric
+    /// interval would otherwise reach below zero. nil with fewer than two values.
     public var lower: Double?
     public var upper: Double?
 
-    public init(_ values: [Double]) {
+    /// - Parameter minimum: the least value the output can take (0 for counts, dollars and
+    ///   days); the interval's lower end is never below it.
+    public init(_ values: [Double], minimum: Double? = nil) {
         count = values.count
         guard !values.isEmpty else { return }
         let mean = values.reduce(0, +) / Double(values.count)
@@ -24,7 +29,7 @@ public struct Estimate: Sendable, Equatable {
         let deviation = variance.squareRoot()
         standardDeviation = deviation
         let half = Self.studentT975(degreesOfFreedom: values.count - 1) * deviation / Double(values.count).squareRoot()
-        lower = mean - half
+        lower = minimum.map { Swift.max($0, mean - half) } ?? mean - half
         upper = mean + half
     }
 

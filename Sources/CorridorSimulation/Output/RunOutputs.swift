@@ -45,7 +45,12 @@ public struct RunOutputs: Sendable, Equatable {
         public let value: @Sendable (RunOutputs) -> Double?
     }
 
-    public enum Unit: Sendable { case people, usd, days }
+    public enum Unit: Sendable {
+        case people, usd, days
+
+        /// The least value an output in this unit can take: none is negative.
+        public var minimum: Double { 0 }
+    }
 
     /// Every scalar output in docs/simulation.md order (`byArrangement` is handled separately and
     /// goes after `removedThirdCountry`).

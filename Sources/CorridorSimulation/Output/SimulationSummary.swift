@@ -20,10 +20,10 @@ public struct SimulationSummary: Sendable, Equatable {
     public init(_ runs: [RunOutputs]) {
         self.runs = runs.count
         outputs = RunOutputs.scalarFields.map { field in
-            Named(name: field.name, unit: field.unit, estimate: Estimate(runs.compactMap(field.value)))
+            Named(name: field.name, unit: field.unit, estimate: Estimate(runs.compactMap(field.value), minimum: field.unit.minimum))
         }
         byArrangement = (runs.first?.byArrangement ?? []).enumerated().map { index, entry in
-            PerArrangement(id: entry.id, estimate: Estimate(runs.map { Double($0.byArrangement[index].count) }))
+            PerArrangement(id: entry.id, estimate: Estimate(runs.map { Double($0.byArrangement[index].count) }, minimum: 0))
         }
     }
 

@@ -15,7 +15,11 @@ struct ReadinessTests {
     func readinessStates() async throws {
         let temporary = try TemporarySQLiteStore()
         let world = try Worlds.scenario(temporary.store)
-        try await world.test { caller in
+        // The router alone, without the application's services: nothing warms the caseload
+        // until the test says so.
+        let app = Application(router: buildRouter(state: world.state), logger: WebWorld<SQLiteEventStore>.logger)
+        try await app.test(.router) { client in
+            let caller = Caller(client: client, tokens: world.tokens, revokedSecret: world.revokedSecret)
             let loading = try await caller.get("/readyz", as: .anonymous)
             #expect(loading.status == .serviceUnavailable)
             #expect(loading.code == "not-ready")

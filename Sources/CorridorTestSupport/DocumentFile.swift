@@ -44,6 +44,25 @@ public struct DocumentFile {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
+    /// Compares each generated section with what the code generates now. Returns the sections
+    /// that are missing and those out of date; with `CORRIDOR_WRITE_DOCS=1` the stale ones are
+    /// rewritten and the file saved.
+    public mutating func refreshGeneratedSections(_ sections: [(name: String, expected: String)]) throws -> (missing: [String], stale: [String]) {
+        var missing: [String] = [], stale: [String] = []
+        for (name, expected) in sections {
+            guard let current = section(name) else {
+                missing.append(name)
+                continue
+            }
+            if current != expected {
+                stale.append(name)
+                replaceSection(name, with: expected)
+            }
+        }
+        if Self.rewriting, !stale.isEmpty { try save() }
+        return (missing, stale)
+    }
+
     /// The lines of every fenced code block of this language (```` ```jsonl ````), in order.
     public func codeLines(language: String) -> [String] {
         var lines: [String] = []

@@ -162,19 +162,4 @@ public struct JSONSchemaChecker {
     }
 }
 
-extension JSONValue {
-    var numberValue: Double? {
-        if case .number(let value) = self { return value }
-        return nil
-    }
 
-    var arrayValue: [JSONValue]? {
-        if case .array(let value) = self { return value }
-        return nil
-    }
-
-    var objectValue: [String: JSONValue]? {
-        if case .object(let value) = self { return value }
-        return nil
-    }
-}

@@ -14,20 +14,10 @@ struct DecisionsDocumentTests {
     @Test("Every profile's table in docs/decisions.md is the one generated from the shipped profile")
     func profileTablesAreCurrent() throws {
         var document = try DocumentFile(Self.documentPath)
-        var stale: [String] = []
-        var sections = [("parameters", ProfileTable.parameters())]
-        for id in PolicyLibrary.ids { sections.append(("profile \(id)", ProfileTable.markdown(PolicyLibrary.profiles[id]!))) }
-        for (name, expected) in sections {
-            guard let current = document.section(name) else {
-                Issue.record("\(Self.documentPath) has no generated section '\(name)'")
-                continue
-            }
-            if current != expected {
-                stale.append(name)
-                document.replaceSection(name, with: expected)
-            }
-        }
-        if DocumentFile.rewriting, !stale.isEmpty { try document.save() }
+        var sections = [(name: "parameters", expected: ProfileTable.parameters())]
+        for id in PolicyLibrary.ids { sections.append((name: "profile \(id)", expected: ProfileTable.markdown(PolicyLibrary.profiles[id]!))) }
+        let (missing, stale) = try document.refreshGeneratedSections(sections)
+        #expect(missing.isEmpty, "\(Self.documentPath) has no generated sections \(missing)")
         #expect(stale.isEmpty, "out of date in \(Self.documentPath): \(stale.joined(separator: ", ")); run the tests with CORRIDOR_WRITE_DOCS=1 to rewrite them")
     }
 

@@ -16,20 +16,9 @@ struct RecordsDocumentTests {
     @Test("Every field table in docs/records.md is the one generated from the vocabulary (CORRIDOR_WRITE_DOCS=1 rewrites them)")
     func fieldTablesAreCurrent() throws {
         var document = try DocumentFile(Self.documentPath)
-        var stale: [String] = []
-        for type in RecordVocabulary.types {
-            let name = "fields \(type.kind.rawValue)"
-            let expected = RecordFieldTable.markdown(type)
-            guard let current = document.section(name) else {
-                Issue.record("\(Self.documentPath) has no generated section '\(name)'")
-                continue
-            }
-            if current != expected {
-                stale.append(name)
-                document.replaceSection(name, with: expected)
-            }
-        }
-        if DocumentFile.rewriting, !stale.isEmpty { try document.save() }
+        let (missing, stale) = try document.refreshGeneratedSections(
+            RecordVocabulary.types.map { (name: "fields \($0.kind.rawValue)", expected: RecordFieldTable.markdown($0)) })
+        #expect(missing.isEmpty, "\(Self.documentPath) has no generated sections \(missing)")
         #expect(stale.isEmpty, "out of date in \(Self.documentPath): \(stale.joined(separator: ", ")); run the tests with CORRIDOR_WRITE_DOCS=1 to rewrite them")
     }
 

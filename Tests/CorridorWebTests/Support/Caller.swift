@@ -166,22 +166,7 @@ func expectClientError(_ reply: Reply, _ context: String, sourceLocation: Source
 }
 
 extension JSONValue {
-    var numberValue: Double? {
-        if case .number(let value) = self { return value }
-        return nil
-    }
-
     var intValue: Int? { numberValue.flatMap { Int(exactly: $0) } }
-
-    var arrayValue: [JSONValue]? {
-        if case .array(let value) = self { return value }
-        return nil
-    }
-
-    var objectValue: [String: JSONValue]? {
-        if case .object(let value) = self { return value }
-        return nil
-    }
 }
 
 extension Event {

@@ -17,7 +17,8 @@ struct ReadinessTests {
         let world = try Worlds.scenario(temporary.store)
         // The router alone, without the application's services: nothing warms the caseload
         // until the test says so.
-        let app = Application(router: buildRouter(state: world.state), logger: WebWorld<SQLiteEventStore>.logger)
+        let state = try AppState(store: temporary.store, clock: { TestClock.instant }, logger: WebWorld<SQLiteEventStore>.logger)
+        let app = Application(router: buildRouter(state: state), logger: WebWorld<SQLiteEventStore>.logger)
         try await app.test(.router) { client in
             let caller = Caller(client: client, tokens: world.tokens, revokedSecret: world.revokedSecret)
             let loading = try await caller.get("/readyz", as: .anonymous)
@@ -27,7 +28,7 @@ struct ReadinessTests {
             expectWellFormedProblem(loading, "GET /readyz while loading")
             #expect(try await caller.get("/healthz", as: .anonymous).status == .ok)
 
-            world.state.readiness.markReady()
+            state.readiness.markReady()
             let ready = try await caller.get("/readyz", as: .anonymous)
             #expect(ready.status == .ok)
             #expect(ready.json?["status"] == "ready")

@@ -23,6 +23,9 @@ struct WebWorld<Store: EventStore>: Sendable {
         guard try store.revokeToken(id: info.id, context: .test) else { throw WorldError("could not revoke the test token") }
         revokedSecret = revoked
         state = try AppState(store: store, clock: { TestClock.instant }, logger: Self.logger)
+        // Routes are judged as a ready server answers them, whether or not the warming service
+        // has finished (ReadinessTests builds a state of its own to see /readyz before that).
+        state.readiness.markReady()
         self.ids = ids
     }
 

@@ -66,14 +66,16 @@ public func routeSpecs<Store: EventStore>(state: AppState<Store>) -> [RouteSpec]
     return routes
 }
 
-/// The router: middleware (problem+json errors, metrics, authentication) and every route,
-/// each checking its role before it runs.
+/// The router: middleware (problem+json errors, metrics, security headers, header limits,
+/// authentication) and every route, each checking its role before it runs.
 public func buildRouter<Store: EventStore>(state: AppState<Store>) -> Router<CorridorRequestContext> {
     Observability.bootstrap()
     let router = Router(context: CorridorRequestContext.self)
     let routes = routeSpecs(state: state)
     router.add(middleware: AccessLogMiddleware(level: .info))
     router.add(middleware: MetricsMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: HeaderLimitMiddleware())
     router.add(middleware: ProblemMiddleware())
     let open = Set(routes.filter { $0.access == .anyone && !$0.path.contains("{") }.map(\.path))
     router.add(middleware: AuthMiddleware(state: state, openPaths: open))

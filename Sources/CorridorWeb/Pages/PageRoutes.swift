@@ -16,6 +16,10 @@ enum PageRoutes {
                       success: (200, "text")) { _, _ in
                 .text(stylesheet, contentType: "text/css; charset=utf-8")
             },
+            RouteSpec(method: .get, path: "/static/corridor.js", access: .anyone, tag: "pages", summary: "The pages' script (no page has inline script)",
+                      success: (200, "text")) { _, _ in
+                .text(script, contentType: "text/javascript; charset=utf-8")
+            },
             RouteSpec(method: .get, path: "/signin", access: .anyone, tag: "pages", summary: "Sign-in form: paste a token",
                       parameters: [.query("next", "Local path to go to after signing in")], success: (200, "html")) { request, context in
                 signInForm(request, context, error: nil, status: .ok)
@@ -42,6 +46,11 @@ enum PageRoutes {
 
     static let stylesheet: String = {
         guard let url = PageRenderer.resource("static/corridor.css") else { return "" }
+        return (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+    }()
+
+    static let script: String = {
+        guard let url = PageRenderer.resource("static/corridor.js") else { return "" }
         return (try? String(contentsOf: url, encoding: .utf8)) ?? ""
     }()
 

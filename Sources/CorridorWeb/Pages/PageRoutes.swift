@@ -27,7 +27,12 @@ enum PageRoutes {
             RouteSpec(method: .post, path: "/signin", access: .anyone, tag: "pages",
                       summary: "Sign in: checks the token and sets an HttpOnly, SameSite=Strict session cookie", success: (303, "html")) { request, context in
                 let form = try await PageForm.read(request, context: context, secret: PageSession.cookie(request, PageSession.preSessionCookie))
+                let address = context.clientAddress
+                if let address, let seconds = state.authFailures.retryAfter(address) {
+                    return try AuthMiddleware<Store>.tooManyFailures(request, context, retryAfter: seconds, isPage: true)
+                }
                 guard let secret = form["token"], (try await state.tokens.authenticate(secret)) != nil else {
+                    if let address { AuthMiddleware<Store>.countFailure(address, state: state, logger: context.logger) }
                     return signInForm(request, context, error: "That token is unknown or revoked.", status: .unauthorized, next: form["next"])
                 }
                 return PageSession.redirect(PageSession.safeNext(form["next"]), cookies: [PageSession.setCookie(secret)])

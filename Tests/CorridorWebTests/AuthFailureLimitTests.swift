@@ -133,6 +133,19 @@ struct AuthFailureLimitTests {
         }
     }
 
+    @Test("The OpenAPI document tells every route that needs a token about the 429 and its Retry-After")
+    func documented() throws {
+        let world = try Worlds.scenario()
+        let document = OpenAPIDocument.make(routeSpecs(state: world.state))
+        var checked = 0
+        for route in routeSpecs(state: world.state) where route.access != .anyone {
+            let operation = document["paths"]?[route.path]?[route.method.rawValue.lowercased()]
+            #expect(operation?["responses"]?["429"]?["headers"]?["Retry-After"] != nil, "\(RouteProbe.name(route))")
+            checked += 1
+        }
+        #expect(checked > 20)
+    }
+
     /// Runs `body` with the port of the real server (`buildApplication`) over `store`.
     static func withLiveServer<Store: EventStore>(_ store: Store, logger: Logger = WebWorld<Store>.logger,
                                                   _ body: @escaping @Sendable (Int) async throws -> Void) async throws {

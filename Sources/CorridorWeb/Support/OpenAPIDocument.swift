@@ -45,6 +45,9 @@ enum OpenAPIDocument {
         if route.access != .anyone {
             responses["401"] = .object(["description": "No token, or an unknown or revoked one", "content": problem])
             responses["403"] = .object(["description": "The token's role may not use this route", "content": problem])
+            let retryAfter: JSONValue = .object(["description": "Seconds until the address may try again", "schema": .object(["type": "integer"])])
+            responses["429"] = .object(["description": "Too many failed authentications from this client address; nothing it sends is authenticated until Retry-After",
+                                        "content": problem, "headers": .object(["Retry-After": retryAfter])])
         }
         if route.path.contains("{") { responses["404"] = .object(["description": "No such resource", "content": problem]) }
         if route.requestBody != nil {

@@ -66,6 +66,7 @@ struct AuthFailureLimitTests {
         let world = try Worlds.scenario()
         let log = ServerLoggingTests.FileLog()
         let officer = world.tokens[.officer]
+        let before = Self.counters()
         try await Self.withLiveServer(world.store, logger: log.logger(level: .info)) { port in
             try await offPool {
                 let limit = AuthFailureLimiter.Policy.standard.failures
@@ -88,6 +89,9 @@ struct AuthFailureLimitTests {
                 #expect(try RawRequest.send(port: port, source: "127.0.0.3", "GET /api/v1/cases/V1", bearer: officer).status == 200)
             }
         }
+        let after = Self.counters()
+        #expect(after.failures - before.failures >= Double(AuthFailureLimiter.Policy.standard.failures), "corridor_auth_failures_total: \(before) → \(after)")
+        #expect(after.limited - before.limited >= 2, "corridor_auth_limited_total: \(before) → \(after)")
         log.sink.flushNow()
         let warnings = log.lines.filter { $0.contains("authentication failures limited") }
         #expect(warnings.count == 1, "\(warnings)")
@@ -144,6 +148,12 @@ struct AuthFailureLimitTests {
             checked += 1
         }
         #expect(checked > 20)
+    }
+
+    /// The process's failed-authentication counters, as /metrics shows them.
+    static func counters() -> (failures: Double, limited: Double) {
+        let samples = MetricsTests.parse(Observability.registry.emitToString())
+        return (samples[.init(name: "corridor_auth_failures_total", labels: [:])] ?? 0, samples[.init(name: "corridor_auth_limited_total", labels: [:])] ?? 0)
     }
 
     /// Runs `body` with the port of the real server (`buildApplication`) over `store`.

@@ -1,6 +1,7 @@
 import CorridorStore
 import Hummingbird
 import Logging
+import Metrics
 
 /// Authenticates every request except to routes open to anyone: a bearer token (or, for
 /// pages, a session cookie) must belong to a live token, else 401 — whatever the path, so
@@ -60,6 +61,7 @@ struct AuthMiddleware<Store: EventStore>: RouterMiddleware {
 
     static func countFailure(_ address: String, state: AppState<Store>, logger: Logger) {
         let outcome = state.authFailures.recordFailure(address)
+        AuthFailureCounters.failures.increment()
         if outcome.limitedNow {
             logger.warning("authentication failures limited: the client gets 429 until its window ends", metadata: [
                 "client": "\(address)", "failures": "\(outcome.failures)", "retry_after_s": "\(outcome.retryAfter ?? 0)",
@@ -69,6 +71,7 @@ struct AuthMiddleware<Store: EventStore>: RouterMiddleware {
 
     /// 429 with `Retry-After`: problem+json for programs, a page for a person.
     static func tooManyFailures(_ request: Request, _ context: Context, retryAfter seconds: Int, isPage: Bool) throws -> Response {
+        AuthFailureCounters.refused.increment()
         let detail = "too many failed authentications from this address; try again in \(seconds) s"
         if isPage {
             var response = PageRoutes.message(request, context, title: "Too many failed sign-ins",
@@ -100,4 +103,12 @@ struct AuthMiddleware<Store: EventStore>: RouterMiddleware {
         while let last = token.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { token = token.dropLast() }
         return String(Substring(token))
     }
+}
+
+/// `corridor_auth_failures_total` (failed authentications) and `corridor_auth_limited_total`
+/// (requests answered 429 because their address is limited), made at first use (after the
+/// metrics system is bootstrapped).
+enum AuthFailureCounters {
+    static let failures = Counter(label: "corridor_auth_failures_total")
+    static let refused = Counter(label: "corridor_auth_limited_total")
 }

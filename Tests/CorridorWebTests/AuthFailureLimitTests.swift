@@ -157,7 +157,7 @@ struct AuthFailureLimitTests {
     }
 
     /// Runs `body` with the port of the real server (`buildApplication`) over `store`.
-    static func withLiveServer<Store: EventStore>(_ store: Store, logger: Logger = WebWorld<Store>.logger,
+    static func withLiveServer(_ store: InMemoryEventStore, logger: Logger = WebWorld<InMemoryEventStore>.logger,
                                                   _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
         let port = try freeLoopbackPort()
         let app = try buildApplication(store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: port), logger: logger,

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Loads every page in headless Chromium, signed in as each role that may see it, at 1280 px and
-# 390 px, and fails on an HTTP error or a JavaScript console error. Screenshots land in
-# screenshots/ (git-ignored): look at them.
+# Loads every page in headless Chromium (driven by Playwright for Python, scripts/browser_check.py),
+# signed in through the sign-in form as each role that may see it, at 1280 px and 390 px, and fails
+# on an HTTP error or a JavaScript console error; then walks the flows a person does (sign in,
+# search a case and open its gate matrix, lock a transfer and try to depart it, lift a court
+# order). Last, the server's log of the whole run is searched for every token secret: none may
+# be there. Screenshots land in screenshots/ (git-ignored): look at them.
 #
-#   scripts/browser-check.sh            # PORT (default 8099) and CDP_PORT (default 9222) from the environment
+#   scripts/browser-check.sh            # PORT (default 8099) from the environment
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 PORT="${PORT:-8099}"
-CDP_PORT="${CDP_PORT:-9222}"
 BASE="http://127.0.0.1:$PORT"
 started=$(date +%s)
 say() { echo "== browser-check: $1 ($(( $(date +%s) - started ))s)"; }
@@ -19,6 +21,7 @@ if ! command -v chromium >/dev/null 2>&1; then
   apt-cache policy chromium | grep -q 'Candidate: [0-9]' || { echo "no chromium package available" >&2; exit 1; }
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
+python3 -c 'import playwright' 2>/dev/null || { echo "Playwright for Python is missing: python3 -m pip install playwright" >&2; exit 1; }
 
 say "building"
 swift build --product corridor >/dev/null
@@ -26,9 +29,8 @@ bin="$(swift build --show-bin-path)/corridor"
 
 work=$(mktemp -d)
 db="$work/pages.sqlite"
-server_pid="" chrome_pid=""
+server_pid=""
 cleanup() {
-  [ -n "$chrome_pid" ] && kill "$chrome_pid" 2>/dev/null || true
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
   wait 2>/dev/null || true
   rm -rf "$work"
@@ -36,10 +38,11 @@ cleanup() {
 trap cleanup EXIT
 
 say "starting the server on $BASE"
-"$bin" serve --db "$db" --port "$PORT" --seed-cases 2000 >"$work/server.log" 2>&1 &
+# Standard output announces the first admin token; standard error is the log.
+"$bin" serve --db "$db" --port "$PORT" --seed-cases 2000 >"$work/server.out" 2>"$work/server.log" &
 server_pid=$!
 for _ in $(seq 1 120); do curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
-curl -fsS "$BASE/healthz" >/dev/null || { cat "$work/server.log"; exit 1; }
+curl -fsS "$BASE/healthz" >/dev/null || { cat "$work/server.out" "$work/server.log"; exit 1; }
 
 declare -A token
 for role in admin officer supervisor counsel monitor public; do
@@ -92,14 +95,27 @@ for line in sys.argv[2].strip().splitlines():
 json.dump(plan, open(sys.argv[1], "w"))
 PY
 
-say "starting chromium"
-chromium --headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars --no-first-run \
-  --remote-debugging-port="$CDP_PORT" --user-data-dir="$work/chrome" about:blank >"$work/chrome.log" 2>&1 &
-chrome_pid=$!
-for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$CDP_PORT/json/version" >/dev/null 2>&1 && break; sleep 0.5; done
+python3 - "$work/flows.json" "$held" "TR-BROWSER-1" "CO-BROWSER-1" <<PY
+import json, sys
+tokens = {"admin": "${token[admin]}", "officer": "${token[officer]}", "supervisor": "${token[supervisor]}",
+          "counsel": "${token[counsel]}", "monitor": "${token[monitor]}", "public": "${token[public]}"}
+json.dump({"tokens": tokens, "case": sys.argv[2], "transfer": sys.argv[3], "order": sys.argv[4]}, open(sys.argv[1], "w"))
+PY
 
-say "loading pages"
+say "loading pages and walking the flows"
 status=0
-python3 scripts/cdp.py --port "$CDP_PORT" --base "$BASE" --plan "$work/plan.json" --out screenshots || status=$?
+python3 scripts/browser_check.py --base "$BASE" --plan "$work/plan.json" --flows "$work/flows.json" --out screenshots || status=$?
+
+say "searching the server's log for token secrets"
+kill "$server_pid" 2>/dev/null || true
+wait "$server_pid" 2>/dev/null || true
+server_pid=""
+secrets=("${token[@]}" $(grep -o 'cor_[0-9a-f]\{64\}' "$work/server.out" || true))
+leaks=0
+for secret in "${secrets[@]}"; do
+  if grep -qF -e "$secret" -e "${secret#cor_}" "$work/server.log"; then echo "a token secret is in the server's log" >&2; leaks=$((leaks + 1)); fi
+done
+echo "secrets in the log: ${#secrets[@]} searched for in $(wc -l <"$work/server.log") lines, $leaks found"
+[ "$leaks" -eq 0 ] || status=1
 say "done (screenshots in screenshots/)"
 exit $status

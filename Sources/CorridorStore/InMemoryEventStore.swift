@@ -185,7 +185,14 @@ public final class InMemoryEventStore: EventStore, TokenStore {
     }
 
     public func token(hash: String) throws -> TokenInfo? {
-        state.withLock { s in s.tokens.first { $0.hash == hash && $0.info.revokedAt == nil }?.info }
+        // Every live token's hash is compared in full, so the time does not depend on where one matches.
+        state.withLock { s in
+            var found: TokenInfo?
+            for token in s.tokens where token.info.revokedAt == nil {
+                if Tokens.hashesEqual(token.hash, hash) { found = token.info }
+            }
+            return found
+        }
     }
 
     public func tokens() throws -> [TokenInfo] { state.withLock { $0.tokens.map(\.info) } }

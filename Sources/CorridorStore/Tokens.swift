@@ -16,6 +16,22 @@ public enum Tokens {
         EventHash.hex(SHA256.hash(data: Array(secret.utf8)))
     }
 
+    /// Whether two token hashes are equal, in time that depends only on their length (never an
+    /// early exit at the first differing byte).
+    ///
+    /// What needs this: secrets are never compared at all, only their SHA-256 hashes. A store
+    /// finds a token by its hash (SQLite through an index, the server's cache through a
+    /// dictionary); the time of such a lookup can tell at most how much of an unknown hash
+    /// matches a stored one, which does not help to find a secret with that hash. Where code
+    /// compares hashes itself (the in-memory store), it uses this.
+    public static func hashesEqual(_ lhs: String, _ rhs: String) -> Bool {
+        let left = Array(lhs.utf8), right = Array(rhs.utf8)
+        guard left.count == right.count else { return false }
+        var difference: UInt8 = 0
+        for index in left.indices { difference |= left[index] ^ right[index] }
+        return difference == 0
+    }
+
     /// Creates a token and returns its secret (shown once) with what is stored.
     public static func issue(name: String, role: Role, in store: some TokenStore, context: AppendContext) throws -> (secret: String, info: TokenInfo) {
         let trimmed = name.trimmingCharacters(in: .whitespaces)

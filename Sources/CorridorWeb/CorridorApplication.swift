@@ -47,6 +47,7 @@ public func buildApplication(store: some EventStore & TokenStore, configuration:
 /// The same application over state the caller made (tests share it to inspect the store).
 public func buildApplication<Store: EventStore>(state: AppState<Store>, configuration: ServerConfiguration = ServerConfiguration(), logger: Logger,
                                                 services: [any Service] = []) -> some ApplicationProtocol {
+    Observability.bootstrap()  // before any metric is made, or it goes to the no-op factory
     let limits = ConnectionLimits(perClient: configuration.maximumConnectionsPerClient, logger: logger)
     let idle = configuration.idleTimeout.components
     return Application(
@@ -79,14 +80,16 @@ public func routeSpecs<Store: EventStore>(state: AppState<Store>) -> [RouteSpec]
     return routes
 }
 
-/// The router: middleware (problem+json errors, metrics, authentication) and every route,
-/// each checking its role before it runs.
+/// The router: middleware (problem+json errors, metrics, security headers, header limits,
+/// authentication) and every route, each checking its role before it runs.
 public func buildRouter<Store: EventStore>(state: AppState<Store>) -> Router<CorridorRequestContext> {
     Observability.bootstrap()
     let router = Router(context: CorridorRequestContext.self)
     let routes = routeSpecs(state: state)
     router.add(middleware: AccessLogMiddleware(level: .info))
     router.add(middleware: MetricsMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: HeaderLimitMiddleware())
     router.add(middleware: ProblemMiddleware())
     let open = Set(routes.filter { $0.access == .anyone && !$0.path.contains("{") }.map(\.path))
     router.add(middleware: AuthMiddleware(state: state, openPaths: open))

@@ -69,6 +69,7 @@ struct LiveServerLimitsTests {
     @Test("One client address holding its limit of connections is refused more; another address is served at once")
     func perClientLimit() async throws {
         let world = try Worlds.scenario()
+        let monitor = try #require(world.tokens.secrets[.monitor])
         try await Self.withLiveServer(world.store, configure: { $0.maximumConnectionsPerClient = 4 }) { port in
             try await offPool {
                 // The attacker, on 127.0.0.2, opens its four and then a fifth.
@@ -94,6 +95,9 @@ struct LiveServerLimitsTests {
                 }
                 #expect(served)
                 withExtendedLifetime(held) {}
+                // The refusal is counted where operators look.
+                let metrics = try RawHTTP.get(port: port, "/metrics", bearer: monitor)
+                #expect(metrics.body.contains("corridor_connections_refused_total{reason=\"per-client-limit\"}"), "\(metrics.body.prefix(300))")
             }
         }
     }

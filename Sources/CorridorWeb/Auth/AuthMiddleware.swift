@@ -1,5 +1,7 @@
 import CorridorStore
 import Hummingbird
+import Logging
+import Metrics
 
 /// Authenticates every request except to routes open to anyone: a bearer token (or, for
 /// pages, a session cookie) must belong to a live token, else 401 — whatever the path, so
@@ -14,22 +16,70 @@ struct AuthMiddleware<Store: EventStore>: RouterMiddleware {
         var context = context
         let isPage = PageSession.isPagePath(request.uri.path)
         let isOpen = openPaths.contains(Self.normalized(request.uri.path))
-        if let secret = Self.credential(request) ?? (isPage ? PageSession.secret(request) : nil) {
+        let credential = Self.credential(request) ?? (isPage ? PageSession.secret(request) : nil)
+        // A limited address is not authenticated at all (a right guess would look like a wrong
+        // one), whatever it sends with a credential or to a route that needs one.
+        if let address = context.clientAddress, credential != nil || !isOpen, let seconds = state.authFailures.retryAfter(address) {
+            return try Self.tooManyFailures(request, context, retryAfter: seconds, isPage: isPage)
+        }
+        var staleCookie = false
+        if let secret = credential {
             if let token = try await state.tokens.authenticate(secret) {
                 context.principal = Principal(tokenID: token.id, name: token.name, role: token.role)
-            } else if !isOpen {
-                if isPage { return PageSession.redirectToSignIn(request, clearCookie: true) }
-                throw Problem(.unauthorized, code: "invalid-token", detail: "the token is unknown or revoked",
-                              headers: [.wwwAuthenticate: "Bearer realm=\"corridor\", error=\"invalid_token\""])
+            } else {
+                failed(context)
+                if !isOpen {
+                    if isPage { return PageSession.redirectToSignIn(request, clearCookie: true) }
+                    throw Problem(.unauthorized, code: "invalid-token", detail: "the token is unknown or revoked",
+                                  headers: [.wwwAuthenticate: "Bearer realm=\"corridor\", error=\"invalid_token\""])
+                }
+                staleCookie = isPage && Self.credential(request) == nil
             }
         }
         if context.principal == nil, !isOpen {
             // Pages send a browser to the sign-in form instead of a problem+json 401.
             if isPage { return PageSession.redirectToSignIn(request, clearCookie: false) }
+            failed(context)
             throw Problem(.unauthorized, code: "unauthenticated", detail: "send 'Authorization: Bearer <token>' (create one with `corridor token create`)",
                           headers: [.wwwAuthenticate: "Bearer realm=\"corridor\""])
         }
-        return try await next(request, context)
+        var response = try await next(request, context)
+        // A revoked session on an open page: the browser forgets it, so it does not fail again
+        // on every page (and count towards the limit) until the person signs in anew.
+        if staleCookie, !response.headers[values: .setCookie].contains(where: { $0.hasPrefix(PageSession.cookieName + "=") }) {
+            response.headers.append(HTTPFields.Element(name: .setCookie, value: PageSession.clearCookie))
+        }
+        return response
+    }
+
+    /// Counts a failed authentication of the request's client; the failure that reaches the
+    /// limit is logged (once per window).
+    private func failed(_ context: Context) {
+        guard let address = context.clientAddress else { return }
+        Self.countFailure(address, state: state, logger: context.logger)
+    }
+
+    static func countFailure(_ address: String, state: AppState<Store>, logger: Logger) {
+        let outcome = state.authFailures.recordFailure(address)
+        AuthFailureCounters.failures.increment()
+        if outcome.limitedNow {
+            logger.warning("authentication failures limited: the client gets 429 until its window ends", metadata: [
+                "client": "\(address)", "failures": "\(outcome.failures)", "retry_after_s": "\(outcome.retryAfter ?? 0)",
+            ])
+        }
+    }
+
+    /// 429 with `Retry-After`: problem+json for programs, a page for a person.
+    static func tooManyFailures(_ request: Request, _ context: Context, retryAfter seconds: Int, isPage: Bool) throws -> Response {
+        AuthFailureCounters.refused.increment()
+        let detail = "too many failed authentications from this address; try again in \(seconds) s"
+        if isPage {
+            var response = PageRoutes.message(request, context, title: "Too many failed sign-ins",
+                                              "Too many failed sign-ins came from your address. Try again in \(seconds) seconds.", status: .tooManyRequests)
+            response.headers[.retryAfter] = "\(seconds)"
+            return response
+        }
+        throw Problem(.tooManyRequests, code: "too-many-failed-authentications", detail: detail, headers: [.retryAfter: "\(seconds)"])
     }
 
     /// The path as the router matches it: a trailing slash does not make another route.
@@ -53,4 +103,12 @@ struct AuthMiddleware<Store: EventStore>: RouterMiddleware {
         while let last = token.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { token = token.dropLast() }
         return String(Substring(token))
     }
+}
+
+/// `corridor_auth_failures_total` (failed authentications) and `corridor_auth_limited_total`
+/// (requests answered 429 because their address is limited), made at first use (after the
+/// metrics system is bootstrapped).
+enum AuthFailureCounters {
+    static let failures = Counter(label: "corridor_auth_failures_total")
+    static let refused = Counter(label: "corridor_auth_limited_total")
 }

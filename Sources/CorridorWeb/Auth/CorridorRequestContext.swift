@@ -1,5 +1,6 @@
 import CorridorStore
 import Hummingbird
+import NIOCore
 
 /// Who is asking: the token's id, name and role.
 public struct Principal: Sendable, Equatable {
@@ -11,15 +12,22 @@ public struct Principal: Sendable, Equatable {
     public var actor: String { "\(role.rawValue):\(name) (\(tokenID))" }
 }
 
-/// The request context: Hummingbird's core storage plus the authenticated principal.
-public struct CorridorRequestContext: RequestContext {
+/// The request context: Hummingbird's core storage, the authenticated principal and the
+/// connection's remote address.
+public struct CorridorRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var principal: Principal?
+    /// The peer of the connection (behind a proxy: the proxy). Nil in tests run in process.
+    public let remoteAddress: SocketAddress?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         principal = nil
+        remoteAddress = source.channel.remoteAddress
     }
+
+    /// The client address failed authentications are counted under (nil: not counted).
+    var clientAddress: String? { remoteAddress?.ipAddress }
 
     /// Request bodies are limited to 8 MiB; larger ones are refused with 413.
     public var maxUploadSize: Int { 8 * 1024 * 1024 }

@@ -16,6 +16,10 @@ enum PageRoutes {
                       success: (200, "text")) { _, _ in
                 .text(stylesheet, contentType: "text/css; charset=utf-8")
             },
+            RouteSpec(method: .get, path: "/static/corridor.js", access: .anyone, tag: "pages", summary: "The pages' script (no page has inline script)",
+                      success: (200, "text")) { _, _ in
+                .text(script, contentType: "text/javascript; charset=utf-8")
+            },
             RouteSpec(method: .get, path: "/signin", access: .anyone, tag: "pages", summary: "Sign-in form: paste a token",
                       parameters: [.query("next", "Local path to go to after signing in")], success: (200, "html")) { request, context in
                 signInForm(request, context, error: nil, status: .ok)
@@ -23,7 +27,12 @@ enum PageRoutes {
             RouteSpec(method: .post, path: "/signin", access: .anyone, tag: "pages",
                       summary: "Sign in: checks the token and sets an HttpOnly, SameSite=Strict session cookie", success: (303, "html")) { request, context in
                 let form = try await PageForm.read(request, context: context, secret: PageSession.cookie(request, PageSession.preSessionCookie))
+                let address = context.clientAddress
+                if let address, let seconds = state.authFailures.retryAfter(address) {
+                    return try AuthMiddleware<Store>.tooManyFailures(request, context, retryAfter: seconds, isPage: true)
+                }
                 guard let secret = form["token"], (try await state.tokens.authenticate(secret)) != nil else {
+                    if let address { AuthMiddleware<Store>.countFailure(address, state: state, logger: context.logger) }
                     return signInForm(request, context, error: "That token is unknown or revoked.", status: .unauthorized, next: form["next"])
                 }
                 return PageSession.redirect(PageSession.safeNext(form["next"]), cookies: [PageSession.setCookie(secret)])
@@ -42,6 +51,11 @@ enum PageRoutes {
 
     static let stylesheet: String = {
         guard let url = PageRenderer.resource("static/corridor.css") else { return "" }
+        return (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+    }()
+
+    static let script: String = {
+        guard let url = PageRenderer.resource("static/corridor.js") else { return "" }
         return (try? String(contentsOf: url, encoding: .utf8)) ?? ""
     }()
 

@@ -24,6 +24,8 @@ public final class AppState<Store: EventStore>: Sendable {
 
     private let contexts = Mutex<[ContextKey: DestinationContext]>([:])
     let tokens: TokenCache<Store>
+    /// Failed authentications per client address (429 past the limit).
+    let authFailures = AuthFailureLimiter()
     /// The `/simulate` page's runs, kept off the threads that answer requests.
     public let simulations: SimulationRunner
     /// Whether the caseload and the home figures are in memory (see ``Readiness``).

@@ -46,6 +46,9 @@ enum OpenAPIDocument {
         if route.access != .anyone {
             responses["401"] = .object(["description": "No token, or an unknown or revoked one", "content": problem])
             responses["403"] = .object(["description": "The token's role may not use this route", "content": problem])
+            let retryAfter: JSONValue = .object(["description": "Seconds until the address may try again", "schema": .object(["type": "integer"])])
+            responses["429"] = .object(["description": "Too many failed authentications from this client address; nothing it sends is authenticated until Retry-After",
+                                        "content": problem, "headers": .object(["Retry-After": retryAfter])])
         }
         if let unavailable = route.unavailable {
             let body: JSONValue = route.success.schema == "html" ? content : problem

@@ -99,9 +99,10 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 context.logger.error("store fault", metadata: ["code": "\(error.code)", "error": "\(error.debugDescription)", "path": "\(request.uri.path)"])
             }
             throw Problem.store(error, requestID: context.id)
-        } catch is NIOTooManyBytesError {
+        } catch let error as NIOTooManyBytesError {
+            let limit = error.maxBytes.map { "at most \($0) bytes" } ?? "less"
             throw Problem(.contentTooLarge, code: "body-too-large",
-                          detail: "the request body is larger than this route accepts (records: 8 MiB; use `corridor import` for bulk loads)")
+                          detail: "the request body is larger than this route accepts (\(limit); for bulk loads of records use `corridor import`)")
         } catch let error as HTTPError {
             let code: String
             switch error.status {

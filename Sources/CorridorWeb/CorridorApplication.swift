@@ -57,8 +57,8 @@ public func buildRouter<Store: EventStore>(state: AppState<Store>) -> Router<Cor
     router.add(middleware: AccessLogMiddleware(level: .info))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
-    let open = Set(routes.filter { $0.access == .anyone && !$0.path.contains("{") }.map(\.path))
-    router.add(middleware: AuthMiddleware(state: state, openPaths: open))
+    let open = Set(routes.filter { $0.access == .anyone }.map { "\($0.method.rawValue) \($0.path)" })
+    router.add(middleware: AuthMiddleware(state: state, openRoutes: open))
     for route in routes {
         let access = route.access
         let handler = route.handler

@@ -16,13 +16,13 @@ extension PageRoutes {
                 }
                 return html(request, context, "home", title: "Network", home(view.network, report: report, figures: figures, today: state.clock().day))
             },
-            RouteSpec(method: .get, path: "/arrangements", access: .authenticated, tag: "pages", summary: "Arrangements, filtered",
+            RouteSpec(method: .get, path: "/arrangements", access: .anyone, tag: "pages", summary: "Arrangements, filtered",
                       parameters: [.query("partner", "Partner (ISO3)"), .query("status", "Latest status"), .query("kind", "Kind"),
                                    .query("removingState", "Removing state (ISO3)")], success: (200, "html")) { request, context in
                 let (view, report) = try await Blocking.run { (try state.live.current(), try OperationsReport.build(store: state.store)) }
                 return html(request, context, "arrangements", title: "Arrangements", arrangements(request, view.network, report: report, today: state.clock().day))
             },
-            RouteSpec(method: .get, path: "/arrangements/{id}", access: .authenticated, tag: "pages",
+            RouteSpec(method: .get, path: "/arrangements/{id}", access: .anyone, tag: "pages",
                       summary: "An arrangement: status timeline, terms, payments, sources, reported figures, accounting",
                       parameters: [.path("id", "Arrangement id")], success: (200, "html")) { request, context in
                 let id = ArrangementRecord.ID(try context.pathParameter("id"))
@@ -106,8 +106,8 @@ extension PageRoutes {
             rows.append([
                 "href": "/arrangements/" + pathComponent(arrangement.id.rawValue), "id": arrangement.id.rawValue, "name": arrangement.name ?? arrangement.id.rawValue,
                 "from": network.countryName(arrangement.removingState), "partner": network.countryName(arrangement.partner), "kind": arrangement.kind.rawValue,
-                "status": latest?.status.rawValue ?? "—", "since": latest?.on.description ?? "", "moved": count(line?.peopleMoved ?? 0),
-                "cost": dollars(line?.totalCostUSD ?? arrangement.terms.payment?.lumpSumUSD), "sources": arrangement.sources.count,
+                "status": latest?.status.rawValue ?? "—", "since": latest?.on.description ?? "", "moved": publicCount(line?.peopleMoved ?? 0),
+                "cost": dollars(line.map { ReportJSON.PublicLine(line: $0).totalCostUSD } ?? arrangement.terms.payment?.lumpSumUSD), "sources": arrangement.sources.count,
             ])
         }
         let partners = Set(network.arrangements.values.map(\.partner.rawValue)).sorted()
@@ -147,6 +147,7 @@ extension PageRoutes {
         term("Notes", t.notes)
         let history = network.statusHistory[a.id] ?? []
         let latest = history.last
+        let publicLine = line.map(ReportJSON.PublicLine.init(line:))
         return [
             "name": a.name ?? a.id.rawValue, "id": a.id.rawValue, "kind": a.kind.rawValue,
             "from": network.countryName(a.removingState), "partner": network.countryName(a.partner),
@@ -159,16 +160,19 @@ extension PageRoutes {
             "reported": a.reported.map { ["metric": $0.metric, "value": $0.value == $0.value.rounded() ? Int($0.value).grouped : String($0.value),
                                           "asOf": $0.asOf.description, "source": $0.source, "note": $0.note ?? "", "conflict": $0.conflict] },
             "hasConflict": a.reported.contains { $0.conflict },
+            // Counted from recorded transfers, so shown as the public report shows them: counts
+            // from 1 to 4 as "<5", and what is computed from such a count withheld.
             "accounting": [
-                ["label": "Transfers", "value": count(line?.transfers ?? 0)], ["label": "People moved", "value": count(line?.peopleMoved ?? 0)],
-                ["label": "Seats", "value": count(line?.seats ?? 0)], ["label": "Load factor", "value": percent(line?.loadFactor)],
+                ["label": "Transfers", "value": count(line?.transfers ?? 0)], ["label": "People moved", "value": publicCount(line?.peopleMoved ?? 0)],
+                ["label": "Seats", "value": count(line?.seats ?? 0)],
+                ["label": "Load factor", "value": publicLine.map { $0.movedSuppressed ? "withheld" : percent($0.line.loadFactor) } ?? "—"],
                 ["label": "Lump sum", "value": dollars(line?.lumpSumUSD ?? t.payment?.lumpSumUSD)],
-                ["label": "Per-person payments", "value": dollars(line?.perPersonCostUSD ?? 0)],
+                ["label": "Per-person payments", "value": publicLine.map { $0.movedSuppressed ? "withheld" : dollars($0.line.perPersonCostUSD) } ?? dollars(0)],
                 ["label": "Transfer costs", "value": dollars(line?.transferCostUSD ?? 0)],
-                ["label": "Total cost", "value": dollars(line?.totalCostUSD ?? t.payment?.lumpSumUSD)],
-                ["label": "Cost per person moved", "value": dollars(line?.costPerPersonMovedUSD)],
-                ["label": "Onward returns", "value": "\(count(line?.onwardReturns ?? 0)) (\(percent(line?.onwardReturnRate)))"],
-                ["label": "Incidents (suspected)", "value": "\(count(line?.incidents ?? 0)) (\(count(line?.suspectedIncidents ?? 0)))"],
+                ["label": "Total cost", "value": publicLine.map { $0.totalCostUSD.map { dollars($0) } ?? "withheld" } ?? dollars(t.payment?.lumpSumUSD)],
+                ["label": "Cost per person moved", "value": publicLine.map { $0.costPerPersonMovedUSD.map { dollars($0) } ?? "withheld" } ?? "—"],
+                ["label": "Onward returns", "value": "\(publicCount(line?.onwardReturns ?? 0)) (\(publicLine.map { $0.onwardReturnRate.map { percent($0) } ?? "withheld" } ?? "—"))"],
+                ["label": "Incidents (suspected)", "value": "\(publicCount(line?.incidents ?? 0)) (\(publicCount(line?.suspectedIncidents ?? 0)))"],
             ],
         ]
     }

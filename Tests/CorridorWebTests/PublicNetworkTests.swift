@@ -117,4 +117,48 @@ struct PublicNetworkTests {
             #expect(!page.text.contains(#"<th scope="row">People moved</th><td class="num">3</td>"#))
         }
     }
+
+    @Test("The map's partners are links: one arrangement opens it, several or talks open the country's page; each is named with its status")
+    func mapLinks() async throws {
+        let store = InMemoryEventStore()
+        let world = try Worlds.scenario(store)
+        try store.append(records: [
+            Scenario.arrangement("arr-cri-2", partner: "CRI", kind: "detention", terms: ["nationalities": "any"]),
+            TestRecords.arrangementStatus("arr-cri-2", "signed", on: "2025-05-01"),
+            Scenario.arrangement("arr-mex", partner: "MEX", kind: "transit", terms: ["nationalities": "any"]),
+            TestRecords.arrangementStatus("arr-mex", "negotiating", on: "2025-05-01"),
+        ])
+        try await world.test { caller in
+            let home = try await caller.get("/", as: .anonymous)
+            try #require(home.status == .ok, "\(home)")
+            func link(_ code: String) -> String? {
+                guard let range = home.text.range(of: #"<a class="partner" href=""#) else { return nil }
+                // Each partner link carries its code after its href and label.
+                for part in home.text[range.lowerBound...].components(separatedBy: #"<a class="partner" "#).dropFirst()
+                where part.contains(#"data-partner="\#(code)""#) {
+                    return String(part.prefix { $0 != ">" })
+                }
+                return nil
+            }
+            let salvador = try #require(link("SLV"), "no link for El Salvador")
+            #expect(salvador.contains(#"href="/arrangements/arr-slv""#) && salvador.contains("aria-label=\"El Salvador, active"), "\(salvador)")
+            let costaRica = try #require(link("CRI"), "no link for Costa Rica")
+            #expect(costaRica.contains(#"href="/countries/CRI""#) && costaRica.contains("2 arrangements"), "\(costaRica)")
+            let mexico = try #require(link("MEX"), "no link for Mexico")
+            #expect(mexico.contains(#"href="/countries/MEX""#) && mexico.contains("negotiating"), "\(mexico)")
+            #expect(link("VEN") == nil, "a country with no arrangement is a link")
+            #expect(home.text.contains(#"<a class="flow" href="/arrangements/arr-slv""#), "the flow to El Salvador is not a link")
+            #expect(!home.text.contains(#"role="img" aria-labelledby="map-title"#), "the map hides its links from screen readers")
+            #expect(home.text.contains(#"<a href="/arrangements/arr-cri-2">"#), "the flows table does not link the arrangement")
+
+            // Where the links lead.
+            let country = try await caller.get("/countries/CRI", as: .anonymous)
+            #expect(country.status == .ok, "\(country)")
+            for text in [#"href="/arrangements/arr-cri""#, #"href="/arrangements/arr-cri-2""#, "Costa Rica", "<strong>accepts</strong>", "0.10"] {
+                #expect(country.text.contains(text), "the country page lacks \(text): \(country.text.prefix(4000))")
+            }
+            let unknown = try await caller.get("/countries/ZZZ", as: .anonymous)
+            #expect(unknown.status == .notFound, "\(unknown)")
+        }
+    }
 }

@@ -31,7 +31,7 @@ struct RouteAccessTests {
         "GET /signin", "POST /signin", "POST /signout", "GET /simulate", "GET /report", "GET /api/v1/reports/public",
         "GET /api/v1/countries", "GET /api/v1/countries/{code}", "GET /api/v1/arrangements", "GET /api/v1/arrangements/{id}",
         "GET /api/v1/court-orders", "GET /api/v1/court-orders/{id}",
-        "GET /arrangements", "GET /arrangements/{id}", "GET /court-orders", "GET /court-orders/{id}",
+        "GET /arrangements", "GET /arrangements/{id}", "GET /countries/{code}", "GET /court-orders", "GET /court-orders/{id}",
     ]
 
     @Test("The routes open to anyone are exactly the network's, the court orders', the public report's and the server's own")

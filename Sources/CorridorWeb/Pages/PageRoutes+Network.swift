@@ -33,6 +33,18 @@ extension PageRoutes {
                 return html(request, context, "arrangement", title: arrangement.name ?? id.rawValue,
                             detail(arrangement, network: view.network, line: report.lines.first { $0.arrangement == id }, today: state.clock().day))
             },
+            RouteSpec(method: .get, path: "/countries/{code}", access: .anyone, tag: "pages",
+                      summary: "A country: returns cooperation, risk assessments and flags with their sources, and its arrangements",
+                      parameters: [.path("code", "ISO 3166-1 alpha-3 code")], success: (200, "html")) { request, context in
+                let code = CountryCode(try context.pathParameter("code"))
+                let view = try await Blocking.run { try state.live.current() }
+                let involved = view.network.sortedArrangements.filter { $0.partner == code || $0.removingState == code }
+                guard view.network.countries[code] != nil || !involved.isEmpty else {
+                    return message(request, context, title: "No such country", "No country '\(code.rawValue.prefix(40))' is recorded in the network.", status: .notFound)
+                }
+                let data = country(code, network: view.network, arrangements: involved, today: state.clock().day)
+                return html(request, context, "country", title: view.network.countryName(code), data)
+            },
             RouteSpec(method: .get, path: "/report", access: .anyone, tag: "pages",
                       summary: "The public report: aggregate figures and charts, small counts suppressed", success: (200, "html")) { request, context in
                 let (view, report) = try await Blocking.run { (try state.live.current(), try OperationsReport.build(store: state.store)) }
@@ -54,6 +66,25 @@ extension PageRoutes {
         return out.mapValues(\.rawValue)
     }
 
+    /// Where each partner on the map leads: a partner with one arrangement opens it; one with
+    /// several, or still in talks (proposed or negotiating), opens its country page, which lists
+    /// its arrangements.
+    static func partnerLinks(_ network: Network, statuses: [String: String]) -> [String: WorldMap.Link] {
+        var links: [String: WorldMap.Link] = [:]
+        for (code, arrangements) in Dictionary(grouping: network.arrangements.values, by: \.partner.rawValue) {
+            let status = statuses[code] ?? "no status"
+            let name = network.countryName(CountryCode(code))
+            let inTalks = status == ArrangementStatusRecord.Status.proposed.rawValue || status == ArrangementStatusRecord.Status.negotiating.rawValue
+            if arrangements.count == 1, !inTalks, let only = arrangements.first {
+                links[code] = .init(href: "/arrangements/" + pathComponent(only.id.rawValue), label: "\(name), \(status): \(only.name ?? only.id.rawValue)")
+            } else {
+                links[code] = .init(href: "/countries/" + pathComponent(code),
+                                    label: "\(name), \(status): \(arrangements.count == 1 ? "1 arrangement" : "\(arrangements.count) arrangements")")
+            }
+        }
+        return links
+    }
+
     static func home(_ network: Network, report: OperationsReport, figures: HomeFigures, today: Day) -> [String: Any] {
         let statuses = partnerStatuses(network, today: today)
         let removing = Set(network.arrangements.values.map(\.removingState.rawValue))
@@ -63,10 +94,13 @@ extension PageRoutes {
             let line = report.lines.first { $0.arrangement == arrangement.id }
             let moved = line?.peopleMoved ?? 0
             let name = arrangement.name ?? arrangement.id.rawValue
+            let href = "/arrangements/" + pathComponent(arrangement.id.rawValue)
             flows.append(.init(from: arrangement.removingState.rawValue, to: arrangement.partner.rawValue, people: moved,
-                               label: "\(network.countryName(arrangement.removingState)) → \(network.countryName(arrangement.partner)): \(publicCount(moved)) people moved (\(name))"))
+                               label: "\(network.countryName(arrangement.removingState)) → \(network.countryName(arrangement.partner)): \(publicCount(moved)) people moved (\(name))",
+                               href: href))
             rows.append([
                 "from": arrangement.removingState.rawValue, "partner": network.countryName(arrangement.partner), "name": name,
+                "href": href, "partnerHref": "/countries/" + pathComponent(arrangement.partner.rawValue),
                 "status": network.status(of: arrangement.id, on: today)?.status.rawValue ?? network.latestStatus(of: arrangement.id)?.status.rawValue ?? "—",
                 "moved": publicCount(moved),
             ])
@@ -75,7 +109,8 @@ extension PageRoutes {
         let active = network.arrangements.values.filter { network.status(of: $0.id, on: today)?.status == .active }.count
         let description = "Equirectangular world map. \(network.arrangements.count) arrangements with \(statuses.count) partner countries, coloured by status; "
             + "lines from each removing state to its partners grow with the people moved (\(publicCount(total.peopleMoved)) in all). The table below lists every flow."
-        let map = WorldMap.shared.svg(partnerStatus: statuses, removing: removing, flows: flows, description: description)
+        let map = WorldMap.shared.svg(partnerStatus: statuses, removing: removing, flows: flows,
+                                      links: partnerLinks(network, statuses: statuses), description: description)
         let legend: [[String: Any]] = WorldMap.statusColours.map { ["colour": $0.colour, "label": $0.label] }
             + WorldMap.removingColours.sorted(by: { $0.key < $1.key }).filter { removing.contains($0.key) }
                 .map { ["colour": $0.value, "label": "Removing state: \(network.countryName(CountryCode($0.key)))"] }
@@ -90,6 +125,33 @@ extension PageRoutes {
             "blocked": figures.blockedBy.filter { $0.people > 0 }.map { ["gate": $0.gate.rawValue, "people": publicCount($0.people)] },
             "blockedEverywhere": publicCount(figures.blockedEverywhere), "caseload": count(figures.total),
             "partnerCount": figures.partners.count, "policy": figures.policy,
+        ]
+    }
+
+    static func country(_ code: CountryCode, network: Network, arrangements: [ArrangementRecord], today: Day) -> [String: Any] {
+        let record = network.countries[code]
+        let name = network.countryName(code)
+        func risk(_ r: CountryRecord.Risk) -> [String: Any] {
+            ["score": String(format: "%.2f", r.score), "basis": r.basis, "source": r.source, "assessedOn": r.assessedOn.description, "edition": r.edition ?? ""]
+        }
+        let rows: [[String: Any]] = arrangements.map { a in
+            let status = network.status(of: a.id, on: today)?.status ?? network.latestStatus(of: a.id)?.status
+            return ["href": "/arrangements/" + pathComponent(a.id.rawValue), "name": a.name ?? a.id.rawValue, "id": a.id.rawValue,
+                    "role": a.partner == code ? "partner of \(network.countryName(a.removingState))" : "removing state, to \(network.countryName(a.partner))",
+                    "kind": a.kind.rawValue, "status": status?.rawValue ?? "—", "since": network.latestStatus(of: a.id)?.on.description ?? ""]
+        }
+        var description = "\(name) in the third-country transfer network: \(arrangements.count == 1 ? "1 arrangement" : "\(arrangements.count) arrangements")"
+        if let returns = record?.returns { description += "; returns cooperation: \(returns.rawValue)" }
+        if let r = record?.risk { description += "; human-rights risk \(String(format: "%.2f", r.score)) (\(r.assessedOn))" }
+        return [
+            "name": name, "code": code.rawValue, "description": description + ".",
+            "returns": record?.returns?.rawValue ?? "", "returnsBasis": record?.returnsAssessment?.basis ?? "",
+            "returnsSource": record?.returnsAssessment?.source ?? "", "returnsAsOf": record?.returnsAssessment?.asOf.description ?? "",
+            "risk": record?.risk.map(risk) ?? [:], "hasRisk": record?.risk != nil,
+            "conflicting": record?.risk?.conflicting.map(risk) ?? [], "hasConflicting": record?.risk?.conflicting.isEmpty == false,
+            "hasFlags": record?.flags.isEmpty == false,
+            "flags": record?.flags.map { ["note": $0.note, "source": $0.source] } ?? [],
+            "arrangements": rows, "apiHref": "/api/v1/countries/" + pathComponent(code.rawValue),
         ]
     }
 

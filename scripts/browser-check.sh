@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Loads every page in headless Chromium, signed in as each role that may see it, at 1280 px and
 # 390 px, and fails on an HTTP error or a JavaScript console error. Screenshots land in
-# screenshots/ (git-ignored): look at them.
+# screenshots/ (git-ignored): look at them. Then reads the Atom feed with feedparser
+# (scripts/feed-check.py; `pip install feedparser`).
 #
 #   scripts/browser-check.sh            # PORT (default 8099) and CDP_PORT (default 9222) from the environment
 set -euo pipefail
@@ -101,5 +102,7 @@ for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$CDP_PORT/json/version" >/d
 say "loading pages"
 status=0
 python3 scripts/cdp.py --port "$CDP_PORT" --base "$BASE" --plan "$work/plan.json" --out screenshots || status=$?
+say "reading the network feed with feedparser (scripts/feed-check.py)"
+python3 scripts/feed-check.py "$BASE" || status=$?
 say "done (screenshots in screenshots/)"
 exit $status

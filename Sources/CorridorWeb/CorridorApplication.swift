@@ -41,6 +41,7 @@ public func routeSpecs<Store: EventStore>(state: AppState<Store>) -> [RouteSpec]
     routes += RecordRoutes.routes(state)
     routes += OversightRoutes.routes(state)
     routes += PageRoutes.routes(state)
+    routes += NetworkFeed.routes(state)
     let document = OpenAPIDocument.make(routes + [MetaRoutes.openAPIRoute(.null), MetaRoutes.docsRoute([])])
     let text = document.canonicalString
     routes.append(MetaRoutes.openAPIRoute(.string(text)))

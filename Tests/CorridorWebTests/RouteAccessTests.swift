@@ -32,6 +32,7 @@ struct RouteAccessTests {
         "GET /api/v1/countries", "GET /api/v1/countries/{code}", "GET /api/v1/arrangements", "GET /api/v1/arrangements/{id}",
         "GET /api/v1/court-orders", "GET /api/v1/court-orders/{id}",
         "GET /arrangements", "GET /arrangements/{id}", "GET /countries/{code}", "GET /court-orders", "GET /court-orders/{id}",
+        "GET /feeds/network.atom",
     ]
 
     @Test("The routes open to anyone are exactly the network's, the court orders', the public report's and the server's own")

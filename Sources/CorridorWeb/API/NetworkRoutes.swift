@@ -28,8 +28,10 @@ enum NetworkRoutes {
             RouteSpec(method: .get, path: "/api/v1/arrangements", access: .anyone, tag: "network",
                       summary: "Arrangements with their current status",
                       parameters: [.query("partner", "Filter by partner (ISO3)"), .query("status", "Filter by latest status"),
-                                   .query("kind", "Filter by kind"), .query("removingState", "Filter by removing state (ISO3)")],
+                                   .query("kind", "Filter by kind"), .query("removingState", "Filter by removing state (ISO3)"),
+                                   .query("since", "Only arrangements that changed on or after this day (YYYY-MM-DD): new, a status change or a reported figure dated then or later, as in /feeds/network.atom")],
                       success: (200, "ArrangementList")) { request, _ in
+                let since = try APIValues.since(request)
                 _ = try APIValues.country(request, "partner", required: false)
                 _ = try APIValues.country(request, "removingState", required: false)
                 if let status = request.query("status"), ArrangementStatusRecord.Status(rawValue: status) == nil {
@@ -41,8 +43,14 @@ enum NetworkRoutes {
                 let view = try await Blocking.run { try state.live.current() }
                 let report = try await Blocking.run { try OperationsReport.build(store: state.store) }
                 let today = state.clock().day
+                var changed: Set<ArrangementRecord.ID>?
+                if let since {
+                    let changes = try await Blocking.run { try NetworkChanges.of(try state.store.networkEvents()) }
+                    changed = Set(changes.filter { $0.day.isOnOrAfter(since) }.compactMap(\.arrangement))
+                }
                 var items: [JSONValue] = []
                 for arrangement in view.network.sortedArrangements {
+                    if let changed, !changed.contains(arrangement.id) { continue }
                     let latest = view.network.latestStatus(of: arrangement.id)
                     if let partner = request.query("partner"), partner != arrangement.partner.rawValue { continue }
                     if let kind = request.query("kind"), kind != arrangement.kind.rawValue { continue }

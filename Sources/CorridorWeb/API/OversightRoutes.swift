@@ -11,10 +11,16 @@ enum OversightRoutes {
         [
             RouteSpec(method: .get, path: "/api/v1/court-orders", access: .anyone, tag: "court orders",
                       summary: "Court orders (public court records) with whether each is in force; case ids in a scope are given only as a count",
-                      success: (200, "CourtOrderList")) { _, _ in
+                      parameters: [.query("since", "Only orders issued or lifted on or after this day (YYYY-MM-DD)")],
+                      success: (200, "CourtOrderList")) { request, _ in
+                let since = try APIValues.since(request)
                 let view = try await Blocking.run { try state.live.current() }
                 let today = state.clock().day
-                let items = view.network.courtOrders.values.sorted { $0.issuedOn > $1.issuedOn }.map { order in
+                let orders = view.network.courtOrders.values.filter { order in
+                    guard let since else { return true }
+                    return order.issuedOn.isOnOrAfter(since) || view.network.courtOrderLifts[order.id].map { $0.on.isOnOrAfter(since) } == true
+                }
+                let items = orders.sorted { $0.issuedOn > $1.issuedOn }.map { order in
                     courtOrder(order, lift: view.network.courtOrderLifts[order.id], today: today, forPublic: true)
                 }
                 return .json(.object(["courtOrders": .array(items), "count": .number(Double(items.count))]))

@@ -66,15 +66,17 @@ report|/report|anonymous monitor
 simulate|/simulate?run=1&runs=2&seed=1|anonymous
 signin|/signin|anonymous
 api-docs|/docs/api|anonymous officer
-arrangements|/arrangements|public supervisor
+arrangements|/arrangements|anonymous public supervisor
 arrangements-filtered|/arrangements?status=active|officer
-arrangement|/arrangements/$arr_id|monitor
+arrangement|/arrangements/$arr_id|anonymous monitor
+country|/countries/$partner|anonymous
 cases|/cases|officer
 cases-filtered|/cases?status=open&pathway=removal|counsel
 case|/cases/$held|officer counsel
 case-unhcr|/cases/$held?policy=unhcr-2013|supervisor
-court-orders|/court-orders|counsel monitor
-court-order|/court-orders/CO-BROWSER-1|counsel officer
+court-orders|/court-orders|anonymous counsel monitor
+court-order|/court-orders/CO-BROWSER-1|anonymous counsel officer
+court-order-impact|/court-orders/CO-BROWSER-1/impact|counsel monitor
 court-order-new|/court-orders/new|counsel admin
 transfers|/transfers|supervisor
 transfer|/transfers/TR-BROWSER-1|supervisor officer
@@ -90,6 +92,8 @@ for line in sys.argv[2].strip().splitlines():
     name, path, roles = line.split("|")
     for role in roles.split():
         plan.append({"name": name, "path": path, "role": role, "token": tokens[role]})
+# Signed out, a partner on the home map opens its arrangement page when clicked.
+plan.append({"name": "map-click", "path": "/", "role": "anonymous", "token": "", "click": "a.partner[href^='/arrangements/']"})
 json.dump(plan, open(sys.argv[1], "w"))
 PY
 

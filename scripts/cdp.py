@@ -123,6 +123,51 @@ def http_json(url, method="GET"):
         return json.loads(response.read())
 
 
+FIND_CLICKABLE = """(() => {
+  for (const a of document.querySelectorAll(%s)) {
+    const r = a.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1) continue;
+    for (let i = 1; i < 12; i++) for (let j = 1; j < 12; j++) {
+      const x = r.left + r.width * i / 12, y = r.top + r.height * j / 12;
+      const hit = document.elementFromPoint(x, y);
+      if (hit && hit.closest('a') === a)
+        return JSON.stringify({x: x, y: y, href: a.getAttribute('href'), label: a.getAttribute('aria-label') || ''});
+    }
+  }
+  return '';
+})()"""
+
+
+def click(page, entry):
+    """Clicks, with the mouse as a person would, the first element matching entry["click"] that
+    is visible and not covered, and checks that the browser lands on the page it links to."""
+    found = page.call("Runtime.evaluate", expression=FIND_CLICKABLE % json.dumps(entry["click"]), returnByValue=True)
+    target = found.get("result", {}).get("value") or ""
+    if not target:
+        return [f"nothing clickable matches {entry['click']}"]
+    target = json.loads(target)
+    page.events.clear()
+    for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
+        page.call("Input.dispatchMouseEvent", type=kind, x=target["x"], y=target["y"], button="left", clickCount=1)
+    page.wait_for("Page.loadEventFired")
+    time.sleep(0.2)
+    landed = page.call("Runtime.evaluate", expression="location.pathname + '|' + (document.querySelector('h1') || {}).textContent",
+                       returnByValue=True)["result"]["value"]
+    path, heading = landed.split("|", 1)
+    problems = []
+    for event in page.events:
+        params = event.get("params", {})
+        if event["method"] == "Network.responseReceived" and params.get("type") == "Document" and params["response"]["status"] >= 400:
+            problems.append(f"after the click: HTTP {params['response']['status']} for {params['response']['url']}")
+    if path != target["href"]:
+        problems.append(f"clicking '{target['label']}' led to {path}, not {target['href']}")
+    elif not heading.strip():
+        problems.append(f"the page {path} has no heading")
+    else:
+        print(f"       clicked '{target['label']}' → {path} ({heading.strip()})")
+    return problems
+
+
 def check(devtools, base, entry, width, out):
     """Loads one page at one width; returns a list of problems."""
     target = http_json(f"{devtools}/json/new?about:blank", method="PUT")
@@ -152,6 +197,8 @@ def check(devtools, base, entry, width, out):
                                 params["exceptionDetails"].get("exception", {}).get("description", ""))
             elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
                 problems.append("log error: " + params["entry"].get("text", "") + " " + params["entry"].get("url", ""))
+        if entry.get("click"):
+            problems += click(page, entry)
         metrics = page.call("Page.getLayoutMetrics")
         size = metrics.get("cssContentSize") or metrics["contentSize"]
         height = min(int(size["height"]), 5000)

@@ -88,16 +88,24 @@ struct PublicNetworkTests {
         }
     }
 
-    @Test("Counts from 1 to 4 of the people an order covers are shown as <5, on the page and in the API")
+    @Test("Counts from 1 to 4 of the people an order covers are shown as <5, and with fewer than 5 in all their nationalities are withheld")
     func smallImpactSuppressed() async throws {
-        // In the scenario, CO-1 covers the one Cuban (C1).
-        let world = try Worlds.scenario()
+        // In the scenario, CO-1 covers the one Cuban (C1); CO-2 the nine Venezuelans and C1.
+        let store = InMemoryEventStore()
+        let world = try Worlds.scenario(store)
+        try store.append(records: [TestRecords.courtOrder("CO-2", issuedOn: "2025-04-01", scope: ["nationalities": ["VEN", "CUB"]])])
         try await world.test { caller in
+            let both = try await caller.getJSON("/api/v1/court-orders/CO-2", as: .anonymous)
+            #expect(both["coveredCount"] == 10, "\(both)")
+            #expect(both["coveredByNationality"] == [["nationality": "VEN", "people": 9], ["nationality": "CUB", "people": "<5"]], "\(both)")
+
             let open = try await caller.getJSON("/api/v1/court-orders/CO-1", as: .anonymous)
             #expect(open["coveredCount"] == "<5", "\(open)")
-            #expect(open["coveredByNationality"] == [["nationality": "CUB", "people": "<5"]], "\(open)")
+            // With fewer than 5 covered in all, even their nationalities are withheld.
+            #expect(open["coveredByNationality"] == .null, "\(open)")
             let page = try await caller.get("/court-orders/CO-1", as: .anonymous)
-            #expect(page.text.contains("<th scope=\"row\">Cuba</th><td class=\"num\">&lt;5</td>"), "\(page.text.prefix(4000))")
+            #expect(page.text.contains("<strong>&lt;5</strong>") && page.text.contains("Withheld: with fewer than 5 people covered"), "\(page.text.prefix(4000))")
+            #expect(!page.text.contains("<th scope=\"row\">Cuba</th>"), "the page gives the one covered person's nationality")
             #expect(!page.text.contains("C1"), "the page names the covered person")
         }
     }

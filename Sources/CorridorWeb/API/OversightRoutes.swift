@@ -173,10 +173,12 @@ enum OversightRoutes {
         .object([
             "order": courtOrder(impact.order, lift: lift, today: today, forPublic: true),
             "coveredCount": ReportJSON.suppressed(impact.coveredCases.count),
-            "coveredByNationality": .array(impact.coveredByNationality.map {
+            // With fewer than 5 covered in all, their nationalities would describe them: withheld.
+            "coveredByNationality": ReportJSON.PublicLine.small(impact.coveredCases.count) ? .null : .array(impact.coveredByNationality.map {
                 .object(["nationality": .string($0.nationality.rawValue), "people": ReportJSON.suppressed($0.people)])
             }),
-            "suppression": .string("counts from 1 to \(ReportJSON.suppressionThreshold - 1) are shown as \"<\(ReportJSON.suppressionThreshold)\""),
+            "suppression": .string("counts from 1 to \(ReportJSON.suppressionThreshold - 1) are shown as \"<\(ReportJSON.suppressionThreshold)\"; "
+                + "with fewer than \(ReportJSON.suppressionThreshold) people covered in all, the nationalities are withheld (null)"),
         ])
     }
 

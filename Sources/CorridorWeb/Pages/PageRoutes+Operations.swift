@@ -139,7 +139,10 @@ extension PageRoutes {
         return html(request, context, "court-order", title: "Court order \(id.rawValue)", [
             "description": "\(order["court"] ?? ""), \(order["citation"] ?? ""): issued \(order["issuedOn"] ?? ""), \(order["effect"] ?? ""), \(order["inForce"] ?? "").",
             "order": order, "coveredCount": publicCount(found.impact.coveredCases.count),
-            "byNationality": found.impact.coveredByNationality.map { ["nationality": found.network.countryName($0.nationality), "people": publicCount($0.people)] },
+            // With fewer than 5 covered in all, their nationalities would describe them: withheld.
+            "nationalitiesWithheld": ReportJSON.PublicLine.small(found.impact.coveredCases.count),
+            "byNationality": ReportJSON.PublicLine.small(found.impact.coveredCases.count) ? []
+                : found.impact.coveredByNationality.map { ["nationality": found.network.countryName($0.nationality), "people": publicCount($0.people)] },
             "threshold": ReportJSON.suppressionThreshold, "belowThreshold": ReportJSON.suppressionThreshold - 1,
             "canSeeImpact": Access.caseReaders.allows(context.principal?.role),
             "impactHref": "/court-orders/" + pathComponent(id.rawValue) + "/impact",

@@ -169,4 +169,31 @@ struct PublicNetworkTests {
             #expect(unknown.status == .notFound, "\(unknown)")
         }
     }
+
+    @Test("Public pages carry a title, a description and a canonical link; arrangement pages Open Graph tags for link previews")
+    func searchAndPreviews() async throws {
+        let world = try Worlds.reference()
+        try await world.test { caller in
+            for path in ["/", "/arrangements", "/arrangements/us-slv-cecot-2025", "/countries/SLV", "/court-orders", "/court-orders/CO-WEB-1", "/report"] {
+                let page = try await caller.get(path + "?utm=x", as: .anonymous)
+                try #require(page.status == .ok, "GET \(path): \(page)")
+                #expect(page.text.contains("<title>") && page.text.contains(" — Corridor</title>"), "GET \(path): no title")
+                let description = Self.attribute(page.text, #"<meta name="description" content=""#)
+                #expect((description?.count ?? 0) > 40, "GET \(path): description \(description ?? "missing")")
+                let canonical = Self.attribute(page.text, #"<link rel="canonical" href=""#) ?? ""
+                #expect(canonical.hasPrefix("http") && canonical.hasSuffix(path), "GET \(path): canonical \(canonical)")
+            }
+            let arrangement = try await caller.get("/arrangements/us-slv-cecot-2025", as: .anonymous).text
+            #expect(Self.attribute(arrangement, #"<meta property="og:title" content=""#) == "US–El Salvador CECOT detention arrangement (2025)")
+            #expect(Self.attribute(arrangement, #"<meta property="og:description" content=""#)?.contains("El Salvador") == true)
+            #expect(Self.attribute(arrangement, #"<meta property="og:url" content=""#)?.hasSuffix("/arrangements/us-slv-cecot-2025") == true)
+            #expect(Self.attribute(arrangement, #"<meta property="og:type" content=""#) == "article")
+        }
+    }
+
+    /// The value of the first attribute that follows `prefix` (which ends with its opening quote).
+    static func attribute(_ html: String, _ prefix: String) -> String? {
+        guard let range = html.range(of: prefix) else { return nil }
+        return String(html[range.upperBound...].prefix { $0 != "\"" })
+    }
 }

@@ -115,6 +115,8 @@ extension PageRoutes {
             + WorldMap.removingColours.sorted(by: { $0.key < $1.key }).filter { removing.contains($0.key) }
                 .map { ["colour": $0.value, "label": "Removing state: \(network.countryName(CountryCode($0.key)))"] }
         return [
+            "description": "A map of the third-country transfer network: \(network.arrangements.count) arrangements with \(statuses.count) partner countries, "
+                + "coloured by status, with the people moved, the cost per person and the people each legal gate blocks.",
             "map": map, "legend": legend, "flows": rows, "today": today.description,
             "figures": [
                 ["value": publicCount(total.peopleMoved), "label": "people moved (recorded departures)"],
@@ -144,7 +146,7 @@ extension PageRoutes {
         if let returns = record?.returns { description += "; returns cooperation: \(returns.rawValue)" }
         if let r = record?.risk { description += "; human-rights risk \(String(format: "%.2f", r.score)) (\(r.assessedOn))" }
         return [
-            "name": name, "code": code.rawValue, "description": description + ".",
+            "name": name, "code": code.rawValue, "description": description + ".", "openGraph": true,
             "returns": record?.returns?.rawValue ?? "", "returnsBasis": record?.returnsAssessment?.basis ?? "",
             "returnsSource": record?.returnsAssessment?.source ?? "", "returnsAsOf": record?.returnsAssessment?.asOf.description ?? "",
             "risk": record?.risk.map(risk) ?? [:], "hasRisk": record?.risk != nil,
@@ -176,6 +178,7 @@ extension PageRoutes {
         let removingStates = Set(network.arrangements.values.map(\.removingState.rawValue)).sorted()
         let names = Dictionary(uniqueKeysWithValues: (partners + removingStates).map { ($0, network.countryName(CountryCode($0))) })
         return [
+            "description": "Every recorded third-country transfer arrangement, with its partner, kind, latest status, people moved, cost and sources.",
             "rows": rows, "count": rows.count, "total": network.arrangements.count,
             "partners": options(partners, selected: partner, labels: names),
             "statuses": options(ArrangementStatusRecord.Status.allCases.map(\.rawValue), selected: status),
@@ -210,7 +213,11 @@ extension PageRoutes {
         let history = network.statusHistory[a.id] ?? []
         let latest = history.last
         let publicLine = line.map(ReportJSON.PublicLine.init(line:))
+        var description = "\(a.name ?? a.id.rawValue): \(a.kind.rawValue) arrangement, \(network.countryName(a.removingState)) → \(network.countryName(a.partner))"
+        if let latest { description += ", \(latest.status.rawValue) since \(latest.on)" }
+        description += ". Terms, dated status timeline, reported figures, payments and sources."
         return [
+            "description": description, "openGraph": true,
             "name": a.name ?? a.id.rawValue, "id": a.id.rawValue, "kind": a.kind.rawValue,
             "from": network.countryName(a.removingState), "partner": network.countryName(a.partner),
             "status": latest?.status.rawValue ?? "—", "activeToday": network.status(of: a.id, on: today)?.status == .active, "today": today.description,
@@ -261,6 +268,7 @@ extension PageRoutes {
         let t = report.total
         let totals = ReportJSON.PublicLine(line: t)
         return [
+            "description": "Aggregate figures of the transfer network as of \(today): people moved, cost, cost per person and onward returns per arrangement, small counts suppressed.",
             "asOf": today.description, "rows": rows, "hasRows": !rows.isEmpty,
             "figures": [
                 ["value": count(network.arrangements.count), "label": "arrangements recorded"], ["value": count(active), "label": "active today"],

@@ -151,7 +151,9 @@ struct WorldMap: Sendable {
             let width = flow.people > 0 ? 1.5 + 10 * (Double(flow.people) / Double(most)).squareRoot() : 0.8
             let stroke = Self.removingColours[flow.from] ?? "#1d3557"
             let dash = flow.people > 0 ? "" : " stroke-dasharray=\"3 3\""
-            out += "<a class=\"flow\" href=\"\(HTML.escape(flow.href))\" aria-label=\"\(HTML.escape(flow.label))\">"
+            // Out of the tab order: the partners and the flows table reach every arrangement by
+            // keyboard without a second stop per line.
+            out += "<a class=\"flow\" href=\"\(HTML.escape(flow.href))\" aria-label=\"\(HTML.escape(flow.label))\" tabindex=\"-1\">"
             out += String(format: "<path d=\"M%.1f,%.1fQ%.1f,%.1f %.1f,%.1f\" stroke=\"%@\" stroke-opacity=\"0.7\" stroke-width=\"%.1f\"%@>", a.x, a.y, control.0, control.1, b.x, b.y, stroke, width, dash)
             out += "<title>\(HTML.escape(flow.label))</title></path></a>"
         }

@@ -51,6 +51,7 @@ let package = Package(
                 "CorridorDomain", "CorridorStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),  // WALCheckpointer runs as a Service
             ],
             swiftSettings: swiftSettings
         ),
@@ -64,7 +65,7 @@ let package = Package(
         .target(
             name: "CorridorWeb",
             dependencies: [
-                "CorridorDomain", "CorridorRules", "CorridorStore", "CorridorSQLite", "CorridorServices", "CorridorSimulation",
+                "CorridorDomain", "CorridorRules", "CorridorStore", "CorridorServices", "CorridorSimulation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -87,15 +88,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "corridor", dependencies: ["CorridorCLI"], swiftSettings: swiftSettings),
+        // Test support, one target per backend, so a test target links only the stores it tests.
+        .target(name: "CorridorTestSupport", dependencies: ["CorridorDomain", "CorridorStore"], swiftSettings: swiftSettings),
         .target(
-            name: "CorridorTestSupport",
-            dependencies: ["CorridorDomain", "CorridorStore", "CorridorSQLite"],
+            name: "CorridorSQLiteTestSupport",
+            dependencies: [
+                "CorridorStore", "CorridorSQLite", "CorridorTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),  // SQLiteFaults drives the store's connection
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CorridorWebTests",
             dependencies: [
                 "CorridorWeb", "CorridorDomain", "CorridorStore", "CorridorSQLite", "CorridorServices", "CorridorTestSupport",
+                "CorridorSQLiteTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
@@ -104,6 +111,7 @@ let package = Package(
             name: "CorridorServicesTests",
             dependencies: [
                 "CorridorDomain", "CorridorRules", "CorridorStore", "CorridorSQLite", "CorridorServices", "CorridorTestSupport",
+                "CorridorSQLiteTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
@@ -116,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "CorridorStoreTests",
             dependencies: [
-                "CorridorStore", "CorridorSQLite", "CorridorTestSupport",
+                "CorridorStore", "CorridorSQLite", "CorridorTestSupport", "CorridorSQLiteTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),  // tamper and trigger tests open the file directly
             ],
             resources: [.copy("Fixtures")]

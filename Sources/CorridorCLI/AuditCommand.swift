@@ -35,7 +35,7 @@ struct AuditCommand: ParsableCommand {
         func run() throws {
             let report: ReplayReport
             do { report = try AuditReplay.run(try store.open()) } catch let error as StoreError {
-                throw CLIError(error.message)
+                throw CLIError(error.forOperator)
             }
             if report.matches {
                 print("replay matches: \(report.eventsReplayed.grouped) records rebuild the current state")

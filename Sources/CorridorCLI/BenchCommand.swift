@@ -39,6 +39,11 @@ struct ImportBench: ParsableCommand {
     @Option(help: "JSON Lines records for the import-versus-baseline comparison.") var records: Int = 1_000_000
     @Flag(help: "Also export and re-import into an empty store and compare digests (takes as long again).") var roundTrip = false
 
+    func validate() throws {
+        try CommandLimits.check("--cases", cases, in: 1...50_000_000)
+        try CommandLimits.check("--records", records, in: 1...50_000_000)
+    }
+
     func run() throws {
         let directory = try scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -48,7 +53,7 @@ struct ImportBench: ParsableCommand {
         let seeded = try SQLiteEventStore(path: directory + "/seeded.sqlite")
         _ = try Seeding.seedReference(into: seeded, context: context)
         let (receipt, seedSeconds) = try Stopwatch.time { try Seeding.seedSynthetic(count: cases, seed: 1, into: seeded, context: context) }
-        print("seed --synthetic \(cases.grouped): \(receipt.count.grouped) records in \(String(format: "%.2f", seedSeconds)) s (\(Int(Double(receipt.count) / seedSeconds).grouped) records/s)")
+        print("seed --synthetic \(cases.grouped): \(receipt.count.grouped) records in \(String(format: "%.2f", seedSeconds)) s (\((Double(receipt.count) / seedSeconds).groupedWhole) records/s)")
 
         // 2. A JSON Lines file of `records` records: import versus raw inserts of the same rows.
         let file = directory + "/records.jsonl"
@@ -71,8 +76,8 @@ struct ImportBench: ParsableCommand {
         let (imported, importSeconds) = try Stopwatch.time { try RecordImport.importFiles([file], into: target, context: context) }
         let baselineRate = Double(rows.count) / baselineSeconds
         let importRate = Double(imported.count) / importSeconds
-        print("import \(imported.count.grouped) records (\(size / 1_000_000) MB JSON Lines): \(String(format: "%.2f", importSeconds)) s, \(Int(importRate).grouped) records/s")
-        print("baseline (same rows, GRDB, one transaction, no validation or chain): \(String(format: "%.2f", baselineSeconds)) s, \(Int(baselineRate).grouped) rows/s")
+        print("import \(imported.count.grouped) records (\(size / 1_000_000) MB JSON Lines): \(String(format: "%.2f", importSeconds)) s, \(importRate.groupedWhole) records/s")
+        print("baseline (same rows, GRDB, one transaction, no validation or chain): \(String(format: "%.2f", baselineSeconds)) s, \(baselineRate.groupedWhole) rows/s")
         print("import rate / baseline rate = \(String(format: "%.2f", importRate / baselineRate)) (target ≥ 0.50)")
 
         if roundTrip {
@@ -105,6 +110,11 @@ struct RulesBench: ParsableCommand {
     @Option(help: "Synthetic cases.") var cases: Int = 1_000_000
     @Option(help: "Database to use (seeded with the reference network and N synthetic cases if empty).") var db: String?
     @Option(help: "Checks to time for the per-check figure.") var checks: Int = 200_000
+
+    func validate() throws {
+        try CommandLimits.check("--cases", cases, in: 1...50_000_000)
+        try CommandLimits.check("--checks", checks, in: 1...100_000_000)
+    }
 
     func run() throws {
         let directory = try scratchDirectory()

@@ -31,6 +31,7 @@ struct CompareCommand: ParsableCommand {
     func validate() throws {
         guard policy.count == 2 else { throw ValidationError("give exactly two profiles: --policy A --policy B (got \(policy.count))") }
         guard policy[0] != policy[1] else { throw ValidationError("the two profiles are the same ('\(policy[0])')") }
+        try CommandLimits.check("--limit", limit, in: 0...10_000_000)
     }
 
     func run() throws {

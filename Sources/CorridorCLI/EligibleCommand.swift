@@ -21,6 +21,8 @@ struct EligibleCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON.")
     var json = false
 
+    func validate() throws { try CommandLimits.check("--limit", limit, in: 0...10_000_000) }
+
     func run() throws {
         let service = RulesService(store: try store.open())
         let profile = try reportingRules { try service.profile(question.policy) }

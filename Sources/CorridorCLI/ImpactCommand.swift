@@ -24,6 +24,7 @@ struct ImpactCommand: ParsableCommand {
 
     func validate() throws {
         if (order == nil) == (orderID == nil) { throw ValidationError("give exactly one of --order FILE or --order-id ID") }
+        try CommandLimits.check("--limit", limit, in: 0...10_000_000)
     }
 
     func run() throws {
@@ -53,7 +54,7 @@ struct ImpactCommand: ParsableCommand {
         do { try JSONLinesReader(path: order!).records { records.append($0) } } catch let error as RecordError {
             throw CLIError("the proposed order is not a valid court-order record: \(error.description)")
         } catch let error as StoreError {
-            throw CLIError(error.message)
+            throw CLIError(error.forOperator)
         }
         guard records.count == 1, case .courtOrder(let record) = records[0].record else {
             throw CLIError("\(order!): expected exactly one court-order record, found \(records.count) record(s)\(records.first.map { " starting with '\($0.record.kind.rawValue)'" } ?? "")")

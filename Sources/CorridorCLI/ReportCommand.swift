@@ -38,8 +38,8 @@ struct ReportCommand: ParsableCommand {
             print(String(decoding: data, as: UTF8.self))
             return
         }
-        func money(_ value: Double?) -> String { value.map { "$" + Int($0.rounded()).grouped } ?? "—" }
-        func percent(_ value: Double?) -> String { value.map { "\(Int(($0 * 100).rounded()))%" } ?? "—" }
+        func money(_ value: Double?) -> String { value.map { "$" + $0.groupedWhole } ?? "—" }
+        func percent(_ value: Double?) -> String { value.map { "\(($0 * 100).groupedWhole)%" } ?? "—" }
         print("arrangement".padding(toLength: 46, withPad: " ", startingAt: 0) + "moved  total cost     per person    load  onward  incidents")
         for l in report.lines + [report.total] {
             print(String(l.name.prefix(45)).padding(toLength: 46, withPad: " ", startingAt: 0)

@@ -30,9 +30,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Synthetic cases to seed into an empty store.", valueName: "n"))
     var seedCases: Int = 20_000
 
+    @Option(name: .long, help: ArgumentHelp("Close a connection that sends nothing, or only part of a request, for this many seconds.", valueName: "seconds"))
+    var idleTimeout: Int = 30
+
+    @Option(name: .long, help: ArgumentHelp("Connections open at once; past this, new ones wait until one closes.", valueName: "n"))
+    var maxConnections: Int = 10_000
+
+    @Option(name: .long, help: ArgumentHelp("Connections open at once from one client address; more are closed at once (0: no limit, e.g. behind a proxy).", valueName: "n"))
+    var maxConnectionsPerClient: Int = 256
+
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535 (got \(port))") }
-        guard seedCases >= 0 else { throw ValidationError("--seed-cases cannot be negative") }
+        try CommandLimits.check("--seed-cases", seedCases, in: 0...50_000_000)
+        try CommandLimits.check("--idle-timeout", idleTimeout, in: 1...3_600)
+        try CommandLimits.check("--max-connections", maxConnections, in: 1...1_000_000)
+        try CommandLimits.check("--max-connections-per-client", maxConnectionsPerClient, in: 0...1_000_000)
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(logLevel)')")
         }
@@ -58,11 +70,15 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         // Checkpoints run on their own connection, so no request waits for the disk to flush
-        // the log into the database (see WALCheckpointer).
+        // the log into the database (see WALCheckpointer); the checkpointer and the log sink
+        // run in the server's service group and stop after it.
         let problemLogger = logger
         let checkpointer = try WALCheckpointer(store: store) { problem in problemLogger.warning("\(problem)") }
         defer { checkpointer.stop() }
-        let app = try buildApplication(store: store, configuration: ServerConfiguration(host: host, port: port), logger: logger, clock: Edge.now)
+        let app = try buildApplication(store: store, configuration: ServerConfiguration(
+            host: host, port: port, idleTimeout: .seconds(idleTimeout), maximumConnections: maxConnections,
+            maximumConnectionsPerClient: maxConnectionsPerClient), logger: logger, clock: Edge.now,
+            services: [LogSink.standardError, checkpointer])
         var announcement = "Corridor is serving \(self.store.db) at http://\(host):\(port)/\n"
         if let adminSecret {
             announcement += ("""
@@ -84,8 +100,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw error
         }
         // Graceful stop (SIGINT/SIGTERM): requests in flight were answered, the read log is
-        // committed; give checkpoints back to SQLite so closing folds the WAL into the database.
-        checkpointer.stop()
+        // committed, and the checkpointer gave checkpoints back to SQLite, so closing folds the
+        // WAL into the database.
         logger.info("stopped", metadata: ["db": "\(self.store.db)"])
     }
 }

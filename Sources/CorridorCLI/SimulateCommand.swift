@@ -49,8 +49,8 @@ struct SimulateCommand: ParsableCommand {
         case (.some, .some): throw ValidationError("give either a scenario file or --scenario, not both")
         default: break
         }
-        if runs < 1 { throw ValidationError("--runs must be at least 1") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        try CommandLimits.check("--runs", runs, in: 1...100_000)
+        if let threads { try CommandLimits.check("--threads", threads, in: 1...1_024) }
     }
 
     func run() throws {

@@ -11,7 +11,7 @@ struct StoreOptions: ParsableArguments {
 
     func open() throws -> SQLiteEventStore {
         do { return try SQLiteEventStore(path: db) } catch let error as StoreError {
-            throw CLIError(error.message)
+            throw CLIError(error.forOperator)
         }
     }
 }
@@ -48,6 +48,12 @@ func reportingRefusals<T>(_ action: String, _ body: () throws -> T) throws -> T 
     do { return try body() } catch let error as RecordError {
         throw CLIError("\(action) refused, nothing was recorded: \(error.description)")
     } catch let error as StoreError {
-        throw CLIError("\(action) failed, nothing was recorded: \(error.message)")
+        throw CLIError("\(action) failed, nothing was recorded: \(error.forOperator)")
     }
+}
+
+extension StoreError {
+    /// The message with the internals behind it (SQLite's own words): the person at the terminal
+    /// runs the store, so they get what the server would only log.
+    var forOperator: String { details.map { "\(message) (\($0))" } ?? message }
 }

@@ -22,12 +22,24 @@ public enum Markup {
 extension Int {
     /// 1234567 → "1,234,567".
     public var grouped: String {
-        let digits = String(Swift.abs(self))
+        let digits = String(magnitude)  // not abs(self): that traps on Int.min
         var out = ""
         for (index, character) in digits.enumerated() {
             if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
             out.append(character)
         }
         return (self < 0 ? "-" : "") + out
+    }
+}
+
+extension Double {
+    /// Rounded to a whole number and grouped (1234567.4 → "1,234,567"). Converting a double to
+    /// `Int` traps when it is not finite or out of range; this never does ("—" for NaN and
+    /// infinities, ungrouped digits beyond Int's range).
+    public var groupedWhole: String {
+        guard isFinite else { return "—" }
+        let whole = rounded()
+        if let integer = Int(exactly: whole) { return integer.grouped }
+        return String(describing: whole)
     }
 }

@@ -23,12 +23,12 @@ public enum AuditReplay {
                 guard Record.Kind(rawValue: event.type) != nil else { return }
                 let value: JSONValue
                 do { value = try JSONParser.parse(event.payload) } catch {
-                    throw StoreError(code: "replay-failed", message: "event \(event.seq): payload is not valid JSON (\(error))")
+                    throw StoreError(code: .replayFailed, message: "event \(event.seq): payload is not valid JSON (\(error))")
                 }
                 do {
                     try emit(try SourcedRecord.make(value, file: "event", line: Int(event.seq)))
                 } catch let error as RecordError {
-                    throw StoreError(code: "replay-failed", message: "event \(event.seq) is refused on replay: \(error.message)")
+                    throw StoreError(code: .replayFailed, message: "event \(event.seq) is refused on replay: \(error.message)")
                 }
                 replayed += 1
             }

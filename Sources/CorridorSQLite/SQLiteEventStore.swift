@@ -13,7 +13,7 @@ import GRDB
 /// Batches of system events (`appendSystemEvents`, the server's read log) commit with
 /// `synchronous=NORMAL`: they survive a process crash, and a power loss can lose only the last
 /// moments of the read log, never a record or the chain's integrity.
-public final class SQLiteEventStore: EventStore {
+public final class SQLiteEventStore: EventStore, TokenStore {
     package let writer: any DatabaseWriter
     /// Where the database lives (`:memory:` for a scratch store).
     public let path: String
@@ -32,7 +32,7 @@ public final class SQLiteEventStore: EventStore {
         do {
             writer = try DatabasePool(path: path, configuration: config)
         } catch {
-            throw StoreError(code: "database-unavailable", message: "\(path): cannot open the database (\(error))")
+            throw StoreError(code: .databaseUnavailable, message: "\(path): cannot open the database", details: "\(error)")
         }
         try migrate()
     }
@@ -48,62 +48,54 @@ public final class SQLiteEventStore: EventStore {
         do {
             try SQLiteSchema.migrator().migrate(writer)
         } catch {
-            throw StoreError(code: "database-unavailable", message: "\(path): not a Corridor database, or it cannot be migrated (\(error))")
+            throw StoreError(code: .databaseUnavailable, message: "\(path): not a Corridor database, or it cannot be migrated", details: "\(error)")
         }
     }
 
     // MARK: Append
 
-    public func append(context: AppendContext, _ produce: ((SourcedRecord) throws -> Void) throws -> Void) throws -> AppendReceipt {
-        var receipt = AppendReceipt(count: 0, firstSeq: nil, lastSeq: nil, headHash: ChainHead.genesis.hash)
+    /// Runs `body` in one immediate transaction (appends are serialised by SQLite's write lock),
+    /// committed when it returns and rolled back when it throws. `relaxed` commits with
+    /// `synchronous=NORMAL` (the read log's batches; see the type's comment).
+    private func transaction<Result>(relaxed: Bool = false, _ body: (inout SQLiteProjectionWriter) throws -> Result) throws -> Result {
+        try faults("writing") {
         try writer.writeWithoutTransaction { db in
+            if relaxed {
+                // Statements cached per connection: the server commits reads thousands of times a second.
+                try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
+            }
+            defer { if relaxed { try? db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute() } }
+            var result: Result?
             try db.inTransaction(.immediate) {
-                let writer = try SQLiteProjectionWriter(db: db)
-                var head = try SQLiteEventStore.head(db)
-                let recordedAt = context.recordedAt.description
-                let insertEvent = try RawStatement(db, "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
-                var first: Int64?
-                var count = 0
-                try produce { sourced in
-                    let changes: [ProjectionChange]
-                    do throws(CorridorDomain.RecordError) {
-                        changes = try StateRules.changes(for: sourced.record, in: writer)
-                    } catch {
-                        throw error.at(file: sourced.file, line: sourced.line)
-                    }
-                    if let failure = writer.failure { throw failure }
-                    let review: TransferRules.Review
-                    do { review = try TransferRules.review(sourced.record, snapshot: writer) } catch let error as CorridorDomain.RecordError {
-                        throw error.at(file: sourced.file, line: sourced.line)
-                    }
-                    let payload = review.stamp.map { EventStamp.stamp(sourced.payload, policy: $0.policy, version: $0.version) } ?? sourced.payload
-                    func insert(_ type: String, _ payload: String) throws -> Int64 {
-                        let seq = head.seq + 1
-                        let hash = EventHash.compute(prev: head.hash, seq: seq, type: type, actor: context.actor,
-                                                     recordedAt: recordedAt, payload: payload)
-                        insertEvent.bind(1, seq)
-                        insertEvent.bind(2, type)
-                        insertEvent.bind(3, payload)
-                        insertEvent.bind(4, context.actor)
-                        insertEvent.bind(5, recordedAt)
-                        insertEvent.bind(6, head.hash)
-                        insertEvent.bind(7, hash)
-                        try insertEvent.run()
-                        head = ChainHead(seq: seq, hash: hash)
-                        return seq
-                    }
-                    let seq = try insert(sourced.record.kind.rawValue, payload)
-                    for change in changes { try writer.apply(change, seq: seq) }
-                    for event in review.events { _ = try insert(event.type, event.payload.canonicalString) }
-                    first = first ?? seq
-                    count += 1
-                }
-                receipt = AppendReceipt(count: count, firstSeq: first, lastSeq: count > 0 ? head.seq : nil, headHash: head.hash)
-                if count > 0 { try SQLiteEventStore.markChange(db, head.seq) }
+                var transaction = SQLiteProjectionWriter(db: db)
+                result = try body(&transaction)
                 return .commit
             }
+            return result!
         }
-        return receipt
+        }
+    }
+
+    /// Reports a database error as a storage fault (see ``StoreError/storageFault(_:while:)``);
+    /// every other error (a refused record, the caller's own) passes through.
+    private func faults<Result>(_ action: String, _ body: () throws -> Result) throws -> Result {
+        do { return try body() } catch let error as DatabaseError {
+            throw StoreError.storageFault(error, while: action)
+        }
+    }
+
+    /// A read in one transaction (one consistent snapshot over several statements).
+    private func read<Result>(_ body: (Database) throws -> Result) throws -> Result {
+        try faults("reading") { try writer.read(body) }
+    }
+
+    /// A single-statement read without BEGIN/COMMIT (see "Reads" below).
+    private func unsafeRead<Result>(_ body: (Database) throws -> Result) throws -> Result {
+        try faults("reading") { try writer.unsafeRead(body) }
+    }
+
+    public func append(context: AppendContext, _ produce: ((SourcedRecord) throws -> Void) throws -> Void) throws -> AppendReceipt {
+        try transaction { try EventChain.appendRecords(in: &$0, context: context, produce) }
     }
 
     static func head(_ db: Database) throws -> ChainHead {
@@ -120,7 +112,7 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func changeMarker() throws -> Int64 {
-        try writer.unsafeRead { db in
+        try unsafeRead { db in
             try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = ?"), arguments: [SQLiteEventStore.changeKey]).flatMap { Int64($0) } ?? 0
         }
     }
@@ -131,16 +123,16 @@ public final class SQLiteEventStore: EventStore {
     // statement already sees one consistent snapshot, and skipping BEGIN/COMMIT halves their cost.
 
     public func head() throws -> ChainHead {
-        try writer.unsafeRead { try SQLiteEventStore.head($0) }
+        try unsafeRead { try SQLiteEventStore.head($0) }
     }
 
     public func forEachEvent(from seq: Int64, _ body: (Event) throws -> Void) throws {
-        try writer.read { db in
+        try read { db in
             let cursor = try Row.fetchCursor(db, sql: "SELECT seq, type, payload, actor, recorded_at, prev, hash FROM events WHERE seq >= ? ORDER BY seq", arguments: [seq])
             while let row = try cursor.next() {
                 let recordedText: String = row[4]
                 guard let recordedAt = Instant(rfc3339: recordedText) else {
-                    throw StoreError(code: "corrupt-event", message: "event \(row[0] as Int64): recorded_at '\(recordedText)' is not an RFC 3339 instant")
+                    throw StoreError(code: .corruptEvent, message: "event \(row[0] as Int64): recorded_at '\(recordedText)' is not an RFC 3339 instant")
                 }
                 try body(Event(seq: row[0], type: row[1], payload: row[2], actor: row[3], recordedAt: recordedAt, prev: row[5], hash: row[6]))
             }
@@ -148,11 +140,11 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func networkEvents() throws -> [Event] {
-        try writer.read { try SQLiteQueries.networkEvents(db: $0) }
+        try read { try SQLiteQueries.networkEvents(db: $0) }
     }
 
     public func summary() throws -> StoreSummary {
-        try writer.read { db in
+        try read { db in
             func count(_ table: String) throws -> Int { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
             return StoreSummary(events: try SQLiteEventStore.head(db).seq, countries: try count("countries"),
                                 arrangements: try count("arrangements"), cases: try count("cases"),
@@ -161,63 +153,31 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func caseEvents(_ id: CaseRecord.ID) throws -> [Event] {
-        try writer.unsafeRead { try SQLiteQueries.caseEvents(id, db: $0) }
+        try unsafeRead { try SQLiteQueries.caseEvents(id, db: $0) }
     }
 
     public func setting(_ key: String) throws -> String? {
-        try writer.unsafeRead { try SQLiteQueries.setting(key, db: $0) }
+        try unsafeRead { try SQLiteQueries.setting(key, db: $0) }
     }
 
     public func appendSystemEvents(_ events: [(event: SystemEvent, actor: String)], at recordedAt: Instant) throws {
-        for (event, _) in events where !event.type.hasPrefix("system.") {
-            throw StoreError(code: "invalid-event", message: "system event types begin 'system.' (got '\(event.type)')")
-        }
-        try writer.writeWithoutTransaction { db in
-            // Statements cached per connection: the server commits reads thousands of times a second.
-            try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
-            defer { try? db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute() }
-            try db.inTransaction(.immediate) {
-            var head = try SQLiteEventStore.head(db)
-            let at = recordedAt.description
-            let insert = try RawStatement(cached: db, "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            for (event, actor) in events {
-                let payload = event.payload.canonicalString
-                let seq = head.seq + 1
-                let hash = EventHash.compute(prev: head.hash, seq: seq, type: event.type, actor: actor, recordedAt: at, payload: payload)
-                insert.bind(1, seq)
-                insert.bind(2, event.type)
-                insert.bind(3, payload)
-                insert.bind(4, actor)
-                insert.bind(5, at)
-                insert.bind(6, head.hash)
-                insert.bind(7, hash)
-                try insert.run()
-                head = ChainHead(seq: seq, hash: hash)
-            }
-            return .commit
-            }
-        }
+        try transaction(relaxed: true) { _ = try EventChain.appendSystemEvents(events, at: recordedAt, marksChange: false, in: &$0) }
     }
 
     // MARK: Tokens
 
     public func createToken(id: String, name: String, role: Role, hash: String, context: AppendContext) throws -> TokenInfo {
-        try writer.write { db in
-            try db.execute(sql: "INSERT INTO tokens (id, name, role, hash, created_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [id, name, role.rawValue, hash, context.recordedAt.epochMilliseconds])
-            let head = try SQLiteEventStore.head(db)
-            let payload = JSONValue.object(["id": .string(id), "name": .string(name), "role": .string(role.rawValue)]).canonicalString
-            let at = context.recordedAt.description
-            let eventHash = EventHash.compute(prev: head.hash, seq: head.seq + 1, type: "system.token-created", actor: context.actor, recordedAt: at, payload: payload)
-            try db.execute(sql: "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [head.seq + 1, "system.token-created", payload, context.actor, at, head.hash, eventHash])
-            try SQLiteEventStore.markChange(db, head.seq + 1)
+        try transaction { transaction in
+            try transaction.db.execute(sql: "INSERT INTO tokens (id, name, role, hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                                       arguments: [id, name, role.rawValue, hash, context.recordedAt.epochMilliseconds])
+            try EventChain.appendSystemEvents([(TokenEvents.created(id: id, name: name, role: role), context.actor)], at: context.recordedAt,
+                                              marksChange: true, in: &transaction)
             return TokenInfo(id: id, name: name, role: role, createdAt: context.recordedAt, revokedAt: nil)
         }
     }
 
     public func token(hash: String) throws -> TokenInfo? {
-        try writer.unsafeRead { db in
+        try unsafeRead { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT id, name, role, created_at FROM tokens WHERE hash = ? AND revoked_at IS NULL"), arguments: [hash]).flatMap { row in
                 Role(rawValue: row[2]).map { TokenInfo(id: row[0], name: row[1], role: $0, createdAt: Instant(epochMilliseconds: row[3]), revokedAt: nil) }
             }
@@ -225,7 +185,7 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func tokens() throws -> [TokenInfo] {
-        try writer.read { db in
+        try read { db in
             try Row.fetchAll(db, sql: "SELECT id, name, role, created_at, revoked_at FROM tokens ORDER BY created_at, id").compactMap { row in
                 Role(rawValue: row[2]).map {
                     TokenInfo(id: row[0], name: row[1], role: $0, createdAt: Instant(epochMilliseconds: row[3]),
@@ -236,40 +196,25 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func revokeToken(id: String, context: AppendContext) throws -> Bool {
-        try writer.write { db in
-            try db.execute(sql: "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [context.recordedAt.epochMilliseconds, id])
-            guard db.changesCount > 0 else { return false }
-            let head = try SQLiteEventStore.head(db)
-            let payload = JSONValue.object(["id": .string(id)]).canonicalString
-            let at = context.recordedAt.description
-            let eventHash = EventHash.compute(prev: head.hash, seq: head.seq + 1, type: "system.token-revoked", actor: context.actor, recordedAt: at, payload: payload)
-            try db.execute(sql: "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [head.seq + 1, "system.token-revoked", payload, context.actor, at, head.hash, eventHash])
-            try SQLiteEventStore.markChange(db, head.seq + 1)
+        try transaction { transaction in
+            try transaction.db.execute(sql: "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                                       arguments: [context.recordedAt.epochMilliseconds, id])
+            guard transaction.db.changesCount > 0 else { return false }
+            try EventChain.appendSystemEvents([(TokenEvents.revoked(id: id), context.actor)], at: context.recordedAt, marksChange: true, in: &transaction)
             return true
         }
     }
 
     @discardableResult
     public func appendSystemEvent(type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?) throws -> Event {
-        guard type.hasPrefix("system.") else { throw StoreError(code: "invalid-event", message: "system event types begin 'system.' (got '\(type)')") }
-        return try writer.write { db in
-            let head = try SQLiteEventStore.head(db)
-            let text = payload.canonicalString
-            let recordedAt = context.recordedAt.description
-            let hash = EventHash.compute(prev: head.hash, seq: head.seq + 1, type: type, actor: context.actor, recordedAt: recordedAt, payload: text)
-            try db.execute(sql: "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [head.seq + 1, type, text, context.actor, recordedAt, head.hash, hash])
-            if let setting {
-                try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", arguments: [setting.key, setting.value])
-            }
-            try SQLiteEventStore.markChange(db, head.seq + 1)
-            return Event(seq: head.seq + 1, type: type, payload: text, actor: context.actor, recordedAt: context.recordedAt, prev: head.hash, hash: hash)
+        try transaction { transaction in
+            try EventChain.appendSystemEvents([(SystemEvent(type: type, payload: payload), context.actor)], at: context.recordedAt, marksChange: true,
+                                              setting: setting, in: &transaction)!
         }
     }
 
     public func forEachCaseRecord(through seq: Int64?, _ body: (CorridorDomain.Record) throws -> Void) throws {
-        try writer.read { db in
+        try read { db in
             for sql in ["SELECT e.seq, e.payload FROM cases c JOIN events e ON e.seq = c.seq WHERE c.seq <= ? ORDER BY c.seq",
                         "SELECT e.seq, e.payload FROM case_facts f JOIN events e ON e.seq = f.seq WHERE f.seq <= ? ORDER BY f.seq"] {
                 let cursor = try Row.fetchCursor(db, sql: sql, arguments: [seq ?? Int64.max])
@@ -277,7 +222,7 @@ public final class SQLiteEventStore: EventStore {
                     let payload: String = row[1]
                     let record: CorridorDomain.Record
                     do throws(CorridorDomain.RecordError) { record = try CorridorDomain.Record.parse(payload) } catch {
-                        throw StoreError(code: "corrupt-event", message: "event \(row[0] as Int64) no longer decodes: \(error)")
+                        throw StoreError(code: .corruptEvent, message: "event \(row[0] as Int64) no longer decodes: \(error)")
                     }
                     try body(record)
                 }
@@ -286,15 +231,15 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func transfers() throws -> [TransferView] {
-        try writer.read { try SQLiteQueries.transfers(db: $0) }
+        try read { try SQLiteQueries.transfers(db: $0) }
     }
 
     public func familyMembers(_ unit: String) throws -> [CaseRecord.ID] {
-        try writer.unsafeRead { try SQLiteQueries.familyMembers(unit, db: $0) }
+        try unsafeRead { try SQLiteQueries.familyMembers(unit, db: $0) }
     }
 
     public func transferHistory(_ id: TransferRecord.ID) throws -> [Event] {
-        try writer.read { db in
+        try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT e.seq, e.type, e.payload, e.actor, e.recorded_at, e.prev, e.hash
                 FROM transfer_history h JOIN events e ON e.seq = h.seq WHERE h.transfer = ? ORDER BY h.seq
@@ -308,7 +253,7 @@ public final class SQLiteEventStore: EventStore {
     // MARK: Digest
 
     public func stateDigest() throws -> StateDigest {
-        try writer.read { db in
+        try read { db in
             var tables: [String: StateDigest.Table] = [:]
             for (name, sql) in SQLiteEventStore.digestQueries {
                 var builder = StateDigest.Builder()

@@ -7,7 +7,7 @@ import GRDB
 enum SQLiteQueries {
     static func decode(_ payload: String, seq: Int64) throws -> CorridorDomain.Record {
         do throws(CorridorDomain.RecordError) { return try CorridorDomain.Record.parse(payload) } catch {
-            throw StoreError(code: "corrupt-event", message: "event \(seq) no longer decodes: \(error)")
+            throw StoreError(code: .corruptEvent, message: "event \(seq) no longer decodes: \(error)")
         }
     }
 
@@ -16,7 +16,7 @@ enum SQLiteQueries {
     static func event(_ row: Row) throws -> Event {
         let recorded: String = row[4]
         guard let recordedAt = Instant(rfc3339: recorded) else {
-            throw StoreError(code: "corrupt-event", message: "event \(row[0] as Int64): recorded_at '\(recorded)' is not an RFC 3339 instant")
+            throw StoreError(code: .corruptEvent, message: "event \(row[0] as Int64): recorded_at '\(recorded)' is not an RFC 3339 instant")
         }
         return Event(seq: row[0], type: row[1], payload: row[2], actor: row[3], recordedAt: recordedAt, prev: row[5], hash: row[6])
     }
@@ -67,7 +67,7 @@ enum SQLiteQueries {
                 """).map { row in
                 let payload: String = row[1]
                 guard case .transfer(let record)? = try? CorridorDomain.Record.parse(payload), let status = TransferStatus(rawValue: row[2]) else {
-                    throw StoreError(code: "corrupt-event", message: "transfer \(row[0] as String) no longer decodes")
+                    throw StoreError(code: .corruptEvent, message: "transfer \(row[0] as String) no longer decodes")
                 }
                 var steps: [TransferStatus: Instant] = [:]
                 for (index, step) in [TransferStatus.locked, .departed, .arrived, .cancelled].enumerated() {

@@ -2,6 +2,7 @@ import CorridorStore
 import Dispatch
 import GRDB
 import GRDBSQLite
+import ServiceLifecycle
 import Synchronization
 
 /// Checkpoints a WAL database from a connection and thread of its own, so that commits rarely
@@ -16,31 +17,37 @@ import Synchronization
 /// than `restartFrames` frames, the few frames left after that copy are checkpointed from the
 /// writer's connection, in turn with the writes: a log being appended to continuously restarts
 /// from its beginning only after a checkpoint taken between writes, and without this step it
-/// would grow without bound. `stop()` gives checkpoints back to the writer.
+/// would grow without bound.
+///
+/// It is a `Service`: checkpointing starts when `run()` does and stops when the service group
+/// shuts down gracefully (or the task is cancelled), handing checkpoints back to the writer and
+/// folding the log into the database once more. List it before the server in the group, so it
+/// stops after the last request has committed.
 /// A failure is reported through `onProblem` — once, then again only if it changes or a minute
 /// has passed, so a full disk does not fill the log five times a second — and the recovery after
 /// it is reported too; nothing is lost (the log grows until a later checkpoint succeeds).
-public final class WALCheckpointer: Sendable {
+public final class WALCheckpointer: Service, Sendable {
     private struct Connection: @unchecked Sendable { let handle: OpaquePointer }
 
     private let connection: Connection
     private let queue = DispatchQueue(label: "corridor.wal-checkpoint")
-    private let interval: DispatchTimeInterval
+    private let interval: Duration
     private let restartFrames: Int32
     private let stopped = Mutex(false)
     private let onProblem: @Sendable (String) -> Void
     private let reports = Mutex(ProblemReports())
     private let store: SQLiteEventStore
 
-    /// Starts checkpointing `store` (a file-backed store) every `interval`.
-    public init(store: SQLiteEventStore, interval: DispatchTimeInterval = .milliseconds(200), restartFrames: Int32 = 4_096,
+    /// A checkpointer for `store` (a file-backed store in WAL mode) that will checkpoint every
+    /// `interval` once it runs.
+    public init(store: SQLiteEventStore, interval: Duration = .milliseconds(200), restartFrames: Int32 = 4_096,
                 onProblem: @escaping @Sendable (String) -> Void) throws {
         var handle: OpaquePointer?
         let code = sqlite3_open_v2(store.path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil)
         guard code == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "code \(code)"
             if let handle { sqlite3_close_v2(handle) }
-            throw StoreError(code: "database-unavailable", message: "\(store.path): cannot open a checkpoint connection (\(message))")
+            throw StoreError(code: .databaseUnavailable, message: "\(store.path): cannot open a checkpoint connection (\(message))")
         }
         sqlite3_busy_timeout(handle, 1000)
         // A new connection learns that the database is in WAL mode only when it first reads it;
@@ -54,22 +61,37 @@ public final class WALCheckpointer: Sendable {
         sqlite3_finalize(statement)
         guard journalMode == "wal" else {
             sqlite3_close_v2(handle)
-            throw StoreError(code: "database-unavailable", message: "\(store.path): not in WAL mode (journal_mode is '\(journalMode)')")
+            throw StoreError(code: .databaseUnavailable, message: "\(store.path): not in WAL mode (journal_mode is '\(journalMode)')")
         }
         connection = Connection(handle: handle)
         self.store = store
         self.onProblem = onProblem
         self.restartFrames = restartFrames
-        try store.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         self.interval = interval
-        scheduleNext()
     }
 
-    private func scheduleNext() {
-        queue.asyncAfter(deadline: .now() + interval) { [weak self] in
-            guard let self, !self.stopped.withLock({ $0 }) else { return }
-            self.checkpoint()
-            self.scheduleNext()
+    /// Takes checkpoints over from the writer's commits and checkpoints every `interval` until
+    /// the group shuts down gracefully or the task is cancelled; then stops as ``stop()`` does.
+    public func run() async throws {
+        guard !stopped.withLock({ $0 }) else { return }
+        try await store.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled, !self.stopped.withLock({ $0 }) {
+                try await Task.sleep(for: self.interval)
+                await self.onQueue { self.checkpoint() }
+            }
+        }
+        if markStopped() { await onQueue { self.handBack() } }
+    }
+
+    /// Runs `body` on the checkpointer's own thread: a checkpoint waits for the disk, and the
+    /// cooperative pool serves requests.
+    private func onQueue(_ body: @escaping @Sendable () -> Void) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            queue.async {
+                body()
+                done.resume()
+            }
         }
     }
 
@@ -96,14 +118,22 @@ public final class WALCheckpointer: Sendable {
     }
 
     /// Stops checkpointing, hands checkpointing back to the writer's commits, and closes the
-    /// connection. Idempotent; call it from outside the checkpointer (the server does at shutdown).
+    /// connection. Idempotent; `run()` does the same when it ends.
     public func stop() {
-        let wasStopped = stopped.withLock { stopped in
+        guard markStopped() else { return }
+        queue.sync { handBack() }  // after a checkpoint under way
+    }
+
+    /// Marks the checkpointer stopped; false if it already was.
+    private func markStopped() -> Bool {
+        stopped.withLock { stopped in
             defer { stopped = true }
-            return stopped
+            return !stopped
         }
-        guard !wasStopped else { return }
-        queue.sync {}  // a checkpoint under way finishes first
+    }
+
+    /// Gives checkpoints back to the writer, folds the log in once more, and closes the connection.
+    private func handBack() {
         try? store.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 1000") }
         var logFrames: Int32 = 0, checkpointed: Int32 = 0
         _ = sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &checkpointed)

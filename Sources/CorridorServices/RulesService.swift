@@ -44,12 +44,20 @@ public struct RulesService<Store: EventStore>: Sendable {
         DestinationContext(destination: code, instant: instant, policy: policy, network: try network ?? store.network(), capacity: try capacityUsage())
     }
 
-    /// One explained decision, reading only this case's records.
+    /// One explained decision, reading only this case's records and those of the other members
+    /// of its family unit.
     public func check(_ id: CaseRecord.ID, to destination: CountryCode, at instant: Instant, policy: String? = nil) throws -> Decision {
         guard let facts = CaseFacts(records: try store.caseRecords(id)) else {
             throw RecordError(code: "unknown-case", field: "case", message: "no case '\(id)' has been recorded")
         }
-        return RulesEngine.decide(facts, try self.destination(destination, at: instant, policy: try profile(policy)))
+        return RulesEngine.decide(facts, try self.destination(destination, at: instant, policy: try profile(policy)), family: try family(of: facts))
+    }
+
+    /// The other members of this person's family unit, read from the store (empty outside a
+    /// unit): what the `vulnerability` gate needs to tell whether the person may go alone.
+    public func family(of facts: CaseFacts) throws -> [CaseFacts] {
+        guard let unit = facts.person.familyUnit else { return [] }
+        return try store.familyMembers(unit).filter { $0 != facts.id }.compactMap { CaseFacts(records: try store.caseRecords($0)) }
     }
 
     /// The whole caseload, in memory (only records at or before `seq` when given).

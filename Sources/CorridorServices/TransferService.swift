@@ -48,8 +48,10 @@ public struct TransferService<Store: EventStore>: Sendable {
         let passengers = transfer.manifest.map { entry -> Passenger in
             guard let person = facts[entry.caseID] else { return Passenger(caseID: entry.caseID, status: entry.status, decision: nil, holds: []) }
             let holds = context.ordersInForce.filter { CourtOrderGate.covers($0, facts: person, destination: transfer.record.destination, day: judgedAt.day) }
+            let unit = person.person.familyUnit
+            let family = unit == nil ? [] : transfer.onBoard.compactMap { facts[$0] }.filter { $0.person.familyUnit == unit && $0.id != person.id }
             return Passenger(caseID: entry.caseID, status: entry.status,
-                             decision: entry.status == .on ? RulesEngine.decide(person, context, manifest: manifest) : nil, holds: holds)
+                             decision: entry.status == .on ? RulesEngine.decide(person, context, manifest: manifest, family: family) : nil, holds: holds)
         }
         return Detail(transfer: transfer, judgedAt: judgedAt, policy: profile, passengers: passengers, history: try store.transferHistory(id))
     }

@@ -13,29 +13,44 @@ public struct InteractiveSimulation: Sendable {
 
 extension Simulator {
     /// Validates a scenario against `limits`, runs it on a Dispatch queue (never blocking the
-    /// caller's thread), and returns the summary, the mean daily series and the SVG chart.
+    /// caller's thread or Swift's cooperative pool), and returns the summary, the mean daily
+    /// series and the SVG chart.
     ///
+    /// - Parameters:
+    ///   - deadline: the instant by which it must have finished, counted from when the caller
+    ///     was asked (time spent waiting for a turn counts); at most `timeLimit` after it starts.
+    ///   - threads: worker threads (default: every core). A server gives its pages one, so the
+    ///     other cores keep answering requests.
+    ///   - queue: where the run starts. A server passes a queue of its own: Dispatch's global
+    ///     queues have about one thread per core, which its store reads need.
     /// - Throws: ``SimulationError`` with `invalid-scenario`, `scenario-too-large` (each
-    ///   exceeded limit as a problem naming its path), `invalid-request` or
-    ///   `time-limit-exceeded`.
+    ///   exceeded limit as a problem naming its path), `invalid-request`,
+    ///   `time-limit-exceeded`, or `cancelled` when the calling task is cancelled.
     public static func interactive(
-        _ scenario: Scenario, runs: Int, seed: UInt64 = 1, timeLimit: Duration, limits: SimulationLimits = .interactive,
-        chartIDPrefix: String = "simulation-chart"
+        _ scenario: Scenario, runs: Int, seed: UInt64 = 1, timeLimit: Duration, deadline: ContinuousClock.Instant? = nil,
+        threads: Int? = nil, limits: SimulationLimits = .interactive, chartIDPrefix: String = "simulation-chart",
+        queue: DispatchQueue = .global(qos: .userInitiated)
     ) async throws(SimulationError) -> InteractiveSimulation {
         let scenario = try scenario.validated()
         let problems = limits.problems(scenario, runs: runs)
         guard problems.isEmpty else {
             throw SimulationError(code: .scenarioTooLarge, summary: "the scenario exceeds the limits of an interactive simulation", problems: problems)
         }
-        let result: Result<InteractiveSimulation, SimulationError> = await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async {
-                do throws(SimulationError) {
-                    let report = try replicate(scenario, runs: runs, seed: seed, timeLimit: timeLimit)
-                    continuation.resume(returning: .success(InteractiveSimulation(report: report, svg: report.chartSVG(idPrefix: chartIDPrefix))))
-                } catch {
-                    continuation.resume(returning: .failure(error))
+        let cancellation = SimulationCancellation()
+        let result: Result<InteractiveSimulation, SimulationError> = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                queue.async {
+                    do throws(SimulationError) {
+                        let report = try replicate(scenario, runs: runs, seed: seed, threads: threads, timeLimit: timeLimit,
+                                                   deadline: deadline, cancellation: cancellation)
+                        continuation.resume(returning: .success(InteractiveSimulation(report: report, svg: report.chartSVG(idPrefix: chartIDPrefix))))
+                    } catch {
+                        continuation.resume(returning: .failure(error))
+                    }
                 }
             }
+        } onCancel: {
+            cancellation.cancel()
         }
         return try result.get()
     }

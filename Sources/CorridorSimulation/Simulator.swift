@@ -27,15 +27,22 @@ public enum Simulator {
     ///   - progress: called (serially, from worker threads) at least every half second while
     ///     running and once at the end.
     /// - Throws: ``SimulationError`` (`invalid-scenario`, `invalid-request`, `time-limit-exceeded`).
+    ///   - deadline: stop with `time-limit-exceeded` at this instant (whichever of it and
+    ///     `timeLimit` comes first): a caller that waited before starting counts that wait.
+    ///   - cancellation: stop with `cancelled` once it is set.
     public static func replicate(
         _ scenario: Scenario, runs: Int, seed: UInt64, threads: Int? = nil, timeLimit: Duration? = nil,
+        deadline callerDeadline: ContinuousClock.Instant? = nil, cancellation: SimulationCancellation? = nil,
         progress: (@Sendable (SimulationProgress) -> Void)? = nil
     ) throws(SimulationError) -> SimulationReport {
         guard runs >= 1 else { throw SimulationError(code: .invalidRequest, summary: "the number of runs must be at least 1") }
         let scenario = try scenario.validated()
         let clock = ContinuousClock()
         let started = clock.now
-        let deadline = timeLimit.map { started + $0 }
+        let deadline = [timeLimit.map { started + $0 }, callerDeadline].compactMap { $0 }.min()
+        if let deadline, started >= deadline {
+            throw SimulationError(code: .timeLimitExceeded, summary: "the simulation did not start within its time limit")
+        }
         let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, runs))
         let board = ReplicationBoard(runs: runs)
         let totalDays = runs * scenario.horizonDays
@@ -60,7 +67,8 @@ public enum Simulator {
                 let index = board.next.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard index < runs else { return }
                 let runSeed = seed &+ UInt64(index)
-                var engine = Replication(scenario: scenario, seed: runSeed, trace: NoTrace(), deadline: deadline, progress: board.counter)
+                var engine = Replication(scenario: scenario, seed: runSeed, trace: NoTrace(), deadline: deadline,
+                                         cancellation: cancellation, progress: board.counter)
                 do throws(SimulationError) {
                     let parts = try engine.run()
                     let result = RunResult(replication: index, seed: runSeed, outputs: parts.outputs, series: parts.series,
@@ -116,4 +124,12 @@ private final class ReplicationBoard: Sendable {
     let counter = ProgressCounter()
 
     init(runs: Int) { results = Mutex(Array(repeating: nil, count: runs)) }
+}
+
+/// A flag a caller sets to stop running replications (checked every few thousand events).
+public final class SimulationCancellation: Sendable {
+    private let flag = Atomic<Bool>(false)
+    public init() {}
+    public func cancel() { flag.store(true, ordering: .relaxed) }
+    public var isCancelled: Bool { flag.load(ordering: .relaxed) }
 }

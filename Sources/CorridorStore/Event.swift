@@ -83,14 +83,3 @@ public struct ChainVerification: Sendable, Equatable {
             && lhs.firstBad?.reason == rhs.firstBad?.reason
     }
 }
-
-/// Errors of the store itself (as opposed to a refused record).
-public struct StoreError: Error, Sendable, CustomStringConvertible {
-    public var code: String
-    public var message: String
-    public init(code: String, message: String) {
-        self.code = code
-        self.message = message
-    }
-    public var description: String { message }
-}

@@ -4,8 +4,9 @@ import CorridorDomain
 /// with current-state projections updated in the same transaction.
 ///
 /// Implementations: ``InMemoryEventStore`` here, `SQLiteEventStore` in CorridorSQLite. Both
-/// validate records with ``StateRules`` and pass one contract suite.
-public protocol EventStore: TokenStore, Sendable {
+/// append through ``EventChain`` and pass one contract suite. Tokens are a separate seam
+/// (``TokenStore``), which both stores also implement.
+public protocol EventStore: Sendable {
     /// Appends every record `produce` emits, all or nothing: if `produce` or any record throws,
     /// nothing of this call is kept. Records are validated against state as it stands after
     /// the records before them.

@@ -4,8 +4,8 @@ import Synchronization
 
 /// An event store held in memory: for tests, demos and scratch replays. Same rules, same
 /// chain, same digests as the SQLite store.
-public final class InMemoryEventStore: EventStore {
-    struct State: StateReader, StateSnapshot {
+public final class InMemoryEventStore: EventStore, TokenStore {
+    struct State: AppendTransaction {
         var events: [Event] = []
         var countries: [CountryCode: Int] = [:]  // → event index
         var arrangements: [ArrangementRecord.ID: (partner: CountryCode, event: Int)] = [:]
@@ -46,7 +46,7 @@ public final class InMemoryEventStore: EventStore {
         func transfers() throws -> [TransferView] {
             try transferTable.map { id, entry -> TransferView in
                 guard case .transfer(let record) = try events[entry.event].record() else {
-                    throw StoreError(code: "corrupt-event", message: "transfer \(id) does not point at a transfer record")
+                    throw StoreError(code: .corruptEvent, message: "transfer \(id) does not point at a transfer record")
                 }
                 let entries = (manifest[id] ?? [:]).map { TransferView.Entry(caseID: $0.key, status: $0.value) }.sorted { $0.caseID < $1.caseID }
                 return TransferView(record: record, status: entry.state.status, steps: entry.steps, manifest: entries)
@@ -59,13 +59,13 @@ public final class InMemoryEventStore: EventStore {
 
         func setting(_ key: String) throws -> String? { settings[key] }
 
-        mutating func appendEvent(type: String, payload: String, context: AppendContext) -> Int64 {
-            let prev = events.last?.hash ?? ChainHead.genesis.hash
-            let seq = Int64(events.count + 1)
-            let hash = EventHash.compute(prev: prev, seq: seq, type: type, actor: context.actor, recordedAt: context.recordedAt.description, payload: payload)
-            events.append(Event(seq: seq, type: type, payload: payload, actor: context.actor, recordedAt: context.recordedAt, prev: prev, hash: hash))
-            return seq
-        }
+        // AppendTransaction
+        func chainHead() -> ChainHead { events.last.map { ChainHead(seq: $0.seq, hash: $0.hash) } ?? .genesis }
+        mutating func insert(_ event: Event, recordedAtText: String) { events.append(event) }
+        mutating func apply(_ change: ProjectionChange, seq: Int64) { apply(change, event: Int(seq) - 1) }
+        mutating func putSetting(_ key: String, _ value: String) { settings[key] = value }
+        mutating func markChange(_ seq: Int64) { changeMarker = seq }
+
         func courtOrder(_ id: CourtOrderRecord.ID) -> CourtOrderState? { courtOrders[id]?.state }
         func transfer(_ id: TransferRecord.ID) -> TransferState? { transferTable[id]?.state }
         func manifestEntry(transfer: TransferRecord.ID, caseID: CaseRecord.ID) -> ManifestEntryStatus? { manifest[transfer]?[caseID] }
@@ -110,32 +110,22 @@ public final class InMemoryEventStore: EventStore {
 
     public init() {}
 
-    public func append(context: AppendContext, _ produce: ((SourcedRecord) throws -> Void) throws -> Void) throws -> AppendReceipt {
+    /// Runs `body` on a copy of the state under the lock and keeps the copy only if `body`
+    /// returns: the transaction of this store. The first change to each table copies it, so
+    /// system events — which cannot fail once their types are checked, before any change — are
+    /// appended in place (`rollback: false`), as they were before the append seam.
+    private func transaction<Result>(rollback: Bool = true, _ body: (inout State) throws -> Result) rethrows -> Result {
         try state.withLock { current in
-            var working = current  // copy-on-write: the original stays untouched until commit
-            var count = 0
-            var first: Int64?
-            try produce { sourced in
-                let changes: [ProjectionChange]
-                do throws(RecordError) { changes = try StateRules.changes(for: sourced.record, in: working) } catch {
-                    throw error.at(file: sourced.file, line: sourced.line)
-                }
-                let review: TransferRules.Review
-                do { review = try TransferRules.review(sourced.record, snapshot: working) } catch let error as RecordError {
-                    throw error.at(file: sourced.file, line: sourced.line)
-                }
-                let payload = review.stamp.map { EventStamp.stamp(sourced.payload, policy: $0.policy, version: $0.version) } ?? sourced.payload
-                let seq = working.appendEvent(type: sourced.record.kind.rawValue, payload: payload, context: context)
-                for change in changes { working.apply(change, event: working.events.count - 1) }
-                for event in review.events { _ = working.appendEvent(type: event.type, payload: event.payload.canonicalString, context: context) }
-                first = first ?? seq
-                count += 1
-            }
+            guard rollback else { return try body(&current) }
+            var working = current
+            let result = try body(&working)
             current = working
-            if count > 0 { current.changeMarker = Int64(current.events.count) }
-            return AppendReceipt(count: count, firstSeq: first, lastSeq: count > 0 ? Int64(current.events.count) : nil,
-                                 headHash: current.events.last?.hash ?? ChainHead.genesis.hash)
+            return result
         }
+    }
+
+    public func append(context: AppendContext, _ produce: ((SourcedRecord) throws -> Void) throws -> Void) throws -> AppendReceipt {
+        try transaction { try EventChain.appendRecords(in: &$0, context: context, produce) }
     }
 
     public func head() throws -> ChainHead {
@@ -167,12 +157,9 @@ public final class InMemoryEventStore: EventStore {
 
     @discardableResult
     public func appendSystemEvent(type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?) throws -> Event {
-        guard type.hasPrefix("system.") else { throw StoreError(code: "invalid-event", message: "system event types begin 'system.' (got '\(type)')") }
-        return state.withLock { s in
-            _ = s.appendEvent(type: type, payload: payload.canonicalString, context: context)
-            if let setting { s.settings[setting.key] = setting.value }
-            s.changeMarker = Int64(s.events.count)
-            return s.events.last!
+        try transaction(rollback: false) { s in
+            try EventChain.appendSystemEvents([(SystemEvent(type: type, payload: payload), context.actor)], at: context.recordedAt, marksChange: true,
+                                              setting: setting, in: &s)!
         }
     }
 
@@ -181,25 +168,18 @@ public final class InMemoryEventStore: EventStore {
     public func changeMarker() throws -> Int64 { state.withLock { $0.changeMarker } }
 
     public func appendSystemEvents(_ events: [(event: SystemEvent, actor: String)], at recordedAt: Instant) throws {
-        for (event, _) in events where !event.type.hasPrefix("system.") {
-            throw StoreError(code: "invalid-event", message: "system event types begin 'system.' (got '\(event.type)')")
-        }
-        state.withLock { s in
-            for (event, actor) in events {
-                _ = s.appendEvent(type: event.type, payload: event.payload.canonicalString, context: AppendContext(actor: actor, recordedAt: recordedAt))
-            }
-        }
+        try transaction(rollback: false) { s in _ = try EventChain.appendSystemEvents(events, at: recordedAt, marksChange: false, in: &s) }
     }
 
     public func createToken(id: String, name: String, role: Role, hash: String, context: AppendContext) throws -> TokenInfo {
-        try state.withLock { s in
+        try transaction(rollback: false) { s in
             if s.tokens.contains(where: { $0.info.id == id || $0.hash == hash }) {
-                throw StoreError(code: "duplicate-token", message: "a token with this id already exists")
+                throw StoreError(code: .duplicateToken, message: "a token with this id already exists")
             }
             let info = TokenInfo(id: id, name: name, role: role, createdAt: context.recordedAt, revokedAt: nil)
             s.tokens.append((info, hash))
-            _ = s.appendEvent(type: "system.token-created", payload: JSONValue.object(["id": .string(id), "name": .string(name), "role": .string(role.rawValue)]).canonicalString, context: context)
-            s.changeMarker = Int64(s.events.count)
+            try EventChain.appendSystemEvents([(TokenEvents.created(id: id, name: name, role: role), context.actor)], at: context.recordedAt,
+                                              marksChange: true, in: &s)
             return info
         }
     }
@@ -211,11 +191,10 @@ public final class InMemoryEventStore: EventStore {
     public func tokens() throws -> [TokenInfo] { state.withLock { $0.tokens.map(\.info) } }
 
     public func revokeToken(id: String, context: AppendContext) throws -> Bool {
-        state.withLock { s in
+        try transaction(rollback: false) { s in
             guard let index = s.tokens.firstIndex(where: { $0.info.id == id && $0.info.revokedAt == nil }) else { return false }
             s.tokens[index].info.revokedAt = context.recordedAt
-            _ = s.appendEvent(type: "system.token-revoked", payload: JSONValue.object(["id": .string(id)]).canonicalString, context: context)
-            s.changeMarker = Int64(s.events.count)
+            try EventChain.appendSystemEvents([(TokenEvents.revoked(id: id), context.actor)], at: context.recordedAt, marksChange: true, in: &s)
             return true
         }
     }

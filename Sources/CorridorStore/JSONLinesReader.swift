@@ -26,19 +26,19 @@ public struct JSONLinesReader {
             // A closed standard input (`<&-`) has no descriptor 0, or (once something else has
             // been opened) one that is not ours: say so rather than "Invalid argument".
             guard fcntl(0, F_GETFD) != -1 else {
-                throw StoreError(code: "file-unreadable", message: "stdin: standard input is closed; pipe or redirect the records into it, or name a file")
+                throw StoreError(code: .fileUnreadable, message: "stdin: standard input is closed; pipe or redirect the records into it, or name a file")
             }
             self.init(descriptor: 0, name: "stdin")
             return
         }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
-            throw StoreError(code: "file-unreadable", message: "\(path): cannot open (\(String(cString: strerror(errno))))")
+            throw StoreError(code: .fileUnreadable, message: "\(path): cannot open (\(String(cString: strerror(errno))))")
         }
         var info = stat()
         if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
             close(fd)
-            throw StoreError(code: "file-unreadable", message: "\(path): is a directory, not a JSON Lines file")
+            throw StoreError(code: .fileUnreadable, message: "\(path): is a directory, not a JSON Lines file")
         }
         self.init(name: path, descriptor: fd, ownsDescriptor: true, size: Int64(info.st_size))
     }
@@ -69,9 +69,9 @@ public struct JSONLinesReader {
             if count < 0 {
                 if errno == EINTR { continue }
                 if descriptor == 0, errno == EBADF || errno == EINVAL {
-                    throw StoreError(code: "file-unreadable", message: "stdin: standard input is closed or not readable")
+                    throw StoreError(code: .fileUnreadable, message: "stdin: standard input is closed or not readable")
                 }
-                throw StoreError(code: "file-unreadable", message: "\(name): read failed (\(String(cString: strerror(errno))))")
+                throw StoreError(code: .fileUnreadable, message: "\(name): read failed (\(String(cString: strerror(errno))))")
             }
             if count == 0 { break }
             total += Int64(count)

@@ -39,7 +39,7 @@ public enum Seeding {
     /// Records the reference network. Refused when the store already holds it.
     public static func seedReference(into store: some EventStore, context: AppendContext) throws -> AppendReceipt {
         if try store.summary().countries > 0 {
-            throw StoreError(code: "already-seeded", message: "the store already holds countries; the reference network is seeded only into a store without them")
+            throw StoreError(code: .alreadySeeded, message: "the store already holds countries; the reference network is seeded only into a store without them")
         }
         return try store.append(context: context) { emit in try ReferenceNetwork.records(emit) }
     }
@@ -48,9 +48,9 @@ public enum Seeding {
     /// already present (their ids would collide).
     public static func seedSynthetic(count: Int, seed: UInt64, into store: some EventStore, context: AppendContext,
                                      progress: (any ProgressReporter)? = nil) throws -> AppendReceipt {
-        guard count > 0 else { throw StoreError(code: "invalid-argument", message: "the number of synthetic cases must be at least 1") }
+        guard count > 0 else { throw StoreError(code: .invalidArgument, message: "the number of synthetic cases must be at least 1") }
         if try !store.caseRecords(CaseRecord.ID(SyntheticCaseload.caseID(0))).isEmpty {
-            throw StoreError(code: "already-seeded", message: "the store already holds synthetic cases (SYN-…); seed a synthetic caseload into a store without one")
+            throw StoreError(code: .alreadySeeded, message: "the store already holds synthetic cases (SYN-…); seed a synthetic caseload into a store without one")
         }
         return try store.append(context: context) { emit in
             var index = 0

@@ -9,7 +9,7 @@ public enum ReferenceNetwork {
     public static var url: URL {
         get throws {
             guard let url = Bundle.module.url(forResource: "reference-network", withExtension: "jsonl") else {
-                throw StoreError(code: "missing-resource", message: "reference-network.jsonl is missing from the package resources")
+                throw StoreError(code: .missingResource, message: "reference-network.jsonl is missing from the package resources")
             }
             return url
         }

@@ -33,3 +33,15 @@ public protocol TokenStore: Sendable {
     /// Revokes by id; returns false when no live token has it.
     func revokeToken(id: String, context: AppendContext) throws -> Bool
 }
+
+/// The system events that log token changes, the same in every store: name, role and id, never
+/// the secret or its hash.
+public enum TokenEvents {
+    public static func created(id: String, name: String, role: Role) -> SystemEvent {
+        SystemEvent(type: "system.token-created", payload: .object(["id": .string(id), "name": .string(name), "role": .string(role.rawValue)]))
+    }
+
+    public static func revoked(id: String) -> SystemEvent {
+        SystemEvent(type: "system.token-revoked", payload: .object(["id": .string(id)]))
+    }
+}

@@ -20,7 +20,7 @@ public enum Tokens {
     public static func issue(name: String, role: Role, in store: some TokenStore, context: AppendContext) throws -> (secret: String, info: TokenInfo) {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.count <= 100 else {
-            throw StoreError(code: "invalid-argument", message: "a token needs a name of 1 to 100 characters")
+            throw StoreError(code: .invalidArgument, message: "a token needs a name of 1 to 100 characters")
         }
         let secret = newSecret()
         let id = "tok_" + String(hash(secret).prefix(12))

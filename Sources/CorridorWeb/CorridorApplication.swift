@@ -12,20 +12,51 @@ import ServiceLifecycle
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    /// A connection that sends nothing (or only part of a request) for this long is closed.
+    public var idleTimeout: Duration
+    /// Connections open at once; past this the server accepts no more until one closes.
+    public var maximumConnections: Int
+    /// Connections open at once from one client address (0: no limit, e.g. behind a proxy).
+    public var maximumConnectionsPerClient: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, idleTimeout: Duration = .seconds(30),
+                maximumConnections: Int = 10_000, maximumConnectionsPerClient: Int = 256) {
         self.host = host
         self.port = port
+        self.idleTimeout = idleTimeout
+        self.maximumConnections = maximumConnections
+        self.maximumConnectionsPerClient = maximumConnectionsPerClient
     }
 }
 
-/// Assembles the Corridor server over a store. Tests build it too (`buildRouter`).
-public func buildApplication(store: some EventStore, configuration: ServerConfiguration, logger: Logger,
-                             clock: @escaping @Sendable () -> Instant) throws -> some ApplicationProtocol {
-    let state = try AppState(store: store, clock: clock, logger: logger, staleness: 5_000_000)
+/// Assembles the Corridor server over a store: `serve` runs it, and tests run it too (whole, with
+/// `.live`, or its router alone through `buildRouter`).
+///
+/// Everything long-lived runs in the application's service group: `services` (the store's own,
+/// such as a WAL checkpointer, and the log sink) first, then the read log and the caseload
+/// warmer, then the server. A graceful shutdown (SIGTERM, SIGINT) stops them in reverse order:
+/// the server answers the requests in flight (each waits for its read to be logged), the read log
+/// commits what is left, and only then do the store's services and the log sink stop.
+public func buildApplication(store: some EventStore & TokenStore, configuration: ServerConfiguration, logger: Logger,
+                             clock: @escaping @Sendable () -> Instant, simulations: SimulationRunner = SimulationRunner(),
+                             services: [any Service] = []) throws -> some ApplicationProtocol {
+    let state = try AppState(store: store, clock: clock, logger: logger, staleness: 5_000_000, simulations: simulations)
+    return buildApplication(state: state, configuration: configuration, logger: logger, services: services)
+}
+
+/// The same application over state the caller made (tests share it to inspect the store).
+public func buildApplication<Store: EventStore>(state: AppState<Store>, configuration: ServerConfiguration = ServerConfiguration(), logger: Logger,
+                                                services: [any Service] = []) -> some ApplicationProtocol {
+    let limits = ConnectionLimits(perClient: configuration.maximumConnectionsPerClient, logger: logger)
+    let idle = configuration.idleTimeout.components
     return Application(
         router: buildRouter(state: state),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Corridor"),
-        services: [CaseloadWarmer(state: state, logger: logger)],
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: [limits.handler()],
+            idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Corridor",
+                             availableConnectionsDelegate: LoggedMaximumConnections(maximum: configuration.maximumConnections, logger: logger)),
+        services: services + [state.readLog, CaseloadWarmer(state: state, logger: logger)],
         logger: logger
     )
 }
@@ -63,7 +94,15 @@ public func buildRouter<Store: EventStore>(state: AppState<Store>) -> Router<Cor
     for route in routes {
         let access = route.access
         let handler = route.handler
+        let integers = route.showsFormProblems ? [] : route.parameters.filter { $0.location == .query && $0.range != nil && !$0.name.contains("<") }
         router.on(RouterPath(route.routerPath), method: route.method) { request, context -> Response in
+            // Every declared integer is checked against its range before any handler sees it.
+            for parameter in integers {
+                do { _ = try APIValues.integer(request, parameter.name, in: parameter.range!) } catch let problem as Problem {
+                    guard PageSession.isPagePath(request.uri.path), request.method == .get else { throw problem }
+                    return PageRoutes.message(request, context, title: "Cannot show this page", problem.detail, status: .badRequest)
+                }
+            }
             if !access.allows(context.principal?.role) {
                 // A person on a page gets a page saying so; programs get problem+json.
                 if PageSession.isPagePath(request.uri.path), request.method == .get {

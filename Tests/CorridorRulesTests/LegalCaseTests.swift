@@ -39,7 +39,12 @@ struct LegalCase: Sendable, CustomTestStringConvertible {
     var gates: [GateID: GateResult] = [:]
     var clears: [GateID: Instant] = [:]
     var verdictClears: Instant?
-    var reasonContains: [GateID: String] = [:]
+    /// Texts each gate's reason must contain (every one of them).
+    var reasonContains: [GateID: [String]] = [:]
+    /// Texts each gate's reason must not contain (what it must not reveal).
+    var reasonOmits: [GateID: [String]] = [:]
+    /// Texts each gate's "what would clear it" must contain.
+    var wouldClearContains: [GateID: [String]] = [:]
     /// The engine disagrees with the law/DESIGN here: the test expects its assertions to fail.
     var knownIssue: String?
     /// Why the file could not be read; its test then fails with this message.
@@ -95,7 +100,7 @@ struct LegalCase: Sendable, CustomTestStringConvertible {
     }
 
     static let topLevelKeys: Set<String> = ["name", "why", "policy", "on", "destination", "case", "records", "capacityUsed", "manifest", "expect", "knownIssue"]
-    static let expectKeys: Set<String> = ["verdict", "gates", "clears", "verdictClears", "reasonContains"]
+    static let expectKeys: Set<String> = ["verdict", "gates", "clears", "verdictClears", "reasonContains", "reasonOmits", "wouldClearContains"]
 
     init(file: String, json: JSONValue) throws {
         self.file = file
@@ -151,12 +156,26 @@ struct LegalCase: Sendable, CustomTestStringConvertible {
             }
         }
         if let value = expect["verdictClears"] { verdictClears = try Self.instant(value, "expect.verdictClears") }
-        if case .object(let reasons)? = expect["reasonContains"] {
-            for (key, value) in reasons {
-                guard let gate = GateID(rawValue: key) else { throw LegalCaseError("unknown gate '\(key)' in expect.reasonContains") }
-                reasonContains[gate] = try Self.string(value, "expect.reasonContains.\(key)")
+        reasonContains = try Self.texts(expect["reasonContains"], "expect.reasonContains")
+        reasonOmits = try Self.texts(expect["reasonOmits"], "expect.reasonOmits")
+        wouldClearContains = try Self.texts(expect["wouldClearContains"], "expect.wouldClearContains")
+    }
+
+    /// `{gate: text}` or `{gate: [text, …]}`.
+    static func texts(_ value: JSONValue?, _ path: String) throws -> [GateID: [String]] {
+        guard let value else { return [:] }
+        guard case .object(let entries) = value else { throw LegalCaseError("'\(path)' must be an object of gate ids") }
+        var texts: [GateID: [String]] = [:]
+        for (key, entry) in entries {
+            guard let gate = GateID(rawValue: key) else { throw LegalCaseError("unknown gate '\(key)' in \(path)") }
+            if case .array(let items) = entry {
+                guard !items.isEmpty else { throw LegalCaseError("'\(path).\(key)' must not be empty") }
+                texts[gate] = try items.enumerated().map { try string($1, "\(path).\(key)[\($0)]") }
+            } else {
+                texts[gate] = [try string(entry, "\(path).\(key)")]
             }
         }
+        return texts
     }
 
     static func string(_ value: JSONValue?, _ path: String) throws -> String {
@@ -196,17 +215,26 @@ struct LegalCase: Sendable, CustomTestStringConvertible {
         for use in capacityUsed { capacity.record(use.count, under: use.arrangement, on: use.day) }
         let context = DestinationContext(destination: destination, instant: on, policy: profile, network: try store.network(), capacity: capacity)
         guard let facts = CaseFacts(records: try store.caseRecords(caseID)) else { throw LegalCaseError("no case record for '\(caseID)'") }
+        let caseload = try service.loadCaseload()
         var manifestContext: ManifestContext?
+        var family = caseload.family(of: facts)
         if let manifest {
-            manifestContext = ManifestContext(transfer: manifest.transfer, cases: Set(manifest.cases),
-                                              familyMembers: try service.loadCaseload().familyMembers)
+            manifestContext = ManifestContext(transfer: manifest.transfer, cases: Set(manifest.cases), familyMembers: caseload.familyMembers)
+            family = family.filter { manifest.cases.contains($0.id) }
         }
-        let decision = RulesEngine.decide(facts, context, manifest: manifestContext)
+        let decision = RulesEngine.decide(facts, context, manifest: manifestContext, family: family)
 
         // Where the service's own `check` can answer the same question, it must agree.
         if manifest == nil, capacityUsed.isEmpty, PolicyLibrary.profiles[policy] != nil {
             let viaService = try service.check(caseID, to: destination, at: on, policy: policy)
             #expect(viaService.gates.map(\.result) == decision.gates.map(\.result), "\(file): RulesService.check disagrees with RulesEngine.decide")
+        }
+        // The whole-caseload pass (eligible, compare, the home figures) must judge the person alike.
+        if manifest == nil {
+            let index = try #require(caseload.cases.firstIndex { $0.id == caseID })
+            let outcome = caseload.outcomes(context)[index]
+            #expect(GateID.allCases.map { outcome.result($0) } == decision.gates.map(\.result),
+                    "\(file): the whole-caseload pass disagrees with RulesEngine.decide")
         }
         return decision
     }
@@ -227,9 +255,23 @@ struct LegalCase: Sendable, CustomTestStringConvertible {
         if let verdictClears {
             #expect(decision.clears == verdictClears, "verdict clears: expected \(verdictClears), got \(decision.clears?.description ?? "nil")\n\(shown)")
         }
-        for (gate, text) in reasonContains.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+        for (gate, texts) in reasonContains.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             let reason = decision.finding(gate)?.reason ?? ""
-            #expect(reason.contains(text), "gate \(gate.rawValue) reason should contain '\(text)': \(reason)\n\(shown)")
+            for text in texts {
+                #expect(reason.contains(text), "gate \(gate.rawValue) reason should contain '\(text)': \(reason)\n\(shown)")
+            }
+        }
+        for (gate, texts) in reasonOmits.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            let reason = decision.finding(gate)?.reason ?? ""
+            for text in texts {
+                #expect(!reason.contains(text), "gate \(gate.rawValue) reason should not contain '\(text)': \(reason)\n\(shown)")
+            }
+        }
+        for (gate, texts) in wouldClearContains.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            let wouldClear = decision.finding(gate)?.wouldClear ?? ""
+            for text in texts {
+                #expect(wouldClear.contains(text), "gate \(gate.rawValue) 'what would clear it' should contain '\(text)': \(wouldClear)\n\(shown)")
+            }
         }
     }
 
@@ -240,7 +282,6 @@ struct LegalCase: Sendable, CustomTestStringConvertible {
     static let absentByDesign: [GateID: [GateResult: String]] = [
         .finalOrder: [.fail: "a missing or non-final order is missing facts, so the gate waits (DESIGN: never allowed by default; lacking facts → pending)"],
         .notice: [.fail: "notice that is missing, too recent, not given to counsel or without a language waits for proper notice; nothing makes it a bar"],
-        .vulnerability: [.pending: "the unaccompanied-minor bar and family unity are decided on the facts at hand (family unity on the manifest)"],
         .aea: [.fail: "a designated person needs notice early enough to seek habeas; short or missing notice waits"],
     ]
 }

@@ -1,5 +1,6 @@
 import CorridorDomain
 import CorridorRules
+import CorridorSQLiteTestSupport
 import CorridorServices
 import CorridorStore
 import CorridorTestSupport

@@ -1,5 +1,6 @@
 import CorridorDomain
 import CorridorRules
+import CorridorSQLiteTestSupport
 import CorridorServices
 import CorridorStore
 import CorridorTestSupport
@@ -65,8 +66,9 @@ struct LockAndDepartTests {
             let events = try store.record(Fixture.step(.lock, "T1", at: ScenarioWorld.lockAt))
             #expect(events.first?.string("policy") == "unhcr-2013")
             #expect(events.first?.string("policyVersion") == profile.version)
-            // unhcr-2013 needs an individual screening for every third country.
-            #expect(events.last?.string("verdict") == "blocked")
+            // unhcr-2013 waits for an individual screening for every third country.
+            #expect(events.last?.string("verdict") == "pending")
+            #expect(events.last?.fields["gates"]?["human-rights-risk"] == "pending")
             #expect(events.last?.string("policy") == "unhcr-2013")
         }
     }
@@ -191,12 +193,12 @@ struct LockAndDepartTests {
         try ScenarioWorld.withStore(backend) { store in
             try store.append(records: [Fixture.transfer("T1", to: "SLV", arrangement: "arr-slv"), TestRecords.manifestAdd("T1", "V1"),
                                        Fixture.step(.lock, "T1", at: ScenarioWorld.lockAt)])
-            // unhcr-2013 wants an individual screening for El Salvador: refused, and named.
+            // unhcr-2013 waits for an individual screening for El Salvador: refused, and named.
             let error = try expectRefusal(in: store, code: "departure-refused") {
                 try store.append(record: Fixture.step(.depart, "T1", at: ScenarioWorld.departAt, policy: "unhcr-2013"))
             }
             #expect(error?.message.contains("under unhcr-2013") == true)
-            #expect(error?.message.contains("human-rights-risk fail") == true)
+            #expect(error?.message.contains("human-rights-risk pending") == true)
 
             let events = try store.record(Fixture.step(.depart, "T1", at: ScenarioWorld.departAt, policy: "us-dhs-2025"))
             #expect(events.first?.string("policy") == "us-dhs-2025")

@@ -1,4 +1,5 @@
 import CorridorDomain
+import CorridorSQLiteTestSupport
 import CorridorServices
 import CorridorStore
 import CorridorTestSupport

@@ -1,5 +1,6 @@
 import CorridorDomain
 import CorridorSQLite
+import CorridorSQLiteTestSupport
 import CorridorStore
 import CorridorTestSupport
 import GRDB
@@ -149,7 +150,7 @@ struct EventChainTests {
         try store.append(records: Self.records)
         store.tamper(seq: 9, payload: "{not json")
         let error = #expect(throws: StoreError.self) { try AuditReplay.run(store) }
-        #expect(error?.code == "replay-failed")
+        #expect(error?.code == .replayFailed)
         #expect(error?.message.contains("event 9") == true)
 
         let refused = InMemoryEventStore()

@@ -1,5 +1,6 @@
 import CorridorDomain
 import CorridorSQLite
+import CorridorSQLiteTestSupport
 import CorridorStore
 import CorridorTestSupport
 import Testing
@@ -281,7 +282,7 @@ struct EventStoreContractTests {
                 let error = #expect(throws: StoreError.self) {
                     try store.appendSystemEvent(type: type, payload: [:], context: .test, setting: nil)
                 }
-                #expect(error?.code == "invalid-event")
+                #expect(error?.code == .invalidEvent)
             }
             let head = try store.head()
             #expect(head == .genesis)

@@ -1,5 +1,6 @@
 import CorridorDomain
 import CorridorSQLite
+import CorridorSQLiteTestSupport
 import CorridorStore
 import CorridorTestSupport
 import Testing
@@ -172,7 +173,7 @@ struct ImportAtomicityTests {
         let error = #expect(throws: StoreError.self) {
             try RecordImport.importFiles([good, files.path("absent.jsonl")], into: temporary.store, context: .test)
         }
-        #expect(error?.code == "file-unreadable")
+        #expect(error?.code == .fileUnreadable)
         #expect(error?.message.contains("absent.jsonl") == true)
         #expect(try temporary.store.snapshot() == before)
 

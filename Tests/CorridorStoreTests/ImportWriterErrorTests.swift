@@ -1,5 +1,6 @@
 import CorridorDomain
 import CorridorSQLite
+import CorridorSQLiteTestSupport
 @testable import CorridorStore
 import CorridorTestSupport
 import Foundation

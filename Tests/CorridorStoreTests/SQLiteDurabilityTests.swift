@@ -1,5 +1,6 @@
 import CorridorDomain
 @testable import CorridorSQLite
+import CorridorSQLiteTestSupport
 import CorridorStore
 import CorridorTestSupport
 import Foundation
@@ -74,7 +75,7 @@ struct SQLiteDurabilityTests {
         let directory = try TemporaryDirectory(prefix: "corridor-durable")
         let path = try directory.write("notes.sqlite", text: String(repeating: "this is not a database\n", count: 200))
         let error = #expect(throws: StoreError.self) { try SQLiteEventStore(path: path) }
-        #expect(error?.code == "database-unavailable")
+        #expect(error?.code == .databaseUnavailable)
         #expect(error?.message.contains(path) == true)
     }
 }
@@ -101,6 +102,7 @@ struct WALCheckpointerTests {
         let checkpointer = try WALCheckpointer(store: store, interval: .milliseconds(5), restartFrames: 64) { problem in
             problems.withLock { $0.append(problem) }
         }
+        let running = Task { try await checkpointer.run() }
         let before = try store.head().seq
         let walPath = path + "-wal"
         var largest: UInt64 = 0
@@ -111,7 +113,10 @@ struct WALCheckpointerTests {
                 try await Task.sleep(for: .milliseconds(2))
             }
         }
-        checkpointer.stop()
+        // The service ends as a service group ends it (cancelled here): checkpoints go back to
+        // the writer once run() returns.
+        running.cancel()
+        try await running.value
         checkpointer.stop()  // idempotent
         #expect(problems.withLock { $0 }.isEmpty, "\(problems.withLock { $0 })")
         // With the writer's own checkpoints off and no working checkpointer, 6,000 commits

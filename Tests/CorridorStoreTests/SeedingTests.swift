@@ -1,4 +1,5 @@
 import CorridorDomain
+import CorridorSQLiteTestSupport
 import CorridorStore
 import CorridorTestSupport
 import Testing
@@ -10,7 +11,7 @@ struct SeedingTests {
             _ = try Seeding.seedReference(into: store, context: .test)
             let before = try store.snapshot()
             let error = #expect(throws: StoreError.self) { try Seeding.seedReference(into: store, context: .test) }
-            #expect(error?.code == "already-seeded")
+            #expect(error?.code == .alreadySeeded)
             #expect(error?.message.contains("reference network") == true)
             #expect(try store.snapshot() == before)
         }
@@ -27,7 +28,7 @@ struct SeedingTests {
                 let error = #expect(throws: StoreError.self) {
                     try Seeding.seedSynthetic(count: 10, seed: seed, into: store, context: .test(actor: "seed"))
                 }
-                #expect(error?.code == "already-seeded")
+                #expect(error?.code == .alreadySeeded)
                 #expect(error?.message.contains("synthetic cases (SYN-") == true)
             }
             #expect(try store.snapshot() == before)
@@ -39,7 +40,7 @@ struct SeedingTests {
         let store = InMemoryEventStore()
         for count in [0, -5] {
             let error = #expect(throws: StoreError.self) { try Seeding.seedSynthetic(count: count, seed: 1, into: store, context: .test) }
-            #expect(error?.code == "invalid-argument")
+            #expect(error?.code == .invalidArgument)
         }
         #expect(try store.head() == .genesis)
     }

@@ -1,5 +1,6 @@
 import CorridorDomain
 import CorridorSQLite
+import CorridorSQLiteTestSupport
 import CorridorStore
 import CorridorTestSupport
 import CorridorWeb

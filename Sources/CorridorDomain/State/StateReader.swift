@@ -1,21 +1,24 @@
 /// What record validation needs to know about current state. Each store answers these from
 /// its own projections; the rules that use them (``StateRules``) are written once.
+///
+/// A lookup throws only when the store cannot answer (a database or disk fault): the error is
+/// a fault to report as such, never taken for "not found".
 public protocol StateReader {
-    func hasCountry(_ code: CountryCode) -> Bool
-    func hasArrangement(_ id: ArrangementRecord.ID) -> Bool
-    func hasCase(_ id: CaseRecord.ID) -> Bool
+    func hasCountry(_ code: CountryCode) throws -> Bool
+    func hasArrangement(_ id: ArrangementRecord.ID) throws -> Bool
+    func hasCase(_ id: CaseRecord.ID) throws -> Bool
     /// When the case was closed, if it was.
-    func caseClosedOn(_ id: CaseRecord.ID) -> Day?
-    func courtOrder(_ id: CourtOrderRecord.ID) -> CourtOrderState?
-    func transfer(_ id: TransferRecord.ID) -> TransferState?
+    func caseClosedOn(_ id: CaseRecord.ID) throws -> Day?
+    func courtOrder(_ id: CourtOrderRecord.ID) throws -> CourtOrderState?
+    func transfer(_ id: TransferRecord.ID) throws -> TransferState?
     /// The person's entry on a transfer's manifest, if they were ever added.
-    func manifestEntry(transfer: TransferRecord.ID, caseID: CaseRecord.ID) -> ManifestEntryStatus?
+    func manifestEntry(transfer: TransferRecord.ID, caseID: CaseRecord.ID) throws -> ManifestEntryStatus?
     /// People currently on the manifest (not struck).
-    func manifestCount(transfer: TransferRecord.ID) -> Int
+    func manifestCount(transfer: TransferRecord.ID) throws -> Int
     /// Transfers not yet departed, cancelled or arrived on whose manifest the person currently is.
-    func openManifests(caseID: CaseRecord.ID) -> [TransferRecord.ID]
+    func openManifests(caseID: CaseRecord.ID) throws -> [TransferRecord.ID]
     /// Whether the person has departed on any transfer.
-    func hasDeparted(caseID: CaseRecord.ID) -> Bool
+    func hasDeparted(caseID: CaseRecord.ID) throws -> Bool
 }
 
 /// A court order's standing.

@@ -46,8 +46,17 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
         guard index == b.count else { return nil }
         let seconds = Int64(day.daysSinceEpoch) * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
             - Int64(offsetMinutes * 60)
-        epochMilliseconds = seconds * 1000 + Int64(millis)
+        let value = seconds * 1000 + Int64(millis)
+        // A zone can carry a local time past the years that can be written back
+        // (9999-12-31T23:59:59-23:59 is in the year 10000 UTC): every instant accepted must print
+        // as text that parses again.
+        guard (Self.earliest.epochMilliseconds...Self.latest.epochMilliseconds).contains(value) else { return nil }
+        epochMilliseconds = value
     }
+
+    /// The first and last instants RFC 3339 can write in UTC: 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z (dates are years 1–9999).
+    public static let earliest = Day(year: 1, month: 1, day: 1)!.startInstant
+    public static let latest = Day(year: 9999, month: 12, day: 31)!.startInstant.adding(milliseconds: 86_399_999)
 
     /// Parses what the CLI and API accept for "when": a date (00:00 UTC that day) or an RFC 3339 instant.
     public init?(dateOrInstant text: String) {

@@ -8,6 +8,10 @@ public struct Caseload: Sendable {
     private var positions: [CaseRecord.ID: Int] = [:]
     /// Members of each family unit.
     public private(set) var familyMembers: [String: [CaseRecord.ID]] = [:]
+    /// Positions in `cases` of each family unit's members, kept with `familyMembers` so that
+    /// passes look units up without hashing ids (a position whose case has since moved to
+    /// another unit is skipped).
+    private var unitPositions: [String: [Int]] = [:]
 
     public init() {}
 
@@ -24,6 +28,7 @@ public struct Caseload: Sendable {
         }
         if let unit = facts.person.familyUnit, !(familyMembers[unit]?.contains(facts.id) ?? false) {
             familyMembers[unit, default: []].append(facts.id)
+            unitPositions[unit, default: []].append(positions[facts.id]!)
         }
     }
 
@@ -37,8 +42,47 @@ public struct Caseload: Sendable {
 
     public func facts(_ id: CaseRecord.ID) -> CaseFacts? { positions[id].map { cases[$0] } }
 
-    /// Everyone's outcome against one destination, in caseload order, using every core.
+    /// The other members of this person's family unit (empty outside a unit).
+    public func family(of facts: CaseFacts) -> [CaseFacts] {
+        guard let unit = facts.person.familyUnit else { return [] }
+        return (familyMembers[unit] ?? []).compactMap { id in
+            guard id != facts.id, let index = positions[id], cases[index].person.familyUnit == unit else { return nil }
+            return cases[index]
+        }
+    }
+
+    /// One explained decision from memory, the person's family unit included (nil for an
+    /// unknown case).
+    public func decide(_ id: CaseRecord.ID, _ destination: DestinationContext) -> Decision? {
+        guard let facts = facts(id) else { return nil }
+        return RulesEngine.decide(facts, destination, family: family(of: facts))
+    }
+
+    /// Everyone's outcome against one destination, in caseload order, using every core. Each
+    /// person is judged on their own first; then, unit by unit, the `vulnerability` gate is
+    /// judged again for the members of family units with the other members' results.
     public func outcomes(_ destination: DestinationContext) -> [GateOutcome] {
+        var results = individualOutcomes(destination)
+        let vulnerability = GateOutcome.index(.vulnerability)
+        for (unit, positions) in unitPositions where positions.count > 1 {
+            let members = positions.filter { cases[$0].person.familyUnit == unit }
+            guard members.count > 1 else { continue }
+            let individual = members.map { results[$0] }
+            for (position, index) in members.enumerated() {
+                var family: [FamilyMemberStanding] = []
+                family.reserveCapacity(members.count - 1)
+                for (other, otherIndex) in members.enumerated() where other != position {
+                    family.append(FamilyMemberStanding(caseID: cases[otherIndex].id, outcome: individual[other]))
+                }
+                let context = GateContext(facts: cases[index], destination: destination, family: family, explain: false)
+                results[index].set(vulnerability, VulnerabilityGate.evaluate(context).result)
+            }
+        }
+        return results
+    }
+
+    /// Everyone's outcome on their own (without their family unit), in parallel.
+    func individualOutcomes(_ destination: DestinationContext) -> [GateOutcome] {
         var results = [GateOutcome](repeating: GateOutcome(), count: cases.count)
         let chunks = Swift.max(1, Swift.min(ProcessInfoCores.count * 4, cases.count / 2048))
         let chunkSize = (cases.count + chunks - 1) / Swift.max(chunks, 1)

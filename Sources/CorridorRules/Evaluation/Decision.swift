@@ -58,4 +58,16 @@ public struct GateOutcome: Sendable, Equatable {
     }
 
     static func index(_ gate: GateID) -> Int { GateID.allCases.firstIndex(of: gate)! }
+
+    /// Records the result of the gate at `index` (in gate order), replacing what was there.
+    mutating func set(_ index: Int, _ result: GateResult) {
+        let bit = UInt16(1) << index
+        failed &= ~bit
+        pending &= ~bit
+        switch result {
+        case .pass: break
+        case .fail: failed |= bit
+        case .pending: pending |= bit
+        }
+    }
 }

@@ -21,13 +21,18 @@ public struct GateContext {
     public let facts: CaseFacts
     public let destination: DestinationContext
     public let manifest: ManifestContext?
+    /// The other members of the person's family unit, each with their own results here (empty
+    /// for someone outside a unit, or when the caller has no family to give).
+    public let family: [FamilyMemberStanding]
     /// When false, gates skip building reason text (whole-caseload passes need results only).
     public let explain: Bool
 
-    public init(facts: CaseFacts, destination: DestinationContext, manifest: ManifestContext? = nil, explain: Bool = true) {
+    public init(facts: CaseFacts, destination: DestinationContext, manifest: ManifestContext? = nil, family: [FamilyMemberStanding] = [],
+                explain: Bool = true) {
         self.facts = facts
         self.destination = destination
         self.manifest = manifest
+        self.family = family
         self.explain = explain
     }
 

@@ -10,25 +10,43 @@ public enum RulesEngine {
         AEAGate.self, STCAGate.self,
     ]
 
-    /// The explained decision for one person.
-    public static func decide(_ facts: CaseFacts, _ destination: DestinationContext, manifest: ManifestContext? = nil) -> Decision {
-        let context = GateContext(facts: facts, destination: destination, manifest: manifest, explain: true)
+    /// The explained decision for one person. `family` holds the facts of the other members of
+    /// their family unit (the person's own facts among them are ignored): the `vulnerability`
+    /// gate looks at where each of them stands for the same destination.
+    public static func decide(_ facts: CaseFacts, _ destination: DestinationContext, manifest: ManifestContext? = nil,
+                              family: [CaseFacts] = []) -> Decision {
+        let standings = family.filter { $0.id != facts.id }.map { standing(of: $0, destination) }
+        let context = GateContext(facts: facts, destination: destination, manifest: manifest, family: standings, explain: true)
         let findings = gates.map { $0.evaluate(context) }
         return Decision(caseID: facts.id, destination: destination.destination, on: destination.instant, policy: destination.policy.id,
                         policyVersion: destination.policy.version, verdict: Verdict(results: findings.map(\.result)), gates: findings)
     }
 
     /// Results only, without reasons: for passes over the whole caseload.
-    public static func outcome(_ facts: CaseFacts, _ destination: DestinationContext, manifest: ManifestContext? = nil) -> GateOutcome {
-        let context = GateContext(facts: facts, destination: destination, manifest: manifest, explain: false)
+    public static func outcome(_ facts: CaseFacts, _ destination: DestinationContext, manifest: ManifestContext? = nil,
+                               family: [FamilyMemberStanding] = []) -> GateOutcome {
+        let context = GateContext(facts: facts, destination: destination, manifest: manifest, family: family, explain: false)
         var outcome = GateOutcome()
         for (index, gate) in gates.enumerated() {
-            switch gate.evaluate(context).result {
-            case .pass: break
-            case .fail: outcome.failed |= UInt16(1) << index
-            case .pending: outcome.pending |= UInt16(1) << index
-            }
+            outcome.set(index, gate.evaluate(context).result)
         }
         return outcome
+    }
+
+    /// Where a family member stands on their own (without their family, so units do not
+    /// recurse): their results and, when waiting, when they can clear.
+    public static func standing(of member: CaseFacts, _ destination: DestinationContext) -> FamilyMemberStanding {
+        let context = GateContext(facts: member, destination: destination, explain: false)
+        var outcome = GateOutcome()
+        var clears: Instant?
+        var everyWaitDated = true
+        for (index, gate) in gates.enumerated() {
+            let finding = gate.evaluate(context)
+            outcome.set(index, finding.result)
+            if finding.result == .pending {
+                if let instant = finding.clears { clears = Swift.max(clears ?? instant, instant) } else { everyWaitDated = false }
+            }
+        }
+        return FamilyMemberStanding(caseID: member.id, outcome: outcome, clears: outcome.verdict == .pending && everyWaitDated ? clears : nil)
     }
 }

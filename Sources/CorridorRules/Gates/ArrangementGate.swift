@@ -33,8 +33,12 @@ public enum ArrangementGate: Gate {
             case false?: break
             }
         }
-        if terms.requiresCriminalRecord == true, c.facts.person.criminalRecord != true {
-            return (.fail, "\(name) takes only people with a criminal record", nil)
+        if terms.requiresCriminalRecord == true {
+            switch c.facts.person.criminalRecord {
+            case false?: return (.fail, "\(name) takes only people with a criminal record", nil)
+            case nil: return (.pending, "\(name) takes only people with a criminal record; the case does not record whether the person has one", nil)
+            case true?: break
+            }
         }
         if let cap = terms.capacityTotal, candidate.totalUsed >= cap {
             return (.fail, "\(name) is full: \(candidate.totalUsed) of \(cap) places used", nil)
@@ -79,6 +83,6 @@ public enum ArrangementGate: Gate {
         }
         let (result, clears, cite) = best!
         return c.finding(id, result, reasons.joined(separator: "; "), citation: cite, clears: clears,
-                         wouldClear: result == .pending ? "the missing terms or next month's capacity" : "an active arrangement with \(c.countryName) that takes this person")
+                         wouldClear: result == .pending ? "the missing facts or terms (named above), or next month's capacity" : "an active arrangement with \(c.countryName) that takes this person")
     }
 }

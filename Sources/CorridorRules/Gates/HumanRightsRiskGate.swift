@@ -1,7 +1,8 @@
 import CorridorDomain
 
 /// `human-rights-risk`: for a third country, its risk is below the policy threshold, or an
-/// individual (negative) screening for that destination exists.
+/// individual (negative) screening for that destination exists. Where the profile requires an
+/// individual assessment for every third country, one not yet made is waited for, not a bar.
 public enum HumanRightsRiskGate: Gate {
     public static let id = GateID.humanRightsRisk
 
@@ -22,8 +23,9 @@ public enum HumanRightsRiskGate: Gate {
                              wouldClear: "nothing short of a new screening")
         }
         if threshold <= 0 {
-            return c.finding(id, .fail, "\(c.destination.policy.id) requires an individual assessment for every third country; none for \(c.countryName)",
-                             citation: citation(), wouldClear: "an individual screening for \(c.countryName)")
+            // The assessment can still be made before the transfer: a missing fact, so a wait.
+            return c.finding(id, .pending, "\(c.destination.policy.id) requires an individual assessment for every third country; none for \(c.countryName) yet",
+                             citation: citation(), wouldClear: "an individual assessment (screening) for \(c.countryName)")
         }
         guard let risk = c.destination.country?.risk else {
             return c.finding(id, .pending, "no risk assessment recorded for \(c.countryName)", citation: citation(),

@@ -75,7 +75,11 @@ public enum TransferRules {
             facts.append(person)
         }
         let manifest = ManifestContext(transfer: transfer.id, cases: Set(onBoard), familyMembers: families)
-        for person in facts { decisions.append(RulesEngine.decide(person, context, manifest: manifest)) }
+        for person in facts {
+            let unit = person.person.familyUnit
+            let family = unit == nil ? [] : facts.filter { $0.person.familyUnit == unit && $0.id != person.id }
+            decisions.append(RulesEngine.decide(person, context, manifest: manifest, family: family))
+        }
 
         var events = decisions.map { decision in
             SystemEvent(type: "system.verdict", payload: .object([

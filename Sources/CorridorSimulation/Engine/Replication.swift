@@ -77,9 +77,11 @@ struct Replication<Trace: SimulationTrace> {
     /// People numbers ever in use at once (numbers of removed people are reused).
     var peopleHighWater: Int { people.highWater }
     private let deadline: ContinuousClock.Instant?
+    private let cancellation: SimulationCancellation?
     private let progress: ProgressCounter?
 
-    init(scenario: Scenario, seed: UInt64, trace: Trace, deadline: ContinuousClock.Instant? = nil, progress: ProgressCounter? = nil) {
+    init(scenario: Scenario, seed: UInt64, trace: Trace, deadline: ContinuousClock.Instant? = nil,
+         cancellation: SimulationCancellation? = nil, progress: ProgressCounter? = nil) {
         horizon = Double(scenario.horizonDays)
         days = scenario.horizonDays
         initialBacklog = scenario.initialBacklog
@@ -134,6 +136,7 @@ struct Replication<Trace: SimulationTrace> {
         series.created.reserveCapacity(days)
         self.trace = trace
         self.deadline = deadline
+        self.cancellation = cancellation
         self.progress = progress
     }
 
@@ -148,8 +151,14 @@ struct Replication<Trace: SimulationTrace> {
             if time >= horizon { break }
             if time >= nextDay { recordDays(before: time) }
             processed &+= 1
-            if processed & 0xFFFF == 0, let deadline, ContinuousClock.now >= deadline {
-                throw SimulationError(code: .timeLimitExceeded, summary: "the simulation did not finish within its time limit")
+            // Every 4,096 events (well under a millisecond): the clock and the caller's cancellation.
+            if processed & 0xFFF == 0 {
+                if let deadline, ContinuousClock.now >= deadline {
+                    throw SimulationError(code: .timeLimitExceeded, summary: "the simulation did not finish within its time limit")
+                }
+                if let cancellation, cancellation.isCancelled {
+                    throw SimulationError(code: .cancelled, summary: "the simulation was cancelled")
+                }
             }
             switch entry.event {
             case .arrangementStarts(let k): arrangementStarts(Int(k), at: time)

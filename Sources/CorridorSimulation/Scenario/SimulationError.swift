@@ -30,6 +30,8 @@ public struct SimulationError: Error, Sendable, Equatable, CustomStringConvertib
         public static let invalidRequest = Code(rawValue: "invalid-request")
         /// The replications did not finish within the time limit.
         public static let timeLimitExceeded = Code(rawValue: "time-limit-exceeded")
+        /// The caller stopped waiting (a page request that went away).
+        public static let cancelled = Code(rawValue: "cancelled")
         /// No bundled scenario has this name.
         public static let unknownScenario = Code(rawValue: "unknown-scenario")
     }

@@ -58,11 +58,32 @@ enum APIValues {
     }
 
     static func limit(_ request: Request, default value: Int = 50, max: Int = 1000) throws -> Int {
-        guard let text = request.query("limit") else { return value }
-        guard let limit = Int(text), (1...max).contains(limit) else {
-            throw Problem.badRequest("query parameter 'limit' must be a whole number from 1 to \(max)", code: "invalid-parameter")
+        try integer(request, "limit", in: 1...Int64(max)).map { Int($0) } ?? value
+    }
+
+    /// The largest integer a JSON number (an IEEE double) holds exactly: the upper bound of
+    /// cursors and sequence numbers, so every value a client can send or receive round-trips.
+    static let maximumExactInteger: Int64 = 9_007_199_254_740_991
+
+    /// An integer query parameter, refused unless it is plain decimal digits within `range`:
+    /// the only way a route reads an integer from a request, so no value reaches arithmetic
+    /// unchecked (a seq of `Int64.max` once crashed the server on its `+ 1`).
+    static func integer(_ request: Request, _ name: String, in range: ClosedRange<Int64>) throws -> Int64? {
+        guard let text = request.query(name) else { return nil }
+        guard let value = parseInteger(text), range.contains(value) else {
+            throw Problem.badRequest("query parameter '\(name)' must be a whole number from \(range.lowerBound) to \(range.upperBound)",
+                                     code: "invalid-parameter")
         }
-        return limit
+        return value
+    }
+
+    /// Decimal digits with an optional leading minus, at most 19 digits; nil for anything else
+    /// (signs, spaces, exponents, fractions, or a value beyond Int64).
+    static func parseInteger(_ text: String) -> Int64? {
+        var digits = text.utf8[...]
+        if digits.first == UInt8(ascii: "-") { digits = digits.dropFirst() }
+        guard !digits.isEmpty, digits.count <= 19, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        return Int64(text)
     }
 
     /// An event as the API shows it: its place in the log and its record.

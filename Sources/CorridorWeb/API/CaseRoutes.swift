@@ -17,7 +17,7 @@ enum CaseRoutes {
                           .query("blocked", "a gate id: cases that gate fails or waits on for the destination 'to' at 'on'"),
                           .query("to", "destination for 'blocked' (ISO3)"), .query("on", "date or RFC 3339 instant for 'blocked' (default now)"),
                           .query("policy", "policy profile for 'blocked' (default: active)"),
-                          .query("cursor", "from a previous page's nextCursor"), .query("limit", "1–1000 (default 50)", schema: "integer"),
+                          .query("cursor", "from a previous page's nextCursor"), .integer("limit", "1–1000 (default 50)", in: 1...1000),
                       ],
                       success: (200, "CaseList")) { request, _ in
                 try await list(request, state)
@@ -45,13 +45,14 @@ enum CaseRoutes {
                 if let view = state.live.peek(), let caseload = view.caseload {
                     // The live view is fresh and holds the caseload: judge from memory, no store read.
                     let policy = try APIValues.policy(request, active: view.policy)
-                    decision = caseload.facts(id).map { RulesEngine.decide($0, state.destination(destination, at: instant, policy: policy, state: view)) }
+                    decision = caseload.decide(id, state.destination(destination, at: instant, policy: policy, state: view))
                 } else {
                     decision = try await Blocking.run {
                         let view = try state.live.current()
                         let policy = try APIValues.policy(request, active: view.policy)
                         guard let facts = CaseFacts(records: try state.store.caseRecords(id)) else { return nil }
-                        return RulesEngine.decide(facts, state.destination(destination, at: instant, policy: policy, state: view))
+                        return RulesEngine.decide(facts, state.destination(destination, at: instant, policy: policy, state: view),
+                                                  family: try RulesService(store: state.store).family(of: facts))
                     }
                 }
                 guard let decision else { throw Problem.notFound("no case '\(id.rawValue.prefix(60))' has been recorded", code: "unknown-case") }
@@ -63,7 +64,7 @@ enum CaseRoutes {
             RouteSpec(method: .get, path: "/api/v1/eligible", access: .caseReaders, tag: "rules",
                       summary: "Who may go to 'to' at 'on', and counts blocked per gate",
                       parameters: [.query("to", "Destination (ISO3)", required: true), .query("on", "Date or RFC 3339 instant (default now)"),
-                                   .query("policy", "Policy profile (default: active)"), .query("limit", "Eligible ids to list (default 50)", schema: "integer")],
+                                   .query("policy", "Policy profile (default: active)"), .integer("limit", "Eligible ids to list, 1–100,000 (default 50)", in: 1...100_000)],
                       success: (200, "Eligibility")) { request, _ in
                 let destination = try APIValues.country(request, "to")!
                 let instant = try APIValues.instant(request, default: state.clock())
@@ -118,7 +119,8 @@ enum CaseRoutes {
         let instant = try APIValues.instant(request, default: state.clock())
         var position = 0
         if let cursor = request.query("cursor") {
-            guard cursor.hasPrefix("c"), let parsed = Int(cursor.dropFirst()), parsed >= 0 else {
+            guard cursor.hasPrefix("c"), let parsed = APIValues.parseInteger(String(cursor.dropFirst())).map(Int.init),
+                  (0...Int(APIValues.maximumExactInteger)).contains(parsed) else {
                 throw Problem.badRequest("query parameter 'cursor' is not one this server issued", code: "invalid-parameter")
             }
             position = parsed

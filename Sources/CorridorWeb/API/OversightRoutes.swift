@@ -40,7 +40,7 @@ enum OversightRoutes {
             },
             RouteSpec(method: .get, path: "/api/v1/court-orders/{id}/impact", access: .caseReaders, tag: "court orders",
                       summary: "A court order's impact list: the people it covers, the transfers and holds",
-                      parameters: [.path("id", "Court order id"), .query("limit", "Covered case ids to list (default 50)", schema: "integer")],
+                      parameters: [.path("id", "Court order id"), .integer("limit", "Covered case ids to list, 1–100,000 (default 50)", in: 1...100_000)],
                       success: (200, "CourtOrderImpact")) { request, context in
                 let id = CourtOrderRecord.ID(try context.pathParameter("id"))
                 let limit = try APIValues.limit(request, max: 100_000)
@@ -97,17 +97,12 @@ enum OversightRoutes {
             },
             RouteSpec(method: .get, path: "/api/v1/audit/events", access: .overseers, tag: "audit",
                       summary: "Events of the log, newest last",
-                      parameters: [.query("after", "Only events after this seq", schema: "integer"), .query("type", "Only this event type"),
-                                   .query("limit", "1–1000 (default 50)", schema: "integer")],
+                      parameters: [.integer("after", "Only events after this seq", in: 0...APIValues.maximumExactInteger - 1), .query("type", "Only this event type"),
+                                   .integer("limit", "1–1000 (default 50)", in: 1...1000)],
                       success: (200, "EventList")) { request, _ in
                 let limit = try APIValues.limit(request)
                 let type = request.query("type")
-                var parsedAfter: Int64?
-                if let text = request.query("after") {
-                    guard let value = Int64(text), value >= 0 else { throw Problem.badRequest("query parameter 'after' must be a non-negative whole number", code: "invalid-parameter") }
-                    parsedAfter = value
-                }
-                let after = parsedAfter
+                let after = try APIValues.integer(request, "after", in: 0...APIValues.maximumExactInteger - 1)
                 let events: [Event] = try await Blocking.run {
                     let head = try state.store.head().seq
                     let from = after.map { $0 + 1 } ?? Swift.max(1, head - Int64(type == nil ? limit : 20_000) + 1)

@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Dispatch
+import ServiceLifecycle
 import Synchronization
 
 /// Where the server's log lines go: a file descriptor written in batches. A request appends its
@@ -14,7 +15,10 @@ import Synchronization
 /// requests a second one `write(2)` per line costs the server about an eighth of its capacity;
 /// batching costs almost nothing. What can be lost in a crash is the last `interval` of
 /// informational lines: nothing the audit relies on (reads are logged in the store, not here).
-public final class LogSink: Sendable {
+///
+/// As a `Service` (listed first in the group, so it stops last) it writes what is buffered when
+/// the group shuts down, after every other service's last lines.
+public final class LogSink: Service, Sendable {
     private let descriptor: Int32
     private let interval: DispatchTimeInterval
     private let limit: Int
@@ -48,6 +52,12 @@ public final class LogSink: Sendable {
             return false
         }
         if schedule { writer.async { self.flush() } }
+    }
+
+    /// Waits for the group's graceful shutdown, then writes what is buffered.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        flushNow()
     }
 
     /// Writes whatever is buffered and returns once it is written.

@@ -14,7 +14,7 @@ extension PageRoutes {
         [
             RouteSpec(method: .get, path: "/cases", access: .caseReaders, tag: "pages", summary: "Cases: search, filters and pagination",
                       parameters: [.query("q", "Case id or part of it"), .query("nationality", "ISO3"), .query("pathway", "removal or asylum-transfer"),
-                                   .query("status", "open, closed or departed"), .query("from", "Position to start from (pagination)", schema: "integer")],
+                                   .query("status", "open, closed or departed"), .integer("from", "Position to start from (pagination)", in: 0...APIValues.maximumExactInteger)],
                       success: (200, "html")) { request, context in
                 try await caseList(request, context, state)
             },
@@ -31,7 +31,7 @@ extension PageRoutes {
         let query = request.query("q")
         let nationality = request.query("nationality").map { $0.uppercased() }
         let pathway = request.query("pathway"), status = request.query("status")
-        let start = max(Int(request.query("from") ?? "0") ?? 0, 0)
+        let start = Int(try APIValues.integer(request, "from", in: 0...APIValues.maximumExactInteger) ?? 0)
         let pageSize = 50
         let (found, next, total, matched): ([CaseRow], Int?, Int, Int) = try await Blocking.run {
             let view = try state.live.withCaseload()
@@ -96,7 +96,8 @@ extension PageRoutes {
             for partner in RulesService<Store>.activePartners(view.network, on: now.day, removingState: policy.removingState) where !destinations.contains(partner) {
                 destinations.append(partner)
             }
-            let decisions = destinations.map { RulesEngine.decide(facts, state.destination($0, at: now, policy: policy, state: view)) }
+            let family = try RulesService(store: state.store).family(of: facts)
+            let decisions = destinations.map { RulesEngine.decide(facts, state.destination($0, at: now, policy: policy, state: view), family: family) }
             return (events, decisions, policy, view.policy, view.network)
         }
         guard let result else {

@@ -226,7 +226,7 @@ extension PageRoutes {
             "terms": terms,
             "lumpSum": dollars(t.payment?.lumpSumUSD), "perPerson": dollars(t.payment?.perPersonUSD),
             "sources": a.sources.map { ["title": $0.title, "url": $0.url, "date": $0.date?.description ?? "undated", "isLink": $0.url.hasPrefix("http")] },
-            "reported": a.reported.map { ["metric": $0.metric, "value": $0.value == $0.value.rounded() ? Int($0.value).grouped : String($0.value),
+            "reported": a.reported.map { ["metric": $0.metric, "value": $0.value == $0.value.rounded() ? $0.value.groupedWhole : String($0.value),
                                           "asOf": $0.asOf.description, "source": $0.source, "note": $0.note ?? "", "conflict": $0.conflict] },
             "hasConflict": a.reported.contains { $0.conflict },
             // Counted from recorded transfers, so shown as the public report shows them: counts

@@ -11,23 +11,25 @@ enum SimulatePage {
     /// Small enough for a page: a few seconds at most on two cores.
     static let limits = SimulationLimits(maximumRuns: 20, maximumHorizonDays: 3_650, maximumExpectedPeople: 2_000_000,
                                          maximumFlights: 500_000, maximumInjunctionsPerYear: 52)
-    static let timeLimit = Duration.seconds(10)
 
-    static func route() -> RouteSpec {
+    static func route(_ runner: SimulationRunner) -> RouteSpec {
         RouteSpec(method: .get, path: "/simulate", access: .anyone, tag: "pages",
                   summary: "Run the network simulator on the reference scenario with your capacities and policy (bounded, time-limited)",
                   parameters: [
                       .query("run", "1 to run the scenario; otherwise only the form is shown"),
-                      .query("runs", "Replications, 1–20 (default 5)", schema: "integer"), .query("seed", "Seed (default 1)", schema: "integer"),
-                      .query("horizonDays", "Days simulated", schema: "integer"), .query("injunctionsPerYear", "Injunction rate", schema: "number"),
+                      .integer("runs", "Replications, 1–20 (default 5)", in: 1...Int64(limits.maximumRuns)),
+                      .integer("seed", "Seed (default 1)", in: 0...1_000_000_000_000_000),
+                      .integer("horizonDays", "Days simulated", in: 30...Int64(limits.maximumHorizonDays)), .query("injunctionsPerYear", "Injunction rate", schema: "number"),
                       .query("noticeDays", "Policy: notice days", schema: "number"), .query("screeningDays", "Policy: screening days", schema: "number"),
                       .query("waitAfterNegativeDays", "Policy: wait after a negative screening", schema: "number"),
                       .query("riskThreshold", "Policy: country-risk threshold (empty for none)", schema: "number"),
                       .query("blockChainRefoulement", "Policy: block chain refoulement (on/off)"),
-                      .query("cap.<arrangement>", "Capacity per month of an arrangement", schema: "integer"),
+                      .integer("cap.<arrangement>", "Capacity per month of an arrangement", in: 0...100_000),
                   ],
-                  success: (200, "html")) { request, context in
+                  success: (200, "html"), showsFormProblems: true) { request, context in
+            let deadline = ContinuousClock.now + runner.timeLimit  // the wait for a turn counts
             var problems: [String] = []
+            var busy: SimulationRunner.Busy?
             var scenario = try Scenario.reference
             func number(_ name: String, _ range: ClosedRange<Double>) -> Double? {
                 guard let text = request.query(name) else { return nil }
@@ -56,22 +58,30 @@ enum SimulatePage {
             }
             var data: [String: Any] = form(scenario, runs: runs, seed: seed)
             if problems.isEmpty, run {
-                do throws(SimulationError) {
+                do {
                     let started = ContinuousClock.now
-                    let result = try await Simulator.interactive(scenario, runs: runs, seed: seed, timeLimit: timeLimit, limits: limits,
-                                                                 chartIDPrefix: "simulate")
+                    let result = try await runner.run {
+                        try await Simulator.interactive(scenario, runs: runs, seed: seed, timeLimit: runner.timeLimit, deadline: deadline,
+                                                        threads: 1, limits: limits, chartIDPrefix: "simulate", queue: runner.queue)
+                    }
                     let elapsed = ContinuousClock.now - started
                     data["chart"] = result.svg
                     data["rows"] = rows(result.summary)
                     data["hasRows"] = true
                     data["ran"] = "\(runs) replication\(runs == 1 ? "" : "s") (seeds \(seed)–\(seed + UInt64(runs) - 1)) in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .abbreviated)))"
-                } catch {
+                } catch let error as SimulationError {
                     problems.append(error.summary)
                     problems += error.problems.map { "\($0)" }
+                } catch let error as SimulationRunner.Busy {
+                    busy = error
+                    problems.append("The simulator is busy with other visitors' runs; nothing was run. Try again in \(error.retryAfterSeconds) seconds.")
                 }
             }
             if !problems.isEmpty { data["problems"] = problems.map { ["text": $0] } }
-            return PageRoutes.html(request, context, "simulate", title: "Simulate the network", data, status: problems.isEmpty ? .ok : .badRequest)
+            var response = PageRoutes.html(request, context, "simulate", title: "Simulate the network", data,
+                                           status: busy != nil ? .serviceUnavailable : problems.isEmpty ? .ok : .badRequest)
+            if let busy { response.headers[.retryAfter] = String(busy.retryAfterSeconds) }
+            return response
         }
     }
 
@@ -103,11 +113,11 @@ enum SimulatePage {
 
     static func format(_ value: Double?) -> String {
         guard let value else { return "—" }
-        if abs(value) >= 1000 { return Int(value.rounded()).grouped }
+        if abs(value) >= 1000 { return value.groupedWhole }
         return String(format: "%.1f", value)
     }
 
     static func clean(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
+        Int(exactly: value).map { String($0) } ?? String(value)
     }
 }

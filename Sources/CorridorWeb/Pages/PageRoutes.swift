@@ -11,7 +11,7 @@ import Hummingbird
 enum PageRoutes {
     static func routes<Store: EventStore>(_ state: AppState<Store>) -> [RouteSpec] {
         var routes: [RouteSpec] = [
-            SimulatePage.route(),
+            SimulatePage.route(state.simulations),
             RouteSpec(method: .get, path: "/static/corridor.css", access: .anyone, tag: "pages", summary: "The pages' stylesheet",
                       success: (200, "text")) { _, _ in
                 .text(stylesheet, contentType: "text/css; charset=utf-8")
@@ -89,7 +89,7 @@ enum PageRoutes {
     static func dollars(_ value: Double?) -> String {
         guard let value else { return "—" }
         if value >= 1_000_000 { return String(format: "$%.1fM", value / 1_000_000) }
-        return "$" + Int(value.rounded()).grouped
+        return "$" + value.groupedWhole
     }
 
     static func percent(_ value: Double?) -> String {

@@ -24,17 +24,27 @@ public final class AppState<Store: EventStore>: Sendable {
 
     private let contexts = Mutex<[ContextKey: DestinationContext]>([:])
     let tokens: TokenCache<Store>
+    /// The `/simulate` page's runs, kept off the threads that answer requests.
+    public let simulations: SimulationRunner
 
     /// - Parameter staleness: how long (nanoseconds) the in-memory view may answer without
     ///   asking the store whether another process wrote (writes through this server are seen
     ///   at once). The production server uses a few milliseconds; tests use zero.
-    public init(store: Store, clock: @escaping @Sendable () -> Instant, logger: Logger, staleness: UInt64 = 0) throws {
+    public init(store: Store, tokens: some TokenStore, clock: @escaping @Sendable () -> Instant, logger: Logger, staleness: UInt64 = 0,
+                simulations: SimulationRunner = SimulationRunner()) throws {
         self.store = store
         self.live = try LiveView(store: store, staleness: staleness)
         self.readLog = ReadAuditLog(store: store, clock: clock, logger: logger)
         self.clock = clock
         self.logger = logger
-        self.tokens = TokenCache(store: store, live: live)
+        self.tokens = TokenCache(store: tokens, live: live)
+        self.simulations = simulations
+    }
+
+    /// State over a store that keeps its own tokens.
+    public convenience init(store: Store, clock: @escaping @Sendable () -> Instant, logger: Logger, staleness: UInt64 = 0,
+                            simulations: SimulationRunner = SimulationRunner()) throws where Store: TokenStore {
+        try self.init(store: store, tokens: store, clock: clock, logger: logger, staleness: staleness, simulations: simulations)
     }
 
     /// A destination context, shared between requests asking about the same destination,
@@ -63,12 +73,12 @@ public final class AppState<Store: EventStore>: Sendable {
 /// A revocation recorded in the log (by this process or another) empties the cache at the next
 /// request, so a revoked token stops working at once.
 final class TokenCache<Store: EventStore>: Sendable {
-    private let store: Store
+    private let store: any TokenStore
     private let live: LiveView<Store>
     private let entries = Mutex<(epoch: Int64, byHash: [String: (info: TokenInfo, checked: UInt64)])>((0, [:]))
     static var lifetimeNanoseconds: UInt64 { 1_000_000_000 }
 
-    init(store: Store, live: LiveView<Store>) {
+    init(store: any TokenStore, live: LiveView<Store>) {
         self.store = store
         self.live = live
     }

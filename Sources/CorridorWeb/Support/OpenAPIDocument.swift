@@ -62,9 +62,14 @@ enum OpenAPIDocument {
         if route.access == .anyone { object["security"] = .array([]) }
         if !route.parameters.isEmpty {
             object["parameters"] = .array(route.parameters.map { parameter in
-                .object([
+                var schema: [String: JSONValue] = ["type": .string(parameter.schema)]
+                if let range = parameter.range {
+                    schema["minimum"] = .number(Double(range.lowerBound))
+                    schema["maximum"] = .number(Double(range.upperBound))
+                }
+                return .object([
                     "name": .string(parameter.name), "in": .string(parameter.location.rawValue), "required": .bool(parameter.required),
-                    "description": .string(parameter.description), "schema": .object(["type": .string(parameter.schema)]),
+                    "description": .string(parameter.description), "schema": .object(schema),
                 ])
             })
         }
@@ -116,8 +121,8 @@ enum OpenAPIDocument {
                                   required: ["type"], description: "A record of the vocabulary in DESIGN.md; its fields depend on its type. Unknown fields are refused.")
         let schemas: [String: JSONValue] = [
             "Problem": objectSchema(["type": string, "title": string, "status": integer, "detail": string, "code": string, "instance": string,
-                                     "field": string, "index": integer], required: ["title", "status", "detail", "code"],
-                                    description: "RFC 9457 problem details; `detail` says what to fix."),
+                                     "field": string, "index": integer, "requestId": string], required: ["title", "status", "detail", "code"],
+                                    description: "RFC 9457 problem details; `detail` says what to fix. A 500 (code `internal`) says only that the server failed and names the request (`requestId`) whose log lines hold the details."),
             "Record": record,
             "RecordBody": .object(["oneOf": .array([ref("Record"), array(ref("Record"))])]),
             "CourtOrderRecord": record,

@@ -43,13 +43,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
 
     /// A refused record: 422 with the field and line, or 409 for a state conflict.
     static func refused(_ error: RecordError) -> Problem {
-        let status: HTTPResponse.Status
-        switch error.code {
-        case "state-conflict", "departure-refused": status = .conflict
-        case "unknown-case", "unknown-policy": status = error.code == "unknown-case" ? .notFound : .badRequest
-        case "invalid-json": status = .badRequest
-        default: status = .unprocessableContent
-        }
+        let status = Problem.status(forRecordError: error.code)
         var extensions: [String: JSONValue] = [:]
         if let field = error.field { extensions["field"] = .string(field) }
         if let line = error.line { extensions["index"] = .number(Double(line)) }
@@ -57,6 +51,37 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         let field = error.field.map { "field '\($0)': " } ?? ""
         return Problem(status, code: error.code, detail: where_ + field + error.message + (status == .conflict || status == .unprocessableContent ? "; nothing was recorded" : ""), extensions: extensions)
     }
+
+    /// A store error the caller can fix, with its message; any other store error is a fault,
+    /// answered by ``fault(requestID:)`` so nothing of the store's internals reaches the client.
+    static func store(_ error: StoreError, requestID: String) -> Problem {
+        guard error.code.isCallerError else { return fault(requestID: requestID) }
+        return Problem(Problem.status(forStoreError: error.code), code: error.code.description, detail: error.message)
+    }
+
+    /// The server's fault: a generic 500 naming the request, whose log lines say what happened.
+    static func fault(requestID: String) -> Problem {
+        Problem(.internalServerError, code: "internal",
+                detail: "the server could not complete the request; it has been logged as request \(requestID)",
+                extensions: ["requestId": .string(requestID)])
+    }
+
+    // MARK: Statuses — the one table from error codes to HTTP statuses
+
+    /// Refusal codes that are not 422 (unprocessable record).
+    static let recordErrorStatuses: [String: HTTPResponse.Status] = [
+        "state-conflict": .conflict, "departure-refused": .conflict,
+        "unknown-case": .notFound,
+        "unknown-policy": .badRequest, "invalid-json": .badRequest,
+    ]
+
+    /// Store errors the caller can fix; every other store error is a 500.
+    static let storeErrorStatuses: [StoreError.Code: HTTPResponse.Status] = [
+        .alreadySeeded: .badRequest, .invalidArgument: .badRequest, .duplicateToken: .conflict, .fileUnreadable: .badRequest,
+    ]
+
+    static func status(forRecordError code: String) -> HTTPResponse.Status { recordErrorStatuses[code] ?? .unprocessableContent }
+    static func status(forStoreError code: StoreError.Code) -> HTTPResponse.Status { storeErrorStatuses[code] ?? .internalServerError }
 }
 
 /// Turns every error into problem+json: refusals into 4xx, the framework's own errors
@@ -70,9 +95,10 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as RecordError {
             throw Problem.refused(error)
         } catch let error as StoreError {
-            context.logger.error("store error", metadata: ["code": "\(error.code)", "message": "\(error.message)"])
-            throw Problem(error.code == "already-seeded" || error.code == "invalid-argument" ? .badRequest : .internalServerError,
-                          code: error.code, detail: error.message)
+            if !error.code.isCallerError {
+                context.logger.error("store fault", metadata: ["code": "\(error.code)", "error": "\(error.debugDescription)", "path": "\(request.uri.path)"])
+            }
+            throw Problem.store(error, requestID: context.id)
         } catch is NIOTooManyBytesError {
             throw Problem(.contentTooLarge, code: "body-too-large",
                           detail: "the request body is larger than this route accepts (records: 8 MiB; use `corridor import` for bulk loads)")
@@ -88,7 +114,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             throw Problem(error.status, code: code, detail: detail, headers: error.headers)
         } catch {
             context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
-            throw Problem(.internalServerError, code: "internal", detail: "an unexpected error occurred; it has been logged")
+            throw Problem.fault(requestID: context.id)
         }
     }
 }

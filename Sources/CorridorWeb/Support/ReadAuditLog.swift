@@ -2,12 +2,16 @@ import CorridorDomain
 import CorridorStore
 import Dispatch
 import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// Logs reads of personal records as chained `system.read` events before the response is
 /// sent, committing many reads in one transaction (group commit): under load, one disk flush
 /// serves every request that arrived while the previous one was being written.
-final class ReadAuditLog<Store: EventStore>: Sendable {
+///
+/// As a `Service` it outlives the server in the group: at a graceful shutdown it waits for the
+/// batch being written and commits any reads still pending before it returns.
+final class ReadAuditLog<Store: EventStore>: Service, Sendable {
     private struct Pending {
         var event: SystemEvent
         var actor: String
@@ -45,6 +49,17 @@ final class ReadAuditLog<Store: EventStore>: Sendable {
                 return true
             }
             if schedule { queue.async { self.flush() } }
+        }
+    }
+
+    /// Waits for the group's graceful shutdown, then for every pending read to be committed.
+    func run() async throws {
+        try? await gracefulShutdown()
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            queue.async {
+                self.flush()  // after the batch under way; commits what arrived since
+                done.resume()
+            }
         }
     }
 

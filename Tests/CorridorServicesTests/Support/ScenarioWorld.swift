@@ -1,4 +1,5 @@
 import CorridorDomain
+import CorridorSQLiteTestSupport
 import CorridorStore
 import CorridorTestSupport
 import Testing

@@ -16,7 +16,7 @@ struct WebWorld<Store: EventStore>: Sendable {
     let revokedSecret: String
     let ids: SampleIDs
 
-    init(store: Store, ids: SampleIDs) throws {
+    init(store: Store, ids: SampleIDs) throws where Store: TokenStore {
         self.store = store
         tokens = try TestTokens.issue(in: store)
         let (revoked, info) = try Tokens.issue(name: "revoked-officer", role: .officer, in: store, context: .test)
@@ -33,9 +33,10 @@ struct WebWorld<Store: EventStore>: Sendable {
         return logger
     }
 
-    /// Runs `body` against the router in process (no sockets).
+    /// Runs `body` against the application `serve` runs, through its router in process (no
+    /// sockets, no services).
     func test<Value: Sendable>(logger: Logger = Self.logger, _ body: @Sendable (Caller) async throws -> Value) async throws -> Value {
-        let app = Application(router: buildRouter(state: state), logger: logger)
+        let app = buildApplication(state: state, logger: logger)
         let tokens = tokens
         let revoked = revokedSecret
         return try await app.test(.router) { client in
@@ -74,7 +75,7 @@ enum Worlds {
     /// The reference network (every country and arrangement of network-facts, with sources)
     /// with 300 synthetic cases, a court order, and a scheduled transfer to El Salvador under
     /// CECOT's arrangement carrying the first three synthetic cases.
-    static func reference<Store: EventStore>(_ store: Store) throws -> WebWorld<Store> {
+    static func reference<Store: EventStore & TokenStore>(_ store: Store) throws -> WebWorld<Store> {
         _ = try Seeding.seedReference(into: store, context: .test(actor: "seed"))
         _ = try Seeding.seedSynthetic(count: syntheticCount, seed: syntheticSeed, into: store, context: .test(actor: "seed"))
         let onBoard = (0..<3).map(SyntheticCaseload.caseID)
@@ -89,7 +90,7 @@ enum Worlds {
     static func reference() throws -> WebWorld<InMemoryEventStore> { try reference(InMemoryEventStore()) }
 
     /// A small hand-written world where departures can succeed (see ``Scenario``).
-    static func scenario<Store: EventStore>(_ store: Store) throws -> WebWorld<Store> {
+    static func scenario<Store: EventStore & TokenStore>(_ store: Store) throws -> WebWorld<Store> {
         try store.append(records: Scenario.records)
         return try WebWorld(store: store, ids: .init(caseID: "V1", country: "SLV", arrangement: "arr-slv", courtOrder: "CO-1",
                                                      transfer: "T1", manifestCase: "V2"))

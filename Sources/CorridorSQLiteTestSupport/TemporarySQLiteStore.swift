@@ -1,5 +1,7 @@
 import CorridorSQLite
 import CorridorStore
+import CorridorTestSupport
+import GRDB
 
 /// A ``SQLiteEventStore`` on a file in its own ``TemporaryDirectory``; the directory (database,
 /// WAL and shared-memory files) is removed when the value is no longer used.
@@ -18,5 +20,12 @@ public struct TemporarySQLiteStore: Sendable {
     /// A second, independent store on the same database file (as another process would open it).
     public func reopen() throws -> SQLiteEventStore {
         try SQLiteEventStore(path: path)
+    }
+}
+
+extension SQLiteEventStore {
+    /// The writer connection's `wal_autocheckpoint` (0 while a ``WALCheckpointer`` runs).
+    public func writerAutocheckpoint() async throws -> Int {
+        try await writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? -1 }
     }
 }

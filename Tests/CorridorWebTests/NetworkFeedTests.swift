@@ -149,4 +149,33 @@ struct NetworkFeedTests {
             }
         }
     }
+
+    @Test("A court order and its lift are entries dated by the order and the lift, linking to the order's page, naming no one it names")
+    func courtOrderAndLift() async throws {
+        let store = InMemoryEventStore()
+        let world = try Worlds.scenario(store)
+        try store.append(records: [
+            TestRecords.courtOrder("CO-NAMES", issuedOn: "2025-05-02", scope: ["cases": ["V1", "V2"]]),
+            ["type": "court-order-lift", "id": "CO-NAMES", "on": "2025-06-10", "reason": "vacated on appeal"],
+        ])
+        try await world.test { caller in
+            let reply = try await caller.get("/feeds/network.atom", as: .anonymous)
+            let feed = try Self.parse(reply.text)
+            let entries = Dictionary(feed.all("entry").compactMap { entry in entry.first("id").map { ($0.text, entry) } }, uniquingKeysWith: { a, _ in a })
+            let order = try #require(entries["tag:corridor.invalid,2025:court-order/CO-NAMES"], "no entry for the order")
+            let lift = try #require(entries["tag:corridor.invalid,2025:court-order/CO-NAMES/lift"], "no entry for the lift")
+            #expect(order.first("updated")?.text == "2025-05-02T00:00:00Z" && lift.first("updated")?.text == "2025-06-10T00:00:00Z")
+            for entry in [order, lift] {
+                let href = entry.all("link").first { $0.attributes["rel"] == "alternate" }?.attributes["href"] ?? ""
+                #expect(href.hasSuffix("/court-orders/CO-NAMES"), "\(href)")
+                #expect(entry.first("summary")?.text.contains("No. 25-cv-10676") == true, "the entry does not cite the order")
+            }
+            #expect(order.first("summary")?.text.contains("2 named people") == true, "\(order.first("summary")?.text ?? "")")
+            #expect(lift.first("summary")?.text.contains("vacated on appeal") == true)
+            #expect(!reply.text.contains("V1") && !reply.text.contains("V2"), "the feed names a covered person")
+            // The feed's newest entry is the lift, and the feed is as new as it.
+            #expect(feed.first("updated")?.text == "2025-06-10T00:00:00Z", "\(feed.first("updated")?.text ?? "")")
+            #expect(feed.all("entry").first?.first("id")?.text == "tag:corridor.invalid,2025:court-order/CO-NAMES/lift")
+        }
+    }
 }

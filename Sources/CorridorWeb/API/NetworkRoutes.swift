@@ -46,7 +46,7 @@ enum NetworkRoutes {
                 var changed: Set<ArrangementRecord.ID>?
                 if let since {
                     let changes = try await Blocking.run { try NetworkChanges.of(try state.store.networkEvents()) }
-                    changed = Set(changes.filter { $0.day.isOnOrAfter(since) }.compactMap(\.arrangement))
+                    changed = Set(changes.filter { $0.day >= since }.compactMap(\.arrangement))
                 }
                 var items: [JSONValue] = []
                 for arrangement in view.network.sortedArrangements {

@@ -18,7 +18,7 @@ enum OversightRoutes {
                 let today = state.clock().day
                 let orders = view.network.courtOrders.values.filter { order in
                     guard let since else { return true }
-                    return order.issuedOn.isOnOrAfter(since) || view.network.courtOrderLifts[order.id].map { $0.on.isOnOrAfter(since) } == true
+                    return order.issuedOn >= since || view.network.courtOrderLifts[order.id].map { $0.on >= since } == true
                 }
                 let items = orders.sorted { $0.issuedOn > $1.issuedOn }.map { order in
                     courtOrder(order, lift: view.network.courtOrderLifts[order.id], today: today, forPublic: true)

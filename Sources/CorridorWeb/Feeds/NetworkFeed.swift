@@ -18,7 +18,7 @@ enum NetworkFeed {
                       parameters: [.query("since", "Only changes dated on or after this day (YYYY-MM-DD)")], success: (200, "atom")) { request, _ in
                 let since = try APIValues.since(request)
                 let changes = try await Blocking.run { try NetworkChanges.of(try state.store.networkEvents()) }
-                let xml = atom(changes.filter { since.map($0.day.isOnOrAfter) ?? true }, base: PublicURL.base(request),
+                let xml = atom(changes.filter { change in since.map { change.day >= $0 } ?? true }, base: PublicURL.base(request),
                                selfPath: request.uri.path + (since.map { "?since=\($0)" } ?? ""))
                 var response = Response.text(xml, contentType: "application/atom+xml; charset=utf-8")
                 response.headers[.cacheControl] = "public, max-age=300"
@@ -101,10 +101,6 @@ enum NetworkFeed {
         }))
         return Markup.escape(allowed)
     }
-}
-
-extension Day {
-    func isOnOrAfter(_ other: Day) -> Bool { !(self < other) }
 }
 
 extension String {

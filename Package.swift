@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "CorridorDomain", swiftSettings: swiftSettings),
         // Gates and policy profiles: pure functions over domain facts.
         .target(name: "CorridorRules", dependencies: ["CorridorDomain"], resources: [.copy("Resources")], swiftSettings: swiftSettings),
-        // The network simulator (shared/SIMULATION.md): depends on the core only.
+        // The network simulator (docs/simulation.md): depends on the core only.
         .target(name: "CorridorSimulation", dependencies: ["CorridorDomain", "CorridorRules"], resources: [.copy("Resources")], swiftSettings: swiftSettings),
         // The EventStore seam, the hash chain and the in-memory implementation.
         .target(

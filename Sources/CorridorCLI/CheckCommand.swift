@@ -11,7 +11,7 @@ struct CheckCommand: ParsableCommand {
             Runs the twelve gates for one case, one destination and one instant under a policy \
             profile (the store's active one unless --policy is given). Prints a readable \
             explanation with citations and what would clear each gate, or with --json the \
-            contract of DESIGN.md. Exits 0 when allowed, 3 when pending, 4 when blocked.
+            decision as JSON (its shape, and every gate, in docs/decisions.md). Exits 0 when allowed, 3 when pending, 4 when blocked.
             """
     )
 

@@ -9,11 +9,13 @@ public struct CorridorCommand: AsyncParsableCommand {
         discussion: """
             Records go into a tamper-evident, append-only log (SQLite by default, ./corridor.sqlite). \
             Start with `corridor serve`, which seeds the reference network and a synthetic caseload \
-            into an empty store, or `corridor seed --reference` and `corridor import FILE`.
+            into an empty store, or `corridor seed --reference` and `corridor import FILE`. \
+            In the repository, docs/records.md describes the records, docs/decisions.md the gates \
+            and policy profiles, and docs/simulation.md the simulator.
             """,
         subcommands: [
             ServeCommand.self, ImportCommand.self, ExportCommand.self, SeedCommand.self, CheckCommand.self, EligibleCommand.self,
-            ImpactCommand.self, CompareCommand.self, TransfersCommand.self, ReportCommand.self, PolicyCommand.self, TokenCommand.self, AuditCommand.self, StatusCommand.self, BenchCommand.self, SimulateCommand.self,
+            ImpactCommand.self, CompareCommand.self, TransfersCommand.self, ReportCommand.self, PolicyCommand.self, TokenCommand.self, AuditCommand.self, StatusCommand.self, SchemaCommand.self, BenchCommand.self, SimulateCommand.self,
         ]
     )
 

@@ -13,7 +13,7 @@ struct ImpactCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Option(name: .long, help: ArgumentHelp("A file holding one court-order record.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("A file holding one court-order record (its fields: docs/records.md).", valueName: "file"))
     var order: String?
 
     @Option(name: .long, help: ArgumentHelp("The id of a recorded court order.", valueName: "id"))

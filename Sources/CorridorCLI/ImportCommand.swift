@@ -6,7 +6,8 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import records from JSON Lines files, all or nothing.",
         discussion: """
-            Each line is one record of the vocabulary in DESIGN.md (a JSON object with a "type"). \
+            Each line is one record (a JSON object with a "type"); docs/records.md describes every \
+            record type and field, with examples, and `corridor schema records` prints their JSON Schema. \
             Every file given is imported in one transaction: if any line of any file is refused, \
             nothing is recorded and the error names the file, the line and the field. \
             Use - to read standard input.

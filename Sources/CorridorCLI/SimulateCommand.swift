@@ -8,7 +8,7 @@ struct SimulateCommand: ParsableCommand {
         commandName: "simulate",
         abstract: "Simulate a third-country removal network: is it viable, at what cost, and whom does it put at risk?",
         discussion: """
-            Runs R independent replications of the model in SIMULATION.md in parallel on every core, then prints the mean and 95% confidence interval of every output. Replication i uses seed S+i, so a seed always gives the same results, whatever the number of threads.
+            Runs R independent replications of the model described in docs/simulation.md in parallel on every core, then prints the mean and 95% confidence interval of every output. Replication i uses seed S+i, so a seed always gives the same results, whatever the number of threads.
 
             A scenario with errors is refused with every problem listed, each naming its JSON path (e.g. arrangements[2].capacityPerMonth: must not be negative); the command then exits 2.
 
@@ -22,7 +22,7 @@ struct SimulateCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("A scenario file (JSON, shape in SIMULATION.md).", valueName: "scenario.json"))
+    @Argument(help: ArgumentHelp("A scenario file (JSON, shape in docs/simulation.md).", valueName: "scenario.json"))
     var scenarioFile: String?
 
     @Option(name: .customLong("scenario"), help: ArgumentHelp("A scenario shipped with Corridor instead of a file (\(Scenario.bundledNames.joined(separator: ", "))).", valueName: "name"))

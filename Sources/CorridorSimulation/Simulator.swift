@@ -3,7 +3,7 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// Runs the model of SIMULATION.md: one replication, or R of them in parallel on every core.
+/// Runs the model of docs/simulation.md: one replication, or R of them in parallel on every core.
 ///
 /// Replication i uses `SplitMix64(seed: S + i)` and nothing else random, so its result is the
 /// same whatever the number of threads and whichever thread ran it.

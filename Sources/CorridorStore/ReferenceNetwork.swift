@@ -1,9 +1,9 @@
 import CorridorDomain
 import Foundation
 
-/// The reference network shipped with Corridor: the public facts of
-/// `shared/reference/network-facts.md` (sections 1–2, 5.4 and 6) as records, each fact with its
-/// source and as-of date.
+/// The reference network shipped with Corridor: facts of public reporting (arrangements, their
+/// terms and dated status, partner countries and their risk assessments) as records, each fact
+/// with its source and as-of date.
 public enum ReferenceNetwork {
     /// The data file's location inside the package's resources.
     public static var url: URL {

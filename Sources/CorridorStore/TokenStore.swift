@@ -1,6 +1,6 @@
 import CorridorDomain
 
-/// The roles of DESIGN.md, plus `admin` for the deployment's operator (tokens, active policy).
+/// The API's roles (docs/records.md says which may write which records), plus `admin` for the deployment's operator (tokens, active policy).
 public enum Role: String, Sendable, CaseIterable, Codable, Comparable {
     case officer, supervisor, counsel, monitor, `public`, admin
 

@@ -132,12 +132,21 @@ enum MetaRoutes {
                 let head = try await Blocking.run { try state.store.head() }
                 return .json(.object(["status": "ok", "events": .number(Double(head.seq))]))
             },
+            RouteSpec(method: .get, path: RecordVocabulary.schemaPath, access: .anyone, tag: "records",
+                      summary: "The JSON Schema (draft 2020-12) of one record of the vocabulary, as `corridor schema records` prints it",
+                      success: (200, "schema")) { _, _ in
+                Response(status: .ok, headers: [.contentType: "application/schema+json"],
+                         body: .init(byteBuffer: ByteBuffer(string: recordSchemaText)))
+            },
             RouteSpec(method: .get, path: "/metrics", access: .roles([.monitor, .admin]), tag: "operations",
                       summary: "Prometheus metrics: requests and latencies per route, decisions per gate outcome", success: (200, "text")) { _, _ in
                 .text(Observability.registry.emitToString(), contentType: "text/plain; version=0.0.4; charset=utf-8")
             },
         ]
     }
+
+    /// The record schema's text, made once.
+    static let recordSchemaText = RecordVocabulary.jsonSchema.prettyString
 
     static func openAPIRoute(_ document: JSONValue) -> RouteSpec {
         RouteSpec(method: .get, path: "/openapi.json", access: .anyone, tag: "operations", summary: "This API's OpenAPI 3.1 document",

@@ -30,7 +30,7 @@ struct ReportTests {
             runs: 5, seed: 1)
     }
 
-    @Test("--json: {\"runs\": [...], \"summary\": {...}} with the outputs named as in SIMULATION.md")
+    @Test("--json: {\"runs\": [...], \"summary\": {...}} with the outputs named as in docs/simulation.md")
     func json() throws {
         let report = try report()
         let parsed = try JSONParser.parse(report.json.text())

@@ -87,7 +87,9 @@ struct OpenAPIDocumentTests {
     @Test("The document is OpenAPI 3.1 in shape: version, info, paths, components, and every $ref resolves")
     func documentShape() async throws {
         let world = try Worlds.scenario()
-        let document = try await world.test { caller in try await Self.document(caller) }
+        let (document, recordSchema) = try await world.test { caller in
+            (try await Self.document(caller), try await caller.get(RecordVocabulary.schemaPath, as: .anonymous).json)
+        }
         let json = document.json
         #expect(json["openapi"] == "3.1.0")
         #expect(json["info"]?["title"]?.stringValue?.isEmpty == false)
@@ -103,12 +105,19 @@ struct OpenAPIDocumentTests {
             }
         }
 
-        // Every $ref resolves (as a JSON pointer into the document).
+        // Every $ref resolves: a JSON pointer into the document, or into the record schema the
+        // server serves beside it.
         var references: [String] = []
         Self.collectReferences(json, into: &references)
         #expect(!references.isEmpty)
+        let schema = try #require(recordSchema, "\(RecordVocabulary.schemaPath) is not served as JSON")
         for reference in Set(references) {
-            #expect(Self.resolve(reference, in: json) != nil, "$ref '\(reference)' does not resolve")
+            if reference.hasPrefix(RecordVocabulary.schemaPath) {
+                let fragment = reference.dropFirst(RecordVocabulary.schemaPath.count)
+                #expect(fragment.isEmpty || Self.resolve(String(fragment), in: schema) != nil, "$ref '\(reference)' does not resolve")
+            } else {
+                #expect(Self.resolve(reference, in: json) != nil, "$ref '\(reference)' does not resolve")
+            }
         }
 
         var operationIDs: [String] = []
@@ -142,6 +151,27 @@ struct OpenAPIDocumentTests {
         let duplicates = Dictionary(grouping: operationIDs, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
         do {
             #expect(duplicates.isEmpty, "operationIds must be unique (OpenAPI 3.1 §4.8.10); duplicated: \(duplicates)")
+        }
+    }
+
+    @Test("/schemas/records.json serves the record schema to anyone, and the record writes' bodies refer to it")
+    func recordSchemaIsServedAndReferenced() async throws {
+        let world = try Worlds.scenario()
+        try await world.test { caller in
+            let reply = try await caller.get(RecordVocabulary.schemaPath, as: .anonymous)
+            #expect(reply.status == .ok)
+            #expect(reply.contentType.hasPrefix("application/schema+json"), "\(reply.contentType)")
+            #expect(reply.json == RecordVocabulary.jsonSchema)
+            let document = try await Self.document(caller)
+            #expect(document.operations["GET \(RecordVocabulary.schemaPath)"]?["security"] == .array([]))
+            let schemas = document.json["components"]?["schemas"]
+            #expect(schemas?["Record"]?["$ref"] == .string(RecordVocabulary.schemaPath))
+            #expect(schemas?["CourtOrderRecord"]?["$ref"] == .string(RecordVocabulary.schemaPath + "#/$defs/court-order"))
+            let body = document.operations["POST /api/v1/records"]?["requestBody"]?["content"]?["application/json"]?["schema"]?["$ref"]
+            #expect(body == "#/components/schemas/RecordBody")
+            #expect(document.json["info"]?["description"]?.stringValue?.contains(RecordVocabulary.schemaPath) == true)
+            let page = try await caller.get("/docs/api", as: .anonymous)
+            #expect(page.text.contains("href=\"\(RecordVocabulary.schemaPath)\""), "/docs/api does not link the record schema")
         }
     }
 

@@ -1,4 +1,4 @@
-/// One record of the vocabulary in DESIGN.md: what an import line, an event payload and an API
+/// One record of the vocabulary (docs/records.md; its description as data: `RecordVocabulary`): what an import line, an event payload and an API
 /// write body all are.
 public enum Record: Sendable, Equatable {
     case country(CountryRecord)

@@ -2,7 +2,7 @@ import CorridorDomain
 import Foundation
 
 extension Decision {
-    /// The JSON contract of DESIGN.md: `{case, destination, on, policy, verdict, gates: [{gate,
+    /// The JSON shape of a decision (docs/decisions.md): `{case, destination, on, policy, verdict, gates: [{gate,
     /// result, reason, citation, clears?}]}`, plus `policyVersion`, a top-level `clears` for a
     /// pending verdict, and each gate's `wouldClear`.
     public struct JSON: Codable, Sendable, Equatable {

@@ -1,4 +1,4 @@
-/// The twelve gates, by their stable ids (DESIGN.md). Order is evaluation and display order.
+/// The twelve gates, by their stable ids (docs/decisions.md). Order is evaluation and display order.
 public enum GateID: String, Sendable, CaseIterable, Codable {
     case finalOrder = "final-order"
     case courtOrder = "court-order"

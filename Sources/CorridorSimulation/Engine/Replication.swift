@@ -1,6 +1,6 @@
 import CorridorDomain
 
-/// One replication of the model of SIMULATION.md: a discrete-event simulation over a heap of
+/// One replication of the model of docs/simulation.md: a discrete-event simulation over a heap of
 /// value-type events, people as indices into struct-of-arrays, queues as ring buffers.
 ///
 /// Pipeline stages have fixed durations (`noticeDays`, `screeningDays`,

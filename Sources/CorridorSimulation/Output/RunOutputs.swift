@@ -1,4 +1,4 @@
-/// The outputs of one replication, named exactly as in SIMULATION.md.
+/// The outputs of one replication, named exactly as in docs/simulation.md.
 public struct RunOutputs: Sendable, Equatable {
     /// People who existed during the run (N0 plus arrivals).
     public var created: Int
@@ -47,7 +47,7 @@ public struct RunOutputs: Sendable, Equatable {
 
     public enum Unit: Sendable { case people, usd, days }
 
-    /// Every scalar output in SIMULATION.md order (`byArrangement` is handled separately and
+    /// Every scalar output in docs/simulation.md order (`byArrangement` is handled separately and
     /// goes after `removedThirdCountry`).
     public static let scalarFields: [Field] = [
         Field(name: "created", unit: .people) { Double($0.created) },

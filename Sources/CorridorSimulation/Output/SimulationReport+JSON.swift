@@ -1,5 +1,5 @@
 extension RunOutputs {
-    /// The outputs under their SIMULATION.md names, in its order.
+    /// The outputs under their docs/simulation.md names, in its order.
     public var json: [(String, OrderedJSON)] {
         [
             ("created", .integer(created)),
@@ -43,7 +43,7 @@ extension Estimate {
 }
 
 extension SimulationSummary {
-    /// Every output by its SIMULATION.md name, `byArrangement` as an object by id.
+    /// Every output by its docs/simulation.md name, `byArrangement` as an object by id.
     public var json: OrderedJSON {
         var fields: [(String, OrderedJSON)] = []
         for output in outputs {

@@ -1,7 +1,7 @@
-/// Every output of SIMULATION.md summarised over the replications.
+/// Every output of docs/simulation.md summarised over the replications.
 public struct SimulationSummary: Sendable, Equatable {
     public var runs: Int
-    /// The scalar outputs, in SIMULATION.md order.
+    /// The scalar outputs, in docs/simulation.md order.
     public var outputs: [Named]
     /// People carried per arrangement, in scenario order.
     public var byArrangement: [PerArrangement]
@@ -27,7 +27,7 @@ public struct SimulationSummary: Sendable, Equatable {
         }
     }
 
-    /// The estimate of a scalar output by its SIMULATION.md name.
+    /// The estimate of a scalar output by its docs/simulation.md name.
     public subscript(_ name: String) -> Estimate? {
         outputs.first { $0.name == name }?.estimate
     }

@@ -77,7 +77,7 @@ extension Scenario {
         }
 
         /// Whether the policy lets a person (protected or not) be sent here, before
-        /// nationality and timing are considered (SIMULATION.md §5).
+        /// nationality and timing are considered (docs/simulation.md, the search).
         public func isAllowed(by policy: Policy, protected: Bool) -> Bool {
             if let threshold = policy.riskThreshold, !(riskScore < threshold) { return false }
             if policy.blockChainRefoulement, protected, repatriationRate > 0, !bindingAssurances { return false }

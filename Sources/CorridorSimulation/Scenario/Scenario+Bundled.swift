@@ -4,7 +4,7 @@ extension Scenario {
     /// Names of the scenarios shipped in the package (`--scenario NAME`).
     public static let bundledNames = ["network-2025"]
 
-    /// The reference scenario of SIMULATION.md.
+    /// The reference scenario (docs/simulation.md).
     public static var reference: Scenario {
         get throws(SimulationError) { try bundled("network-2025") }
     }

@@ -46,7 +46,7 @@ extension Scenario {
         try Scenario(document: jsonValue)
     }
 
-    /// The scenario as a JSON document in the shape SIMULATION.md describes.
+    /// The scenario as a JSON document in the shape docs/simulation.md describes.
     public var jsonValue: JSONValue {
         var root: [String: JSONValue] = [
             "horizonDays": .number(Double(horizonDays)),

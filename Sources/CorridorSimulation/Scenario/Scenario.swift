@@ -1,6 +1,6 @@
 import CorridorDomain
 
-/// A network scenario as `shared/SIMULATION.md` defines it: the population, the home removal
+/// A network scenario as docs/simulation.md defines it: the population, the home removal
 /// pipeline, the policy, and the third-country arrangements, over a horizon of `horizonDays`.
 ///
 /// Build one from JSON with ``Scenario/init(json:)`` (every problem reported at once, each

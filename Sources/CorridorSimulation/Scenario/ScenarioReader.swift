@@ -4,7 +4,7 @@ import CorridorDomain
 /// first, so a scenario author sees all of them at once, each with its JSON path.
 ///
 /// Unknown fields are problems too (a misspelt `capacityPerMonht` silently ignored would change
-/// the answer). The only fields beyond SIMULATION.md are the informational `name` and
+/// the answer). The only fields beyond the model's (docs/simulation.md) are the informational `name` and
 /// `description` at the top level and `id` in `policy`.
 struct ScenarioReader {
     private(set) var problems: [ScenarioProblem] = []

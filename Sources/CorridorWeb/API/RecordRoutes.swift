@@ -4,7 +4,7 @@ import CorridorServices
 import CorridorStore
 import Hummingbird
 
-/// Writes: one record or an array of records in the vocabulary of DESIGN.md, all or nothing.
+/// Writes: one record or an array of records of the vocabulary (docs/records.md, `/schemas/records.json`), all or nothing.
 enum RecordRoutes {
     static func routes<Store: EventStore>(_ state: AppState<Store>) -> [RouteSpec] {
         [

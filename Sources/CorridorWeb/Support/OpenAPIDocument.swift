@@ -20,7 +20,7 @@ enum OpenAPIDocument {
                 "description": .string("""
                     System of record, rules engine and simulator for third-country transfer networks. \
                     Authenticate with 'Authorization: Bearer <token>' (tokens: `corridor token create --role R --name N`). \
-                    Errors are application/problem+json. Writes use the record vocabulary of DESIGN.md through POST /api/v1/records.
+                    Errors are application/problem+json. Writes use the record vocabulary (JSON Schema at /schemas/records.json) through POST /api/v1/records.
                     """),
             ]),
             "servers": .array([.object(["url": "/"])]),
@@ -38,6 +38,7 @@ enum OpenAPIDocument {
         case "text": content = .object(["text/plain": .object(["schema": .object(["type": "string"])])])
         case "atom": content = .object(["application/atom+xml": .object(["schema": .object(["type": "string"])])])
         case "json": content = .object(["application/json": .object(["schema": .object(["type": "object"])])])
+        case "schema": content = .object(["application/schema+json": .object(["schema": .object(["type": "object"])])])
         default: content = .object(["application/json": .object(["schema": ref(route.success.schema)])])
         }
         responses[String(route.success.status)] = .object(["description": "Success", "content": content])
@@ -117,15 +118,17 @@ enum OpenAPIDocument {
             "gate": .object(["type": "string", "enum": .array(GateID.allCases.map { .string($0.rawValue) })]), "result": .object(["type": "string", "enum": ["pass", "fail", "pending"]]),
             "reason": string, "citation": string, "clears": string, "wouldClear": string,
         ], required: ["gate", "result", "reason", "citation"])
-        let record = objectSchema(["type": .object(["type": "string", "enum": .array(Record.Kind.allCases.map { .string($0.rawValue) })])],
-                                  required: ["type"], description: "A record of the vocabulary in DESIGN.md; its fields depend on its type. Unknown fields are refused.")
+        // The records' own schema is served beside this document and referred to, not copied.
+        let record: JSONValue = .object(["$ref": .string(RecordVocabulary.schemaPath),
+                                         "description": "A record of the vocabulary; its fields depend on its type. Unknown fields are refused."])
+        let courtOrder: JSONValue = .object(["$ref": .string(RecordVocabulary.schemaPath + "#/$defs/" + Record.Kind.courtOrder.rawValue)])
         let schemas: [String: JSONValue] = [
             "Problem": objectSchema(["type": string, "title": string, "status": integer, "detail": string, "code": string, "instance": string,
                                      "field": string, "index": integer, "requestId": string], required: ["title", "status", "detail", "code"],
                                     description: "RFC 9457 problem details; `detail` says what to fix. A 500 (code `internal`) says only that the server failed and names the request (`requestId`) whose log lines hold the details."),
             "Record": record,
             "RecordBody": .object(["oneOf": .array([ref("Record"), array(ref("Record"))])]),
-            "CourtOrderRecord": record,
+            "CourtOrderRecord": courtOrder,
             "AppendReceipt": objectSchema(["count": integer, "firstSeq": nullable("integer"), "lastSeq": nullable("integer"), "head": string],
                                           required: ["count", "head"]),
             "Decision": objectSchema([

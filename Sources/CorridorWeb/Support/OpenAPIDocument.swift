@@ -147,9 +147,10 @@ enum OpenAPIDocument {
             "CourtOrderList": objectSchema(["courtOrders": array(object), "count": integer]),
             "CourtOrderPublic": objectSchema([
                 "order": object, "coveredCount": .object(["type": .array(["integer", "string"])]),
-                "coveredByNationality": array(objectSchema(["nationality": string, "people": .object(["type": .array(["integer", "string"])])])),
+                "coveredByNationality": .object(["type": .array(["array", "null"]),
+                                                 "items": objectSchema(["nationality": string, "people": .object(["type": .array(["integer", "string"])])])]),
                 "suppression": string,
-            ], description: "Counts from 1 to 4 are the string \"<5\"."),
+            ], description: "Counts from 1 to 4 are the string \"<5\"; with fewer than 5 covered in all, coveredByNationality is null."),
             "CourtOrderImpact": objectSchema(["order": object, "coveredCount": integer, "covered": array(string), "transfers": array(object)]),
             "TransferList": objectSchema(["transfers": array(object), "count": integer]),
             "TransferDetail": objectSchema(["id": string, "destination": string, "status": string, "passengers": array(object), "history": array(ref("Event"))]),

@@ -4,7 +4,8 @@
 # on an HTTP error or a JavaScript console error; then walks the flows a person does (sign in,
 # search a case and open its gate matrix, lock a transfer and try to depart it, lift a court
 # order). Last, the server's log of the whole run is searched for every token secret: none may
-# be there. Screenshots land in screenshots/ (git-ignored): look at them.
+# be there. Screenshots land in screenshots/ (git-ignored): look at them. The Atom feed is read
+# with feedparser (scripts/feed-check.py; `pip install feedparser`) while the server runs.
 #
 #   scripts/browser-check.sh            # PORT (default 8099) from the environment
 set -euo pipefail
@@ -68,15 +69,17 @@ report|/report|anonymous monitor
 simulate|/simulate?run=1&runs=2&seed=1|anonymous
 signin|/signin|anonymous
 api-docs|/docs/api|anonymous officer
-arrangements|/arrangements|public supervisor
+arrangements|/arrangements|anonymous public supervisor
 arrangements-filtered|/arrangements?status=active|officer
-arrangement|/arrangements/$arr_id|monitor
+arrangement|/arrangements/$arr_id|anonymous monitor
+country|/countries/$partner|anonymous
 cases|/cases|officer
 cases-filtered|/cases?status=open&pathway=removal|counsel
 case|/cases/$held|officer counsel
 case-unhcr|/cases/$held?policy=unhcr-2013|supervisor
-court-orders|/court-orders|counsel monitor
-court-order|/court-orders/CO-BROWSER-1|counsel officer
+court-orders|/court-orders|anonymous counsel monitor
+court-order|/court-orders/CO-BROWSER-1|anonymous counsel officer
+court-order-impact|/court-orders/CO-BROWSER-1/impact|counsel monitor
 court-order-new|/court-orders/new|counsel admin
 transfers|/transfers|supervisor
 transfer|/transfers/TR-BROWSER-1|supervisor officer
@@ -105,6 +108,8 @@ PY
 say "loading pages and walking the flows"
 status=0
 python3 scripts/browser_check.py --base "$BASE" --plan "$work/plan.json" --flows "$work/flows.json" --out screenshots || status=$?
+say "reading the network feed with feedparser (scripts/feed-check.py)"
+python3 scripts/feed-check.py "$BASE" || status=$?
 
 say "searching the server's log for token secrets"
 kill "$server_pid" 2>/dev/null || true

@@ -183,11 +183,28 @@ def flow_lift(browser, base, data, out):
     return watch.problems, "lift recorded"
 
 
+def flow_map(browser, base, data, out):
+    """Signed out, a partner on the home map opens its arrangement page when clicked."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch = Watch(page)
+    page.goto(f"{base}/")
+    partner = page.locator("a.partner[href^='/arrangements/']").first
+    href, label = partner.get_attribute("href"), partner.get_attribute("aria-label") or ""
+    partner.click()
+    expect(page).to_have_url(base + href)
+    expect(page.locator("h1")).to_be_visible()
+    screenshot(page, os.path.join(out, "flow-map-click.png"), 1280)
+    context.close()
+    return watch.problems, f"{label or href} → {href}"
+
+
 def run_flows(browser, base, data, out):
     failures = 0
     # The transfer is tried while the court order still holds a person on it; then it is lifted.
-    for name, flow in [("sign in, search a case, its gate matrix", flow_case), ("lock, try to depart, read the refusal", flow_transfer),
-                       ("record a court-order lift", flow_lift)]:
+    flows = [("signed out, click a partner on the map", flow_map), ("sign in, search a case, its gate matrix", flow_case),
+             ("lock, try to depart, read the refusal", flow_transfer), ("record a court-order lift", flow_lift)]
+    for name, flow in flows:
         try:
             problems, note = flow(browser, base, data, out)
         except Exception as error:
@@ -196,7 +213,7 @@ def run_flows(browser, base, data, out):
         for problem in problems:
             print("       " + problem)
         failures += bool(problems)
-    print(f"browser flows: {3 - failures} passed, {failures} failed")
+    print(f"browser flows: {len(flows) - failures} passed, {failures} failed")
     return failures
 
 

@@ -11,12 +11,19 @@ public struct CourtOrderImpact: Sendable {
 
     public var order: CourtOrderRecord
     public var coveredCases: [CaseRecord.ID]
+    /// How many covered people hold each nationality, most first (a person with two
+    /// nationalities counts under both): the part of the impact that names nobody.
+    public var coveredByNationality: [(nationality: CountryCode, people: Int)]
     public var transfers: [TouchedTransfer]
 
     public static func of(_ order: CourtOrderRecord, caseload: Caseload, transfers: [TransferView]) -> CourtOrderImpact {
         let day = order.issuedOn
         var covered: [CaseRecord.ID] = []
-        for facts in caseload.cases where CourtOrderGate.covers(order, facts: facts, destination: nil, day: day) { covered.append(facts.id) }
+        var byNationality: [CountryCode: Int] = [:]
+        for facts in caseload.cases where CourtOrderGate.covers(order, facts: facts, destination: nil, day: day) {
+            covered.append(facts.id)
+            for nationality in Set(facts.person.nationalities) { byNationality[nationality, default: 0] += 1 }
+        }
         var touched: [TouchedTransfer] = []
         for transfer in transfers where transfer.status.isOpen {
             let people = transfer.onBoard.filter { id in
@@ -25,6 +32,8 @@ public struct CourtOrderImpact: Sendable {
             }
             if !people.isEmpty { touched.append(TouchedTransfer(transfer: transfer, covered: people)) }
         }
-        return CourtOrderImpact(order: order, coveredCases: covered, transfers: touched)
+        let counts = byNationality.map { (nationality: $0.key, people: $0.value) }
+            .sorted { ($1.people, $0.nationality.rawValue) < ($0.people, $1.nationality.rawValue) }
+        return CourtOrderImpact(order: order, coveredCases: covered, coveredByNationality: counts, transfers: touched)
     }
 }

@@ -73,6 +73,7 @@ public func routeSpecs<Store: EventStore>(state: AppState<Store>) -> [RouteSpec]
     routes += RecordRoutes.routes(state)
     routes += OversightRoutes.routes(state)
     routes += PageRoutes.routes(state)
+    routes += NetworkFeed.routes(state)
     let document = OpenAPIDocument.make(routes + [MetaRoutes.openAPIRoute(.null), MetaRoutes.docsRoute([])])
     let text = document.canonicalString
     routes.append(MetaRoutes.openAPIRoute(.string(text)))
@@ -91,8 +92,8 @@ public func buildRouter<Store: EventStore>(state: AppState<Store>) -> Router<Cor
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: HeaderLimitMiddleware())
     router.add(middleware: ProblemMiddleware())
-    let open = Set(routes.filter { $0.access == .anyone && !$0.path.contains("{") }.map(\.path))
-    router.add(middleware: AuthMiddleware(state: state, openPaths: open))
+    let open = Set(routes.filter { $0.access == .anyone }.map { "\($0.method.rawValue) \($0.path)" })
+    router.add(middleware: AuthMiddleware(state: state, openRoutes: open))
     for route in routes {
         let access = route.access
         let handler = route.handler

@@ -140,7 +140,7 @@ struct MalformedRequestTests {
             Malformed(.get, "/api/v1/transfers?status=nope", .badRequest, code: "invalid-parameter"),
             Malformed(.get, "/api/v1/transfers/T-WEB-1?at=2025-13-01", .badRequest, code: "invalid-parameter"),
             Malformed(.get, "/api/v1/transfers/T-WEB-1?policy=nope", .badRequest, code: "unknown-policy"),
-            Malformed(.get, "/api/v1/court-orders/CO-WEB-1?limit=0", .badRequest, code: "invalid-parameter"),
+            Malformed(.get, "/api/v1/court-orders/CO-WEB-1/impact?limit=0", .badRequest, code: "invalid-parameter"),
             Malformed(.get, "/api/v1/audit/events?after=-1", .badRequest, code: "invalid-parameter"),
             Malformed(.get, "/api/v1/audit/events?after=abc", .badRequest, code: "invalid-parameter"),
             Malformed(.get, "/api/v1/audit/events?limit=0", .badRequest, code: "invalid-parameter"),

@@ -385,14 +385,14 @@ struct PageSessionTests {
 
             let officer = try #require(caller.sessionCookie(.role(.officer)))
             let escapedCourt = "&lt;b&gt;x&lt;/b&gt;", escapedScript = "&lt;script&gt;alert(1)&lt;/script&gt;", escapedCase = "X&lt;i&gt;1"
-            for uri in ["/court-orders/CO-XSS", "/court-orders"] {
+            for uri in ["/court-orders/CO-XSS", "/court-orders/CO-XSS/impact", "/court-orders"] {
                 let page = try await Self.page(caller, uri, cookie: officer)
                 #expect(page.status == .ok, "GET \(uri): \(page)")
                 #expect(page.text.contains(escapedCourt), "GET \(uri): the court is not shown escaped")
                 #expect(page.text.contains(escapedScript), "GET \(uri): the citation is not shown escaped")
                 Self.expectNoRawMarkup(page, uri)
             }
-            let order = try await Self.page(caller, "/court-orders/CO-XSS", cookie: officer)
+            let order = try await Self.page(caller, "/court-orders/CO-XSS/impact", cookie: officer)
             #expect(order.text.contains("<code>\(escapedCase)</code>"), "the covered case is not shown escaped")
             #expect(order.text.contains(#"href="/cases/X%3Ci%3E1""#), "the covered case's link is not percent-encoded")
 

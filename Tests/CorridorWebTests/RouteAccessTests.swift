@@ -23,6 +23,33 @@ struct RouteAccessTests {
         #expect(Set(Self.routeNames).count == Self.routeNames.count, "a route is listed twice")
     }
 
+    /// Issue #19: the split is by what the data is. The network (countries, arrangements),
+    /// court orders as court records, the public report, the feed and the server's own pages
+    /// are open; anything about a person is not. A route added to this list is a decision.
+    static let openToAnyone: Set<String> = [
+        "GET /", "GET /ping", "GET /healthz", "GET /readyz", "GET /openapi.json", "GET /docs/api", "GET /static/corridor.css",
+        "GET /static/corridor.js",
+        "GET /signin", "POST /signin", "POST /signout", "GET /simulate", "GET /report", "GET /api/v1/reports/public",
+        "GET /api/v1/countries", "GET /api/v1/countries/{code}", "GET /api/v1/arrangements", "GET /api/v1/arrangements/{id}",
+        "GET /api/v1/court-orders", "GET /api/v1/court-orders/{id}",
+        "GET /arrangements", "GET /arrangements/{id}", "GET /countries/{code}", "GET /court-orders", "GET /court-orders/{id}",
+        "GET /feeds/network.atom", "GET /schemas/records.json",
+    ]
+
+    @Test("The routes open to anyone are exactly the network's, the court orders', the public report's and the server's own")
+    func openRoutes() throws {
+        let state = try AppState(store: InMemoryEventStore(), clock: { TestClock.instant }, logger: WebWorld<InMemoryEventStore>.logger)
+        let open = Set(routeSpecs(state: state).filter { $0.access == .anyone }.map(RouteProbe.name))
+        #expect(open.subtracting(Self.openToAnyone).isEmpty, "open but not meant to be: \(open.subtracting(Self.openToAnyone).sorted())")
+        #expect(Self.openToAnyone.subtracting(open).isEmpty, "meant to be open but not: \(Self.openToAnyone.subtracting(open).sorted())")
+        for name in open {
+            let segments = Set(name.split(separator: " ").last?.split(separator: "/").map(String.init) ?? [])
+            for personal in ["cases", "transfers", "audit", "impact", "eligible", "compare", "records", "tokens", "events"] {
+                #expect(!segments.contains(personal), "\(name) is open to anyone but is about people")
+            }
+        }
+    }
+
     @Test("Each role, no token, a revoked and an unknown token get what the route's rule says", arguments: routeNames)
     func roleRule(_ name: String) async throws {
         let world = try Worlds.scenario()

@@ -48,6 +48,15 @@ enum APIValues {
         }
     }
 
+    /// `since`: only what changed on or after this day (YYYY-MM-DD); nil when absent.
+    static func since(_ request: Request) throws -> Day? {
+        guard let text = request.query("since") else { return nil }
+        guard let day = Day(text) else {
+            throw Problem.badRequest("query parameter 'since': '\(text.prefix(40))' is not a date (YYYY-MM-DD)", code: "invalid-parameter")
+        }
+        return day
+    }
+
     static func limit(_ request: Request, default value: Int = 50, max: Int = 1000) throws -> Int {
         try integer(request, "limit", in: 1...Int64(max)).map { Int($0) } ?? value
     }

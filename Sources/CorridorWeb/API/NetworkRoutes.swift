@@ -4,18 +4,19 @@ import CorridorServices
 import CorridorStore
 import Hummingbird
 
-/// Countries and arrangements: the public facts of the network, with sources and dates.
+/// Countries and arrangements: the public facts of the network, with sources and dates, open to
+/// anyone (they come from public reporting; nothing here is about a person).
 enum NetworkRoutes {
     static func routes<Store: EventStore>(_ state: AppState<Store>) -> [RouteSpec] {
         [
-            RouteSpec(method: .get, path: "/api/v1/countries", access: .authenticated, tag: "network",
+            RouteSpec(method: .get, path: "/api/v1/countries", access: .anyone, tag: "network",
                       summary: "Countries with returns cooperation and risk assessments", success: (200, "CountryList")) { _, _ in
                 let view = try await Blocking.run { try state.live.current() }
                 let events = try await Blocking.run { try state.store.networkEvents() }
                 let countries = events.filter { $0.type == "country" }.map(APIValues.payload)
                 return .json(.object(["countries": .array(countries), "count": .number(Double(view.network.countries.count))]))
             },
-            RouteSpec(method: .get, path: "/api/v1/countries/{code}", access: .authenticated, tag: "network",
+            RouteSpec(method: .get, path: "/api/v1/countries/{code}", access: .anyone, tag: "network",
                       summary: "One country", parameters: [.path("code", "ISO 3166-1 alpha-3 code")], success: (200, "Country")) { _, context in
                 let code = try context.pathParameter("code")
                 let events = try await Blocking.run { try state.store.networkEvents() }
@@ -24,11 +25,13 @@ enum NetworkRoutes {
                 }
                 return .json(APIValues.payload(event))
             },
-            RouteSpec(method: .get, path: "/api/v1/arrangements", access: .authenticated, tag: "network",
+            RouteSpec(method: .get, path: "/api/v1/arrangements", access: .anyone, tag: "network",
                       summary: "Arrangements with their current status",
                       parameters: [.query("partner", "Filter by partner (ISO3)"), .query("status", "Filter by latest status"),
-                                   .query("kind", "Filter by kind"), .query("removingState", "Filter by removing state (ISO3)")],
+                                   .query("kind", "Filter by kind"), .query("removingState", "Filter by removing state (ISO3)"),
+                                   .query("since", "Only arrangements that changed on or after this day (YYYY-MM-DD): new, a status change or a reported figure dated then or later, as in /feeds/network.atom")],
                       success: (200, "ArrangementList")) { request, _ in
+                let since = try APIValues.since(request)
                 _ = try APIValues.country(request, "partner", required: false)
                 _ = try APIValues.country(request, "removingState", required: false)
                 if let status = request.query("status"), ArrangementStatusRecord.Status(rawValue: status) == nil {
@@ -40,8 +43,14 @@ enum NetworkRoutes {
                 let view = try await Blocking.run { try state.live.current() }
                 let report = try await Blocking.run { try OperationsReport.build(store: state.store) }
                 let today = state.clock().day
+                var changed: Set<ArrangementRecord.ID>?
+                if let since {
+                    let changes = try await Blocking.run { try NetworkChanges.of(try state.store.networkEvents()) }
+                    changed = Set(changes.filter { $0.day >= since }.compactMap(\.arrangement))
+                }
                 var items: [JSONValue] = []
                 for arrangement in view.network.sortedArrangements {
+                    if let changed, !changed.contains(arrangement.id) { continue }
                     let latest = view.network.latestStatus(of: arrangement.id)
                     if let partner = request.query("partner"), partner != arrangement.partner.rawValue { continue }
                     if let kind = request.query("kind"), kind != arrangement.kind.rawValue { continue }
@@ -51,7 +60,7 @@ enum NetworkRoutes {
                 }
                 return .json(.object(["arrangements": .array(items), "count": .number(Double(items.count))]))
             },
-            RouteSpec(method: .get, path: "/api/v1/arrangements/{id}", access: .authenticated, tag: "network",
+            RouteSpec(method: .get, path: "/api/v1/arrangements/{id}", access: .anyone, tag: "network",
                       summary: "One arrangement: status history, terms, sources, reported figures and accounting",
                       parameters: [.path("id", "Arrangement id")], success: (200, "Arrangement")) { _, context in
                 let id = ArrangementRecord.ID(try context.pathParameter("id"))
@@ -86,13 +95,18 @@ enum NetworkRoutes {
             "activeToday": .bool(network.status(of: arrangement.id, on: today)?.status == .active),
             "sources": .number(Double(arrangement.sources.count)),
         ]
+        // Counted from recorded transfers, so suppressed as in the public report: counts from 1
+        // to 4 are "<5", and what is computed from such a count is withheld (null).
+        let publicLine = line.map(ReportJSON.PublicLine.init(line:))
+        let movedSuppressed = publicLine?.movedSuppressed ?? false
         object["accounting"] = .object([
-            "peopleMoved": .number(Double(line?.peopleMoved ?? 0)), "transfers": .number(Double(line?.transfers ?? 0)),
+            "peopleMoved": ReportJSON.suppressed(line?.peopleMoved ?? 0), "transfers": .number(Double(line?.transfers ?? 0)),
             "lumpSumUSD": .number(arrangement.terms.payment?.lumpSumUSD ?? 0),
-            "totalCostUSD": .number(line?.totalCostUSD ?? arrangement.terms.payment?.lumpSumUSD ?? 0),
-            "costPerPersonMovedUSD": APIValues.number(line?.costPerPersonMovedUSD), "loadFactor": APIValues.number(line?.loadFactor),
-            "onwardReturnRate": APIValues.number(line?.onwardReturnRate), "incidents": .number(Double(line?.incidents ?? 0)),
-            "suspectedIncidents": .number(Double(line?.suspectedIncidents ?? 0)),
+            "totalCostUSD": publicLine.map { APIValues.number($0.totalCostUSD) } ?? .number(arrangement.terms.payment?.lumpSumUSD ?? 0),
+            "costPerPersonMovedUSD": APIValues.number(publicLine?.costPerPersonMovedUSD),
+            "loadFactor": movedSuppressed ? .null : APIValues.number(line?.loadFactor),
+            "onwardReturnRate": APIValues.number(publicLine?.onwardReturnRate), "incidents": ReportJSON.suppressed(line?.incidents ?? 0),
+            "suspectedIncidents": ReportJSON.suppressed(line?.suspectedIncidents ?? 0),
         ])
         return .object(object)
     }

@@ -4,21 +4,42 @@ import CorridorServices
 import CorridorStore
 import Hummingbird
 
-/// Court orders and their impact, reports, the audit chain and the active policy.
+/// Court orders and their impact, reports, the audit chain and the active policy. Court orders
+/// are public court records and open to anyone; the people an order covers are not.
 enum OversightRoutes {
     static func routes<Store: EventStore>(_ state: AppState<Store>) -> [RouteSpec] {
         [
-            RouteSpec(method: .get, path: "/api/v1/court-orders", access: .caseReaders, tag: "court orders",
-                      summary: "Court orders with whether each is in force", success: (200, "CourtOrderList")) { _, _ in
+            RouteSpec(method: .get, path: "/api/v1/court-orders", access: .anyone, tag: "court orders",
+                      summary: "Court orders (public court records) with whether each is in force; case ids in a scope are given only as a count",
+                      parameters: [.query("since", "Only orders issued or lifted on or after this day (YYYY-MM-DD)")],
+                      success: (200, "CourtOrderList")) { request, _ in
+                let since = try APIValues.since(request)
                 let view = try await Blocking.run { try state.live.current() }
                 let today = state.clock().day
-                let items = view.network.courtOrders.values.sorted { $0.issuedOn > $1.issuedOn }.map { order in
-                    courtOrder(order, lift: view.network.courtOrderLifts[order.id], today: today)
+                let orders = view.network.courtOrders.values.filter { order in
+                    guard let since else { return true }
+                    return order.issuedOn >= since || view.network.courtOrderLifts[order.id].map { $0.on >= since } == true
+                }
+                let items = orders.sorted { $0.issuedOn > $1.issuedOn }.map { order in
+                    courtOrder(order, lift: view.network.courtOrderLifts[order.id], today: today, forPublic: true)
                 }
                 return .json(.object(["courtOrders": .array(items), "count": .number(Double(items.count))]))
             },
-            RouteSpec(method: .get, path: "/api/v1/court-orders/{id}", access: .caseReaders, tag: "court orders",
-                      summary: "A court order and its impact: people covered, transfers and holds",
+            RouteSpec(method: .get, path: "/api/v1/court-orders/{id}", access: .anyone, tag: "court orders",
+                      summary: "A court order and how many people it covers, by nationality (counts from 1 to 4 shown as \"<5\"); names nobody",
+                      parameters: [.path("id", "Court order id")], success: (200, "CourtOrderPublic")) { _, context in
+                let id = CourtOrderRecord.ID(try context.pathParameter("id"))
+                let json: JSONValue? = try await Blocking.run {
+                    let view = try state.live.withCaseload()
+                    guard let order = view.network.courtOrders[id] else { return nil }
+                    let impact = CourtOrderImpact.of(order, caseload: view.caseload!, transfers: view.transfers)
+                    return Self.publicImpact(impact, lift: view.network.courtOrderLifts[id], today: state.clock().day)
+                }
+                guard let json else { throw Problem.notFound("no court order '\(id.rawValue.prefix(60))' has been recorded", code: "unknown-court-order") }
+                return .json(json)
+            },
+            RouteSpec(method: .get, path: "/api/v1/court-orders/{id}/impact", access: .caseReaders, tag: "court orders",
+                      summary: "A court order's impact list: the people it covers, the transfers and holds",
                       parameters: [.path("id", "Court order id"), .integer("limit", "Covered case ids to list, 1–100,000 (default 50)", in: 1...100_000)],
                       success: (200, "CourtOrderImpact")) { request, context in
                 let id = CourtOrderRecord.ID(try context.pathParameter("id"))
@@ -116,10 +137,14 @@ enum OversightRoutes {
         ]
     }
 
-    static func courtOrder(_ order: CourtOrderRecord, lift: CourtOrderLiftRecord?, today: Day) -> JSONValue {
+    /// A court order as JSON. For the public (`forPublic`), case ids named in its scope are
+    /// replaced by their count (`namedCases`): the order is a public record, who it names is not.
+    static func courtOrder(_ order: CourtOrderRecord, lift: CourtOrderLiftRecord?, today: Day, forPublic: Bool = false) -> JSONValue {
         let inForce = order.issuedOn <= today && (order.expiresOn.map { today < $0 } ?? true) && (lift.map { today < $0.on } ?? true)
         var scope: [String: JSONValue] = [:]
-        if let cases = order.scope.cases { scope["cases"] = .array(cases.map { .string($0.rawValue) }) }
+        if let cases = order.scope.cases {
+            if forPublic { scope["namedCases"] = .number(Double(cases.count)) } else { scope["cases"] = .array(cases.map { .string($0.rawValue) }) }
+        }
         if let n = order.scope.nationalities { scope["nationalities"] = .array(n.map { .string($0.rawValue) }) }
         if let d = order.scope.designations { scope["designations"] = .array(d.map { .string($0) }) }
         if let d = order.scope.destinations { scope["destinations"] = .array(d.map { .string($0.rawValue) }) }
@@ -134,6 +159,21 @@ enum OversightRoutes {
             "id": .string(order.id.rawValue), "court": .string(order.court), "citation": .string(order.citation),
             "issuedOn": .string(order.issuedOn.description), "expiresOn": order.expiresOn.map { .string($0.description) } ?? .null,
             "liftedOn": lift.map { .string($0.on.description) } ?? .null, "inForce": .bool(inForce), "scope": .object(scope), "effect": effect,
+        ])
+    }
+
+    /// What the public may know of an order's impact: counts by nationality, suppressed like
+    /// the public report, and no case id.
+    static func publicImpact(_ impact: CourtOrderImpact, lift: CourtOrderLiftRecord?, today: Day) -> JSONValue {
+        .object([
+            "order": courtOrder(impact.order, lift: lift, today: today, forPublic: true),
+            "coveredCount": ReportJSON.suppressed(impact.coveredCases.count),
+            // With fewer than 5 covered in all, their nationalities would describe them: withheld.
+            "coveredByNationality": ReportJSON.PublicLine.small(impact.coveredCases.count) ? .null : .array(impact.coveredByNationality.map {
+                .object(["nationality": .string($0.nationality.rawValue), "people": ReportJSON.suppressed($0.people)])
+            }),
+            "suppression": .string("counts from 1 to \(ReportJSON.suppressionThreshold - 1) are shown as \"<\(ReportJSON.suppressionThreshold)\"; "
+                + "with fewer than \(ReportJSON.suppressionThreshold) people covered in all, the nationalities are withheld (null)"),
         ])
     }
 

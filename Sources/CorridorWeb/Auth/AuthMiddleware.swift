@@ -6,16 +6,21 @@ import Metrics
 /// Authenticates every request except to routes open to anyone: a bearer token (or, for
 /// pages, a session cookie) must belong to a live token, else 401 — whatever the path, so
 /// unauthenticated callers learn nothing about which resources exist.
+///
+/// Hummingbird runs the router's middleware after it has matched the route, so whether a
+/// request is open is read off the route the router chose (`context.endpointPath`, the
+/// route's path in `RouteSpec` form) and the method: `/court-orders/{id}` can be open while
+/// `/court-orders/new` and `POST /court-orders` are not, exactly as the router tells them apart.
 struct AuthMiddleware<Store: EventStore>: RouterMiddleware {
     typealias Context = CorridorRequestContext
     let state: AppState<Store>
-    /// Exact paths open to anyone.
-    let openPaths: Set<String>
+    /// `METHOD /path` (the route's path as `RouteSpec` writes it) of every route open to anyone.
+    let openRoutes: Set<String>
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let isPage = PageSession.isPagePath(request.uri.path)
-        let isOpen = openPaths.contains(Self.normalized(request.uri.path))
+        let isOpen = context.endpointPath.map { openRoutes.contains("\(request.method.rawValue) \($0)") } ?? false
         let credential = Self.credential(request) ?? (isPage ? PageSession.secret(request) : nil)
         // A limited address is not authenticated at all (a right guess would look like a wrong
         // one), whatever it sends with a credential or to a route that needs one.
@@ -80,14 +85,6 @@ struct AuthMiddleware<Store: EventStore>: RouterMiddleware {
             return response
         }
         throw Problem(.tooManyRequests, code: "too-many-failed-authentications", detail: detail, headers: [.retryAfter: "\(seconds)"])
-    }
-
-    /// The path as the router matches it: a trailing slash does not make another route.
-    static func normalized(_ path: String) -> String {
-        guard path.utf8.count > 1, path.utf8.last == UInt8(ascii: "/") else { return path }
-        var path = path[...]
-        while path.utf8.count > 1, path.hasSuffix("/") { path = path.dropLast() }
-        return String(path)
     }
 
     /// The bearer token in `Authorization` (the scheme is case-insensitive, RFC 9110 §11.1);

@@ -52,15 +52,18 @@ enum PageRenderer {
         func add(_ href: String, _ label: String, _ access: Access) {
             if access.allows(role) { nav.append(NavItem(href: href, label: label, current: path == href || path.hasPrefix(href + "/"))) }
         }
-        add("/arrangements", "Arrangements", .authenticated)
+        add("/arrangements", "Arrangements", .anyone)
         add("/cases", "Cases", .caseReaders)
-        add("/court-orders", "Court orders", .caseReaders)
+        add("/court-orders", "Court orders", .anyone)
         add("/transfers", "Transfers", .caseReaders)
         add("/audit", "Audit", .overseers)
         nav.append(NavItem(href: "/report", label: "Public report", current: path == "/report"))
         nav.append(NavItem(href: "/simulate", label: "Simulate", current: path == "/simulate"))
+        let description = (context["description"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+            ?? "\(title): Corridor, the system of record, rules engine and simulator for third-country transfer arrangements."
         let layout: [String: Any] = [
-            "title": title, "content": content, "nav": nav.map { ["href": $0.href, "label": $0.label, "current": $0.current] },
+            "title": title, "content": content, "description": description, "canonical": context["canonical"] as? String ?? path,
+            "openGraph": context["openGraph"] as? Bool ?? false, "nav": nav.map { ["href": $0.href, "label": $0.label, "current": $0.current] },
             "signedIn": principal != nil, "user": principal?.name ?? "", "role": principal?.role.rawValue ?? "", "csrf": csrf ?? "",
         ]
         return library.render(layout, withTemplate: "layout") ?? content

@@ -11,13 +11,14 @@ extension PageRoutes {
 
     static func operationsPages<Store: EventStore>(_ state: AppState<Store>) -> [RouteSpec] {
         [
-            RouteSpec(method: .get, path: "/court-orders", access: .caseReaders, tag: "pages", summary: "Court orders and whether each is in force",
+            RouteSpec(method: .get, path: "/court-orders", access: .anyone, tag: "pages", summary: "Court orders and whether each is in force",
                       success: (200, "html")) { request, context in
                 let view = try await Blocking.run { try state.live.current() }
                 let today = state.clock().day
                 let orders = view.network.courtOrders.values.sorted { ($0.issuedOn, $0.id.rawValue) > ($1.issuedOn, $1.id.rawValue) }
                 return html(request, context, "court-orders", title: "Court orders", [
-                    "rows": orders.map { courtOrderSummary($0, lift: view.network.courtOrderLifts[$0.id], network: view.network, today: today) },
+                    "description": "Court orders recorded in Corridor: court, citation, dates, scope, effect and whether each is in force today.",
+                    "rows": orders.map { courtOrderSummary($0, lift: view.network.courtOrderLifts[$0.id], network: view.network, today: today, forPublic: true) },
                     "canRecord": courtOrderRecorders.allows(context.principal?.role),
                 ])
             },
@@ -37,10 +38,15 @@ extension PageRoutes {
                     return courtOrderForm(request, context, values: form, today: state.clock().day, error: Problem.refused(error).detail, status: .unprocessableContent)
                 }
             },
-            RouteSpec(method: .get, path: "/court-orders/{id}", access: .caseReaders, tag: "pages",
-                      summary: "A court order and its impact: people covered, transfers and holds; a lift form for counsel",
+            RouteSpec(method: .get, path: "/court-orders/{id}", access: .anyone, tag: "pages",
+                      summary: "A court order: court, citation, dates, scope, effect, lift, and how many people it covers by nationality (small counts suppressed); a lift form for counsel",
                       parameters: [.path("id", "Court order id")], success: (200, "html")) { request, context in
                 try await courtOrderPage(request, context, state, id: CourtOrderRecord.ID(try context.pathParameter("id")), lift: nil, status: .ok)
+            },
+            RouteSpec(method: .get, path: "/court-orders/{id}/impact", access: .caseReaders, tag: "pages",
+                      summary: "A court order's impact list: the people it covers and the transfers holding them",
+                      parameters: [.path("id", "Court order id")], success: (200, "html")) { request, context in
+                try await courtOrderImpactPage(request, context, state, id: CourtOrderRecord.ID(try context.pathParameter("id")))
             },
             RouteSpec(method: .post, path: "/court-orders/{id}/lift", access: courtOrderRecorders, tag: "pages",
                       summary: "Record that the order is lifted from a date (form; the same store append as POST /api/v1/records)",
@@ -111,26 +117,58 @@ extension PageRoutes {
         ]
     }
 
-    /// A court order's page: the order, whether it is in force, who and what it covers, and for
-    /// counsel and admins a form to record its lift (`lift` re-shows a refused form).
+    /// A court order's page, open to anyone: the order, whether it is in force, how many people
+    /// it covers by nationality (counts from 1 to 4 shown as "<5"), and for counsel and admins a
+    /// form to record its lift (`lift` re-shows a refused form). Who it covers is on its impact
+    /// page, for those who may read cases.
     static func courtOrderPage<Store: EventStore>(_ request: Request, _ context: CorridorRequestContext, _ state: AppState<Store>,
                                                    id: CourtOrderRecord.ID, lift: (form: PageForm, error: String?)?,
                                                    status: HTTPResponse.Status) async throws -> Response {
         let today = state.clock().day
-        let data: [String: String]?, covered: [String], touched: [(TransferView, [CaseRecord.ID])], coveredCount: Int, lifted: Bool
-        (data, covered, touched, coveredCount, lifted) = try await Blocking.run {
+        let found: (summary: [String: String], impact: CourtOrderImpact, lifted: Bool, network: Network)? = try await Blocking.run {
             let view = try state.live.withCaseload()
-            guard let order = view.network.courtOrders[id] else { return (nil, [], [], 0, false) }
+            guard let order = view.network.courtOrders[id] else { return nil }
             let impact = CourtOrderImpact.of(order, caseload: view.caseload!, transfers: view.transfers)
             let lift = view.network.courtOrderLifts[id]
-            return (courtOrderSummary(order, lift: lift, network: view.network, today: today),
-                    impact.coveredCases.prefix(200).map(\.rawValue), impact.transfers.map { ($0.transfer, $0.covered) }, impact.coveredCases.count,
-                    lift != nil)
+            return (courtOrderSummary(order, lift: lift, network: view.network, today: today, forPublic: true), impact, lift != nil, view.network)
+        }
+        guard let found else {
+            return message(request, context, title: "No such court order", "No court order '\(id.rawValue.prefix(60))' has been recorded.", status: .notFound)
+        }
+        let order = found.summary
+        return html(request, context, "court-order", title: "Court order \(id.rawValue)", [
+            "description": "\(order["court"] ?? ""), \(order["citation"] ?? ""): issued \(order["issuedOn"] ?? ""), \(order["effect"] ?? ""), \(order["inForce"] ?? "").",
+            "order": order, "coveredCount": publicCount(found.impact.coveredCases.count),
+            // With fewer than 5 covered in all, their nationalities would describe them: withheld.
+            "nationalitiesWithheld": ReportJSON.PublicLine.small(found.impact.coveredCases.count),
+            "byNationality": ReportJSON.PublicLine.small(found.impact.coveredCases.count) ? []
+                : found.impact.coveredByNationality.map { ["nationality": found.network.countryName($0.nationality), "people": publicCount($0.people)] },
+            "threshold": ReportJSON.suppressionThreshold, "belowThreshold": ReportJSON.suppressionThreshold - 1,
+            "canSeeImpact": Access.caseReaders.allows(context.principal?.role),
+            "impactHref": "/court-orders/" + pathComponent(id.rawValue) + "/impact",
+            "canLift": courtOrderRecorders.allows(context.principal?.role) && !found.lifted,
+            "liftAction": "/court-orders/" + pathComponent(id.rawValue) + "/lift",
+            "liftOn": lift?.form["on"] ?? today.description, "liftReason": lift?.form["reason"] ?? "", "liftError": lift?.error ?? "",
+        ], status: status)
+    }
+
+    /// A court order's impact list, for those who may read cases: who it covers, and the
+    /// transfers holding covered people.
+    static func courtOrderImpactPage<Store: EventStore>(_ request: Request, _ context: CorridorRequestContext, _ state: AppState<Store>,
+                                                         id: CourtOrderRecord.ID) async throws -> Response {
+        let today = state.clock().day
+        let data: [String: String]?, covered: [String], touched: [(TransferView, [CaseRecord.ID])], coveredCount: Int
+        (data, covered, touched, coveredCount) = try await Blocking.run {
+            let view = try state.live.withCaseload()
+            guard let order = view.network.courtOrders[id] else { return (nil, [], [], 0) }
+            let impact = CourtOrderImpact.of(order, caseload: view.caseload!, transfers: view.transfers)
+            return (courtOrderSummary(order, lift: view.network.courtOrderLifts[id], network: view.network, today: today, forPublic: false),
+                    impact.coveredCases.prefix(200).map(\.rawValue), impact.transfers.map { ($0.transfer, $0.covered) }, impact.coveredCases.count)
         }
         guard let data else {
             return message(request, context, title: "No such court order", "No court order '\(id.rawValue.prefix(60))' has been recorded.", status: .notFound)
         }
-        return html(request, context, "court-order", title: "Court order \(id.rawValue)", [
+        return html(request, context, "court-order-impact", title: "Impact of court order \(id.rawValue)", [
             "order": data, "coveredCount": count(coveredCount), "covered": covered.map { ["id": $0, "href": "/cases/" + pathComponent($0)] },
             "more": coveredCount > covered.count ? count(coveredCount - covered.count) : "",
             "transfers": touched.map { transfer, cases in
@@ -138,16 +176,21 @@ extension PageRoutes {
                  "departs": transfer.record.departs.description, "held": cases.count,
                  "cases": cases.map { ["id": $0.rawValue, "href": "/cases/" + pathComponent($0.rawValue)] }] as [String: Any]
             },
-            "canLift": courtOrderRecorders.allows(context.principal?.role) && !lifted,
-            "liftAction": "/court-orders/" + pathComponent(id.rawValue) + "/lift",
-            "liftOn": lift?.form["on"] ?? today.description, "liftReason": lift?.form["reason"] ?? "", "liftError": lift?.error ?? "",
-        ], status: status)
+        ])
     }
 
-    static func courtOrderSummary(_ order: CourtOrderRecord, lift: CourtOrderLiftRecord?, network: Network, today: Day) -> [String: String] {
+    /// An order as the pages show it. For the public (`forPublic`) the case ids its scope names
+    /// are given only as a count.
+    static func courtOrderSummary(_ order: CourtOrderRecord, lift: CourtOrderLiftRecord?, network: Network, today: Day, forPublic: Bool) -> [String: String] {
         let inForce = order.issuedOn <= today && (order.expiresOn.map { today < $0 } ?? true) && (lift.map { today < $0.on } ?? true)
         var scope: [String] = []
-        if let cases = order.scope.cases { scope.append("cases: " + cases.prefix(10).map(\.rawValue).joined(separator: ", ") + (cases.count > 10 ? " and \(cases.count - 10) more" : "")) }
+        if let cases = order.scope.cases {
+            if forPublic {
+                scope.append(cases.count == 1 ? "1 named person" : "\(cases.count) named people")
+            } else {
+                scope.append("cases: " + cases.prefix(10).map(\.rawValue).joined(separator: ", ") + (cases.count > 10 ? " and \(cases.count - 10) more" : ""))
+            }
+        }
         if let n = order.scope.nationalities { scope.append("nationalities: " + n.map { network.countryName($0) }.joined(separator: ", ")) }
         if let d = order.scope.designations { scope.append("designations: " + d.joined(separator: ", ")) }
         if let d = order.scope.destinations { scope.append("destinations: " + d.map { network.countryName($0) }.joined(separator: ", ")) }

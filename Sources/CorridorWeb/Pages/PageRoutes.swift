@@ -71,11 +71,15 @@ enum PageRoutes {
     }
 
     /// Renders a page template inside the layout, with the session's CSRF value for its forms.
+    /// What search engines and link previews read comes from `data` too: `description` (else a
+    /// sentence naming the page), `openGraph` (true for pages worth a preview card); the
+    /// canonical link is the page's path on the origin the caller reached, without its query.
     static func html(_ request: Request, _ context: CorridorRequestContext, _ template: String, title: String, _ data: [String: Any],
                      status: HTTPResponse.Status = .ok) -> Response {
         let csrf = PageSession.secret(request).map(PageSession.csrf(for:))
         var data = data
         data["csrf"] = csrf ?? ""
+        data["canonical"] = PublicURL.base(request) + request.uri.path
         let page = PageRenderer.page(template, title: title, context: data, principal: context.principal, csrf: csrf, path: request.uri.path)
         var response = Response.html(page, status: status)
         response.headers[.cacheControl] = "no-store"

@@ -82,6 +82,14 @@ struct WorldMap: Sendable {
         var to: String
         var people: Int
         var label: String
+        /// The arrangement's page.
+        var href: String
+    }
+
+    /// Where a partner's shape leads, and what a screen reader says for it.
+    struct Link {
+        var href: String
+        var label: String
     }
 
     static let statusColours: [(status: String, colour: String, label: String)] = [
@@ -92,29 +100,45 @@ struct WorldMap: Sendable {
 
     /// The map as SVG: countries, partners by status, removing states, and flows whose width
     /// grows with the people moved. Every value is escaped.
-    func svg(partnerStatus: [String: String], removing: Set<String>, flows: [Flow], description: String) -> String {
+    ///
+    /// Partners and flows are links (`links`, `Flow.href`): plain SVG `<a href>`, so they work
+    /// without JavaScript and take keyboard focus; each is named by its `aria-label` (name and
+    /// status), and the countries that lead nowhere are hidden from assistive technology.
+    func svg(partnerStatus: [String: String], removing: Set<String>, flows: [Flow], links: [String: Link] = [:], description: String) -> String {
         let colour = Dictionary(uniqueKeysWithValues: Self.statusColours.map { ($0.status, $0.colour) })
         var out = """
-            <svg viewBox="0 0 \(Int(Self.width)) \(Int(Self.height))" role="img" aria-labelledby="map-title map-desc" xmlns="http://www.w3.org/2000/svg">
+            <svg viewBox="0 0 \(Int(Self.width)) \(Int(Self.height))" role="group" aria-labelledby="map-title" aria-describedby="map-desc" xmlns="http://www.w3.org/2000/svg">
             <title id="map-title">Map of the transfer network</title><desc id="map-desc">\(HTML.escape(description))</desc>
-            <rect width="100%" height="100%" fill="#eaf2f8"/>
-            <g stroke="#ffffff" stroke-width="0.4">
+            <rect width="100%" height="100%" fill="#eaf2f8" aria-hidden="true"/>
+            <g stroke="#ffffff" stroke-width="0.4" aria-hidden="true">
             """
+        var partners = ""
         for country in countries.values.sorted(by: { $0.code < $1.code }) {
             let fill: String
             var label = country.name
             if removing.contains(country.code) { fill = Self.removingColours[country.code] ?? "#1d3557"; label += " (removing state)" }
             else if let status = partnerStatus[country.code] { fill = colour[status] ?? "#999"; label += " (\(status))" }
             else { fill = "#d5dbe1" }
-            out += "<path d=\"\(country.path)\" fill=\"\(fill)\"><title>\(HTML.escape(label))</title></path>"
+            let shape = "<path d=\"\(country.path)\" fill=\"\(fill)\"><title>\(HTML.escape(label))</title></path>"
+            if let link = links[country.code], partnerStatus[country.code] != nil, !removing.contains(country.code) {
+                partners += "<a class=\"partner\" href=\"\(HTML.escape(link.href))\" aria-label=\"\(HTML.escape(link.label))\" data-partner=\"\(HTML.escape(country.code))\">\(shape)</a>"
+            } else {
+                out += shape
+            }
         }
         out += "</g>"
+        out += "<g stroke=\"#ffffff\" stroke-width=\"0.4\">" + partners + "</g>"
         // Small partners without an outline: a dot at the capital.
         for (code, status) in partnerStatus.sorted(by: { $0.key < $1.key }) where countries[code] == nil {
             guard let capital = Self.capitals[code] else { continue }
             let p = Self.project(lon: capital.lon, lat: capital.lat)
-            out += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%@\" stroke=\"#1b1f24\" stroke-width=\"0.8\">", p.x, p.y, colour[status] ?? "#999")
-            out += "<title>\(HTML.escape(capital.name)) (\(HTML.escape(status)); shown by its capital)</title></circle>"
+            var dot = String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%@\" stroke=\"#1b1f24\" stroke-width=\"0.8\">", p.x, p.y, colour[status] ?? "#999")
+            dot += "<title>\(HTML.escape(capital.name)) (\(HTML.escape(status)); shown by its capital)</title></circle>"
+            if let link = links[code] {
+                out += "<a class=\"partner\" href=\"\(HTML.escape(link.href))\" aria-label=\"\(HTML.escape(link.label))\" data-partner=\"\(HTML.escape(code))\">\(dot)</a>"
+            } else {
+                out += dot
+            }
         }
         let most = max(flows.map(\.people).max() ?? 1, 1)
         out += "<g fill=\"none\" stroke-linecap=\"round\">"
@@ -127,8 +151,11 @@ struct WorldMap: Sendable {
             let width = flow.people > 0 ? 1.5 + 10 * (Double(flow.people) / Double(most)).squareRoot() : 0.8
             let stroke = Self.removingColours[flow.from] ?? "#1d3557"
             let dash = flow.people > 0 ? "" : " stroke-dasharray=\"3 3\""
+            // Out of the tab order: the partners and the flows table reach every arrangement by
+            // keyboard without a second stop per line.
+            out += "<a class=\"flow\" href=\"\(HTML.escape(flow.href))\" aria-label=\"\(HTML.escape(flow.label))\" tabindex=\"-1\">"
             out += String(format: "<path d=\"M%.1f,%.1fQ%.1f,%.1f %.1f,%.1f\" stroke=\"%@\" stroke-opacity=\"0.7\" stroke-width=\"%.1f\"%@>", a.x, a.y, control.0, control.1, b.x, b.y, stroke, width, dash)
-            out += "<title>\(HTML.escape(flow.label))</title></path>"
+            out += "<title>\(HTML.escape(flow.label))</title></path></a>"
         }
         out += "</g></svg>"
         return out

@@ -36,6 +36,7 @@ enum OpenAPIDocument {
         switch route.success.schema {
         case "html": content = .object(["text/html": .object(["schema": .object(["type": "string"])])])
         case "text": content = .object(["text/plain": .object(["schema": .object(["type": "string"])])])
+        case "atom": content = .object(["application/atom+xml": .object(["schema": .object(["type": "string"])])])
         case "json": content = .object(["application/json": .object(["schema": .object(["type": "object"])])])
         case "schema": content = .object(["application/schema+json": .object(["schema": .object(["type": "object"])])])
         default: content = .object(["application/json": .object(["schema": ref(route.success.schema)])])
@@ -152,6 +153,12 @@ enum OpenAPIDocument {
             "Country": object, "CountryList": objectSchema(["countries": array(object), "count": integer]),
             "Arrangement": object, "ArrangementList": objectSchema(["arrangements": array(object), "count": integer]),
             "CourtOrderList": objectSchema(["courtOrders": array(object), "count": integer]),
+            "CourtOrderPublic": objectSchema([
+                "order": object, "coveredCount": .object(["type": .array(["integer", "string"])]),
+                "coveredByNationality": .object(["type": .array(["array", "null"]),
+                                                 "items": objectSchema(["nationality": string, "people": .object(["type": .array(["integer", "string"])])])]),
+                "suppression": string,
+            ], description: "Counts from 1 to 4 are the string \"<5\"; with fewer than 5 covered in all, coveredByNationality is null."),
             "CourtOrderImpact": objectSchema(["order": object, "coveredCount": integer, "covered": array(string), "transfers": array(object)]),
             "TransferList": objectSchema(["transfers": array(object), "count": integer]),
             "TransferDetail": objectSchema(["id": string, "destination": string, "status": string, "passengers": array(object), "history": array(ref("Event"))]),

@@ -5,13 +5,13 @@
 # conform to the document (status code, content type, body schema, headers); pages must never
 # answer 5xx.
 #
-#   scripts/api-fuzz.sh [EXAMPLES]     # examples per operation and role (default 40: >10,000 requests)
+#   scripts/api-fuzz.sh [EXAMPLES]     # examples per operation and role (default 15: about 12,000 requests)
 #
 # Uses the debug build; a throwaway store in a temporary directory; loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
-examples="${1:-40}"
+examples="${1:-15}"
 [[ "$examples" =~ ^[0-9]+$ ]] && (( examples >= 1 && examples <= 10000 )) || { echo "usage: scripts/api-fuzz.sh [EXAMPLES 1-10000]" >&2; exit 2; }
 started=$(date +%s)
 say() { echo "== api-fuzz: $1 ($(( $(date +%s) - started ))s)"; }
@@ -43,13 +43,23 @@ for _ in $(seq 1 120); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sl
 total=0
 run() {  # run NAME CHECKS PATH-REGEX [schemathesis options...]
   local name=$1 checks=$2 paths=$3; shift 3
-  local log="$work/$name.log"
-  if ! schemathesis run "$base/openapi.json" --checks "$checks" --include-path-regex "$paths" \
-       --max-examples "$examples" --workers 2 --seed 1 --request-timeout 30 --no-color "$@" >"$log" 2>&1; then
-    cat "$log" | tail -80
+  local log="$work/$name.log" attempt
+  for attempt in 1 2; do
+    if schemathesis run "$base/openapi.json" --checks "$checks" --include-path-regex "$paths" \
+         --max-examples "$examples" --workers 2 --seed 1 --request-timeout 30 --no-color "$@" >"$log" 2>&1; then
+      break
+    fi
+    # schemathesis itself sometimes fails inside its own libraries (seen here: "SystemError: AST
+    # constructor recursion depth mismatch" from CPython) with no request at fault: such a run,
+    # with errors but no failure, is tried once more; a failure never is.
+    if [ "$attempt" = 1 ] && ! grep -q '^Failures:' "$log" && grep -q 'SystemError\|Runtime Error' "$log"; then
+      say "$name: schemathesis failed internally (no request at fault); trying again"
+      continue
+    fi
+    tail -80 "$log"
     say "FAILED: $name"
     exit 1
-  fi
+  done
   local cases
   cases=$(grep -oE '[0-9]+ generated' "$log" | head -1 | grep -oE '[0-9]+')
   total=$(( total + ${cases:-0} ))

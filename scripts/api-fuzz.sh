@@ -36,7 +36,10 @@ for role in admin officer supervisor counsel monitor public; do
 done
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
-"$bin" serve --db "$db" --port "$port" --log-level error >"$work/server.log" 2>&1 &
+# Without the failed-authentication limit (it has tests of its own): schemathesis's negative
+# tests send requests without credentials, and past ten a minute every later request from this
+# address, tokens and all, would be a 429 and nothing else would be exercised.
+"$bin" serve --db "$db" --port "$port" --log-level error --auth-failure-limit 0 >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 120); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
 
@@ -71,8 +74,6 @@ for role in admin officer supervisor counsel monitor public; do
   run "api-$role" "$api_checks" '^/api/' -H "Authorization: Bearer ${token[$role]}"
 done
 run "pages-admin" not_a_server_error '^/(?!api/)' -H "Authorization: Bearer ${token[admin]}"
-# Last: requests without a token to routes that need one count as failed authentications, and
-# past ten a minute this address is answered 429 (documented) until the minute is over.
 run "api-anonymous" "$api_checks" '^/api/'
 run "pages-anonymous" not_a_server_error '^/(?!api/)'
 

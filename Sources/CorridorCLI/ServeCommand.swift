@@ -39,12 +39,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Connections open at once from one client address; more are closed at once (0: no limit, e.g. behind a proxy).", valueName: "n"))
     var maxConnectionsPerClient: Int = 256
 
+    @Option(name: .long, help: ArgumentHelp("Failed authentications a client address may make in a minute before it is answered 429 until the minute ends (0: no limit, e.g. behind a proxy that limits them).", valueName: "n"))
+    var authFailureLimit: Int = 10
+
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535 (got \(port))") }
         try CommandLimits.check("--seed-cases", seedCases, in: 0...50_000_000)
         try CommandLimits.check("--idle-timeout", idleTimeout, in: 1...3_600)
         try CommandLimits.check("--max-connections", maxConnections, in: 1...1_000_000)
         try CommandLimits.check("--max-connections-per-client", maxConnectionsPerClient, in: 0...1_000_000)
+        try CommandLimits.check("--auth-failure-limit", authFailureLimit, in: 0...1_000_000)
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(logLevel)')")
         }
@@ -75,9 +79,10 @@ struct ServeCommand: AsyncParsableCommand {
         let problemLogger = logger
         let checkpointer = try WALCheckpointer(store: store) { problem in problemLogger.warning("\(problem)") }
         defer { checkpointer.stop() }
-        let app = try buildApplication(store: store, configuration: ServerConfiguration(
-            host: host, port: port, idleTimeout: .seconds(idleTimeout), maximumConnections: maxConnections,
-            maximumConnectionsPerClient: maxConnectionsPerClient), logger: logger, clock: Edge.now,
+        var configuration = ServerConfiguration(host: host, port: port, idleTimeout: .seconds(idleTimeout), maximumConnections: maxConnections,
+                                                maximumConnectionsPerClient: maxConnectionsPerClient)
+        configuration.authFailuresPerMinute = authFailureLimit
+        let app = try buildApplication(store: store, configuration: configuration, logger: logger, clock: Edge.now,
             services: [LogSink.standardError, checkpointer])
         var announcement = "Corridor is serving \(self.store.db) at http://\(host):\(port)/\n"
         if let adminSecret {

@@ -18,6 +18,9 @@ public struct ServerConfiguration: Sendable {
     public var maximumConnections: Int
     /// Connections open at once from one client address (0: no limit, e.g. behind a proxy).
     public var maximumConnectionsPerClient: Int
+    /// Failed authentications an address may make in a minute before it gets 429 (0: no limit,
+    /// e.g. behind a proxy that limits them, or for an API fuzzer).
+    public var authFailuresPerMinute = AuthFailureLimiter.Policy.standard.failures
 
     public init(host: String = "127.0.0.1", port: Int = 8080, idleTimeout: Duration = .seconds(30),
                 maximumConnections: Int = 10_000, maximumConnectionsPerClient: Int = 256) {
@@ -40,7 +43,8 @@ public struct ServerConfiguration: Sendable {
 public func buildApplication(store: some EventStore & TokenStore, configuration: ServerConfiguration, logger: Logger,
                              clock: @escaping @Sendable () -> Instant, simulations: SimulationRunner = SimulationRunner(),
                              services: [any Service] = []) throws -> some ApplicationProtocol {
-    let state = try AppState(store: store, clock: clock, logger: logger, staleness: 5_000_000, simulations: simulations)
+    let state = try AppState(store: store, clock: clock, logger: logger, staleness: 5_000_000, simulations: simulations,
+                             authFailuresPerMinute: configuration.authFailuresPerMinute)
     return buildApplication(state: state, configuration: configuration, logger: logger, services: services)
 }
 

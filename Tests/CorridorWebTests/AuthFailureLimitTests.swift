@@ -21,6 +21,13 @@ struct AuthFailureLimitTests {
         }
     }
 
+    @Test("A limit of 0 (serve --auth-failure-limit 0, behind a proxy that limits) never limits anyone")
+    func limitOff() {
+        let limiter = AuthFailureLimiter(policy: .init(failures: 0, window: .seconds(60), maximumAddresses: 100))
+        for _ in 0..<1_000 { #expect(limiter.recordFailure("192.0.2.1").limitedNow == false) }
+        #expect(limiter.retryAfter("192.0.2.1") == nil)
+    }
+
     @Test("The limit's failure limits its address for the rest of the window (and says so once); other addresses are untouched")
     func limiterWindow() {
         let clock = ManualClock()

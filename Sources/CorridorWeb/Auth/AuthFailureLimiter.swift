@@ -15,14 +15,15 @@ import Synchronization
 /// Memory stays bounded: at most `maximumAddresses` are remembered; when a new address would
 /// exceed that, the addresses whose window has ended are forgotten, and then, if still full,
 /// the eighth with the oldest windows.
-final class AuthFailureLimiter: Sendable {
-    struct Policy: Sendable {
-        var failures: Int
+public final class AuthFailureLimiter: Sendable {
+    public struct Policy: Sendable {
+        /// Failures allowed in a window; 0 turns the limit off.
+        public var failures: Int
         var window: Duration
         var maximumAddresses: Int
 
         /// Ten failures a minute: enough for a person mistyping, useless for guessing 256-bit tokens.
-        static let standard = Policy(failures: 10, window: .seconds(60), maximumAddresses: 10_000)
+        public static let standard = Policy(failures: 10, window: .seconds(60), maximumAddresses: 10_000)
     }
 
     /// What a failure changed.
@@ -57,6 +58,7 @@ final class AuthFailureLimiter: Sendable {
     /// Whole seconds until `address` may try again, or nil when it is not limited.
     func retryAfter(_ address: String) -> Int? {
         let now = self.now(), window = windowNanoseconds
+        guard policy.failures > 0 else { return nil }
         return entries.withLock { entries in
             guard let entry = entries[address] else { return nil }
             guard now &- entry.started < window else {
@@ -70,6 +72,7 @@ final class AuthFailureLimiter: Sendable {
     /// Counts one failed authentication from `address`.
     @discardableResult
     func recordFailure(_ address: String) -> Outcome {
+        guard policy.failures > 0 else { return Outcome(limitedNow: false, failures: 0, retryAfter: nil) }
         let now = self.now(), window = windowNanoseconds
         return entries.withLock { entries in
             var entry = entries[address].flatMap { now &- $0.started < window ? $0 : nil } ?? Entry(started: now, failures: 0)

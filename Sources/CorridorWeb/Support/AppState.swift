@@ -25,7 +25,7 @@ public final class AppState<Store: EventStore>: Sendable {
     private let contexts = Mutex<[ContextKey: DestinationContext]>([:])
     let tokens: TokenCache<Store>
     /// Failed authentications per client address (429 past the limit).
-    let authFailures = AuthFailureLimiter()
+    let authFailures: AuthFailureLimiter
     /// The `/simulate` page's runs, kept off the threads that answer requests.
     public let simulations: SimulationRunner
     /// Whether the caseload and the home figures are in memory (see ``Readiness``).
@@ -34,8 +34,10 @@ public final class AppState<Store: EventStore>: Sendable {
     /// - Parameter staleness: how long (nanoseconds) the in-memory view may answer without
     ///   asking the store whether another process wrote (writes through this server are seen
     ///   at once). The production server uses a few milliseconds; tests use zero.
+    /// - Parameter authFailuresPerMinute: failed authentications an address may make in a
+    ///   minute before it is answered 429 (0 turns the limit off; see ``AuthFailureLimiter``).
     public init(store: Store, tokens: some TokenStore, clock: @escaping @Sendable () -> Instant, logger: Logger, staleness: UInt64 = 0,
-                simulations: SimulationRunner = SimulationRunner()) throws {
+                simulations: SimulationRunner = SimulationRunner(), authFailuresPerMinute: Int = AuthFailureLimiter.Policy.standard.failures) throws {
         self.store = store
         self.live = try LiveView(store: store, staleness: staleness)
         self.readLog = ReadAuditLog(store: store, clock: clock, logger: logger)
@@ -43,12 +45,17 @@ public final class AppState<Store: EventStore>: Sendable {
         self.logger = logger
         self.tokens = TokenCache(store: tokens, live: live)
         self.simulations = simulations
+        var policy = AuthFailureLimiter.Policy.standard
+        policy.failures = authFailuresPerMinute
+        self.authFailures = AuthFailureLimiter(policy: policy)
     }
 
     /// State over a store that keeps its own tokens.
     public convenience init(store: Store, clock: @escaping @Sendable () -> Instant, logger: Logger, staleness: UInt64 = 0,
-                            simulations: SimulationRunner = SimulationRunner()) throws where Store: TokenStore {
-        try self.init(store: store, tokens: store, clock: clock, logger: logger, staleness: staleness, simulations: simulations)
+                            simulations: SimulationRunner = SimulationRunner(),
+                            authFailuresPerMinute: Int = AuthFailureLimiter.Policy.standard.failures) throws where Store: TokenStore {
+        try self.init(store: store, tokens: store, clock: clock, logger: logger, staleness: staleness, simulations: simulations,
+                      authFailuresPerMinute: authFailuresPerMinute)
     }
 
     /// A destination context, shared between requests asking about the same destination,

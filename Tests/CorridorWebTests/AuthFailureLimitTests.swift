@@ -165,30 +165,8 @@ struct AuthFailureLimitTests {
 
     /// Runs `body` with the port of the real server (`buildApplication`) over `store`.
     static func withLiveServer(_ store: InMemoryEventStore, logger: Logger = WebWorld<InMemoryEventStore>.logger,
-                                                  _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
-        let port = try freeLoopbackPort()
-        let app = try buildApplication(store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: port), logger: logger,
-                                       clock: { TestClock.instant })
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                try await app.runService(gracefulShutdownSignals: [])
-                return false
-            }
-            group.addTask {
-                var up = false
-                for _ in 0..<400 where !up {
-                    up = (try? await offPool { try RawHTTP.get(port: port, "/ping", timeout: 2) })?.status == 200
-                    if !up { try await Task.sleep(for: .milliseconds(25)) }
-                }
-                guard up else { throw RawSocket.Failure(description: "the server did not start on port \(port)") }
-                try await body(port)
-                return true
-            }
-            defer { group.cancelAll() }
-            while let finished = try await group.next() {
-                if finished { return }
-            }
-        }
+                               _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
+        try await LiveServerLimitsTests.withLiveServer(store, logger: logger, body)
     }
 }
 

@@ -5,6 +5,7 @@ import CorridorWeb
 import Dispatch
 import Foundation
 import Hummingbird
+import Logging
 import Synchronization
 import Testing
 
@@ -16,13 +17,13 @@ import Testing
 struct LiveServerLimitsTests {
     /// Runs `body` with the port of a live server over `store`.
     static func withLiveServer<Store: EventStore & TokenStore, T: Sendable>(
-        _ store: Store, simulations: SimulationRunner = SimulationRunner(), configure: (inout ServerConfiguration) -> Void = { _ in },
-        _ body: @escaping @Sendable (Int) async throws -> T
+        _ store: Store, simulations: SimulationRunner = SimulationRunner(), logger: Logger = WebWorld<Store>.logger,
+        configure: (inout ServerConfiguration) -> Void = { _ in }, _ body: @escaping @Sendable (Int) async throws -> T
     ) async throws -> T {
         let port = try freeLoopbackPort()
         var configuration = ServerConfiguration(host: "127.0.0.1", port: port)
         configure(&configuration)
-        let app = try buildApplication(store: store, configuration: configuration, logger: WebWorld<Store>.logger,
+        let app = try buildApplication(store: store, configuration: configuration, logger: logger,
                                        clock: { TestClock.instant }, simulations: simulations)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {

@@ -44,6 +44,10 @@ public final class AuthFailureLimiter: Sendable {
     let policy: Policy
     private let now: @Sendable () -> UInt64
     private let entries = Mutex<[String: Entry]>([:])
+    /// When the last window of any limited address ends (clock nanoseconds; 0: none ever was).
+    /// Every authenticated request asks whether its address is limited; while nobody is, this
+    /// answers without the lock, the dictionary or formatting the address.
+    private let limitedUntil = Atomic<UInt64>(0)
     private var windowNanoseconds: UInt64 {
         let parts = policy.window.components
         return UInt64(max(0, parts.seconds)) * 1_000_000_000 + UInt64(max(0, parts.attoseconds / 1_000_000_000))
@@ -54,6 +58,9 @@ public final class AuthFailureLimiter: Sendable {
         self.policy = policy
         self.now = now
     }
+
+    /// Whether any address may be limited now: when false, ``retryAfter(_:)`` is nil for all.
+    var anyLimited: Bool { now() < limitedUntil.load(ordering: .relaxed) }
 
     /// Whole seconds until `address` may try again, or nil when it is not limited.
     func retryAfter(_ address: String) -> Int? {
@@ -80,6 +87,7 @@ public final class AuthFailureLimiter: Sendable {
             entry.failures += 1
             entries[address] = entry
             let limited = entry.failures >= policy.failures
+            if limited { limitedUntil.max(entry.started &+ window, ordering: .relaxed) }
             return Outcome(limitedNow: entry.failures == policy.failures, failures: entry.failures,
                            retryAfter: limited ? Self.seconds(entry.started &+ window &- now) : nil)
         }

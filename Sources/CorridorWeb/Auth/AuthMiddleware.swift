@@ -24,7 +24,8 @@ struct AuthMiddleware<Store: EventStore>: RouterMiddleware {
         let credential = Self.credential(request) ?? (isPage ? PageSession.secret(request) : nil)
         // A limited address is not authenticated at all (a right guess would look like a wrong
         // one), whatever it sends with a credential or to a route that needs one.
-        if let address = context.clientAddress, credential != nil || !isOpen, let seconds = state.authFailures.retryAfter(address) {
+        if credential != nil || !isOpen, state.authFailures.anyLimited, let address = context.clientAddress,
+           let seconds = state.authFailures.retryAfter(address) {
             return try Self.tooManyFailures(request, context, retryAfter: seconds, isPage: isPage)
         }
         var staleCookie = false

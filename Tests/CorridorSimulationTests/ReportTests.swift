@@ -132,4 +132,27 @@ struct EstimateBoundsTests {
             if let lower = named.estimate.lower { #expect(lower >= 0, "\(named.name): \(lower)") }
         }
     }
+
+    @Test("Every output of a summary, byArrangement included, keeps its interval at or above 0 when its replications are skewed")
+    func intervalsRespectBounds() throws {
+        // Most replications 0, one large: the unclipped Student-t interval reaches below 0 for
+        // every output (for stuckAtEnd once read [−38.9, …]).
+        func run(_ value: Int) -> RunOutputs {
+            RunOutputs(
+                created: value, removedHome: value, removedThirdCountry: value,
+                byArrangement: [RunOutputs.ArrangementCount(id: "only", count: value)], onwardReturns: value,
+                refoulementEvents: value, positiveScreenings: value, stuckAtEnd: value, backlogAtEnd: value,
+                totalCostUSD: Double(value), costPerThirdCountryRemovalUSD: Double(value), meanDaysToRemoval: Double(value))
+        }
+        let summary = SimulationSummary([run(0), run(0), run(0), run(0), run(500)])
+        let estimates = summary.outputs.map { ($0.name, $0.estimate) } + summary.byArrangement.map { ("byArrangement.\($0.id)", $0.estimate) }
+        #expect(estimates.count == RunOutputs.scalarFields.count + 1)
+        for (name, estimate) in estimates {
+            let lower = try #require(estimate.lower, "\(name)")
+            let upper = try #require(estimate.upper, "\(name)")
+            #expect(lower == 0, "\(name): \(lower)")
+            // sd = √50,000; half-width = 2.776 · sd / √5 = 277.6.
+            #expect(abs(upper - 377.6) < 0.01, "\(name): \(upper)")
+        }
+    }
 }

@@ -30,10 +30,20 @@ enum Event {
     }
 }
 
-/// A min-heap of events ordered by (time, phase, scheduling order): deterministic, and
-/// first-scheduled-first-served among equals. Four children per node: half the depth of a
-/// binary heap, and the children of a node share a cache line or two, so popping (most of
-/// the simulator's time) is faster.
+/// The pending events of a replication, taken in (time, phase, scheduling order): deterministic,
+/// and first-scheduled-first-served among equals.
+///
+/// A calendar of one bucket per simulated day in front of a small heap. Most events are
+/// scheduled days ahead (documents take weeks, so at t = 0 alone the reference scenario
+/// schedules ~100,000 of them), and a single heap of all of them made every pop walk a deep,
+/// cache-missing tree. Here an event for a later day is appended to that day's bucket in O(1);
+/// only the current day's events (a few hundred) live in the heap, which fits in cache. When the
+/// day's heap runs dry the next non-empty bucket is heapified in linear time and its storage
+/// freed, so memory follows the events pending, not the horizon.
+///
+/// The order is the same total order as a single heap's — (time, phase << 56 | sequence) is
+/// unique per event — so the simulation's results are identical event for event. Events at or
+/// after the horizon are never processed (the run stops there), so they are not kept.
 struct EventQueue {
     struct Entry {
         var time: Double
@@ -42,21 +52,38 @@ struct EventQueue {
         var event: Event
     }
 
+    /// A 4-ary min-heap of the events of day `today`.
     private var heap: [Entry] = []
+    /// Events of each later day, unordered.
+    private var buckets: [[Entry]]
+    private var today = 0
     private var sequence: UInt64 = 0
 
-    var count: Int { heap.count }
-
-    init(capacity: Int = 1024) { heap.reserveCapacity(capacity) }
+    /// - Parameter days: the horizon in whole days: events at or after it are dropped.
+    init(days: Int) {
+        buckets = Array(repeating: [], count: max(0, days))
+        heap.reserveCapacity(1024)
+    }
 
     @inline(__always)
     private static func precedes(_ a: Entry, _ b: Entry) -> Bool {
         a.time < b.time || (a.time == b.time && a.key < b.key)
     }
 
+    @inline(__always)
     mutating func schedule(_ event: Event, at time: Double) {
         let entry = Entry(time: time, key: event.phase << 56 | sequence, event: event)
         sequence &+= 1
+        guard time < Double(buckets.count) else { return }
+        let day = Int(time)
+        if day > today {
+            buckets[day].append(entry)
+        } else {
+            push(entry)
+        }
+    }
+
+    private mutating func push(_ entry: Entry) {
         heap.append(entry)
         var child = heap.count - 1
         while child > 0 {
@@ -70,11 +97,26 @@ struct EventQueue {
 
     /// Removes and returns the earliest event.
     mutating func next() -> Entry? {
-        guard let last = heap.popLast() else { return nil }
+        while heap.isEmpty {
+            today += 1
+            guard today < buckets.count else { return nil }
+            guard !buckets[today].isEmpty else { continue }
+            heap.append(contentsOf: buckets[today])
+            buckets[today] = []
+            heapify()
+        }
+        let last = heap.removeLast()
         guard !heap.isEmpty else { return last }
         let top = heap[0]
+        siftDown(last, from: 0)
+        return top
+    }
+
+    /// Places `entry` at `start` or below, moving smaller children up.
+    @inline(__always)
+    private mutating func siftDown(_ entry: Entry, from start: Int) {
         let count = heap.count
-        var parent = 0
+        var parent = start
         while true {
             let firstChild = 4 * parent + 1
             guard firstChild < count else { break }
@@ -85,11 +127,20 @@ struct EventQueue {
                 if Self.precedes(heap[candidate], heap[child]) { child = candidate }
                 candidate += 1
             }
-            guard Self.precedes(heap[child], last) else { break }
+            guard Self.precedes(heap[child], entry) else { break }
             heap[parent] = heap[child]
             parent = child
         }
-        heap[parent] = last
-        return top
+        heap[parent] = entry
+    }
+
+    /// Restores the heap order over the whole array (Floyd's bottom-up construction).
+    private mutating func heapify() {
+        guard heap.count > 1 else { return }
+        var index = (heap.count - 2) >> 2
+        while index >= 0 {
+            siftDown(heap[index], from: index)
+            index -= 1
+        }
     }
 }

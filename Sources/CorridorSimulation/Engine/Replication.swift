@@ -33,7 +33,7 @@ struct Replication<Trace: SimulationTrace> {
     // MARK: State
 
     private var rng: SplitMix64
-    private var events = EventQueue()
+    private var events: EventQueue
     private var people: People
     private var documentsPending = 0
     private var homeQueue = RingBuffer<Int32>(filler: 0)
@@ -122,6 +122,7 @@ struct Replication<Trace: SimulationTrace> {
 
         let count = scenario.arrangements.count
         rng = SplitMix64(seed: seed)
+        events = EventQueue(days: scenario.horizonDays)
         people = People(capacity: min(scenario.initialBacklog + Int(scenario.arrivalsPerDay * 60) + 1024, 1 << 24))
         queues = Array(repeating: RingBuffer<Int32>(filler: 0), count: count)
         stages = Array(repeating: RingBuffer<StageEntry>(filler: StageEntry(person: 0, due: 0)), count: count * 3)

@@ -356,12 +356,15 @@ WITH
     FROM gates),
   -- Family units travel together: a member fails while another member fails on their own, and
   -- waits while another waits (units of one member are judged alone).
+  units AS (
+    SELECT familyUnit, count(*) AS members, count(*) FILTER (WHERE failed) AS failed_members,
+           count(*) FILTER (WHERE waiting AND NOT failed) AS waiting_members
+    FROM individual WHERE familyUnit IS NOT NULL GROUP BY familyUnit),
   families AS (
-    SELECT *,
-      count(*) OVER unit AS members,
-      count(*) FILTER (WHERE failed) OVER unit - CASE WHEN failed THEN 1 ELSE 0 END AS others_failed,
-      count(*) FILTER (WHERE NOT failed AND waiting) OVER unit - CASE WHEN NOT failed AND waiting THEN 1 ELSE 0 END AS others_waiting
-    FROM individual WINDOW unit AS (PARTITION BY familyUnit)),
+    SELECT i.*, u.members,
+      u.failed_members - CASE WHEN i.failed THEN 1 ELSE 0 END AS others_failed,
+      u.waiting_members - CASE WHEN i.waiting AND NOT i.failed THEN 1 ELSE 0 END AS others_waiting
+    FROM individual i LEFT JOIN units u USING (familyUnit)),
   judged AS (
     SELECT * REPLACE (
       CASE WHEN g_vulnerability = 'fail' THEN 'fail'

@@ -41,6 +41,10 @@ enum Event {
 /// day's heap runs dry the next non-empty bucket is heapified in linear time and its storage
 /// freed, so memory follows the events pending, not the horizon.
 ///
+/// The next arrival waits beside the heap, not in it: at most one is ever pending (each
+/// schedules the next), and arrivals are a third of all events, so keeping the one pending
+/// arrival in a slot and comparing it with the heap's top saves a third of the heap's work.
+///
 /// The order is the same total order as a single heap's — (time, phase << 56 | sequence) is
 /// unique per event — so the simulation's results are identical event for event. Events at or
 /// after the horizon are never processed (the run stops there), so they are not kept.
@@ -56,6 +60,8 @@ struct EventQueue {
     private var heap: [Entry] = []
     /// Events of each later day, unordered.
     private var buckets: [[Entry]]
+    /// The pending `.arrival`, if any (there is never more than one).
+    private var arrival: Entry?
     private var today = 0
     private var sequence: UInt64 = 0
 
@@ -75,6 +81,11 @@ struct EventQueue {
         let entry = Entry(time: time, key: event.phase << 56 | sequence, event: event)
         sequence &+= 1
         guard time < Double(buckets.count) else { return }
+        if case .arrival = event {
+            assert(arrival == nil, "at most one arrival is pending")
+            arrival = entry
+            return
+        }
         let day = Int(time)
         if day > today {
             buckets[day].append(entry)
@@ -98,12 +109,21 @@ struct EventQueue {
     /// Removes and returns the earliest event.
     mutating func next() -> Entry? {
         while heap.isEmpty {
+            // Today's heap is empty: the arrival goes first if it falls today (or earlier).
+            if let pending = arrival, pending.time < Double(today + 1) {
+                arrival = nil
+                return pending
+            }
             today += 1
             guard today < buckets.count else { return nil }
             guard !buckets[today].isEmpty else { continue }
             heap.append(contentsOf: buckets[today])
             buckets[today] = []
             heapify()
+        }
+        if let pending = arrival, Self.precedes(pending, heap[0]) {
+            arrival = nil
+            return pending
         }
         let last = heap.removeLast()
         guard !heap.isEmpty else { return last }

@@ -441,6 +441,8 @@ def main():
               file=sys.stderr)
     except PeerError as error:
         sys.exit(f"duckdb_eligible: {error}")
+    except duckdb.Error as error:
+        sys.exit(f"duckdb_eligible: {args.export}: {str(error).splitlines()[0]}")
 
 
 if __name__ == "__main__":

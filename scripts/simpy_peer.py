@@ -307,6 +307,13 @@ T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2
         2.045, 2.042]
 
 
+def t975(df):
+    """The 0.975 quantile of Student's t beyond the table (Cornish-Fisher, as Corridor's Estimate)."""
+    z = 1.959963984540054
+    return (z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
+            + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * df**3))
+
+
 def estimate(values):
     """The same summary as Corridor's: mean, sample sd, Student-t 95% interval clipped at 0."""
     values = [v for v in values if v is not None]
@@ -317,7 +324,7 @@ def estimate(values):
     if n < 2:
         return {"mean": mean, "ci95": None, "sd": None, "n": n}
     sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
-    t = T975[n - 2] if n - 1 <= len(T975) else 1.96 + 2.4 / (n - 1)
+    t = T975[n - 2] if n - 1 <= len(T975) else t975(n - 1)
     half = t * sd / math.sqrt(n)
     return {"mean": mean, "ci95": [max(0.0, mean - half), mean + half], "sd": sd, "n": n}
 
@@ -365,6 +372,19 @@ def compare(summary, corridor):
     return failures
 
 
+def read_json(path, what):
+    try:
+        with open(path) as file:
+            value = json.load(file)
+    except OSError as error:
+        sys.exit(f"simpy_peer: cannot read the {what} {path}: {error.strerror}")
+    except json.JSONDecodeError as error:
+        sys.exit(f"simpy_peer: the {what} {path} is not JSON: {error}")
+    if not isinstance(value, dict):
+        sys.exit(f"simpy_peer: the {what} {path} is not a JSON object")
+    return value
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("scenario", nargs="?", default=BUNDLED, help="scenario file (default: the bundled network-2025)")
@@ -375,8 +395,12 @@ def main():
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
-    with open(args.scenario) as file:
-        scenario = json.load(file)
+    scenario = read_json(args.scenario, "scenario")
+    missing = [k for k in ("horizonDays", "initialBacklog", "arrivalsPerDay", "homeSeatsPerDay", "homeCostPerPersonUSD",
+                           "injunctions", "policy", "nationalities", "arrangements") if k not in scenario]
+    if missing:
+        sys.exit(f"simpy_peer: {args.scenario}: not a scenario (missing {', '.join(missing)}); "
+                 "`corridor simulate` validates scenarios fully")
 
     runs = []
     for i in range(args.runs):
@@ -388,8 +412,9 @@ def main():
     if args.json:
         print(json.dumps({"runs": runs, "summary": summary}, indent=2))
     if args.compare:
-        with open(args.compare) as file:
-            corridor = json.load(file)["summary"]
+        corridor = read_json(args.compare, "corridor summary").get("summary")
+        if not isinstance(corridor, dict):
+            sys.exit(f"simpy_peer: {args.compare}: no \"summary\" (give the output of `corridor simulate --json`)")
         failures = compare(summary, corridor)
         if failures:
             print(f"simpy_peer: {failures} output(s) disagree with corridor simulate", file=sys.stderr)

@@ -1,7 +1,8 @@
 import CorridorDomain
 
-/// One replication of the model of docs/simulation.md: a discrete-event simulation over a heap of
-/// value-type events, people as indices into struct-of-arrays, queues as ring buffers.
+/// One replication of the model of docs/simulation.md: a discrete-event simulation over a calendar
+/// of value-type events (``EventQueue``), people as indices into struct-of-arrays, queues as ring
+/// buffers.
 ///
 /// Pipeline stages have fixed durations (`noticeDays`, `screeningDays`,
 /// `waitAfterNegativeDays`), so each (arrangement, stage) is a first-in-first-out queue of

@@ -117,7 +117,10 @@ let package = Package(
         ),
         .target(
             name: "CorridorPostgresTestSupport",
-            dependencies: ["CorridorStore", "CorridorPostgres", "CorridorTestSupport"],
+            dependencies: [
+                "CorridorStore", "CorridorPostgres", "CorridorTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),  // schemas made and dropped per test, tampering
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

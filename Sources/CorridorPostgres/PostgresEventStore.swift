@@ -5,7 +5,7 @@ import PostgresNIO
 import ServiceLifecycle
 import Synchronization
 
-/// The store for several Corridor instances on one PostgreSQL database (ADR 7).
+/// The store for several Corridor instances on one PostgreSQL database (ADR 6).
 ///
 /// Writes run on one serialised writer per store (``PostgresWriter``: its own thread and
 /// connection), each in a transaction that first takes a transaction-scoped advisory lock, so
@@ -39,8 +39,9 @@ public final class PostgresEventStore: Service {  // SEAM-TODO
     /// after checking the database can be reached and, with `migrate`, bringing its schema up
     /// to date (otherwise refusing a database whose schema is older than this build).
     public static func withRunning<Result: Sendable>(_ url: PostgresURL, logger: Logger = Logger(label: "corridor.postgres"), migrate: Bool = true,
+                                                     maximumConnections: Int = 8,
                                                      _ body: (PostgresEventStore) async throws -> Result) async throws -> Result {
-        let store = PostgresEventStore(url: url, logger: logger)
+        let store = PostgresEventStore(url: url, logger: logger, maximumConnections: maximumConnections)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await store.client.run() }
             defer { group.cancelAll() }
@@ -121,7 +122,7 @@ public final class PostgresEventStore: Service {  // SEAM-TODO
         try await writer.run("migrating") { db in
             try db.execute("BEGIN")
             do {
-                try db.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock))")
+                try db.execute(PostgresSchema.migrationLock)
                 try db.execute(PostgresSchema.createMigrationsTable)
                 let present = Set(try db.query("SELECT version FROM schema_migrations").rows.map { Int(try $0.decode(Int32.self)) })
                 if let newest = present.max(), newest > PostgresSchema.latestVersion {

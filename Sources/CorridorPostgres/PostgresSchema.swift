@@ -12,9 +12,11 @@ enum PostgresSchema {
     }
 
     /// Held (transaction-scoped) while migrating, so instances starting at once migrate one at a time.
-    static let migrationLock: Int64 = 0x436F_7272_6964_6F01
-    /// Held (transaction-scoped) by every append: the chain has one writer at a time across all instances.
-    static let appendLock: Int64 = 0x436F_7272_6964_6F02
+    static let migrationLock = "SELECT pg_advisory_xact_lock(1129271042, hashtext(current_schema()))"
+    /// Held (transaction-scoped) by every append: the chain has one writer at a time across all
+    /// instances. Keyed by the schema, so stores in different schemas of one database (tests)
+    /// do not wait for each other.
+    static let appendLock = "SELECT pg_advisory_xact_lock(1129271041, hashtext(current_schema()))"
 
     static let migrations: [Migration] = [
         Migration(version: 1, name: "event log and projections", sql: [

@@ -26,6 +26,8 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     public var password: String?
     public var database: String
     public var sslMode: SSLMode
+    /// The schema Corridor's tables live in (`?search_path=NAME`; the database's default when nil).
+    public var schema: String?
 
     /// Whether `text` names a PostgreSQL database rather than a SQLite file.
     public static func isPostgres(_ text: String) -> Bool {
@@ -48,6 +50,7 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
         guard !path.isEmpty, !path.contains("/") else { throw invalid("it names no database (postgres://user@host:port/DATABASE)") }
         if let port = components.port, !(1...65535).contains(port) { throw invalid("port \(port) is out of range") }
         var mode = SSLMode.prefer
+        var schema: String?
         for item in components.queryItems ?? [] {
             switch item.name {
             case "sslmode":
@@ -55,6 +58,11 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
                     throw invalid("sslmode '\(item.value ?? "")' is not one of \(SSLMode.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 mode = parsed
+            case "search_path":
+                guard let value = item.value, !value.isEmpty, value.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                    throw invalid("search_path '\(item.value ?? "")' must be one schema name of letters, digits and _")
+                }
+                schema = value
             case "application_name", "connect_timeout":
                 continue
             default:
@@ -67,11 +75,12 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
         self.password = components.percentEncodedPassword.flatMap { $0.removingPercentEncoding }
         self.database = path.removingPercentEncoding ?? path
         self.sslMode = mode
+        self.schema = schema
     }
 
     /// The URL without its password: safe for logs, errors, `status` and `/metrics`.
     public var description: String {
-        "postgres://\(username)@\(host):\(port)/\(database)?sslmode=\(sslMode.rawValue)"
+        "postgres://\(username)@\(host):\(port)/\(database)?sslmode=\(sslMode.rawValue)" + (schema.map { "&search_path=\($0)" } ?? "")
     }
 
     /// Where the server is, for messages: `host:port`.
@@ -102,10 +111,14 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
         }
         var configuration = PostgresClient.Configuration(host: host, port: port, username: username, password: password, database: database, tls: tls)
         configuration.options.maximumConnections = maximumConnections
+        if let schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
         configuration.options.connectTimeout = .seconds(5)
         if sslMode == .verifyFull { configuration.options.tlsServerName = host }
         return configuration
     }
+
+    /// One connection's configuration, for tools and tests that manage the database themselves.
+    public func testConnectionConfiguration() throws -> PostgresConnection.Configuration { try connectionConfiguration() }
 
     /// One connection's configuration (the writer's).
     func connectionConfiguration() throws -> PostgresConnection.Configuration {
@@ -118,6 +131,15 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
         var configuration = PostgresConnection.Configuration(host: host, port: port, username: username, password: password, database: database, tls: tls)
         configuration.options.connectTimeout = .seconds(5)
         if sslMode == .verifyFull { configuration.options.tlsServerName = host }
+        if let schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
         return configuration
+    }
+
+    /// This URL with another database or schema (for tests and tools).
+    public func with(database: String? = nil, schema: String?) -> PostgresURL {
+        var copy = self
+        if let database { copy.database = database }
+        copy.schema = schema
+        return copy
     }
 }

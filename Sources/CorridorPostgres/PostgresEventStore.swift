@@ -281,9 +281,14 @@ public final class PostgresEventStore: Service {  // SEAM-TODO
 
     public func append(context: AppendContext, _ produce: @Sendable (_ emit: (SourcedRecord) throws -> Void) throws -> Void) async throws -> AppendReceipt {
         // `produce` runs on the writer's queue while this task waits for it (the continuation
-        // does not resume before the transaction ends), so it never outlives this call.
+        // does not resume before the transaction ends), so it never outlives this call. The
+        // queue's block may outlive the call by a moment, so it holds `produce` through a box
+        // emptied before `withoutActuallyEscaping` checks that nothing kept it.
         try await withoutActuallyEscaping(produce) { produce in
-            try await writer.transaction { transaction in
+            let box = ProducerBox(produce)
+            defer { box.produce = nil }
+            return try await writer.transaction { transaction in
+                guard let produce = box.produce else { throw CancellationError() }
                 var chain = transaction
                 return try EventChain.appendRecords(in: &chain, context: context) { emit in
                     try Self.inChunks(produce, prefetching: transaction, emit)
@@ -394,4 +399,10 @@ public final class PostgresEventStore: Service {  // SEAM-TODO
 private struct UncheckedEvents: @unchecked Sendable {
     let value: [(event: SystemEvent, actor: String)]
     init(_ value: [(event: SystemEvent, actor: String)]) { self.value = value }
+}
+
+/// The caller's producer, lent to the writer's queue for the length of one append.
+private final class ProducerBox: @unchecked Sendable {
+    var produce: (@Sendable (_ emit: (SourcedRecord) throws -> Void) throws -> Void)?
+    init(_ produce: @escaping @Sendable (_ emit: (SourcedRecord) throws -> Void) throws -> Void) { self.produce = produce }
 }

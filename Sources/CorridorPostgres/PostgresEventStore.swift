@@ -38,22 +38,21 @@ public final class PostgresEventStore: Service {  // SEAM-TODO
     /// Runs `body` with a store whose pool runs for as long as `body` does (for CLI commands),
     /// after checking the database can be reached and, with `migrate`, bringing its schema up
     /// to date (otherwise refusing a database whose schema is older than this build).
-    public static func withRunning<Result: Sendable>(_ url: PostgresURL, logger: Logger = Logger(label: "corridor.postgres"), migrate: Bool = true,
+    public static func withRunning<Result>(_ url: PostgresURL, logger: Logger = Logger(label: "corridor.postgres"), migrate: Bool = true,
                                                      maximumConnections: Int = 8,
                                                      _ body: (PostgresEventStore) async throws -> Result) async throws -> Result {
         let store = PostgresEventStore(url: url, logger: logger, maximumConnections: maximumConnections)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await store.client.run() }
-            defer { group.cancelAll() }
-            do {
-                if migrate { _ = try await store.migrate() } else { try await store.checkSchema() }
-                let result = try await body(store)
-                await store.writer.close()
-                return result
-            } catch {
-                await store.writer.close()
-                throw error
-            }
+        let client = store.client
+        let pool = Task { await client.run() }
+        defer { pool.cancel() }
+        do {
+            if migrate { _ = try await store.migrate() } else { try await store.checkSchema() }
+            let result = try await body(store)
+            await store.writer.close()
+            return result
+        } catch {
+            await store.writer.close()
+            throw error
         }
     }
 

@@ -56,6 +56,14 @@ enum PostgresFault {
                 reason = "\(error.code)"
             }
         }
+        let lowered = reason.lowercased()
+        if lowered.contains("connection refused") {
+            reason = "connection refused (is PostgreSQL running and listening there?)"
+        } else if lowered.contains("timed out") || lowered.contains("timeout") {
+            reason = "the connection timed out"
+        } else if lowered.contains("could not resolve") || lowered.contains("name or service not known") {
+            reason = "the host name does not resolve"
+        }
         return StoreError(code: .databaseUnavailable, message: "cannot reach PostgreSQL at \(url.address) (database \(url.database)): \(reason)",
                           details: "\(url)")
     }

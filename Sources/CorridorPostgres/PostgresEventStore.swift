@@ -13,8 +13,9 @@ import Synchronization
 /// Reads run through a `PostgresClient` pool. Every commit that changes what readers see sends
 /// `NOTIFY corridor_changes, '<seq>'`, which ``changes()`` streams to this instance's live view.
 ///
-/// A `Service`: ``run()`` runs the pool and the change listener until shutdown. Queries made
-/// while it is not running wait (CLI commands use ``withRunning(_:logger:migrate:_:)``).
+/// The pool runs from ``init`` until ``close()``. As a `Service`, ``run()`` runs the change
+/// listener until the service group shuts down, then closes the store. CLI commands use
+/// ``open(_:logger:migrate:)`` or ``withRunning(_:logger:migrate:maximumConnections:_:)``.
 public final class PostgresEventStore: Service {  // SEAM-TODO
     /// The channel commits notify on.
     public static let channel = "corridor_changes"
@@ -27,12 +28,38 @@ public final class PostgresEventStore: Service {  // SEAM-TODO
     let logger: Logger
     private let listeners = Mutex<[Int: AsyncStream<Int64>.Continuation]>([:])
     private let nextListener = Atomic<Int>(0)
+    private let pool: Task<Void, Never>
 
     public init(url: PostgresURL, logger: Logger = Logger(label: "corridor.postgres"), maximumConnections: Int = 8) {
         self.url = url
         self.logger = logger
-        client = PostgresClient(configuration: url.clientConfiguration(maximumConnections: maximumConnections), backgroundLogger: logger)
+        let client = PostgresClient(configuration: url.clientConfiguration(maximumConnections: maximumConnections), backgroundLogger: logger)
+        self.client = client
         writer = PostgresWriter(url: url, logger: logger)
+        pool = Task { await client.run() }
+    }
+
+    /// A store on `url` whose database was reached and whose schema is this build's: migrated
+    /// with `migrate` (what `serve` and `migrate` do), otherwise checked.
+    public static func open(_ url: PostgresURL, logger: Logger = Logger(label: "corridor.postgres"), migrate: Bool = true) async throws -> PostgresEventStore {
+        let store = PostgresEventStore(url: url, logger: logger)
+        do {
+            if migrate { _ = try await store.migrate() } else { try await store.checkSchema() }
+            return store
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    /// Stops the pool and closes the writer's connection; the store answers nothing after.
+    public func close() async {
+        pool.cancel()
+        await writer.close()
+        listeners.withLock { all in
+            for continuation in all.values { continuation.finish() }
+            all = [:]
+        }
     }
 
     /// Runs `body` with a store whose pool runs for as long as `body` does (for CLI commands),
@@ -42,37 +69,29 @@ public final class PostgresEventStore: Service {  // SEAM-TODO
                                                      maximumConnections: Int = 8,
                                                      _ body: (PostgresEventStore) async throws -> Result) async throws -> Result {
         let store = PostgresEventStore(url: url, logger: logger, maximumConnections: maximumConnections)
-        let client = store.client
-        let pool = Task { await client.run() }
-        defer { pool.cancel() }
         do {
             if migrate { _ = try await store.migrate() } else { try await store.checkSchema() }
             let result = try await body(store)
-            await store.writer.close()
+            await store.close()
             return result
         } catch {
-            await store.writer.close()
+            await store.close()
             throw error
         }
     }
 
     // MARK: Service
 
-    /// Runs the pool and the change listener until the task is cancelled or the service group
-    /// shuts down.
+    /// Runs the change listener until the task is cancelled or the service group shuts down,
+    /// then closes the store.
     public func run() async throws {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.client.run() }
             group.addTask { await self.listen() }
             // Returns at graceful shutdown or when this task is cancelled.
             try? await gracefulShutdown()
             group.cancelAll()
         }
-        await writer.close()
-        listeners.withLock { all in
-            for continuation in all.values { continuation.finish() }
-            all = [:]
-        }
+        await close()
     }
 
     /// The change markers other instances (and this one) commit, as they arrive; a marker of

@@ -20,7 +20,10 @@ public final class PostgresEventStore: Service {  // SEAM-TODO
     /// The channel commits notify on.
     public static let channel = "corridor_changes"
     /// How long a read waits for the database before it is reported unavailable.
-    static let readTimeout: Duration = .seconds(10)
+    static let readTimeout: Duration = .seconds(5)
+    /// While the database is unreachable, reads fail at once for this long before one of them
+    /// tries to connect again (so a request answers 503 at once, not after a timeout).
+    static let outageRetry: Duration = .seconds(1)
 
     public let url: PostgresURL
     let client: PostgresClient
@@ -29,13 +32,21 @@ public final class PostgresEventStore: Service {  // SEAM-TODO
     private let listeners = Mutex<[Int: AsyncStream<Int64>.Continuation]>([:])
     private let nextListener = Atomic<Int>(0)
     private let pool: Task<Void, Never>
+    /// When the database was last found unreachable; nil while it answers.
+    private let outage: Outage
 
     public init(url: PostgresURL, logger: Logger = Logger(label: "corridor.postgres"), maximumConnections: Int = 8) {
         self.url = url
         self.logger = logger
-        let client = PostgresClient(configuration: url.clientConfiguration(maximumConnections: maximumConnections), backgroundLogger: logger)
+        // The pool logs each failed connection attempt at info level, once a second while the
+        // database is down; the store reports the outage itself (503, /readyz), so keep warnings.
+        var poolLogger = logger
+        poolLogger.logLevel = max(logger.logLevel, .warning)
+        let client = PostgresClient(configuration: url.clientConfiguration(maximumConnections: maximumConnections), backgroundLogger: poolLogger)
         self.client = client
-        writer = PostgresWriter(url: url, logger: logger)
+        let outage = Outage()
+        self.outage = outage
+        writer = PostgresWriter(url: url, logger: logger) { outage.since.withLock { $0 = $0 ?? ContinuousClock.now } }
         pool = Task { await client.run() }
     }
 
@@ -194,6 +205,7 @@ public final class PostgresEventStore: Service {  // SEAM-TODO
     /// Runs `query` through the pool, collecting its rows; a database that does not answer
     /// within the timeout is `database-unavailable`.
     func rows(_ query: PostgresQuery, timeout: Duration = PostgresEventStore.readTimeout) async throws -> [PostgresRow] {
+        try await checkAvailable()
         let client = self.client, logger = self.logger, url = self.url
         do {
             return try await withThrowingTaskGroup(of: [PostgresRow]?.self) { group in
@@ -213,7 +225,36 @@ public final class PostgresEventStore: Service {  // SEAM-TODO
                 return rows
             }
         } catch {
-            throw PostgresFault.map(error, while: "reading", url: url)
+            let mapped = PostgresFault.map(error, while: "reading", url: url)
+            if let store = mapped as? StoreError, store.code == .databaseUnavailable {
+                outage.since.withLock { $0 = ContinuousClock.now }
+            }
+            throw mapped
+        }
+    }
+
+    /// During an outage, fails at once — except once per ``outageRetry``, when it connects
+    /// to see whether the database is back (and ends the outage when it is).
+    private func checkAvailable() async throws {
+        enum Decision { case proceed, failFast, probe }
+        let now = ContinuousClock.now
+        let decision = outage.since.withLock { since -> Decision in
+            guard let last = since else { return .proceed }
+            if now - last < Self.outageRetry { return .failFast }
+            since = now  // other reads fail fast while this one looks
+            return .probe
+        }
+        switch decision {
+        case .proceed: return
+        case .failFast: throw StoreError(code: .databaseUnavailable, message: "PostgreSQL at \(url.address) cannot be reached; retrying", details: "\(url)")
+        case .probe: break
+        }
+        do {
+            let connection = try await PostgresConnection.connect(configuration: url.connectionConfiguration(), id: 0, logger: logger)
+            try? await connection.close()
+            outage.since.withLock { $0 = nil }
+        } catch {
+            throw PostgresFault.unreachable(error, url: url)
         }
     }
 
@@ -423,4 +464,9 @@ private struct UncheckedEvents: @unchecked Sendable {
 private final class ProducerBox: @unchecked Sendable {
     var produce: (@Sendable (_ emit: (SourcedRecord) throws -> Void) throws -> Void)?
     init(_ produce: @escaping @Sendable (_ emit: (SourcedRecord) throws -> Void) throws -> Void) { self.produce = produce }
+}
+
+/// When the database was last found unreachable; nil while it answers.
+private final class Outage: Sendable {
+    let since = Mutex<ContinuousClock.Instant?>(nil)
 }

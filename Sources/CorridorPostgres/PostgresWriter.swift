@@ -23,10 +23,13 @@ final class PostgresWriter: Sendable {
     private let nextID = Atomic<Int>(1)
     /// Lookups the prefetch missed, summed over every transaction (for the tests that prove it covers the legal cases).
     let fallbackLookups = Atomic<Int>(0)
+    /// Told when the database cannot be reached (the store's reads then fail fast).
+    private let onUnavailable: @Sendable () -> Void
 
-    init(url: PostgresURL, logger: Logger) {
+    init(url: PostgresURL, logger: Logger, onUnavailable: @escaping @Sendable () -> Void = {}) {
         self.url = url
         self.logger = logger
+        self.onUnavailable = onUnavailable
     }
 
     /// Runs `body` on the writer's queue with a live connection (not in a transaction).
@@ -71,7 +74,9 @@ final class PostgresWriter: Sendable {
                 connection = nil
                 try? db.connection.close().wait()
             }
-            throw PostgresFault.map(error, while: action, url: url)
+            let mapped = PostgresFault.map(error, while: action, url: url)
+            if let store = mapped as? StoreError, store.code == .databaseUnavailable { onUnavailable() }
+            throw mapped
         }
     }
 
@@ -85,6 +90,7 @@ final class PostgresWriter: Sendable {
             connection = db
             return db
         } catch {
+            onUnavailable()
             throw PostgresFault.unreachable(error, url: url)
         }
     }

@@ -16,7 +16,7 @@ import Synchronization
 /// The pool runs from ``init`` until ``close()``. As a `Service`, ``run()`` runs the change
 /// listener until the service group shuts down, then closes the store. CLI commands use
 /// ``open(_:logger:migrate:)`` or ``withRunning(_:logger:migrate:maximumConnections:_:)``.
-public final class PostgresEventStore: Service {  // SEAM-TODO
+public final class PostgresEventStore: EventStore, TokenStore, Service {
     /// The channel commits notify on.
     public static let channel = "corridor_changes"
     /// How long a read waits for the database before it is reported unavailable.

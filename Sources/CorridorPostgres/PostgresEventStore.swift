@@ -173,6 +173,9 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
         }
     }
 
+    /// The schema version this build migrates to.
+    public static var latestSchemaVersion: Int { PostgresSchema.latestVersion }
+
     /// The schema version the database is at (0 before the first migration).
     public func schemaVersion() async throws -> Int {
         try await writer.run("reading") { db in

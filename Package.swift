@@ -99,7 +99,8 @@ let package = Package(
         .target(
             name: "CorridorCLI",
             dependencies: [
-                "CorridorDomain", "CorridorRules", "CorridorStore", "CorridorSQLite", "CorridorServices", "CorridorWeb", "CorridorSimulation",
+                "CorridorDomain", "CorridorRules", "CorridorStore", "CorridorSQLite", "CorridorPostgres", "CorridorServices", "CorridorWeb",
+                "CorridorSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -150,6 +151,8 @@ let package = Package(
             name: "CorridorStoreTests",
             dependencies: [
                 "CorridorStore", "CorridorSQLite", "CorridorTestSupport", "CorridorSQLiteTestSupport",
+                "CorridorPostgres", "CorridorPostgresTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),  // tamper tests write to the database directly
                 .product(name: "GRDB", package: "GRDB.swift"),  // tamper and trigger tests open the file directly
             ],
             resources: [.copy("Fixtures")]

@@ -65,7 +65,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     /// Where the database is, and why it failed, go to the log only.
     static func unavailable(requestID: String) -> Problem {
         Problem(.serviceUnavailable, code: "store-unavailable",
-                detail: "the database cannot be reached just now; nothing was recorded by this request. Try again shortly (request \(requestID))",
+                detail: "the database cannot be reached just now; try again shortly (request \(requestID))",
                 extensions: ["requestId": .string(requestID)], headers: [.retryAfter: "5"])
     }
 

@@ -13,7 +13,9 @@ go on. Then:
   - every acknowledged request's records are in the log exactly once, every request's records
     all there or none, every answered read logged;
   - a case written through one instance is visible through the other within a second (the live
-    view follows: NOTIFY, with the chain-head poll behind it).
+    view follows: NOTIFY, with the chain-head poll behind it);
+  - the URL's password (the script adds one; a loopback cluster that trusts its users ignores
+    it) appears in no server log, no `status` output and no `/metrics` page.
 Only loopback addresses are used; the run is bounded in time. Exits non-zero naming the broken
 promise; prints what it measured.
 """
@@ -134,7 +136,10 @@ def main():
     if not (2 <= args.writers <= 200 and 1 <= args.seconds <= 600):
         parser.error("--writers 2–200, --seconds 1–600")
     binary = args.bin or os.path.join(run(["swift", "build", "--show-bin-path"]).stdout.strip(), "corridor")
-    url = args.db
+    secret = "NotForLogs-7d1f"
+    scheme, rest = args.db.split("://", 1)
+    user, host = rest.split("@", 1)
+    url = f"{scheme}://{user.split(':')[0]}:{secret}@{host}"
     work = tempfile.mkdtemp(prefix="corridor-pg-two.")
 
     run([binary, "migrate", "--db", url])
@@ -146,6 +151,9 @@ def main():
     (a_process, a_url, a_log), (b_process, b_url, b_log) = servers
 
     follow = [follow_latency(a_url, b_url, token, "a-to-b"), follow_latency(b_url, a_url, token, "b-to-a")]
+    with urllib.request.urlopen(urllib.request.Request(a_url + "/metrics", headers={"Authorization": f"Bearer {token}"}), timeout=10) as response:
+        metrics = response.read().decode()
+    shown = [what for what, text in [("/metrics", metrics), ("status", run([binary, "status", "--db", url]).stdout)] if secret in text]
 
     stop_a, stop_b = threading.Event(), threading.Event()
     half = args.writers // 2
@@ -171,6 +179,12 @@ def main():
         fail("instance b did not stop within 30 s of SIGTERM")
     a_log.close()
     b_log.close()
+
+    for log in (a_log, b_log):
+        if secret in open(log.name).read():
+            shown.append(os.path.basename(log.name))
+    if shown:
+        fail(f"the database password appeared in: {', '.join(shown)}")
 
     verify = run([binary, "audit", "verify", "--db", url], check=False)
     if verify.returncode != 0:

@@ -144,14 +144,16 @@ def main():
 
     run([binary, "migrate", "--db", url])
     run([binary, "seed", "--db", url, "--reference"])
-    token = next(word for word in run([binary, "token", "create", "--db", url, "--role", "officer", "--name", "two-instances"]).stdout.split()
-                 if word.startswith("cor_"))
+    def new_token(role):
+        created = run([binary, "token", "create", "--db", url, "--role", role, "--name", f"two-instances {role}"]).stdout
+        return next(word for word in created.split() if word.startswith("cor_"))
+    token, monitor = new_token("officer"), new_token("monitor")
 
     servers = [start_server(binary, url, work, name) for name in ("instance-a", "instance-b")]
     (a_process, a_url, a_log), (b_process, b_url, b_log) = servers
 
     follow = [follow_latency(a_url, b_url, token, "a-to-b"), follow_latency(b_url, a_url, token, "b-to-a")]
-    with urllib.request.urlopen(urllib.request.Request(a_url + "/metrics", headers={"Authorization": f"Bearer {token}"}), timeout=10) as response:
+    with urllib.request.urlopen(urllib.request.Request(a_url + "/metrics", headers={"Authorization": f"Bearer {monitor}"}), timeout=10) as response:
         metrics = response.read().decode()
     shown = [what for what, text in [("/metrics", metrics), ("status", run([binary, "status", "--db", url]).stdout)] if secret in text]
 

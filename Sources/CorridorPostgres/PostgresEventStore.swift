@@ -50,6 +50,8 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
         pool = Task { await client.run() }
     }
 
+    deinit { pool.cancel() }
+
     /// A store on `url` whose database was reached and whose schema is this build's: migrated
     /// with `migrate` (what `serve` and `migrate` do), otherwise checked.
     public static func open(_ url: PostgresURL, logger: Logger = Logger(label: "corridor.postgres"), migrate: Bool = true) async throws -> PostgresEventStore {

@@ -95,6 +95,14 @@ final class PostgresWriter: Sendable {
         }
     }
 
+    deinit {
+        // A store dropped without close() (a CLI command ending): close the connection, and keep
+        // it until the channel has closed (PostgresNIO requires a connection be closed before it goes).
+        if let db = connection {
+            db.connection.close().whenComplete { _ in _ = db }
+        }
+    }
+
     /// Closes the connection (at shutdown).
     func close() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

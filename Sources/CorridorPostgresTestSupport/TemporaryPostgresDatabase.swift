@@ -38,7 +38,7 @@ public enum PostgresTestDatabase {
     }
 
     /// Calls `body` with a running, migrated store in a new, empty schema.
-    public static func withStore<Result: Sendable>(_ body: (PostgresEventStore) async throws -> Result) async throws -> Result {
+    public static func withStore<Result>(_ body: (PostgresEventStore) async throws -> Result) async throws -> Result {
         try await withSchema { url in
             try await PostgresEventStore.withRunning(url, logger: logger, migrate: true, maximumConnections: 3, body)
         }

@@ -23,7 +23,7 @@ enum StoreBackend: Sendable, CustomStringConvertible {
         }
     }
 
-    func withStore<Result: Sendable>(_ body: (any EventStore) async throws -> Result) async throws -> Result {
+    func withStore<Result>(_ body: (any EventStore & TokenStore) async throws -> Result) async throws -> Result {
         switch self {
         case .local(let backend): try await backend.withStore(body)
         case .postgres: try await PostgresTestDatabase.withStore { try await body($0) }

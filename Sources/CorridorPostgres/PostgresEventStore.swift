@@ -78,6 +78,7 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
     /// Runs `body` with a store whose pool runs for as long as `body` does (for CLI commands),
     /// after checking the database can be reached and, with `migrate`, bringing its schema up
     /// to date (otherwise refusing a database whose schema is older than this build).
+    @discardableResult
     public static func withRunning<Result>(_ url: PostgresURL, logger: Logger = Logger(label: "corridor.postgres"), migrate: Bool = true,
                                                      maximumConnections: Int = 8,
                                                      _ body: (PostgresEventStore) async throws -> Result) async throws -> Result {

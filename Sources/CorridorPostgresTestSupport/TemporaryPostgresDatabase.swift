@@ -23,6 +23,7 @@ public enum PostgresTestDatabase {
     public static let skipReason = "PostgreSQL was skipped: \(environmentKey) is not set (scripts/pg.sh start prints a URL to set it to)"
 
     /// Calls `body` with the URL of a new, empty schema, dropped afterwards.
+    @discardableResult
     public static func withSchema<Result>(_ body: (PostgresURL) async throws -> Result) async throws -> Result {
         guard let url else { throw StoreError(code: .databaseUnavailable, message: skipReason) }
         let schema = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
@@ -38,6 +39,7 @@ public enum PostgresTestDatabase {
     }
 
     /// Calls `body` with a running, migrated store in a new, empty schema.
+    @discardableResult
     public static func withStore<Result>(_ body: (PostgresEventStore) async throws -> Result) async throws -> Result {
         try await withSchema { url in
             try await PostgresEventStore.withRunning(url, logger: logger, migrate: true, maximumConnections: 3, body)
@@ -51,6 +53,7 @@ public enum PostgresTestDatabase {
     }
 
     /// Runs `body` on a connection of its own (schema management, tampering in tests).
+    @discardableResult
     public static func admin<Result>(_ url: PostgresURL, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         let connection = try await PostgresConnection.connect(configuration: url.testConnectionConfiguration(), id: 0, logger: logger)
         do {

@@ -78,7 +78,7 @@ struct PostgresStoreTests {
             #expect(try await store.schemaVersion() == 0)
             #expect(try await store.migrate() == [1])
             await store.close()
-            try await PostgresEventStore.withRunning(url, migrate: true) { store in
+            try await PostgresEventStore.withRunning(url, migrate: true) { store async throws in
                 #expect(try await store.migrate().isEmpty)
                 #expect(try await store.schemaVersion() == 1)
             }
@@ -145,7 +145,7 @@ struct PostgresStoreTests {
                 try await connection.query("ALTER TABLE events DISABLE TRIGGER events_append_only", logger: logger)
                 try await connection.query("UPDATE events SET actor = 'mallory' WHERE seq = 2", logger: logger)
             }
-            try await PostgresEventStore.withRunning(url) { store in
+            try await PostgresEventStore.withRunning(url) { store async throws in
                 let verification = try await store.verifyChain()
                 #expect(verification.firstBad?.seq == 2)
             }

@@ -14,6 +14,8 @@ go on. Then:
     all there or none, every answered read logged;
   - a case written through one instance is visible through the other within a second (the live
     view follows: NOTIFY, with the chain-head poll behind it);
+  - with --outage: while the database is down (scripts/pg.sh pause), requests answer 503 with
+    Retry-After and /readyz says not ready; when it is back (resume), the instance recovers by itself;
   - the URL's password (the script adds one; a loopback cluster that trusts its users ignores
     it) appears in no server log, no `status` output and no `/metrics` page.
 Only loopback addresses are used; the run is bounded in time. Exits non-zero naming the broken
@@ -126,12 +128,52 @@ def follow_latency(a, b, token, tag):
     fail(f"a case written through {a} was not visible through {b} after 10 s")
 
 
+def status_of(base_url, token, path, timeout=10):
+    """(status, headers) of a GET, errors included."""
+    request = urllib.request.Request(base_url + path, headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers
+
+
+def outage_check(b_url, token):
+    """Stops the database: b answers 503 with Retry-After and is not ready; restarts it: b recovers."""
+    pg = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pg.sh")
+    run(["bash", pg, "pause"])
+    try:
+        started = time.monotonic()
+        status, headers = status_of(b_url, token, "/api/v1/cases/PG-follow-a-to-b/check?to=MEX&on=2025-09-01")
+        answered = time.monotonic() - started
+        if status != 503 or not headers.get("Retry-After"):
+            fail(f"with the database down, a check answered {status} (Retry-After: {headers.get('Retry-After')}), not 503 with Retry-After")
+        ready, _ = status_of(b_url, token, "/readyz")
+        if ready != 503:
+            fail(f"with the database down, /readyz answered {ready}, not 503")
+        try:
+            call(b_url, token, "POST", "/api/v1/records", json.dumps(records_for("PG-during-outage")).encode())
+            fail("a write was acknowledged while the database was down")
+        except urllib.error.HTTPError as error:
+            if error.code != 503:
+                fail(f"a write while the database was down answered {error.code}, not 503")
+    finally:
+        run(["bash", pg, "resume"])
+    back = time.monotonic()
+    while time.monotonic() - back < 30:
+        if status_of(b_url, token, "/api/v1/cases/PG-follow-a-to-b/check?to=MEX&on=2025-09-01")[0] == 200 and status_of(b_url, token, "/readyz")[0] == 200:
+            return answered, time.monotonic() - back
+        time.sleep(0.2)
+    fail("the instance did not recover within 30 s of the database's return")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", required=True, help="postgres:// URL of an empty database")
     parser.add_argument("--writers", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--bin", default=None, help="the corridor binary (default: the debug build)")
+    parser.add_argument("--outage", action="store_true", help="stop the database under instance b (scripts/pg.sh pause/resume)")
     args = parser.parse_args()
     if not (2 <= args.writers <= 200 and 1 <= args.seconds <= 600):
         parser.error("--writers 2–200, --seconds 1–600")
@@ -173,6 +215,7 @@ def main():
     for writer in writers_a + writers_b:
         writer.join(timeout=20)
     elapsed = time.monotonic() - started
+    outage = outage_check(b_url, token) if args.outage else None
     b_process.send_signal(signal.SIGTERM)
     try:
         b_process.wait(timeout=30)
@@ -220,6 +263,9 @@ def main():
           f"({3 * acknowledged_a:,} through a, {3 * acknowledged_b:,} through b), all in one intact chain exactly once; "
           f"{len(per_case) - len(acknowledged) - 2} unacknowledged requests landed whole; "
           f"a write through one instance visible through the other after {max(follow) * 1000:.0f} ms at most")
+    if outage:
+        print(f"pg-two-instances: database stopped under instance b: 503 with Retry-After after {outage[0] * 1000:.0f} ms, "
+              f"/readyz 503; database back: answering again after {outage[1]:.1f} s")
     if max(follow) > 1.5:
         fail(f"the live view followed the other instance only after {max(follow):.2f} s (more than a second and a half)")
 

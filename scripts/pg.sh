@@ -7,6 +7,8 @@
 #                               and print its URL
 #   scripts/pg.sh url [DIR]     print the URL of the running cluster
 #   scripts/pg.sh createdb NAME [DIR]   create one more database, print its URL
+#   scripts/pg.sh pause [DIR]   stop the server but keep the cluster (an outage, for tests)
+#   scripts/pg.sh resume [DIR]  start a paused cluster again on the same port
 #   scripts/pg.sh stop [DIR]    stop the cluster and delete its directory
 #
 # DIR defaults to the cluster the last `start` made (its path is kept in $PG_STATE, by default
@@ -116,10 +118,26 @@ createdb() {
     url_of "$dir" "$name"
 }
 
+pause() {
+    local dir
+    dir=$(cluster_dir "${1:-}")
+    as_owner "$(bindir)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+}
+
+resume() {
+    local dir
+    dir=$(cluster_dir "${1:-}")
+    # No output inherited from the caller: a test waiting on this script's pipes must not wait for the server.
+    as_owner "$(bindir)/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null 2>&1 </dev/null ||
+        { tail -20 "$dir/server.log" >&2; die "the cluster did not start again"; }
+}
+
 case "${1:-}" in
     start) start "${2:-}" ;;
+    pause) pause "${2:-}" ;;
+    resume) resume "${2:-}" ;;
     stop) stop "${2:-}" ;;
     url) url_of "$(cluster_dir "${2:-}")" ;;
     createdb) createdb "${2:-}" "${3:-}" ;;
-    *) die "usage: pg.sh start|stop|url|createdb NAME [DIR]" ;;
+    *) die "usage: pg.sh start|stop|pause|resume|url|createdb NAME [DIR]" ;;
 esac

@@ -22,10 +22,17 @@ public enum PostgresTestDatabase {
 
     public static let skipReason = "PostgreSQL was skipped: \(environmentKey) is not set (scripts/pg.sh start prints a URL to set it to)"
 
+    /// At most this many tests hold a schema (and its connections) at once: Swift Testing runs
+    /// every test case in parallel, and the contract suite alone would open more connections
+    /// than a throwaway cluster allows (`max_connections`).
+    static let slots = TestSlots(16)
+
     /// Calls `body` with the URL of a new, empty schema, dropped afterwards.
     @discardableResult
     public static func withSchema<Result>(_ body: (PostgresURL) async throws -> Result) async throws -> Result {
         guard let url else { throw StoreError(code: .databaseUnavailable, message: skipReason) }
+        await slots.acquire()
+        defer { Task { await slots.release() } }
         let schema = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         try await admin(url) { try await $0.query("CREATE SCHEMA \(unescaped: schema)", logger: logger) }
         do {
@@ -64,5 +71,25 @@ public enum PostgresTestDatabase {
             try? await connection.close()
             throw error
         }
+    }
+}
+
+/// A counting semaphore for tasks.
+actor TestSlots {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(_ count: Int) { free = count }
+
+    func acquire() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
     }
 }

@@ -13,7 +13,7 @@ import Testing
 struct PublicNetworkTests {
     @Test("Signed out, the network, court orders and the public report answer 200, pages and API alike")
     func networkOpenSignedOut() async throws {
-        let world = try Worlds.reference()
+        let world = try await Worlds.reference()
         try await world.test { caller in
             for path in ["/arrangements", "/arrangements/us-slv-cecot-2025", "/arrangements?partner=SLV", "/court-orders", "/court-orders/CO-WEB-1",
                          "/report", "/api/v1/arrangements", "/api/v1/arrangements/us-slv-cecot-2025", "/api/v1/countries",
@@ -26,7 +26,7 @@ struct PublicNetworkTests {
 
     @Test("Signed out, cases, transfers, the audit chain and an order's impact list still send pages to sign in and the API to 401")
     func peopleClosedSignedOut() async throws {
-        let world = try Worlds.reference()
+        let world = try await Worlds.reference()
         try await world.test { caller in
             for path in ["/cases", "/cases/\(world.ids.caseID)", "/transfers", "/transfers/T-WEB-1", "/audit", "/court-orders/CO-WEB-1/impact",
                          "/court-orders/new"] {
@@ -48,14 +48,14 @@ struct PublicNetworkTests {
     @Test("A court order's public page and API name nobody: case ids in its scope are a count, the people it covers are counts by nationality")
     func courtOrderNamesNobody() async throws {
         let store = InMemoryEventStore()
-        let world = try Worlds.reference(store)
+        let world = try await Worlds.reference(store)
         let named = [SyntheticCaseload.caseID(0), SyntheticCaseload.caseID(1)]
-        try store.append(records: [TestRecords.courtOrder("CO-NAMED", issuedOn: "2025-05-01", scope: ["cases": .array(named.map { .string($0) })])])
+        try await store.append(records: [TestRecords.courtOrder("CO-NAMED", issuedOn: "2025-05-01", scope: ["cases": .array(named.map { .string($0) })])])
         try await world.test { caller in
             for id in ["CO-WEB-1", "CO-NAMED"] {
                 for path in ["/court-orders/\(id)", "/api/v1/court-orders/\(id)", "/court-orders", "/api/v1/court-orders"] {
                     let reply = try await caller.get(path, as: .anonymous)
-                    try #require(reply.status == .ok, "GET \(path): \(reply)")
+                    try await #require(reply.status == .ok, "GET \(path): \(reply)")
                     #expect(!reply.text.contains("SYN-"), "GET \(path) signed out shows a case id: \(reply.text.prefix(3000))")
                     #expect(!reply.text.contains("/impact"), "GET \(path) signed out links to the impact list")
                 }
@@ -67,8 +67,8 @@ struct PublicNetworkTests {
 
             // CO-WEB-1 covers Venezuelans: the public sees how many, by nationality.
             let impact = try await caller.getJSON("/api/v1/court-orders/CO-WEB-1/impact?limit=1000", as: .role(.monitor))
-            let covered = try #require(impact["coveredCount"]?.intValue)
-            try #require(covered >= 5, "the reference world should cover at least 5 Venezuelans: \(impact)")
+            let covered = try await #require(impact["coveredCount"]?.intValue)
+            try await #require(covered >= 5, "the reference world should cover at least 5 Venezuelans: \(impact)")
             let open = try await caller.getJSON("/api/v1/court-orders/CO-WEB-1", as: .anonymous)
             #expect(open["coveredCount"]?.intValue == covered, "\(open)")
             let venezuela = open["coveredByNationality"]?.arrayValue?.first { $0["nationality"] == "VEN" }
@@ -77,10 +77,10 @@ struct PublicNetworkTests {
 
             // Those who may read cases see the impact list, and are linked to it from the order.
             let monitorPage = try await caller.send(.get, "/court-orders/CO-NAMED", as: .anonymous,
-                                                    headers: [.cookie: try #require(caller.sessionCookie(.role(.monitor)))])
+                                                    headers: [.cookie: try await #require(caller.sessionCookie(.role(.monitor)))])
             #expect(monitorPage.text.contains(#"href="/court-orders/CO-NAMED/impact""#), "no link to the impact list for a monitor")
             let list = try await caller.send(.get, "/court-orders/CO-NAMED/impact", as: .anonymous,
-                                             headers: [.cookie: try #require(caller.sessionCookie(.role(.monitor)))])
+                                             headers: [.cookie: try await #require(caller.sessionCookie(.role(.monitor)))])
             #expect(list.status == .ok && named.allSatisfy { list.text.contains($0) }, "\(list)")
             let named2 = try await caller.getJSON("/api/v1/court-orders/CO-NAMED/impact", as: .role(.officer))
             #expect(named2["covered"]?.arrayValue?.compactMap(\.stringValue).sorted() == named, "\(named2)")
@@ -92,8 +92,8 @@ struct PublicNetworkTests {
     func smallImpactSuppressed() async throws {
         // In the scenario, CO-1 covers the one Cuban (C1); CO-2 the nine Venezuelans and C1.
         let store = InMemoryEventStore()
-        let world = try Worlds.scenario(store)
-        try store.append(records: [TestRecords.courtOrder("CO-2", issuedOn: "2025-04-01", scope: ["nationalities": ["VEN", "CUB"]])])
+        let world = try await Worlds.scenario(store)
+        try await store.append(records: [TestRecords.courtOrder("CO-2", issuedOn: "2025-04-01", scope: ["nationalities": ["VEN", "CUB"]])])
         try await world.test { caller in
             let both = try await caller.getJSON("/api/v1/court-orders/CO-2", as: .anonymous)
             #expect(both["coveredCount"] == 10, "\(both)")
@@ -112,7 +112,7 @@ struct PublicNetworkTests {
 
     @Test("An arrangement's figures counted from recorded transfers are suppressed like the public report, on its page and in the API")
     func arrangementAccountingSuppressed() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             try await PublicReportTests.moveEveryone(caller)
             let slv = try await caller.getJSON("/api/v1/arrangements/arr-slv", as: .anonymous)
@@ -129,8 +129,8 @@ struct PublicNetworkTests {
     @Test("The map's partners are links: one arrangement opens it, several or talks open the country's page; each is named with its status")
     func mapLinks() async throws {
         let store = InMemoryEventStore()
-        let world = try Worlds.scenario(store)
-        try store.append(records: [
+        let world = try await Worlds.scenario(store)
+        try await store.append(records: [
             Scenario.arrangement("arr-cri-2", partner: "CRI", kind: "detention", terms: ["nationalities": "any"]),
             TestRecords.arrangementStatus("arr-cri-2", "signed", on: "2025-05-01"),
             Scenario.arrangement("arr-mex", partner: "MEX", kind: "transit", terms: ["nationalities": "any"]),
@@ -138,7 +138,7 @@ struct PublicNetworkTests {
         ])
         try await world.test { caller in
             let home = try await caller.get("/", as: .anonymous)
-            try #require(home.status == .ok, "\(home)")
+            try await #require(home.status == .ok, "\(home)")
             func link(_ code: String) -> String? {
                 guard let range = home.text.range(of: #"<a class="partner" href=""#) else { return nil }
                 // Each partner link carries its code after its href and label.
@@ -148,11 +148,11 @@ struct PublicNetworkTests {
                 }
                 return nil
             }
-            let salvador = try #require(link("SLV"), "no link for El Salvador")
+            let salvador = try await #require(link("SLV"), "no link for El Salvador")
             #expect(salvador.contains(#"href="/arrangements/arr-slv""#) && salvador.contains("aria-label=\"El Salvador, active"), "\(salvador)")
-            let costaRica = try #require(link("CRI"), "no link for Costa Rica")
+            let costaRica = try await #require(link("CRI"), "no link for Costa Rica")
             #expect(costaRica.contains(#"href="/countries/CRI""#) && costaRica.contains("2 arrangements"), "\(costaRica)")
-            let mexico = try #require(link("MEX"), "no link for Mexico")
+            let mexico = try await #require(link("MEX"), "no link for Mexico")
             #expect(mexico.contains(#"href="/countries/MEX""#) && mexico.contains("negotiating"), "\(mexico)")
             #expect(link("VEN") == nil, "a country with no arrangement is a link")
             #expect(home.text.contains(#"<a class="flow" href="/arrangements/arr-slv""#), "the flow to El Salvador is not a link")
@@ -172,11 +172,11 @@ struct PublicNetworkTests {
 
     @Test("Public pages carry a title, a description and a canonical link; arrangement pages Open Graph tags for link previews")
     func searchAndPreviews() async throws {
-        let world = try Worlds.reference()
+        let world = try await Worlds.reference()
         try await world.test { caller in
             for path in ["/", "/arrangements", "/arrangements/us-slv-cecot-2025", "/countries/SLV", "/court-orders", "/court-orders/CO-WEB-1", "/report"] {
                 let page = try await caller.get(path + "?utm=x", as: .anonymous)
-                try #require(page.status == .ok, "GET \(path): \(page)")
+                try await #require(page.status == .ok, "GET \(path): \(page)")
                 #expect(page.text.contains("<title>") && page.text.contains(" — Corridor</title>"), "GET \(path): no title")
                 let description = Self.attribute(page.text, #"<meta name="description" content=""#)
                 #expect((description?.count ?? 0) > 40, "GET \(path): description \(description ?? "missing")")

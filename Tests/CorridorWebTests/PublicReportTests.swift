@@ -17,32 +17,32 @@ struct PublicReportTests {
     static func moveEveryone(_ caller: Caller) async throws {
         for transfer in ["T1", "T2"] {
             let lock = try await caller.send(.post, "/api/v1/transfers/\(transfer)/lock", as: .role(.supervisor), json: ["at": .string(Scenario.lockAt)])
-            try #require(lock.status == .created, "lock \(transfer): \(lock)")
+            try await #require(lock.status == .created, "lock \(transfer): \(lock)")
             let depart = try await caller.send(.post, "/api/v1/transfers/\(transfer)/depart", as: .role(.supervisor), json: ["at": .string(Scenario.departAt)])
-            try #require(depart.status == .created, "depart \(transfer): \(depart)")
+            try await #require(depart.status == .created, "depart \(transfer): \(depart)")
         }
         let repatriated = try await caller.send(.post, "/api/v1/records", as: .role(.officer),
                                                 json: TestRecords.disposition("V1", outcome: "repatriated", on: "2025-07-20", to: "VEN"))
-        try #require(repatriated.status == .created, "\(repatriated)")
+        try await #require(repatriated.status == .created, "\(repatriated)")
     }
 
     @Test("Without a token: 3 people moved to El Salvador and 1 onward return show as \"<5\", 6 to Costa Rica as 6, 9 in all")
     func smallCountsSuppressed() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             try await Self.moveEveryone(caller)
 
             // What is hidden: the operations report (not public) has the true figures.
             let operations = try await caller.getJSON("/api/v1/reports/operations", as: .role(.monitor))
-            let trueSLV = try #require(operations["arrangements"]?.arrayValue?.first { $0["arrangement"] == "arr-slv" })
+            let trueSLV = try await #require(operations["arrangements"]?.arrayValue?.first { $0["arrangement"] == "arr-slv" })
             #expect(trueSLV["peopleMoved"] == 3 && trueSLV["onwardReturns"] == 1 && trueSLV["incidents"] == 1, "\(trueSLV)")
 
             let reply = try await caller.get("/api/v1/reports/public", as: .anonymous)
-            try #require(reply.status == .ok, "\(reply)")
-            let report = try #require(reply.json)
-            let lines = try #require(report["lines"]?.arrayValue)
-            let slv = try #require(lines.first { $0["arrangement"] == "arr-slv" }, "\(lines)")
-            let cri = try #require(lines.first { $0["arrangement"] == "arr-cri" }, "\(lines)")
+            try await #require(reply.status == .ok, "\(reply)")
+            let report = try await #require(reply.json)
+            let lines = try await #require(report["lines"]?.arrayValue)
+            let slv = try await #require(lines.first { $0["arrangement"] == "arr-slv" }, "\(lines)")
+            let cri = try await #require(lines.first { $0["arrangement"] == "arr-cri" }, "\(lines)")
             #expect(slv["peopleMoved"] == "<5", "\(slv)")
             #expect(slv["onwardReturns"] == "<5", "\(slv)")
             #expect(slv["incidents"] == "<5", "\(slv)")
@@ -73,13 +73,13 @@ struct PublicReportTests {
 
     @Test("A suppressed count cannot be recomputed from the other public figures of its line")
     func noLeakThroughDerivedFigures() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             try await Self.moveEveryone(caller)
             let report = try await caller.getJSON("/api/v1/reports/public", as: .anonymous)
-            let total = try #require(report["total"])
-            let slv = try #require(report["lines"]?.arrayValue?.first { $0["arrangement"] == "arr-slv" })
-            try #require(total["onwardReturns"] == "<5" && total["peopleMoved"] == 9)
+            let total = try await #require(report["total"])
+            let slv = try await #require(report["lines"]?.arrayValue?.first { $0["arrangement"] == "arr-slv" })
+            try await #require(total["onwardReturns"] == "<5" && total["peopleMoved"] == 9)
             // onwardReturnRate × peopleMoved = onwardReturns: with 9 shown, the rate gives the 1 away.
             do {
                 #expect(total["onwardReturnRate"] == .null, "total: \(total)")
@@ -95,16 +95,16 @@ struct PublicReportTests {
 
     @Test("Suppression follows the count: at 5 people moved a line shows the number")
     func fiveIsShown() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         let extra: [JSONValue] = ["V4", "V5"].flatMap { id -> [JSONValue] in
             [TestRecords.caseRecord(id, nationalities: ["VEN"]), TestRecords.order(id, kind: "final", on: "2025-01-10"),
              Scenario.notice(id, "SLV"), TestRecords.manifestAdd("T1", id)]
         }
-        try world.store.append(records: extra)
+        try await world.store.append(records: extra)
         try await world.test { caller in
             try await Self.moveEveryone(caller)
             let report = try await caller.getJSON("/api/v1/reports/public", as: .anonymous)
-            let slv = try #require(report["lines"]?.arrayValue?.first { $0["arrangement"] == "arr-slv" })
+            let slv = try await #require(report["lines"]?.arrayValue?.first { $0["arrangement"] == "arr-slv" })
             #expect(slv["peopleMoved"] == 5, "\(slv)")
             #expect(slv["costPerPersonMovedUSD"]?.numberValue != nil, "\(slv)")
             #expect(slv["onwardReturns"] == "<5", "\(slv)")

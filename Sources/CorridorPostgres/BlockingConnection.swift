@@ -5,7 +5,7 @@ import PostgresNIO
 
 /// One PostgreSQL connection used synchronously, from the store's writer queue only (never from
 /// an event loop or the cooperative pool): each query waits for its result, so
-/// ``EventChain``'s synchronous transaction can run over it (ADR 6).
+/// ``EventChain``'s synchronous transaction can run over it (ADR 7).
 final class BlockingConnection {
     let connection: PostgresConnection
     let logger: Logger

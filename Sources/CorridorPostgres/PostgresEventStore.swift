@@ -5,7 +5,7 @@ import PostgresNIO
 import ServiceLifecycle
 import Synchronization
 
-/// The store for several Corridor instances on one PostgreSQL database (ADR 6).
+/// The store for several Corridor instances on one PostgreSQL database (ADR 7).
 ///
 /// Writes run on one serialised writer per store (``PostgresWriter``: its own thread and
 /// connection), each in a transaction that first takes a transaction-scoped advisory lock, so

@@ -3,7 +3,7 @@ import CorridorStore
 import PostgresNIO
 
 /// The PostgreSQL store's write transaction (``AppendTransaction``), on the writer's one
-/// connection, inside `BEGIN` … `COMMIT` with the append lock held (ADR 6).
+/// connection, inside `BEGIN` … `COMMIT` with the append lock held (ADR 7).
 ///
 /// ``StateReader`` lookups are answered from an overlay: rows ``prefetch(_:)`` loaded for a batch
 /// in one round trip per table, with the batch's own changes applied on top. A lookup the

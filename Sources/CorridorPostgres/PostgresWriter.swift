@@ -8,7 +8,7 @@ import PostgresNIO
 import Synchronization
 
 /// The store's one writer: a serial dispatch queue (its own thread, like GRDB's writer queue)
-/// holding one connection, on which every write transaction runs synchronously (ADR 6). Callers
+/// holding one connection, on which every write transaction runs synchronously (ADR 7). Callers
 /// suspend; no event-loop thread and no thread of the cooperative pool ever waits on the database.
 ///
 /// Each transaction takes the append lock (`pg_advisory_xact_lock`) first, so appends from every

@@ -17,8 +17,11 @@ import Synchronization
 /// listener until the service group shuts down, then closes the store. CLI commands use
 /// ``open(_:logger:migrate:)`` or ``withRunning(_:logger:migrate:maximumConnections:_:)``.
 public final class PostgresEventStore: EventStore, TokenStore, Service {
-    /// The channel commits notify on.
-    public static let channel = "corridor_changes"
+    /// The channel commits notify on: `corridor_changes`, or `corridor_changes_<schema>` for
+    /// a store in a schema of its own (stores in other schemas of the database are not told).
+    public static func channel(for url: PostgresURL) -> String {
+        "corridor_changes" + (url.schema.map { "_" + $0 } ?? "")
+    }
     /// How long a read waits for the database before it is reported unavailable.
     static let readTimeout: Duration = .seconds(5)
     /// While the database is unreachable, reads fail at once for this long before one of them
@@ -129,7 +132,7 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
         while !Task.isCancelled {
             do {
                 try await client.withConnection { connection in
-                    try await connection.listen(on: Self.channel) { notifications in
+                    try await connection.listen(on: Self.channel(for: url)) { notifications in
                         delay = .milliseconds(250)
                         self.broadcast(0)
                         for try await notification in notifications {

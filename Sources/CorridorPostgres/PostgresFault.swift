@@ -1,5 +1,6 @@
 import CorridorDomain
 import CorridorStore
+import NIOCore
 import PostgresNIO
 
 /// PostgreSQL's errors as the store reports them: a database that cannot be reached is
@@ -32,8 +33,11 @@ enum PostgresFault {
             default: what = "the database failed (SQLSTATE \(state.isEmpty ? "unknown" : state))"
             }
             return StoreError(code: .storageFault, message: "storage fault while \(action): \(what)", details: "\(url): \(message)")
+        case is ChannelError:
+            return unreachable(error, url: url)
         default:
-            return StoreError(code: .storageFault, message: "storage fault while \(action)", details: "\(url): \(String(reflecting: error))")
+            // Anything else is the caller's own (a producer's error): it passes through unchanged.
+            return error
         }
     }
 

@@ -54,7 +54,7 @@ final class PostgresWriter: Sendable {
                 self.fallbackLookups.add(transaction.fallbackLookups, ordering: .relaxed)
                 if let seq = transaction.changedSeq {
                     // Delivered to every listener when (and only if) the transaction commits.
-                    try db.query("SELECT pg_notify(\(PostgresEventStore.channel), \(String(seq)))")
+                    try db.query("SELECT pg_notify(\(PostgresEventStore.channel(for: self.url)), \(String(seq)))")
                 }
                 try db.execute("COMMIT")
                 return result

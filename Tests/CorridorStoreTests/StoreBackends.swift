@@ -8,24 +8,23 @@ import CorridorStore
 /// test in a schema of its own). It shadows `CorridorSQLiteTestSupport.StoreBackend` here, so
 /// every `arguments: StoreBackend.allCases` in this module includes PostgreSQL; without the
 /// variable, `PostgresStoreTests.skipped` reports the skip.
-enum StoreBackend: Sendable, CustomStringConvertible {
-    case local(CorridorSQLiteTestSupport.StoreBackend)
+enum StoreBackend: String, Hashable, Sendable, CustomStringConvertible {
+    case inMemory = "in-memory"
+    case sqliteFile = "sqlite-file"
+    case sqliteMemory = "sqlite-memory"
     case postgres
 
     static var allCases: [StoreBackend] {
-        CorridorSQLiteTestSupport.StoreBackend.allCases.map { .local($0) } + (PostgresTestDatabase.isAvailable ? [.postgres] : [])
+        [.inMemory, .sqliteFile, .sqliteMemory] + (PostgresTestDatabase.isAvailable ? [.postgres] : [])
     }
 
-    var description: String {
-        switch self {
-        case .local(let backend): backend.description
-        case .postgres: "postgres"
-        }
-    }
+    var description: String { rawValue }
 
     func withStore<Result>(_ body: (any EventStore & TokenStore) async throws -> Result) async throws -> Result {
         switch self {
-        case .local(let backend): try await backend.withStore(body)
+        case .inMemory: try await CorridorSQLiteTestSupport.StoreBackend.inMemory.withStore(body)
+        case .sqliteFile: try await CorridorSQLiteTestSupport.StoreBackend.sqliteFile.withStore(body)
+        case .sqliteMemory: try await CorridorSQLiteTestSupport.StoreBackend.sqliteMemory.withStore(body)
         case .postgres: try await PostgresTestDatabase.withStore { try await body($0) }
         }
     }

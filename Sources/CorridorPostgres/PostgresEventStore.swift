@@ -23,7 +23,7 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
         "corridor_changes" + (url.schema.map { "_" + $0 } ?? "")
     }
     /// How long a read waits for the database before it is reported unavailable.
-    static let readTimeout: Duration = .seconds(5)
+    static let readTimeout: Duration = .seconds(30)
     /// While the database is unreachable, reads fail at once for this long before one of them
     /// tries to connect again (so a request answers 503 at once, not after a timeout).
     static let outageRetry: Duration = .seconds(1)

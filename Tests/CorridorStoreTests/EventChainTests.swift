@@ -16,7 +16,7 @@ struct EventChainTests {
     ]
 
     private func filledSQLiteStore() async throws -> TemporarySQLiteStore {
-        let temporary = try await TemporarySQLiteStore()
+        let temporary = try TemporarySQLiteStore()
         try await temporary.store.append(records: Array(Self.records.prefix(5)))
         try await temporary.store.append(records: Array(Self.records.dropFirst(5)), context: .test(actor: "officer"))
         return temporary
@@ -24,7 +24,7 @@ struct EventChainTests {
 
     /// Opens the store's database file directly, as someone with the file could.
     private func rawDatabase(_ temporary: TemporarySQLiteStore) async throws -> DatabaseQueue {
-        try await DatabaseQueue(path: temporary.path)
+        try DatabaseQueue(path: temporary.path)
     }
 
     @Test("Editing one payload in the SQLite file is reported at exactly that event")
@@ -38,7 +38,7 @@ struct EventChainTests {
             try db.execute(sql: "UPDATE events SET payload = ? WHERE seq = 8", arguments: [tampered])
         }
 
-        for store in [temporary.store, try await temporary.reopen()] {
+        for store in [temporary.store, try temporary.reopen()] {
             let verification = try await store.verifyChain()
             #expect(!verification.isIntact)
             #expect(verification.firstBad?.seq == 8)

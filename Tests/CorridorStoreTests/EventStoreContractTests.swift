@@ -323,4 +323,60 @@ struct EventStoreContractTests {
             #expect(receipt.lastSeq == after.seq)
         }
     }
+
+    @Test("Paged reads give the same records whatever the page size, across the cases/facts boundary", arguments: StoreBackend.allCases)
+    func pagingIsSeamless(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            try await store.append(records: R.smallWorld + [R.caseRecord("C1"), R.order("C1"), R.caseRecord("C9"), R.order("C9")])
+            func payloads(_ sequence: CaseloadSequence) async throws -> [String] {
+                var all: [String] = []
+                for try await record in sequence { all.append("\(record)") }
+                return all
+            }
+            let whole = try await payloads(CaseloadSequence(store: store, through: nil, pageSize: 10_000))
+            #expect(whole.count >= 5, "the world no longer has enough case records and facts to page through")
+            for size in [1, 2, 3, 5] {
+                #expect(try await payloads(CaseloadSequence(store: store, through: nil, pageSize: size)) == whole, "page size \(size)")
+            }
+            var events: [Int64] = []
+            for try await event in EventSequence(store: store, from: 2, pageSize: 3) { events.append(event.seq) }
+            #expect(events == Array(2...(try await store.head().seq)))
+        }
+    }
+
+    @Test("A cancelled task's streaming read stops at the next page", arguments: StoreBackend.allCases)
+    func cancelledStreamStops(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let reads = (0..<(StorePaging.eventPage * 2 + 10)).map { (event: SystemEvent(type: "system.read", payload: ["n": .number(Double($0))]), actor: "test") }
+            try await store.appendSystemEvents(reads, at: TestClock.instant)
+            try await store.append(records: R.smallWorld + (0..<(StorePaging.caseloadPage + 10)).map { R.caseRecord("P\($0)") })
+            // Each reader cancels its own task after the first element, then keeps iterating.
+            let events = Task {
+                var seen = 0
+                do {
+                    for try await _ in store.events(from: 1) {
+                        seen += 1
+                        if seen == 1 { withUnsafeCurrentTask { $0?.cancel() } }
+                    }
+                } catch is CancellationError { return (seen, true) }
+                return (seen, false)
+            }
+            let (eventsSeen, eventsStopped) = try await events.value
+            #expect(eventsStopped, "the event sequence ran to its end in a cancelled task")
+            #expect(eventsSeen == StorePaging.eventPage, "it should stop after the page it had fetched")
+            let caseload = Task {
+                var seen = 0
+                do {
+                    for try await _ in store.caseload() {
+                        seen += 1
+                        if seen == 1 { withUnsafeCurrentTask { $0?.cancel() } }
+                    }
+                } catch is CancellationError { return (seen, true) }
+                return (seen, false)
+            }
+            let (recordsSeen, caseloadStopped) = try await caseload.value
+            #expect(caseloadStopped, "the caseload sequence ran to its end in a cancelled task")
+            #expect(recordsSeen == StorePaging.caseloadPage)
+        }
+    }
 }

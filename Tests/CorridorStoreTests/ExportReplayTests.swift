@@ -20,7 +20,7 @@ struct ExportReplayTests {
 
     @Test("Exported records re-imported into an empty store give the same state")
     func exportAndReimport() async throws {
-        let source = try await TemporarySQLiteStore()
+        let source = try TemporarySQLiteStore()
         let seeded = try await seed(source.store)
         let files = try TemporaryDirectory(prefix: "corridor-export")
 
@@ -28,9 +28,9 @@ struct ExportReplayTests {
         let exported = try await source.store.exportRecords { lines.append($0) }
         #expect(exported == seeded)
         #expect(try await source.store.summary().cases == Self.syntheticCases)
-        let path = try await files.write("export.jsonl", text: lines.joined(separator: "\n") + "\n")
+        let path = try files.write("export.jsonl", text: lines.joined(separator: "\n") + "\n")
 
-        let target = try await TemporarySQLiteStore()
+        let target = try TemporarySQLiteStore()
         let receipt = try await RecordImport.importFiles([path], into: target.store, context: .test(actor: "import"))
         #expect(receipt.count == exported)
         #expect(try await target.store.stateDigest() == (try await source.store.stateDigest()))
@@ -45,7 +45,7 @@ struct ExportReplayTests {
     @Test("The in-memory and SQLite stores fed the same records have equal digests")
     func backendsAgreeOnALargeCaseload() async throws {
         let memory = InMemoryEventStore()
-        let sqlite = try await TemporarySQLiteStore()
+        let sqlite = try TemporarySQLiteStore()
         #expect(try await seed(memory) == (try await seed(sqlite.store)))
         let a = try await memory.stateDigest(), b = try await sqlite.store.stateDigest()
         #expect(a.differences(from: b).isEmpty, "\(a)\n---\n\(b)")
@@ -86,9 +86,9 @@ struct ExportReplayTests {
 
             var lines: [String] = []
             #expect(try await source.exportRecords { lines.append($0) } == setup.count + 3)
-            let path = try await files.write("export.jsonl", text: lines.joined(separator: "\n") + "\n")
-            let target = try await TemporarySQLiteStore()
-            try await RecordImport.importFiles([path], into: target.store, context: .test(actor: "import"))
+            let path = try files.write("export.jsonl", text: lines.joined(separator: "\n") + "\n")
+            let target = try TemporarySQLiteStore()
+            _ = try await RecordImport.importFiles([path], into: target.store, context: .test(actor: "import"))
             #expect(try await target.store.stateDigest() == source.stateDigest())
             #expect(try await target.store.summary().cases == source.summary().cases)
         }

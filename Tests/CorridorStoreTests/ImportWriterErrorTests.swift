@@ -33,10 +33,10 @@ struct ImportWriterErrorTests {
     @Test("A writer's error at any line of a 10,000-line file names the line and keeps nothing",
           arguments: [1, 11, 1_024, 1_025, 3_001, 8_193, 9_999, 10_000])
     func writerErrorAnywhere(line bad: Int) async throws {
-        let temporary = try await TemporarySQLiteStore()
+        let temporary = try TemporarySQLiteStore()
         try await temporary.store.append(records: TestRecords.smallWorld)
         let files = try TemporaryDirectory(prefix: "corridor-import")
-        let path = try await files.write("bad.jsonl", text: Self.text(badAt: bad))
+        let path = try files.write("bad.jsonl", text: Self.text(badAt: bad))
         let before = try await temporary.store.snapshot()
 
         let error = await #expect(throws: RecordError.self) { try await RecordImport.importFiles([path], into: temporary.store, context: .test) }
@@ -45,7 +45,7 @@ struct ImportWriterErrorTests {
         #expect(try await temporary.reopen().snapshot() == before)
 
         // The store still takes a good import afterwards.
-        let good = try await files.write("good.jsonl", records: [TestRecords.caseRecord("AFTER-1")])
+        let good = try files.write("good.jsonl", records: [TestRecords.caseRecord("AFTER-1")])
         #expect(try await RecordImport.importFiles([good], into: temporary.store, context: .test).count == 1)
     }
 
@@ -55,10 +55,10 @@ struct ImportWriterErrorTests {
         // throws; the queue's semaphore was then released below its starting value, which
         // libdispatch treats as a crash.
         let files = try TemporaryDirectory(prefix: "corridor-import")
-        let path = try await files.write("many.jsonl", text: Self.text(count: 20_000, badAt: 0))
+        let path = try files.write("many.jsonl", text: Self.text(count: 20_000, badAt: 0))
         struct WriterFailed: Error {}
         for stopAt in [1, 2_000, 19_999] {
-            let reader = try await JSONLinesReader(path: path)
+            let reader = try JSONLinesReader(path: path)
             await #expect(throws: WriterFailed.self) {
                 try await ParsePipeline.run(reader, progress: nil) { record in
                     if record.line == stopAt {
@@ -74,7 +74,7 @@ struct ImportWriterErrorTests {
           arguments: [11, 3_001, 10_000])
     func writerErrorFromPipe(line bad: Int) async throws {
         signal(SIGPIPE, SIG_IGN)  // the feeding thread may write after the import stops reading
-        let temporary = try await TemporarySQLiteStore()
+        let temporary = try TemporarySQLiteStore()
         try await temporary.store.append(records: TestRecords.smallWorld)
         let before = try await temporary.store.snapshot()
         var descriptors: [Int32] = [0, 0]
@@ -103,7 +103,7 @@ struct ImportWriterErrorTests {
         let files = try TemporaryDirectory(prefix: "corridor-import")
         var lines = (1...4).map { TestRecords.caseRecord("LONG-\($0)").canonicalString }
         lines[long - 1] = #"{"type":"case","case":"X","nationalities":["GTM"],"counsel":""# + String(repeating: "x", count: 3 << 20) + "\"}"
-        let path = try await files.write("long.jsonl", text: lines.joined(separator: "\n") + "\n")
+        let path = try files.write("long.jsonl", text: lines.joined(separator: "\n") + "\n")
         let store = InMemoryEventStore()
         try await store.append(records: TestRecords.smallWorld)
         let before = try await store.snapshot()
@@ -116,7 +116,7 @@ struct ImportWriterErrorTests {
 
     @Test("A stream without newlines (like /dev/zero) is refused after the limit, not read to exhaustion")
     func endlessLine() async throws {
-        let reader = try await JSONLinesReader(path: "/dev/zero")
+        let reader = try JSONLinesReader(path: "/dev/zero")
         var lines = 0
         let error = await #expect(throws: RecordError.self) { try await reader.forEachLine { _, _, _ in lines += 1 } }
         #expect(error?.code == "line-too-long")

@@ -15,8 +15,8 @@ struct RecordsDocumentTests {
 
     @Test("Every field table in docs/records.md is the one generated from the vocabulary (CORRIDOR_WRITE_DOCS=1 rewrites them)")
     func fieldTablesAreCurrent() async throws {
-        var document = try await DocumentFile(Self.documentPath)
-        let (missing, stale) = try await document.refreshGeneratedSections(
+        var document = try DocumentFile(Self.documentPath)
+        let (missing, stale) = try document.refreshGeneratedSections(
             RecordVocabulary.types.map { (name: "fields \($0.kind.rawValue)", expected: RecordFieldTable.markdown($0)) })
         #expect(missing.isEmpty, "\(Self.documentPath) has no generated sections \(missing)")
         #expect(stale.isEmpty, "out of date in \(Self.documentPath): \(stale.joined(separator: ", ")); run the tests with CORRIDOR_WRITE_DOCS=1 to rewrite them")
@@ -24,9 +24,9 @@ struct RecordsDocumentTests {
 
     @Test("Every example in docs/records.md is valid for the schema and the decoder, and together they import into a store with the reference network")
     func examplesImport() async throws {
-        let document = try await DocumentFile(Self.documentPath)
+        let document = try DocumentFile(Self.documentPath)
         let lines = document.codeLines(language: "jsonl")
-        let checker = try await JSONSchemaChecker(RecordVocabulary.jsonSchema)
+        let checker = try JSONSchemaChecker(RecordVocabulary.jsonSchema)
         var records: [SourcedRecord] = []
         for (index, line) in lines.enumerated() {
             let value = try JSONParser.parse(line)
@@ -44,7 +44,7 @@ struct RecordsDocumentTests {
 
     @Test("The refused examples of docs/records.md are refused, with the message the document shows")
     func refusedExamples() async throws {
-        let document = try await DocumentFile(Self.documentPath)
+        let document = try DocumentFile(Self.documentPath)
         let lines = document.codeLines(language: "text")
         // Pairs: a line beginning `line:` with the record, then `refused:` with the message.
         var checked = 0
@@ -69,8 +69,8 @@ struct RecordsDocumentTests {
 
     @Test("Every line of the reference network validates against the schema")
     func referenceNetworkValidates() async throws {
-        let checker = try await JSONSchemaChecker(RecordVocabulary.jsonSchema)
-        let records = try await ReferenceNetwork.load()
+        let checker = try JSONSchemaChecker(RecordVocabulary.jsonSchema)
+        let records = try ReferenceNetwork.load()
         #expect(records.count > 100)
         for record in records {
             let errors = checker.errors(try JSONParser.parse(record.payload))
@@ -80,7 +80,7 @@ struct RecordsDocumentTests {
 
     @Test("Every line of an export of a seeded store validates against the schema")
     func exportValidates() async throws {
-        let checker = try await JSONSchemaChecker(RecordVocabulary.jsonSchema)
+        let checker = try JSONSchemaChecker(RecordVocabulary.jsonSchema)
         let store = InMemoryEventStore()
         _ = try await Seeding.seedReference(into: store, context: .test(actor: "seed"))
         _ = try await Seeding.seedSynthetic(count: 300, seed: 17, into: store, context: .test(actor: "seed"))

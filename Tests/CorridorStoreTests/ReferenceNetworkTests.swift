@@ -5,7 +5,7 @@ import CorridorTestSupport
 import Testing
 
 struct ReferenceNetworkTests {
-    private func records() async throws -> [Record] { try await ReferenceNetwork.load().map(\.record) }
+    private func records() async throws -> [Record] { try ReferenceNetwork.load().map(\.record) }
 
     private func arrangements() async throws -> [ArrangementRecord] {
         try await records().compactMap { if case .arrangement(let a) = $0 { a } else { nil } }
@@ -13,7 +13,7 @@ struct ReferenceNetworkTests {
 
     @Test("The reference network loads and imports cleanly into an empty store", arguments: StoreBackend.allCases)
     func importsCleanly(backend: StoreBackend) async throws {
-        let loaded = try await ReferenceNetwork.load()
+        let loaded = try ReferenceNetwork.load()
         #expect(loaded.count > 100)
         try await backend.withStore { store in
             let receipt = try await Seeding.seedReference(into: store, context: .test(actor: "seed"))
@@ -73,8 +73,8 @@ struct ReferenceNetworkTests {
         let conflicting = try await arrangements().flatMap(\.reported).filter(\.conflict)
         #expect(!conflicting.isEmpty)
         let network = Network(records: try await records())
-        let elSalvador = try await #require(network.countries["SLV"])
-        let risk = try await #require(elSalvador.risk)
+        let elSalvador = try #require(network.countries["SLV"])
+        let risk = try #require(elSalvador.risk)
         #expect(!risk.conflicting.isEmpty)
         #expect(risk.conflicting.allSatisfy { $0.score != risk.score })
         #expect(network.countries["XKX"]?.name == "Kosovo")

@@ -16,11 +16,11 @@ import Testing
 struct ApplicationLifecycleTests {
     @Test("Run whole and stopped gracefully, the application answers, keeps the logged read, and hands checkpoints back to SQLite")
     func gracefulStop() async throws {
-        let temporary = try await TemporarySQLiteStore()
+        let temporary = try TemporarySQLiteStore()
         let store = temporary.store
         try await store.append(records: Scenario.records)
         let tokens = try await TestTokens.issue(in: store, roles: [.officer])
-        let checkpointer = try await WALCheckpointer(store: store, interval: .milliseconds(5)) { _ in }
+        let checkpointer = try WALCheckpointer(store: store, interval: .milliseconds(5)) { _ in }
         let app = try await buildApplication(store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
                                        logger: WebWorld<SQLiteEventStore>.logger, clock: { TestClock.instant }, services: [checkpointer])
         let before = try await store.head()

@@ -15,9 +15,9 @@ struct ConcurrentWritersTests {
 
     @Test("50 concurrent writers: each acknowledged record exactly once, a linear chain, no 5xx, verify passes")
     func fiftyWriters() async throws {
-        let file = try await TemporarySQLiteStore()
+        let file = try TemporarySQLiteStore()
         let world = try await Worlds.scenario(file.store)
-        let officer = try await #require(world.tokens.secrets[.officer])
+        let officer = try #require(world.tokens.secrets[.officer])
         let before = try await file.store.head()
         let acknowledged = Collected(), failures = Collected()
         try await LiveServerLimitsTests.withLiveServer(file.store) { port in
@@ -47,7 +47,7 @@ struct ConcurrentWritersTests {
         #expect(ids.count == Self.writers * Self.recordsPerWriter)
 
         // Read back from a fresh connection to the file: each id once, seqs contiguous, chain intact.
-        let reopened = try await file.reopen()
+        let reopened = try file.reopen()
         var seen: [String: Int] = [:]
         var previous = before.seq
         var gaps = 0

@@ -59,7 +59,7 @@ struct InertRecordsTests {
             var uris = ["/", "/report", "/arrangements", "/arrangements/arr-per", "/cases", "/cases?q=%22%3E%3Cimg", "/cases/\(encodedCase)",
                         "/cases/\(encodedCase)?policy=unhcr-2013", "/court-orders", "/court-orders/CO-INERT", "/court-orders/CO-TEXT",
                         "/transfers", "/transfers/T1", "/audit", "/docs/api", "/simulate", "/court-orders/new"]
-            uris += try await routeSpecs(state: world.state).filter { RouteProbe.isPage($0) && $0.method == .get }.map { try probe.uri($0) }
+            uris += try routeSpecs(state: world.state).filter { RouteProbe.isPage($0) && $0.method == .get }.map { try probe.uri($0) }
             var shown: Set<String> = []
             for uri in uris {
                 let page = try await caller.send(.get, uri, as: .anonymous, headers: [.cookie: cookie])

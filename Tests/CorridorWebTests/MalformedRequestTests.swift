@@ -187,7 +187,7 @@ struct MalformedRequestTests {
 
     @Test("Each malformed request of the table gets its 4xx problem, with a detail, and changes nothing (SQLite file)")
     func tableSQLite() async throws {
-        let file = try await TemporarySQLiteStore()
+        let file = try TemporarySQLiteStore()
         try await run(try await Worlds.reference(file.store))
         withExtendedLifetime(file) {}
     }
@@ -257,7 +257,7 @@ struct MalformedRequestTests {
             for route in routeSpecs(state: world.state) where route.method == .get {
                 for parameter in route.parameters where parameter.location == .query {
                     for value in Self.badValues {
-                        var uri = try await probe.uri(route)
+                        var uri = try probe.uri(route)
                         let given = uri.contains("?\(parameter.name)=") || uri.contains("&\(parameter.name)=")
                         if given { uri = uri.replacingOccurrences(of: "\(parameter.name)=SLV", with: "\(parameter.name)=\(value)") }
                         else { uri += (uri.contains("?") ? "&" : "?") + "\(parameter.name)=\(value)" }
@@ -276,7 +276,7 @@ struct MalformedRequestTests {
     func bodyFuzz(_ backend: StoreBackend) async throws {
         switch backend {
         case .sqliteFile:
-            let file = try await TemporarySQLiteStore()
+            let file = try TemporarySQLiteStore()
             try await bodyFuzz(try await Worlds.reference(file.store), count: 120)
             withExtendedLifetime(file) {}
         default:

@@ -50,8 +50,8 @@ struct NetworkFeedTests {
         let builder = TreeBuilder()
         parser.delegate = builder
         let ok = parser.parse()
-        try await #require(ok, "the feed is not well-formed XML: \(parser.parserError.map { "\($0)" } ?? "?") at line \(parser.lineNumber)", sourceLocation: sourceLocation)
-        return try await #require(builder.root, sourceLocation: sourceLocation)
+        try #require(ok, "the feed is not well-formed XML: \(parser.parserError.map { "\($0)" } ?? "?") at line \(parser.lineNumber)", sourceLocation: sourceLocation)
+        return try #require(builder.root, sourceLocation: sourceLocation)
     }
 
     static let atom = "http://www.w3.org/2005/Atom"
@@ -61,7 +61,7 @@ struct NetworkFeedTests {
         let world = try await Worlds.reference()
         try await world.test { caller in
             let reply = try await caller.get("/feeds/network.atom", as: .anonymous)
-            try await #require(reply.status == .ok, "\(reply)")
+            try #require(reply.status == .ok, "\(reply)")
             #expect(reply.contentType.hasPrefix("application/atom+xml"), "\(reply.contentType)")
             let feed = try await Self.parse(reply.text)
             #expect(feed.name == "feed" && feed.namespace == Self.atom, "root \(feed.name) in \(feed.namespace ?? "no namespace")")
@@ -162,8 +162,8 @@ struct NetworkFeedTests {
             let reply = try await caller.get("/feeds/network.atom", as: .anonymous)
             let feed = try await Self.parse(reply.text)
             let entries = Dictionary(feed.all("entry").compactMap { entry in entry.first("id").map { ($0.text, entry) } }, uniquingKeysWith: { a, _ in a })
-            let order = try await #require(entries["tag:corridor.invalid,2025:court-order/CO-NAMES"], "no entry for the order")
-            let lift = try await #require(entries["tag:corridor.invalid,2025:court-order/CO-NAMES/lift"], "no entry for the lift")
+            let order = try #require(entries["tag:corridor.invalid,2025:court-order/CO-NAMES"], "no entry for the order")
+            let lift = try #require(entries["tag:corridor.invalid,2025:court-order/CO-NAMES/lift"], "no entry for the lift")
             #expect(order.first("updated")?.text == "2025-05-02T00:00:00Z" && lift.first("updated")?.text == "2025-06-10T00:00:00Z")
             for entry in [order, lift] {
                 let href = entry.all("link").first { $0.attributes["rel"] == "alternate" }?.attributes["href"] ?? ""

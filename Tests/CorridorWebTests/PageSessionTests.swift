@@ -52,10 +52,10 @@ struct PageSessionTests {
         try await world.test { caller in
             let form = try await caller.get("/signin?next=%2Fcases%2FV1", as: .anonymous)
             #expect(form.status == .ok && form.contentType.hasPrefix("text/html"), "\(form)")
-            let pre = try await #require(Self.setCookies(form)["corridor_presession"], "no pre-session cookie: \(form.headers[values: .setCookie])")
+            let pre = try #require(Self.setCookies(form)["corridor_presession"], "no pre-session cookie: \(form.headers[values: .setCookie])")
             #expect(pre.value.count >= 32, "the pre-session value is short: '\(pre.value)'")
             #expect(pre.flags.contains("httponly") && pre.attributes["samesite"]?.lowercased() == "strict", "\(pre)")
-            let csrf = try await #require(Caller.hiddenCSRF(form.text), "the sign-in form has no CSRF field")
+            let csrf = try #require(Caller.hiddenCSRF(form.text), "the sign-in form has no CSRF field")
             #expect(csrf.count == 64 && csrf.allSatisfy(\.isHexDigit), "CSRF value '\(csrf)'")
             #expect(form.text.contains(#"name="next" value="/cases/V1""#), "the form does not carry next")
             #expect(Self.setCookies(form)["corridor_session"] == nil, "the form sets a session")
@@ -71,13 +71,13 @@ struct PageSessionTests {
     func signInSetsSession() async throws {
         let world = try await Worlds.scenario()
         try await world.test { caller in
-            let form = try await #require(try await caller.signInForm())
+            let form = try #require(try await caller.signInForm())
             let secret = world.tokens[.officer]
             let reply = try await Self.post(caller, "/signin", cookie: form.cookie,
                                             fields: ["csrf": form.csrf, "token": secret, "next": "/cases/V1?policy=us-dvd-2025"])
             #expect(reply.status == .seeOther, "\(reply)")
             #expect(reply.headers[.location] == "/cases/V1?policy=us-dvd-2025", "Location \(reply.headers[.location] ?? "none")")
-            let session = try await #require(Self.setCookies(reply)["corridor_session"], "no session cookie: \(reply.headers[values: .setCookie])")
+            let session = try #require(Self.setCookies(reply)["corridor_session"], "no session cookie: \(reply.headers[values: .setCookie])")
             #expect(session.value == secret)
             #expect(session.flags.contains("httponly"), "not HttpOnly: \(session.raw)")
             #expect(session.attributes["samesite"] == "Strict", "not SameSite=Strict: \(session.raw)")
@@ -130,7 +130,7 @@ struct PageSessionTests {
     func signInWrongToken() async throws {
         let world = try await Worlds.scenario()
         try await world.test { caller in
-            let form = try await #require(try await caller.signInForm())
+            let form = try #require(try await caller.signInForm())
             for token in [TestTokens.neverIssued, world.revokedSecret, "not-a-token", ""] {
                 let reply = try await Self.post(caller, "/signin", cookie: form.cookie, fields: ["csrf": form.csrf, "token": token, "next": "/cases"])
                 #expect(reply.status == .unauthorized, "token '\(token)': \(reply)")
@@ -150,8 +150,8 @@ struct PageSessionTests {
     func signInNeedsCSRF() async throws {
         let world = try await Worlds.scenario()
         try await world.test { caller in
-            let form = try await #require(try await caller.signInForm())
-            let other = try await #require(try await caller.signInForm())
+            let form = try #require(try await caller.signInForm())
+            let other = try #require(try await caller.signInForm())
             let token = world.tokens[.admin]
             let flipped = String(form.csrf.dropLast()) + (form.csrf.last == "0" ? "1" : "0")
             let cases: [(String, String?, [String: String])] = [
@@ -179,7 +179,7 @@ struct PageSessionTests {
     func sessionPagesAndReadLog() async throws {
         let world = try await Worlds.scenario()
         try await world.test { caller in
-            let cookie = try await #require(try await Self.signIn(caller, world.tokens[.officer]))
+            let cookie = try #require(try await Self.signIn(caller, world.tokens[.officer]))
             let list = try await Self.page(caller, "/cases", cookie: cookie)
             #expect(list.status == .ok && list.contentType.hasPrefix("text/html"), "\(list)")
             #expect(list.text.contains(#"href="/cases/V1""#), "the list does not link V1")
@@ -191,7 +191,7 @@ struct PageSessionTests {
             #expect(page.text.contains("Case <code>V1</code>") && page.text.contains("Destinations by gate"), "not V1's page")
             let appended = try await world.events(after: before.seq)
             #expect(appended.map(\.type) == ["system.read"], "\(appended.map(\.type))")
-            let event = try await #require(appended.first)
+            let event = try #require(appended.first)
             #expect(event.json["case"] == "V1", "\(event.payload)")
             #expect(event.json["route"] == "GET /cases/{id}", "\(event.payload)")
             #expect(event.json["token"] == .string(world.tokens.infos[.officer]!.id), "\(event.payload)")
@@ -213,10 +213,10 @@ struct PageSessionTests {
     func strikeNeedsCSRF() async throws {
         let world = try await Worlds.scenario()
         try await world.test { caller in
-            let cookie = try await #require(caller.sessionCookie(.role(.supervisor)))
+            let cookie = try #require(caller.sessionCookie(.role(.supervisor)))
             let fields = ["case": "V2", "reason": "struck by a page test"]
-            let adminCookie = try await #require(caller.sessionCookie(.role(.admin)))
-            let adminCSRF = try await #require(try await caller.pageCSRF(cookie: adminCookie))
+            let adminCookie = try #require(caller.sessionCookie(.role(.admin)))
+            let adminCSRF = try #require(try await caller.pageCSRF(cookie: adminCookie))
             for (name, csrf) in [("no CSRF field", nil), ("an empty CSRF field", ""), ("another session's CSRF value", adminCSRF)] as [(String, String?)] {
                 let before = try await world.store.head()
                 var body = fields
@@ -228,7 +228,7 @@ struct PageSessionTests {
             // The form a supervisor sees carries the value that makes the strike go through.
             let transfer = try await Self.page(caller, "/transfers/T1", cookie: cookie)
             #expect(transfer.text.contains(#"action="/transfers/T1/strike""#), "no strike form for a supervisor")
-            let csrf = try await #require(Caller.hiddenCSRF(transfer.text))
+            let csrf = try #require(Caller.hiddenCSRF(transfer.text))
             let before = try await world.store.head()
             let reply = try await Self.post(caller, "/transfers/T1/strike", cookie: cookie, fields: fields.merging(["csrf": csrf]) { a, _ in a })
             #expect(reply.status == .seeOther && reply.headers[.location] == "/transfers/T1?done=strike", "\(reply)")
@@ -246,14 +246,14 @@ struct PageSessionTests {
         let forms = routeSpecs(state: world.state).filter { RouteProbe.isPage($0) && $0.method != .get && $0.method != .head }
         #expect(forms.count >= 5, "\(forms.map(RouteProbe.name))")
         try await world.test { caller in
-            let cookie = try await #require(caller.sessionCookie(.role(.admin)))
+            let cookie = try #require(caller.sessionCookie(.role(.admin)))
             for route in forms {
                 let before = try await world.store.head()
                 let fields = Dictionary(probe.formFields(route).map { field -> (String, String) in
                     let parts = field.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ") }
                     return (parts[0], parts.count > 1 ? parts[1] : "")
                 }, uniquingKeysWith: { a, _ in a })
-                let reply = try await Self.post(caller, try await probe.uri(route), method: route.method, cookie: cookie, fields: fields)
+                let reply = try await Self.post(caller, try probe.uri(route), method: route.method, cookie: cookie, fields: fields)
                 #expect(reply.status == .forbidden, "\(RouteProbe.name(route)) without CSRF: \(reply)")
                 #expect(try await world.store.head() == before, "\(RouteProbe.name(route)) without CSRF changed the log")
                 #expect(Self.setCookies(reply).isEmpty, "\(RouteProbe.name(route)) without CSRF set a cookie: \(reply.headers[values: .setCookie])")
@@ -267,7 +267,7 @@ struct PageSessionTests {
     func cookieNotOnAPI() async throws {
         let world = try await Worlds.scenario()
         try await world.test { caller in
-            let cookie = try await #require(caller.sessionCookie(.role(.admin)))
+            let cookie = try #require(caller.sessionCookie(.role(.admin)))
             let before = try await world.store.head()
             for uri in ["/api/v1/cases/V1", "/api/v1/cases/V1/records", "/api/v1/cases/V1/check?to=SLV", "/api/v1/policy", "/api/v1/transfers/T1"] {
                 let reply = try await Self.page(caller, uri, cookie: cookie)
@@ -293,7 +293,7 @@ struct PageSessionTests {
     func cookieNotOnAPISpellings(_ uri: String) async throws {
         let world = try await Worlds.scenario()
         try await world.test { caller in
-            let cookie = try await #require(caller.sessionCookie(.role(.admin)))
+            let cookie = try #require(caller.sessionCookie(.role(.admin)))
             let before = try await world.store.head()
             let reply = try await Self.page(caller, uri, cookie: cookie)
             let logged = try await world.events(after: before.seq)
@@ -308,7 +308,7 @@ struct PageSessionTests {
     func cookieCannotWriteThroughAPISpelling() async throws {
         let world = try await Worlds.scenario()
         try await world.test { caller in
-            let cookie = try await #require(caller.sessionCookie(.role(.supervisor)))
+            let cookie = try #require(caller.sessionCookie(.role(.supervisor)))
             let before = try await world.store.head()
             let reply = try await caller.send(.post, "//api/v1/transfers/T1/strike", as: .anonymous,
                                               body: ByteBuffer(string: #"{"case":"V2","reason":"no CSRF value, only the cookie"}"#),
@@ -329,15 +329,15 @@ struct PageSessionTests {
         let world = try await Worlds.scenario(store)
         try await store.append(records: [TestRecords.courtOrder("CO-LIFT", issuedOn: "2025-04-01", scope: ["cases": ["V1"]])])
         try await world.test { caller in
-            let officer = try await #require(caller.sessionCookie(.role(.officer)))
+            let officer = try #require(caller.sessionCookie(.role(.officer)))
             let officerPage = try await Self.page(caller, "/court-orders/CO-LIFT", cookie: officer)
             #expect(officerPage.status == .ok && !officerPage.text.contains("Record a lift"), "an officer is offered the lift form")
-            let officerCSRF = try await #require(try await caller.pageCSRF(cookie: officer))
+            let officerCSRF = try #require(try await caller.pageCSRF(cookie: officer))
             let refused = try await Self.post(caller, "/court-orders/CO-LIFT/lift", cookie: officer, fields: ["csrf": officerCSRF, "on": "2025-05-01"])
             #expect(refused.status == .forbidden, "\(refused)")
 
-            let counsel = try await #require(caller.sessionCookie(.role(.counsel)))
-            let csrf = try await #require(try await caller.pageCSRF(cookie: counsel))
+            let counsel = try #require(caller.sessionCookie(.role(.counsel)))
+            let csrf = try #require(try await caller.pageCSRF(cookie: counsel))
             let form = try await Self.page(caller, "/court-orders/CO-LIFT", cookie: counsel)
             #expect(form.text.contains("Record a lift") && form.text.contains(#"action="/court-orders/CO-LIFT/lift""#), "no lift form for counsel")
 
@@ -354,7 +354,7 @@ struct PageSessionTests {
                                              fields: ["csrf": csrf, "on": "2025-05-01", "reason": "vacated on appeal"])
             #expect(lifted.status == .seeOther && lifted.headers[.location] == "/court-orders/CO-LIFT", "\(lifted)")
             let events = try await world.events()
-            let event = try await #require(events.last { $0.type == "court-order-lift" }, "\(events.suffix(3).map(\.type))")
+            let event = try #require(events.last { $0.type == "court-order-lift" }, "\(events.suffix(3).map(\.type))")
             #expect(event.json["id"] == "CO-LIFT" && event.json["on"] == "2025-05-01" && event.json["reason"] == "vacated on appeal", "\(event.payload)")
             #expect(event.actor.hasPrefix("counsel:"), "\(event.actor)")
             let after = try await Self.page(caller, "/court-orders/CO-LIFT", cookie: counsel)
@@ -373,17 +373,17 @@ struct PageSessionTests {
         let court = "<b>x</b>", citation = #"No. 1 <script>alert(1)</script> & "q" 'a'"#
         try await world.test { caller in
             // Recorded through the page form, as counsel would.
-            let counsel = try await #require(caller.sessionCookie(.role(.counsel)))
-            let csrf = try await #require(try await caller.pageCSRF(cookie: counsel))
+            let counsel = try #require(caller.sessionCookie(.role(.counsel)))
+            let csrf = try #require(try await caller.pageCSRF(cookie: counsel))
             let recorded = try await Self.post(caller, "/court-orders", cookie: counsel, fields: [
                 "csrf": csrf, "id": "CO-XSS", "court": court, "citation": citation, "issuedOn": "2025-04-01",
                 "cases": "\(caseID) V1", "effect": "block",
             ])
             #expect(recorded.status == .seeOther && recorded.headers[.location] == "/court-orders/CO-XSS", "\(recorded)")
-            let stored = try await #require(try await world.events().last { $0.type == "court-order" })
+            let stored = try #require(try await world.events().last { $0.type == "court-order" })
             #expect(stored.json["court"] == .string(court) && stored.json["citation"] == .string(citation), "\(stored.payload)")
 
-            let officer = try await #require(caller.sessionCookie(.role(.officer)))
+            let officer = try #require(caller.sessionCookie(.role(.officer)))
             let escapedCourt = "&lt;b&gt;x&lt;/b&gt;", escapedScript = "&lt;script&gt;alert(1)&lt;/script&gt;", escapedCase = "X&lt;i&gt;1"
             for uri in ["/court-orders/CO-XSS", "/court-orders/CO-XSS/impact", "/court-orders"] {
                 let page = try await Self.page(caller, uri, cookie: officer)
@@ -504,7 +504,7 @@ extension PageSessionTests {
     /// Signs in through the form; the `Cookie` header of the session it set.
     /// Signs in through the form with `next`; expects 303 and returns its Location.
     static func signInLocation(_ caller: Caller, secret: String, next: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
-        let form = try await #require(try await caller.signInForm(), sourceLocation: sourceLocation)
+        let form = try #require(try await caller.signInForm(), sourceLocation: sourceLocation)
         let reply = try await post(caller, "/signin", cookie: form.cookie, fields: ["csrf": form.csrf, "token": secret, "next": next])
         #expect(reply.status == .seeOther, "\(reply)", sourceLocation: sourceLocation)
         return reply.headers[.location] ?? ""

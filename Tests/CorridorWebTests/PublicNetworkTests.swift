@@ -55,7 +55,7 @@ struct PublicNetworkTests {
             for id in ["CO-WEB-1", "CO-NAMED"] {
                 for path in ["/court-orders/\(id)", "/api/v1/court-orders/\(id)", "/court-orders", "/api/v1/court-orders"] {
                     let reply = try await caller.get(path, as: .anonymous)
-                    try await #require(reply.status == .ok, "GET \(path): \(reply)")
+                    try #require(reply.status == .ok, "GET \(path): \(reply)")
                     #expect(!reply.text.contains("SYN-"), "GET \(path) signed out shows a case id: \(reply.text.prefix(3000))")
                     #expect(!reply.text.contains("/impact"), "GET \(path) signed out links to the impact list")
                 }
@@ -67,8 +67,8 @@ struct PublicNetworkTests {
 
             // CO-WEB-1 covers Venezuelans: the public sees how many, by nationality.
             let impact = try await caller.getJSON("/api/v1/court-orders/CO-WEB-1/impact?limit=1000", as: .role(.monitor))
-            let covered = try await #require(impact["coveredCount"]?.intValue)
-            try await #require(covered >= 5, "the reference world should cover at least 5 Venezuelans: \(impact)")
+            let covered = try #require(impact["coveredCount"]?.intValue)
+            try #require(covered >= 5, "the reference world should cover at least 5 Venezuelans: \(impact)")
             let open = try await caller.getJSON("/api/v1/court-orders/CO-WEB-1", as: .anonymous)
             #expect(open["coveredCount"]?.intValue == covered, "\(open)")
             let venezuela = open["coveredByNationality"]?.arrayValue?.first { $0["nationality"] == "VEN" }
@@ -77,10 +77,10 @@ struct PublicNetworkTests {
 
             // Those who may read cases see the impact list, and are linked to it from the order.
             let monitorPage = try await caller.send(.get, "/court-orders/CO-NAMED", as: .anonymous,
-                                                    headers: [.cookie: try await #require(caller.sessionCookie(.role(.monitor)))])
+                                                    headers: [.cookie: try #require(caller.sessionCookie(.role(.monitor)))])
             #expect(monitorPage.text.contains(#"href="/court-orders/CO-NAMED/impact""#), "no link to the impact list for a monitor")
             let list = try await caller.send(.get, "/court-orders/CO-NAMED/impact", as: .anonymous,
-                                             headers: [.cookie: try await #require(caller.sessionCookie(.role(.monitor)))])
+                                             headers: [.cookie: try #require(caller.sessionCookie(.role(.monitor)))])
             #expect(list.status == .ok && named.allSatisfy { list.text.contains($0) }, "\(list)")
             let named2 = try await caller.getJSON("/api/v1/court-orders/CO-NAMED/impact", as: .role(.officer))
             #expect(named2["covered"]?.arrayValue?.compactMap(\.stringValue).sorted() == named, "\(named2)")
@@ -138,7 +138,7 @@ struct PublicNetworkTests {
         ])
         try await world.test { caller in
             let home = try await caller.get("/", as: .anonymous)
-            try await #require(home.status == .ok, "\(home)")
+            try #require(home.status == .ok, "\(home)")
             func link(_ code: String) -> String? {
                 guard let range = home.text.range(of: #"<a class="partner" href=""#) else { return nil }
                 // Each partner link carries its code after its href and label.
@@ -148,11 +148,11 @@ struct PublicNetworkTests {
                 }
                 return nil
             }
-            let salvador = try await #require(link("SLV"), "no link for El Salvador")
+            let salvador = try #require(link("SLV"), "no link for El Salvador")
             #expect(salvador.contains(#"href="/arrangements/arr-slv""#) && salvador.contains("aria-label=\"El Salvador, active"), "\(salvador)")
-            let costaRica = try await #require(link("CRI"), "no link for Costa Rica")
+            let costaRica = try #require(link("CRI"), "no link for Costa Rica")
             #expect(costaRica.contains(#"href="/countries/CRI""#) && costaRica.contains("2 arrangements"), "\(costaRica)")
-            let mexico = try await #require(link("MEX"), "no link for Mexico")
+            let mexico = try #require(link("MEX"), "no link for Mexico")
             #expect(mexico.contains(#"href="/countries/MEX""#) && mexico.contains("negotiating"), "\(mexico)")
             #expect(link("VEN") == nil, "a country with no arrangement is a link")
             #expect(home.text.contains(#"<a class="flow" href="/arrangements/arr-slv""#), "the flow to El Salvador is not a link")
@@ -176,7 +176,7 @@ struct PublicNetworkTests {
         try await world.test { caller in
             for path in ["/", "/arrangements", "/arrangements/us-slv-cecot-2025", "/countries/SLV", "/court-orders", "/court-orders/CO-WEB-1", "/report"] {
                 let page = try await caller.get(path + "?utm=x", as: .anonymous)
-                try await #require(page.status == .ok, "GET \(path): \(page)")
+                try #require(page.status == .ok, "GET \(path): \(page)")
                 #expect(page.text.contains("<title>") && page.text.contains(" — Corridor</title>"), "GET \(path): no title")
                 let description = Self.attribute(page.text, #"<meta name="description" content=""#)
                 #expect((description?.count ?? 0) > 40, "GET \(path): description \(description ?? "missing")")

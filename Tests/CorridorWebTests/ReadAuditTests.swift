@@ -28,11 +28,11 @@ struct ReadAuditTests {
                 for (uri, route) in Self.routes {
                     let before = try await world.store.head()
                     let reply = try await caller.get(uri, as: .role(role))
-                    try await #require(reply.status == .ok, "GET \(uri) as \(role): \(reply)")
+                    try #require(reply.status == .ok, "GET \(uri) as \(role): \(reply)")
                     let appended = try await world.events(after: before.seq)
                     let context = "GET \(uri) as \(role.rawValue)"
                     #expect(appended.count == 1, "\(context): \(appended.map(\.type))")
-                    let event = try await #require(appended.first, "\(context) logged nothing")
+                    let event = try #require(appended.first, "\(context) logged nothing")
                     #expect(event.type == "system.read", "\(context)")
                     #expect(event.json["case"] == "V1", "\(context): \(event.payload)")
                     #expect(event.json["token"] == .string(world.tokens.infos[role]!.id), "\(context): \(event.payload)")
@@ -52,7 +52,7 @@ struct ReadAuditTests {
         try await world.test { caller in
             let before = try await world.store.head()
             let decision = try await caller.getJSON("/api/v1/cases/V3/check?to=SLV&on=2025-07-01", as: .role(.counsel))
-            let event = try await #require(try await world.events(after: before.seq).first)
+            let event = try #require(try await world.events(after: before.seq).first)
             #expect(event.json["destination"] == "SLV")
             #expect(event.json["verdict"] == decision["verdict"])
         }
@@ -72,15 +72,15 @@ struct ReadAuditTests {
 
     @Test("On SQLite the read is committed before the answer: another connection to the file sees it at once")
     func readIsDurable() async throws {
-        let file = try await TemporarySQLiteStore()
+        let file = try TemporarySQLiteStore()
         let world = try await Worlds.scenario(file.store)
         try await world.test { caller in
             for (uri, route) in Self.routes {
                 let reply = try await caller.get(uri, as: .role(.counsel))
-                try await #require(reply.status == .ok, "\(reply)")
+                try #require(reply.status == .ok, "\(reply)")
                 // As another process would open the database, right after the answer.
-                let other = try await file.reopen()
-                let last = try await #require(try await other.allEvents().last)
+                let other = try file.reopen()
+                let last = try #require(try await other.allEvents().last)
                 #expect(last.type == "system.read" && last.json["route"] == .string(route) && last.json["case"] == "V1", "\(uri): \(last.type) \(last.payload)")
                 #expect(last.json["token"] == .string(world.tokens.infos[.counsel]!.id))
             }

@@ -20,7 +20,7 @@ struct TokenLifecycleTests {
         #expect(secret.hasPrefix("cor_") && secret.utf8.count == 68)
         #expect(Tokens.hash(secret).count == 64 && Tokens.hash(secret) != secret)
 
-        let stored = try await #require(try await store.tokens().first { $0.id == info.id })
+        let stored = try #require(try await store.tokens().first { $0.id == info.id })
         #expect(stored == info)
         #expect(stored.role == .counsel && stored.name == "Ana (counsel)" && stored.revokedAt == nil)
         for text in [stored.id, stored.name, String(describing: stored)] {
@@ -28,7 +28,7 @@ struct TokenLifecycleTests {
         }
 
         let events = try await store.allEvents()
-        let created = try await #require(events.first { $0.type == "system.token-created" })
+        let created = try #require(events.first { $0.type == "system.token-created" })
         #expect(created.json["id"] == .string(info.id) && created.json["role"] == "counsel" && created.json["name"] == "Ana (counsel)")
         for event in events {
             for text in [event.payload, event.actor] {
@@ -43,7 +43,7 @@ struct TokenLifecycleTests {
 
     @Test("On SQLite, the database files never hold the secret (they hold its hash)")
     func secretNotOnDisk() async throws {
-        let file = try await TemporarySQLiteStore()
+        let file = try TemporarySQLiteStore()
         let (secret, _) = try await Tokens.issue(name: "disk check", role: .monitor, in: file.store, context: .test)
         let bytes = try await Self.allBytes(in: file.directory.url)
         #expect(Self.contains(bytes, Tokens.hash(secret)), "the hash is not on disk: the scan did not read the data")
@@ -73,11 +73,11 @@ struct TokenLifecycleTests {
 
     @Test("On SQLite, a token revoked by another process (another connection to the file) stops working at the server's next request")
     func revocationFromAnotherProcess() async throws {
-        let file = try await TemporarySQLiteStore()
+        let file = try TemporarySQLiteStore()
         let world = try await Worlds.scenario(file.store)
         try await world.test { caller in
             #expect(try await caller.get("/api/v1/policy", as: .role(.monitor)).status == .ok)
-            let cli = try await file.reopen()  // as `corridor token revoke` would open it
+            let cli = try file.reopen()  // as `corridor token revoke` would open it
             #expect(try await cli.revokeToken(id: world.tokens.infos[.monitor]!.id, context: .test(actor: "cli")))
             expectProblem(try await caller.get("/api/v1/policy", as: .role(.monitor)), .unauthorized, code: "invalid-token", "after revocation by the CLI")
             #expect(try await caller.get("/api/v1/policy", as: .role(.counsel)).status == .ok)
@@ -88,7 +88,7 @@ struct TokenLifecycleTests {
     static func allBytes(in directory: URL) async throws -> [UInt8] {
         var bytes: [UInt8] = []
         for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
-            bytes += Array(try await Data(contentsOf: directory.appendingPathComponent(name)))
+            bytes += Array(try Data(contentsOf: directory.appendingPathComponent(name)))
         }
         return bytes
     }

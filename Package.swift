@@ -137,7 +137,7 @@ let package = Package(
             name: "CorridorServicesTests",
             dependencies: [
                 "CorridorDomain", "CorridorRules", "CorridorStore", "CorridorSQLite", "CorridorServices", "CorridorTestSupport",
-                "CorridorSQLiteTestSupport",
+                "CorridorSQLiteTestSupport", "CorridorPostgres", "CorridorPostgresTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

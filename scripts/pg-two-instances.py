@@ -16,12 +16,14 @@ go on. Then:
     view follows: NOTIFY, with the chain-head poll behind it);
   - with --outage: while the database is down (scripts/pg.sh pause), requests answer 503 with
     Retry-After and /readyz says not ready; when it is back (resume), the instance recovers by itself;
+  - `serve` on a database that is down exits non-zero, naming host and port;
   - the URL's password (the script adds one; a loopback cluster that trusts its users ignores
     it) appears in no server log, no `status` output and no `/metrics` page.
 Only loopback addresses are used; the run is bounded in time. Exits non-zero naming the broken
 promise; prints what it measured.
 """
 import argparse
+import atexit
 import json
 import os
 import signal
@@ -91,11 +93,23 @@ class Writer(threading.Thread):
                 time.sleep(0.02)
 
 
+SERVERS = []
+
+
+@atexit.register
+def stop_servers():
+    """However the script ends, no server it started outlives it."""
+    for process in SERVERS:
+        if process.poll() is None:
+            process.kill()
+
+
 def start_server(binary, url, work, name):
     port = free_port()
     log = open(os.path.join(work, f"{name}.log"), "w")
     process = subprocess.Popen([binary, "serve", "--db", url, "--port", str(port), "--seed-cases", "0", "--log-level", "warning"],
                                stdout=log, stderr=log)
+    SERVERS.append(process)
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -183,6 +197,11 @@ def main():
     user, host = rest.split("@", 1)
     url = f"{scheme}://{user.split(':')[0]}:{secret}@{host}"
     work = tempfile.mkdtemp(prefix="corridor-pg-two.")
+
+    # Nothing listens on port 1: serve must exit non-zero naming host and port, never the password.
+    down = run([binary, "serve", "--db", f"postgres://corridor:{secret}@127.0.0.1:1/corridor?sslmode=disable", "--port", str(free_port())], check=False)
+    if down.returncode == 0 or "127.0.0.1:1" not in down.stderr or secret in down.stdout + down.stderr:
+        fail(f"serve with the database down exited {down.returncode} saying: {down.stderr.strip()[:300]}")
 
     run([binary, "migrate", "--db", url])
     run([binary, "seed", "--db", url, "--reference"])

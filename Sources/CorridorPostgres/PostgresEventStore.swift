@@ -24,6 +24,8 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
     }
     /// How long a read waits for the database before it is reported unavailable.
     static let readTimeout: Duration = .seconds(30)
+    /// How long a read waits before checking that the server can be reached at all.
+    static let probeAfter: Duration = .seconds(1)
     /// While the database is unreachable, reads fail at once for this long before one of them
     /// tries to connect again (so a request answers 503 at once, not after a timeout).
     static let outageRetry: Duration = .seconds(1)
@@ -224,7 +226,17 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
                     return rows
                 }
                 group.addTask {
-                    try await Task.sleep(for: timeout)
+                    // The pool keeps a query waiting while it cannot connect. If the answer is
+                    // slow, look whether the server is there at all: a refused connection is an
+                    // outage now (503 at once), not after the timeout; a slow server is waited for.
+                    try await Task.sleep(for: Self.probeAfter)
+                    do {
+                        let connection = try await PostgresConnection.connect(configuration: url.connectionConfiguration(), id: 0, logger: logger)
+                        try? await connection.close()
+                    } catch {
+                        throw PostgresFault.unreachable(error, url: url)
+                    }
+                    try await Task.sleep(for: timeout - Self.probeAfter)
                     return nil
                 }
                 defer { group.cancelAll() }

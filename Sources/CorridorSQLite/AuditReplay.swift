@@ -38,7 +38,7 @@ public enum AuditReplay {
             }
             do {
                 batch.append(try SourcedRecord.make(value, file: "event", line: Int(event.seq)))
-            } catch let error as RecordError {
+            } catch {
                 throw StoreError(code: .replayFailed, message: "event \(event.seq) is refused on replay: \(error.message)")
             }
             if batch.count == StorePaging.eventPage { try await flush() }

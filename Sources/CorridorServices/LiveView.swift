@@ -40,7 +40,7 @@ public final class LiveView<Store: EventStore>: Sendable {
     public init(store: Store, staleness: UInt64 = 0) async throws {
         self.store = store
         self.staleness = staleness
-        let policy = try await PolicyLibrary.profile(try await store.setting(TransferRules.activePolicyKey) ?? PolicyLibrary.defaultID)
+        let policy = try PolicyLibrary.profile(try await store.setting(TransferRules.activePolicyKey) ?? PolicyLibrary.defaultID)
         state = Mutex(State(policy: policy))
         try await refresh()
     }
@@ -168,7 +168,7 @@ public final class LiveView<Store: EventStore>: Sendable {
             working.capacity = CapacityUsage(transfers: working.transfers)
         }
         if policyChanged {
-            working.policy = try await PolicyLibrary.profile(try await store.setting(TransferRules.activePolicyKey) ?? PolicyLibrary.defaultID)
+            working.policy = try PolicyLibrary.profile(try await store.setting(TransferRules.activePolicyKey) ?? PolicyLibrary.defaultID)
         }
         if transfersChanged || networkChanged || policyChanged { working.version += 1 }
         working.caseload = caseload

@@ -128,7 +128,8 @@ let package = Package(
             name: "CorridorWebTests",
             dependencies: [
                 "CorridorWeb", "CorridorDomain", "CorridorStore", "CorridorSQLite", "CorridorServices", "CorridorTestSupport",
-                "CorridorSQLiteTestSupport",
+                "CorridorSQLiteTestSupport", "CorridorPostgres", "CorridorPostgresTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),  // the outage test stops its database
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

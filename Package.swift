@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
     ],
     targets: [
         // Pure core: value types, the record vocabulary, validation, the state reducer.
@@ -52,6 +54,21 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),  // WALCheckpointer runs as a Service
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // PostgreSQL (PostgresNIO) implementation of the EventStore, for several instances on one
+        // database. Beside CorridorSQLite: neither knows the other, and nothing inward knows either.
+        .target(
+            name: "CorridorPostgres",
+            dependencies: [
+                "CorridorDomain", "CorridorRules", "CorridorStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),  // TLS as the URL's sslmode asks
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -82,7 +99,8 @@ let package = Package(
         .target(
             name: "CorridorCLI",
             dependencies: [
-                "CorridorDomain", "CorridorRules", "CorridorStore", "CorridorSQLite", "CorridorServices", "CorridorWeb", "CorridorSimulation",
+                "CorridorDomain", "CorridorRules", "CorridorStore", "CorridorSQLite", "CorridorPostgres", "CorridorServices", "CorridorWeb",
+                "CorridorSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -98,11 +116,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "CorridorPostgresTestSupport",
+            dependencies: [
+                "CorridorStore", "CorridorPostgres", "CorridorTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),  // schemas made and dropped per test, tampering
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CorridorWebTests",
             dependencies: [
                 "CorridorWeb", "CorridorDomain", "CorridorStore", "CorridorSQLite", "CorridorServices", "CorridorTestSupport",
-                "CorridorSQLiteTestSupport",
+                "CorridorSQLiteTestSupport", "CorridorPostgres", "CorridorPostgresTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),  // the outage test stops its database
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
@@ -111,7 +138,7 @@ let package = Package(
             name: "CorridorServicesTests",
             dependencies: [
                 "CorridorDomain", "CorridorRules", "CorridorStore", "CorridorSQLite", "CorridorServices", "CorridorTestSupport",
-                "CorridorSQLiteTestSupport",
+                "CorridorSQLiteTestSupport", "CorridorPostgres", "CorridorPostgresTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
@@ -125,6 +152,8 @@ let package = Package(
             name: "CorridorStoreTests",
             dependencies: [
                 "CorridorStore", "CorridorSQLite", "CorridorTestSupport", "CorridorSQLiteTestSupport",
+                "CorridorPostgres", "CorridorPostgresTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),  // tamper tests write to the database directly
                 .product(name: "GRDB", package: "GRDB.swift"),  // tamper and trigger tests open the file directly
             ],
             resources: [.copy("Fixtures")]

@@ -34,7 +34,7 @@ struct AuditCommand: ParsableCommand {
 
         func run() async throws {
             let report: ReplayReport
-            do { report = try await AuditReplay.run(try store.open()) } catch let error as StoreError {
+            do { report = try await AuditReplay.run(try await store.open()) } catch let error as StoreError {
                 throw CLIError(error.forOperator)
             }
             if report.matches {

@@ -26,7 +26,7 @@ struct CheckCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let service = RulesService(store: try store.open())
+        let service = RulesService(store: try await store.open())
         let decision = try await reportingRules { try await service.check(CaseRecord.ID(caseID), to: question.to.code, at: question.on.instant, policy: question.policy) }
         if json {
             print(decision.jsonText())

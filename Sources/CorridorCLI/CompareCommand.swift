@@ -35,12 +35,12 @@ struct CompareCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let service = RulesService(store: try store.open())
+        let service = RulesService(store: try await store.open())
         let first = try await reportingRules { try await service.profile(policy[0]) }
         let second = try await reportingRules { try await service.profile(policy[1]) }
         let instant = on?.instant ?? Edge.now()
         let network = try await service.store.network()
-        let destinations = to.isEmpty ? RulesService<SQLiteEventStore>.activePartners(network, on: instant.day, removingState: first.removingState) : to.map(\.code)
+        let destinations = to.isEmpty ? RulesService<AnyStore>.activePartners(network, on: instant.day, removingState: first.removingState) : to.map(\.code)
         let comparison = PolicyComparison.run(caseload: try await service.loadCaseload(), network: network, capacity: try await service.capacityUsage(),
                                               first: first, second: second, destinations: destinations, at: instant)
         print("\(first.id) (\(first.version)) vs \(second.id) (\(second.version)) at \(instant)")

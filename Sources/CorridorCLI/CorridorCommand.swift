@@ -7,7 +7,8 @@ public struct CorridorCommand: AsyncParsableCommand {
         commandName: "corridor",
         abstract: "System of record, rules engine and simulator for third-country transfer networks.",
         discussion: """
-            Records go into a tamper-evident, append-only log (SQLite by default, ./corridor.sqlite). \
+            Records go into a tamper-evident, append-only log (SQLite by default, ./corridor.sqlite; \
+            PostgreSQL with --db postgres://… or CORRIDOR_DATABASE_URL, for several servers on one log). \
             Start with `corridor serve`, which seeds the reference network and a synthetic caseload \
             into an empty store, or `corridor seed --reference` and `corridor import FILE`. \
             In the repository, docs/records.md describes the records, docs/decisions.md the gates \
@@ -15,7 +16,7 @@ public struct CorridorCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, ImportCommand.self, ExportCommand.self, SeedCommand.self, CheckCommand.self, EligibleCommand.self,
-            ImpactCommand.self, CompareCommand.self, TransfersCommand.self, ReportCommand.self, PolicyCommand.self, TokenCommand.self, AuditCommand.self, StatusCommand.self, SchemaCommand.self, BenchCommand.self, SimulateCommand.self,
+            ImpactCommand.self, CompareCommand.self, TransfersCommand.self, ReportCommand.self, PolicyCommand.self, TokenCommand.self, AuditCommand.self, StatusCommand.self, MigrateCommand.self, SchemaCommand.self, BenchCommand.self, SimulateCommand.self,
         ]
     )
 

@@ -24,7 +24,7 @@ struct EligibleCommand: AsyncParsableCommand {
     func validate() throws { try CommandLimits.check("--limit", limit, in: 0...10_000_000) }
 
     func run() async throws {
-        let service = RulesService(store: try store.open())
+        let service = RulesService(store: try await store.open())
         let profile = try await reportingRules { try await service.profile(question.policy) }
         let caseload = try await service.loadCaseload()
         let result = caseload.eligibility(try await service.destination(question.to.code, at: question.on.instant, policy: profile))

@@ -15,7 +15,7 @@ struct ExportCommand: AsyncParsableCommand {
     var out: String?
 
     func run() async throws {
-        let store = try self.store.open()
+        let store = try await self.store.open()
         let handle: FileHandle
         var temporaryPath: String?
         if let out {

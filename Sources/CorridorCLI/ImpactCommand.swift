@@ -28,7 +28,7 @@ struct ImpactCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try self.store.open()
+        let store = try await self.store.open()
         let courtOrder = try await loadOrder(store)
         let service = RulesService(store: store)
         let impact = CourtOrderImpact.of(courtOrder, caseload: try await service.loadCaseload(), transfers: try await store.transfers())

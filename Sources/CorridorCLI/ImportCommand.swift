@@ -27,7 +27,7 @@ struct ImportCommand: AsyncParsableCommand {
         // The inputs are opened before the store: with standard input closed, the store's file
         // would otherwise take descriptor 0 and be read as records.
         let readers = try await reportingRefusals("import") { try files.map { try JSONLinesReader(path: $0) } }
-        let store = try self.store.open()
+        let store = try await self.store.open()
         let receipt = try await reportingRefusals("import") {
             try await RecordImport.importReaders(readers, into: store, context: Edge.context(), progress: StderrProgress())
         }

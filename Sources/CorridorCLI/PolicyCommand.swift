@@ -15,7 +15,7 @@ struct PolicyCommand: ParsableCommand {
         @Argument(help: "A profile id (default: the active one).") var id: String?
 
         func run() async throws {
-            let service = RulesService(store: try store.open())
+            let service = RulesService(store: try await store.open())
             let profile = try await reportingRules { if let id { try PolicyLibrary.profile(id) } else { try await service.activePolicy() } }
             let active = try await service.activePolicy().id
             print("\(profile.id) version \(profile.version)\(profile.id == active ? " (active)" : "")")
@@ -38,7 +38,7 @@ struct PolicyCommand: ParsableCommand {
         @Argument(help: "The profile id.") var id: String
 
         func run() async throws {
-            let service = RulesService(store: try store.open())
+            let service = RulesService(store: try await store.open())
             let profile = try await reportingRules { try await service.useProfile(id, context: Edge.context()) }
             print("active policy: \(profile.id) version \(profile.version)")
         }

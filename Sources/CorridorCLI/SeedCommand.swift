@@ -31,7 +31,7 @@ struct SeedCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try self.store.open()
+        let store = try await self.store.open()
         if reference {
             let receipt = try await reportingRefusals("seeding the reference network") {
                 try await Seeding.seedReference(into: store, context: Edge.context(actor: "seed:reference"))

@@ -61,7 +61,9 @@ struct ServeCommand: AsyncParsableCommand {
         defer { LogSink.standardError.flushNow() }
         // Before seeding or announcing anything: a taken port is one clear message, nothing else.
         if let problem = ListenCheck.problem(host: host, port: port) { throw CLIError(problem) }
-        let store = try self.store.open()
+        let served = try await ServedStore.open(try self.store.location(), logger: logger)
+        defer { served.stop() }
+        let store = served.store
         var adminSecret: String?
         if try await store.summary().events == 0 {
             logger.info("empty store: seeding the reference network and \(seedCases) synthetic cases", metadata: ["db": "\(self.store.db)"])
@@ -73,17 +75,13 @@ struct ServeCommand: AsyncParsableCommand {
                 adminSecret = try await Tokens.issue(name: "first admin", role: .admin, in: store, context: Edge.context(actor: "serve:first-start")).secret
             }
         }
-        // Checkpoints run on their own connection, so no request waits for the disk to flush
-        // the log into the database (see WALCheckpointer); the checkpointer and the log sink
-        // run in the server's service group and stop after it.
-        let problemLogger = logger
-        let checkpointer = try WALCheckpointer(store: store) { problem in problemLogger.warning("\(problem)") }
-        defer { checkpointer.stop() }
+        // The store's services (SQLite's checkpointer, PostgreSQL's change listener) and the log
+        // sink run in the server's service group and stop after it.
         var configuration = ServerConfiguration(host: host, port: port, idleTimeout: .seconds(idleTimeout), maximumConnections: maxConnections,
                                                 maximumConnectionsPerClient: maxConnectionsPerClient)
         configuration.authFailuresPerMinute = authFailureLimit
         let app = try await buildApplication(store: store, configuration: configuration, logger: logger, clock: Edge.now,
-            services: [LogSink.standardError, checkpointer])
+            services: [LogSink.standardError] + served.services, changes: served.changes)
         var announcement = "Corridor is serving \(self.store.db) at http://\(host):\(port)/\n"
         if let adminSecret {
             announcement += ("""

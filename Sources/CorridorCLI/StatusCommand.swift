@@ -11,7 +11,7 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let store = try self.store.open()
+        let store = try await self.store.open()
         let summary = try await store.summary()
         let head = try await store.head()
         print("""

@@ -1,16 +1,32 @@
 import ArgumentParser
 import CorridorDomain
+import CorridorPostgres
 import CorridorSQLite
 import CorridorStore
 import Foundation
 
 /// Options every command that touches the store shares.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The SQLite database file.", valueName: "path"))
-    var db: String = "./corridor.sqlite"
+    @Option(name: .customLong("db"), help: ArgumentHelp(
+        "The store: a SQLite database file, or a PostgreSQL database as postgres://user[:password]@host[:port]/database[?sslmode=disable|prefer|require|verify-full]. Default: $CORRIDOR_DATABASE_URL, else ./corridor.sqlite.",
+        valueName: "path-or-url"))
+    var dbOption: String?
 
-    func open() throws -> SQLiteEventStore {
-        do { return try SQLiteEventStore(path: db) } catch let error as StoreError {
+    /// Where the store is: `--db`, else `CORRIDOR_DATABASE_URL`, else ./corridor.sqlite.
+    func location() throws -> StoreLocation { try StoreLocation.resolve(dbOption) }
+
+    /// The store's name for messages and logs: the file, or the URL without its password.
+    var db: String { (try? location().description) ?? dbOption ?? StoreLocation.defaultPath }
+
+    /// Opens the store. A PostgreSQL database must be reachable and migrated (`corridor
+    /// migrate`; `serve` migrates by itself); failures name the host and port, never the password.
+    func open() async throws -> AnyStore {
+        do {
+            switch try location() {
+            case .sqlite(let path): return AnyStore(try SQLiteEventStore(path: path))
+            case .postgres(let url): return AnyStore(try await PostgresEventStore.open(url, migrate: false))
+            }
+        } catch let error as StoreError {
             throw CLIError(error.forOperator)
         }
     }

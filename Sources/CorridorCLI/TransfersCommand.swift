@@ -37,7 +37,7 @@ struct TransfersCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("Policy profile (default: the active one).", valueName: "id")) var policy: String?
 
         func run() async throws {
-            let service = TransferService(store: try store.open())
+            let service = TransferService(store: try await store.open())
             guard let detail = try await reportingRules({ try await service.detail(TransferRecord.ID(id), at: at?.instant, policy: policy) }) else {
                 throw CLIError("no transfer '\(id)' has been recorded")
             }

@@ -43,15 +43,15 @@ public struct ServerConfiguration: Sendable {
 /// commits what is left, and only then do the store's services and the log sink stop.
 public func buildApplication(store: some EventStore & TokenStore, configuration: ServerConfiguration, logger: Logger,
                              clock: @escaping @Sendable () -> Instant, simulations: SimulationRunner = SimulationRunner(),
-                             services: [any Service] = []) async throws -> some ApplicationProtocol {
+                             services: [any Service] = [], changes: AsyncStream<Int64>? = nil) async throws -> some ApplicationProtocol {
     let state = try await AppState(store: store, clock: clock, logger: logger, staleness: 5_000_000, simulations: simulations,
                              authFailuresPerMinute: configuration.authFailuresPerMinute)
-    return buildApplication(state: state, configuration: configuration, logger: logger, services: services)
+    return buildApplication(state: state, configuration: configuration, logger: logger, services: services, changes: changes)
 }
 
 /// The same application over state the caller made (tests share it to inspect the store).
 public func buildApplication<Store: EventStore>(state: AppState<Store>, configuration: ServerConfiguration = ServerConfiguration(), logger: Logger,
-                                                services: [any Service] = []) -> some ApplicationProtocol {
+                                                services: [any Service] = [], changes: AsyncStream<Int64>? = nil) -> some ApplicationProtocol {
     Observability.bootstrap()  // before any metric is made, or it goes to the no-op factory
     let limits = ConnectionLimits(perClient: configuration.maximumConnectionsPerClient, logger: logger)
     let idle = configuration.idleTimeout.components
@@ -62,7 +62,7 @@ public func buildApplication<Store: EventStore>(state: AppState<Store>, configur
             idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Corridor",
                              availableConnectionsDelegate: LoggedMaximumConnections(maximum: configuration.maximumConnections, logger: logger)),
-        services: services + [state.readLog, CaseloadWarmer(state: state, logger: logger), LiveViewFollower(live: state.live)],
+        services: services + [state.readLog, CaseloadWarmer(state: state, logger: logger), LiveViewFollower(live: state.live, changes: changes)],
         logger: logger
     )
 }
@@ -193,11 +193,30 @@ enum MetaRoutes {
 /// Keeps the live view following the store: every second it asks whether anything changed
 /// (the cheap change marker) and applies what did, so each instance sees writes made through
 /// the others within a second even when no request asks. Stops at graceful shutdown.
+///
+/// `changes`, when the store announces commits (PostgreSQL's NOTIFY), makes the view look at
+/// once on each announcement; the poll stays as the fallback for announcements missed while the
+/// listening connection was down.
 struct LiveViewFollower<Store: EventStore>: Service {
     let live: LiveView<Store>
+    var changes: AsyncStream<Int64>? = nil
 
     func run() async throws {
-        await cancelWhenGracefulShutdown { await live.follow(every: .seconds(1)) }
+        let live = self.live, changes = self.changes
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await live.follow(every: .seconds(1)) }
+                if let changes {
+                    group.addTask {
+                        for await _ in changes {
+                            live.invalidate()
+                            try? await live.refresh()
+                        }
+                    }
+                }
+                await group.waitForAll()
+            }
+        }
     }
 }
 

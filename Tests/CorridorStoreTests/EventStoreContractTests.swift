@@ -246,6 +246,10 @@ struct EventStoreContractTests {
         #expect(digests[.inMemory] == digests[.sqliteMemory])
         #expect(exports[.inMemory]?.count == records.count)
         #expect(exports[.inMemory] == exports[.sqliteFile])
+        if StoreBackend.allCases.contains(.postgres) {
+            #expect(digests[.inMemory] == digests[.postgres])
+            #expect(exports[.inMemory] == exports[.postgres])
+        }
         #expect(exports[.inMemory] == exports[.sqliteMemory])
     }
 

@@ -55,8 +55,18 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     /// A store error the caller can fix, with its message; any other store error is a fault,
     /// answered by ``fault(requestID:)`` so nothing of the store's internals reaches the client.
     static func store(_ error: StoreError, requestID: String) -> Problem {
+        if error.code == .databaseUnavailable { return unavailable(requestID: requestID) }
         guard error.code.isCallerError else { return fault(requestID: requestID) }
         return Problem(Problem.status(forStoreError: error.code), code: error.code.description, detail: error.message)
+    }
+
+    /// The database cannot be reached (a PostgreSQL server down or restarting): 503 with
+    /// `Retry-After`, so clients and load balancers try again; the server recovers by itself.
+    /// Where the database is, and why it failed, go to the log only.
+    static func unavailable(requestID: String) -> Problem {
+        Problem(.serviceUnavailable, code: "store-unavailable",
+                detail: "the database cannot be reached just now; try again shortly (request \(requestID))",
+                extensions: ["requestId": .string(requestID)], headers: [.retryAfter: "5"])
     }
 
     /// The server's fault: a generic 500 naming the request, whose log lines say what happened.

@@ -1,0 +1,43 @@
+import CorridorDomain
+import CorridorStore
+
+/// The store a command opened, whichever backend `--db` chose (SQLite or PostgreSQL), as one
+/// concrete type: the services are generic over their store, and an existential cannot stand
+/// for a generic parameter. Every requirement forwards to the store inside.
+struct AnyStore: EventStore, TokenStore {
+    let base: any EventStore & TokenStore
+
+    init(_ base: any EventStore & TokenStore) { self.base = base }
+
+    func append(context: AppendContext, _ produce: @Sendable (_ emit: (SourcedRecord) throws -> Void) throws -> Void) async throws -> AppendReceipt {
+        try await base.append(context: context, produce)
+    }
+    func head() async throws -> ChainHead { try await base.head() }
+    func events(from seq: Int64, limit: Int) async throws -> [Event] { try await base.events(from: seq, limit: limit) }
+    func caseload(through seq: Int64?, from cursor: CaseloadCursor, limit: Int) async throws -> CaseloadPage {
+        try await base.caseload(through: seq, from: cursor, limit: limit)
+    }
+    func stateDigest() async throws -> StateDigest { try await base.stateDigest() }
+    func networkEvents() async throws -> [Event] { try await base.networkEvents() }
+    func transfers() async throws -> [TransferView] { try await base.transfers() }
+    func familyMembers(_ unit: String) async throws -> [CaseRecord.ID] { try await base.familyMembers(unit) }
+    func transferHistory(_ id: TransferRecord.ID) async throws -> [Event] { try await base.transferHistory(id) }
+    @discardableResult
+    func appendSystemEvent(type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?) async throws -> Event {
+        try await base.appendSystemEvent(type: type, payload: payload, context: context, setting: setting)
+    }
+    func appendSystemEvents(_ events: [(event: SystemEvent, actor: String)], at recordedAt: Instant) async throws {
+        try await base.appendSystemEvents(events, at: recordedAt)
+    }
+    func changeMarker() async throws -> Int64 { try await base.changeMarker() }
+    func setting(_ key: String) async throws -> String? { try await base.setting(key) }
+    func summary() async throws -> StoreSummary { try await base.summary() }
+    func caseEvents(_ id: CaseRecord.ID) async throws -> [Event] { try await base.caseEvents(id) }
+
+    func createToken(id: String, name: String, role: Role, hash: String, context: AppendContext) async throws -> TokenInfo {
+        try await base.createToken(id: id, name: name, role: role, hash: hash, context: context)
+    }
+    func token(hash: String) async throws -> TokenInfo? { try await base.token(hash: hash) }
+    func tokens() async throws -> [TokenInfo] { try await base.tokens() }
+    func revokeToken(id: String, context: AppendContext) async throws -> Bool { try await base.revokeToken(id: id, context: context) }
+}

@@ -1,0 +1,98 @@
+/// The PostgreSQL schema: the same log and projections as the SQLite store (docs/architecture.md),
+/// in PostgreSQL's types, applied as numbered migrations recorded in `schema_migrations`.
+///
+/// Days stay text (`YYYY-MM-DD`) and `recorded_at` stays the RFC 3339 text that was hashed, so
+/// a row reads back exactly as the chain hashed it; instants of transfers are epoch
+/// milliseconds, as in SQLite. A migration is never edited once released: a change is a new one.
+enum PostgresSchema {
+    struct Migration {
+        var version: Int
+        var name: String
+        var sql: [String]
+    }
+
+    /// Held (transaction-scoped) while migrating, so instances starting at once migrate one at a time.
+    static let migrationLock = "SELECT pg_advisory_xact_lock(1129271042, hashtext(current_schema()))"
+    /// Held (transaction-scoped) by every append: the chain has one writer at a time across all
+    /// instances. Keyed by the schema, so stores in different schemas of one database (tests)
+    /// do not wait for each other.
+    static let appendLock = "SELECT pg_advisory_xact_lock(1129271041, hashtext(current_schema()))"
+
+    static let migrations: [Migration] = [
+        Migration(version: 1, name: "event log and projections", sql: [
+            """
+            CREATE TABLE events (
+                seq BIGINT PRIMARY KEY,
+                type TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                recorded_at TEXT NOT NULL,
+                prev TEXT NOT NULL,
+                hash TEXT NOT NULL
+            )
+            """,
+            "CREATE TABLE countries (code TEXT PRIMARY KEY, seq BIGINT NOT NULL)",
+            "CREATE TABLE arrangements (id TEXT PRIMARY KEY, partner TEXT NOT NULL, seq BIGINT NOT NULL)",
+            "CREATE TABLE arrangement_statuses (seq BIGINT PRIMARY KEY, arrangement TEXT NOT NULL, status TEXT NOT NULL, on_day TEXT NOT NULL)",
+            "CREATE INDEX arrangement_statuses_by_arrangement ON arrangement_statuses (arrangement, seq)",
+            "CREATE TABLE cases (id TEXT PRIMARY KEY, seq BIGINT NOT NULL, family_unit TEXT, closed_on TEXT)",
+            "CREATE INDEX cases_by_family ON cases (family_unit) WHERE family_unit IS NOT NULL",
+            "CREATE INDEX cases_by_seq ON cases (seq)",
+            "CREATE TABLE case_facts (seq BIGINT PRIMARY KEY, case_id TEXT NOT NULL, type TEXT NOT NULL)",
+            "CREATE INDEX case_facts_by_case ON case_facts (case_id, seq)",
+            """
+            CREATE TABLE court_orders (
+                id TEXT PRIMARY KEY, seq BIGINT NOT NULL, issued_on TEXT NOT NULL, lifted_on TEXT, lift_seq BIGINT
+            )
+            """,
+            """
+            CREATE TABLE transfers (
+                id TEXT PRIMARY KEY, seq BIGINT NOT NULL, destination TEXT NOT NULL, departs BIGINT NOT NULL,
+                seats INTEGER NOT NULL, status TEXT NOT NULL,
+                locked_at BIGINT, departed_at BIGINT, arrived_at BIGINT, cancelled_at BIGINT
+            )
+            """,
+            """
+            CREATE TABLE manifest (
+                transfer TEXT NOT NULL, case_id TEXT NOT NULL, status TEXT NOT NULL,
+                PRIMARY KEY (transfer, case_id)
+            )
+            """,
+            "CREATE INDEX manifest_by_case ON manifest (case_id)",
+            "CREATE TABLE transfer_history (seq BIGINT PRIMARY KEY, transfer TEXT NOT NULL)",
+            "CREATE INDEX transfer_history_by_transfer ON transfer_history (transfer, seq)",
+            "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            """
+            CREATE TABLE tokens (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
+                created_at BIGINT NOT NULL, revoked_at BIGINT
+            )
+            """,
+            // The log is append-only: the database itself refuses edits, deletes and truncation
+            // made through SQL. (A superuser can still drop the trigger; `audit verify` catches
+            // any change to the rows.)
+            """
+            CREATE FUNCTION corridor_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'the event log is append-only: events cannot be changed or deleted';
+            END $$
+            """,
+            """
+            CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
+            FOR EACH ROW EXECUTE FUNCTION corridor_events_append_only()
+            """,
+            """
+            CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
+            FOR EACH STATEMENT EXECUTE FUNCTION corridor_events_append_only()
+            """,
+        ]),
+    ]
+
+    static let createMigrationsTable = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+        """
+
+    /// The newest version this build knows.
+    static var latestVersion: Int { migrations.map(\.version).max() ?? 0 }
+}

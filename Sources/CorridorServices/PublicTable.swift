@@ -60,6 +60,15 @@ public struct PublicTable: Sendable {
             }
         }
 
+        /// The cell as a page shows it: counts and whole sums grouped ("1,266").
+        public var display: String {
+            switch self {
+            case .integer(let n): n.grouped
+            case .decimal(let d, 0): d.groupedWhole
+            default: text
+            }
+        }
+
         /// The cell as JSON shows it: numbers as numbers, suppression as its marker string, nothing as null.
         public var json: JSONValue {
             switch self {

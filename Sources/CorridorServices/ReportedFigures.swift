@@ -44,6 +44,14 @@ public struct ReportedFigures: Sendable {
             return seen.joined(separator: "; ") + " (as of \(asOf))"
         }
 
+        /// The sources in a line short enough to print beside a figure: every source when there
+        /// are one or two, else how many there are and the latest as-of date (the full list goes
+        /// in a hover title and the downloads).
+        public var sourcesSummary: String {
+            let distinct = Set(citations.map(\.source))
+            return distinct.count <= 2 ? sourcesText : "\(distinct.count) public sources, latest as of \(asOf)"
+        }
+
         static func sum(_ a: Figure?, _ b: Figure?) -> Figure? {
             guard let a else { return b }
             guard let b else { return a }

@@ -145,7 +145,7 @@ extension PageRoutes {
                 "from": arrangement.removingState.rawValue, "partner": network.countryName(arrangement.partner), "name": name,
                 "href": href, "partnerHref": "/countries/" + pathComponent(arrangement.partner.rawValue),
                 "status": network.status(of: arrangement.id, on: today)?.status.rawValue ?? network.latestStatus(of: arrangement.id)?.status.rawValue ?? "—",
-                "reported": reportedFigure(reported), "moved": recorded.text,
+                "reported": reportedFigure(reported), "moved": recorded.display,
                 "costPerPerson": line?.costPerPersonMoved.first.map { ["text": $0.text(), "sources": $0.figure.sourcesText, "has": true] as [String: Any] }
                     ?? (line?.paidNobodyMoved == true ? ["text": "paid, nobody moved", "sources": line?.payments.first?.figure.sourcesText ?? "", "has": true] : ["text": "—", "sources": "", "has": false]),
             ])
@@ -161,20 +161,22 @@ extension PageRoutes {
                 .map { ["colour": $0.value, "label": "Removing state: \(network.countryName(CountryCode($0.key)))"] }
         let paid = h.reportedPaid
         var figuresList: [[String: Any]] = [
-            ["value": reportedFigure(h.reportedPeopleMoved)["text"]!, "label": "people moved, reported by public sources", "sources": h.reportedPeopleMoved?.sourcesText ?? "", "kind": "reported"],
-            ["value": h.recordedPeopleMoved.text, "label": "people moved, recorded here (departures)", "sources": "", "kind": "recorded"],
+            ["value": reportedFigure(h.reportedPeopleMoved)["text"]!, "label": "people moved, reported by public sources", "sources": h.reportedPeopleMoved?.sourcesText ?? "",
+             "summary": h.reportedPeopleMoved?.sourcesSummary ?? "", "kind": "reported"],
+            ["value": h.recordedPeopleMoved.display, "label": "people moved, recorded here (departures)", "sources": "", "kind": "recorded"],
         ]
         if let paid {
             figuresList.append(["value": reportedFigure(paid.costPerPersonMoved, money: "$")["text"]!,
                                 "label": "cost per person moved, reported: \(reportedFigure(paid.payments, money: "$")["text"]!) paid to \(paid.arrangements.count) partners for \(reportedFigure(paid.peopleMoved)["text"]!) people",
-                                "sources": paid.costPerPersonMoved?.sourcesText ?? "", "kind": "reported"])
+                                "sources": paid.costPerPersonMoved?.sourcesText ?? "", "summary": paid.costPerPersonMoved?.sourcesSummary ?? "", "kind": "reported"])
         }
         var recordedCost = h.recordedCostPerPersonUSD.text.isEmpty ? "—" : h.recordedCostPerPersonUSD.text
         if case .decimal(let value, _) = h.recordedCostPerPersonUSD { recordedCost = dollars(value) }
         figuresList.append(["value": recordedCost,
                             "label": "cost per person moved, recorded here", "sources": "", "kind": "recorded"])
         figuresList += [
-            ["value": reportedFigure(h.reportedOnwardReturns)["text"]!, "label": "onward returns, reported", "sources": h.reportedOnwardReturns?.sourcesText ?? "", "kind": "reported"],
+            ["value": reportedFigure(h.reportedOnwardReturns)["text"]!, "label": "onward returns, reported", "sources": h.reportedOnwardReturns?.sourcesText ?? "",
+             "summary": h.reportedOnwardReturns?.sourcesSummary ?? "", "kind": "reported"],
             ["value": h.recordedOnwardReturns.text, "label": "onward returns, recorded here", "sources": "", "kind": "recorded"],
             ["value": count(active), "label": "arrangements active today", "sources": "", "kind": "recorded"],
         ]
@@ -231,7 +233,7 @@ extension PageRoutes {
             rows.append([
                 "href": "/arrangements/" + pathComponent(arrangement.id.rawValue), "id": arrangement.id.rawValue, "name": arrangement.name ?? arrangement.id.rawValue,
                 "from": network.countryName(arrangement.removingState), "partner": network.countryName(arrangement.partner), "kind": arrangement.kind.rawValue,
-                "status": latest?.status.rawValue ?? "—", "since": latest?.on.description ?? "", "moved": recordedCell(report, arrangement.id).text,
+                "status": latest?.status.rawValue ?? "—", "since": latest?.on.description ?? "", "moved": recordedCell(report, arrangement.id).display,
                 "reported": reportedFigure(reported?.peopleMoved),
                 "paid": reported?.payments.first.map { ["text": $0.text(), "sources": $0.figure.sourcesText, "has": true] as [String: Any] } ?? ["text": "—", "sources": "", "has": false],
                 "cost": { if case .decimal(let d, _) = cost { return dollars(d) } else { return cost == .withheld ? "withheld" : "—" } }(),
@@ -370,7 +372,7 @@ extension PageRoutes {
                     ?? ["text": line.paidNobodyMoved ? "paid, nobody moved" : "—", "sources": line.payments.first?.figure.sourcesText ?? "", "has": line.paidNobodyMoved],
                 "onward": reportedFigure(line.onwardReturns),
                 "benefits": line.benefits.map { "\($0.kind.rawValue): \($0.description)" }.joined(separator: "; "),
-                "moved": moved.text, "recordedCost": { () -> String in
+                "moved": moved.display, "recordedCost": { () -> String in
                     let c = recordedCell(report, line.arrangement, "recordedCostPerPersonUSD")
                     if case .decimal(let d, _) = c { return dollars(d) }
                     return c == .empty ? "—" : c.text
@@ -398,14 +400,14 @@ extension PageRoutes {
                     let gate = r[5].text
                     return "\(network.countryName(CountryCode(r[1].text))): " + (gate.isEmpty ? "waiting" : "\(gate) (\(r[6].text))")
                 }
-                stranded.append(["nationality": row[1].text, "stranded": row[3].text, "blockedEverywhere": row[4].text, "waiting": row[5].text,
-                                 "candidates": row[6].text, "gates": candidates.joined(separator: "; ")])
+                stranded.append(["nationality": row[1].text, "stranded": row[3].display, "blockedEverywhere": row[4].display, "waiting": row[5].display,
+                                 "candidates": row[6].display, "gates": candidates.joined(separator: "; ")])
             }
         }
         let mix: [[String: Any]] = report.table("verdict-mix")?.rows.map { r in
-            ["policy": r[0].text, "active": r[2].text == "yes", "caseload": r[3].text, "allowed": r[4].text, "waiting": r[5].text, "blocked": r[6].text]
+            ["policy": r[0].text, "active": r[2].text == "yes", "caseload": r[3].display, "allowed": r[4].display, "waiting": r[5].display, "blocked": r[6].display]
         } ?? []
-        let pipeline: [[String: Any]] = report.table("pipeline")?.rows.map { ["measure": $0[0].text, "people": $0[1].text, "definition": $0[2].text] } ?? []
+        let pipeline: [[String: Any]] = report.table("pipeline")?.rows.map { ["measure": $0[0].text, "people": $0[1].display, "definition": $0[2].text] } ?? []
         let active = network.arrangements.values.filter { network.status(of: $0.id, on: today)?.status == .active }.count
         let downloads: [[String: Any]] = PublicFigures.downloads.map { ["href": "/report/files/" + $0.name, "label": $0.label, "name": $0.name] }
             + report.tables.map { ["href": "/report/files/\($0.name).csv", "label": "\($0.title) (CSV)", "name": "\($0.name).csv"] }
@@ -414,7 +416,7 @@ extension PageRoutes {
             ["value": count(network.arrangements.count), "label": "arrangements recorded", "sources": ""],
             ["value": count(active), "label": "active today", "sources": ""],
             ["value": reportedFigure(h.reportedPeopleMoved)["text"]!, "label": "people moved, reported", "sources": h.reportedPeopleMoved?.sourcesText ?? ""],
-            ["value": h.recordedPeopleMoved.text, "label": "people moved, recorded here", "sources": ""],
+            ["value": h.recordedPeopleMoved.display, "label": "people moved, recorded here", "sources": ""],
         ]
         if let paid {
             figures.append(["value": reportedFigure(paid.payments, money: "$")["text"]!, "label": "paid to \(paid.arrangements.count) partners, reported (USD)", "sources": paid.payments.sourcesText])
@@ -423,7 +425,7 @@ extension PageRoutes {
         figures.append(["value": reportedFigure(h.reportedOnwardReturns)["text"]!, "label": "onward returns, reported", "sources": h.reportedOnwardReturns?.sourcesText ?? ""])
         figures.append(["value": h.recordedOnwardReturns.text, "label": "onward returns, recorded here", "sources": ""])
         if let s = report.table("totals")?.rows.first(where: { $0[0] == .text("stranded") }) {
-            figures.append(["value": s[5].text, "label": "people stranded today (no lawful destination)", "sources": ""])
+            figures.append(["value": s[5].display, "label": "people stranded today (no lawful destination)", "sources": ""])
         }
         return [
             "description": "The public record in numbers as of \(today): people moved, payments and cost per person as public sources report them and as recorded here, the stranded caseload and the verdict mix, small counts suppressed.",

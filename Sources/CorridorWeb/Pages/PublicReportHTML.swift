@@ -33,17 +33,18 @@ public enum PublicReportHTML {
 
         // Charts.
         let lines = report.reported.withFigures
+        func label(_ line: ReportedFigures.Line) -> String { "\(network.countryName(line.partner)) (\(line.removingState.rawValue))" }
         let moved = lines.filter { ($0.peopleMoved?.high ?? 0) > 0 }.sorted { $0.peopleMoved!.high > $1.peopleMoved!.high }
         body += "<h2>People moved, as reported</h2>\n<figure>" + SVGChart.bars(
             id: "reported-moved", title: "People moved per arrangement, as reported",
             description: "Horizontal bars, one per arrangement, to the highest reported figure; the text gives the reported range.",
-            bars: moved.map { SVGChart.Bar(label: $0.name, value: $0.peopleMoved!.high, suppressed: false, text: people($0.peopleMoved)) }) + "</figure>\n"
+            bars: moved.map { SVGChart.Bar(label: label($0), value: $0.peopleMoved!.high, suppressed: false, text: people($0.peopleMoved)) }) + "</figure>\n"
         let costly = lines.compactMap { line in line.costPerPersonMoved.first.map { (line, $0) } }
         if !costly.isEmpty {
             body += "<h2>Cost per person moved, as reported</h2>\n<figure>" + SVGChart.bars(
                 id: "reported-cost", title: "Cost per person moved, as reported (in each source's currency)",
                 description: "Bars to the highest figure of each range, within one currency; GBP and USD bars are not comparable.",
-                bars: costly.map { SVGChart.Bar(label: $0.0.name, value: $0.1.figure.high, suppressed: false, text: $0.1.text() + " (\($0.1.currency))") }) + "</figure>\n"
+                bars: costly.map { SVGChart.Bar(label: label($0.0), value: $0.1.figure.high, suppressed: false, text: $0.1.text() + " (\($0.1.currency))") }) + "</figure>\n"
         }
         if let months = report.table("months"), let high = months.column("reportedPeopleMovedToDateHigh") {
             let points = months.rows.compactMap { row -> (String, Double)? in
@@ -56,9 +57,10 @@ public enum PublicReportHTML {
         }
         if let table = report.table("arrangements"), let moved = table.column("recordedPeopleMoved") {
             let bars = table.rows.compactMap { row -> SVGChart.Bar? in
+                let name = row[3].text.isEmpty ? row[1].text : "\(network.countryName(CountryCode(row[3].text))) (\(row[2].text))"
                 switch row[moved] {
-                case .integer(let n) where n > 0: return SVGChart.Bar(label: row[1].text, value: Double(n), suppressed: false, text: n.grouped)
-                case .small, .suppressed: return SVGChart.Bar(label: row[1].text, value: 0, suppressed: true, text: row[moved].text)
+                case .integer(let n) where n > 0: return SVGChart.Bar(label: name, value: Double(n), suppressed: false, text: n.grouped)
+                case .small, .suppressed: return SVGChart.Bar(label: name, value: 0, suppressed: true, text: row[moved].text)
                 default: return nil
                 }
             }

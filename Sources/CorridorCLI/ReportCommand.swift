@@ -4,7 +4,7 @@ import CorridorServices
 import CorridorWeb
 import Foundation
 
-struct ReportCommand: ParsableCommand {
+struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Accounting per arrangement and overall; with --public, the public report and its downloads.",
@@ -43,9 +43,9 @@ struct ReportCommand: ParsableCommand {
         if (format == .csv || format == .html), out == nil { throw ValidationError("--format \(format.rawValue) writes files: give --out DIR") }
     }
 
-    func run() throws {
-        if publicReport { return try runPublic() }
-        let report = try OperationsReport.build(store: try store.open())
+    func run() async throws {
+        if publicReport { return try await runPublic() }
+        let report = try await OperationsReport.build(store: try store.open())
         if json {
             func line(_ l: OperationsReport.Line) -> [String: Any] {
                 var out: [String: Any] = [
@@ -89,10 +89,10 @@ struct ReportCommand: ParsableCommand {
 }
 
 extension ReportCommand {
-    func runPublic() throws {
+    func runPublic() async throws {
         let store = try self.store.open()
-        let network = try store.network()
-        let report = try PublicReport.load(store: store, asOf: Edge.now().day, from: from.flatMap(Day.init), to: to.flatMap(Day.init))
+        let network = try await store.network()
+        let report = try await PublicReport.load(store: store, asOf: Edge.now().day, from: from.flatMap(Day.init), to: to.flatMap(Day.init))
         var files: [(String, String)] = []
         switch format {
         case .text: files = [("report.txt", report.text(network: network))]
@@ -119,7 +119,7 @@ extension ReportCommand {
 }
 
 /// `corridor report stranded`: who has no lawful destination, by nationality.
-struct StrandedCommand: ParsableCommand {
+struct StrandedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stranded",
         abstract: "The stranded caseload: people with no lawful destination, by nationality, with the gate that blocks them at each candidate country.",
@@ -134,10 +134,10 @@ struct StrandedCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Policy profile (default: the store's active one).", valueName: "id")) var policy: String?
     @Flag(name: .long, help: "Print JSON.") var json = false
 
-    func run() throws {
+    func run() async throws {
         let store = try self.store.open()
-        let report = try reportingRules { try StrandedReport.load(store: store, on: on?.instant ?? Edge.now().day.startInstant, policy: policy) }
-        let network = try store.network()
+        let report = try await reportingRules { try await StrandedReport.load(store: store, on: on?.instant ?? Edge.now().day.startInstant, policy: policy) }
+        let network = try await store.network()
         print(json ? report.json(network: network).prettyString : report.text(network: network), terminator: json ? "\n" : "")
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import CorridorServices
 import CorridorStore
 
-struct SeedCommand: ParsableCommand {
+struct SeedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seed",
         abstract: "Record the reference network and/or a synthetic caseload.",
@@ -34,24 +34,24 @@ struct SeedCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let store = try self.store.open()
         if reference {
-            let receipt = try reportingRefusals("seeding the reference network") {
-                try Seeding.seedReference(into: store, context: Edge.context(actor: "seed:reference"))
+            let receipt = try await reportingRefusals("seeding the reference network") {
+                try await Seeding.seedReference(into: store, context: Edge.context(actor: "seed:reference"))
             }
             print("reference network: \(receipt.count.grouped) records")
         }
         if let synthetic {
-            let receipt = try reportingRefusals("seeding the synthetic caseload") {
-                try Seeding.seedSynthetic(count: synthetic, seed: seed, into: store, context: Edge.context(actor: "seed:synthetic"),
+            let receipt = try await reportingRefusals("seeding the synthetic caseload") {
+                try await Seeding.seedSynthetic(count: synthetic, seed: seed, into: store, context: Edge.context(actor: "seed:synthetic"),
                                           progress: StderrProgress())
             }
             print("synthetic caseload: \(synthetic.grouped) cases (seed \(seed)), \(receipt.count.grouped) records")
         }
         if demoTransfers {
-            let receipt = try reportingRefusals("seeding the demo transfers") {
-                try DemoOperations.seed(into: store, now: Edge.now(), context: Edge.context(actor: "seed:demo"))
+            let receipt = try await reportingRefusals("seeding the demo transfers") {
+                try await DemoOperations.seed(into: store, now: Edge.now(), context: Edge.context(actor: "seed:demo"))
             }
             print("demo transfers (synthetic): \(receipt.transfers.joined(separator: ", ")), \(receipt.records.grouped) records")
             if let refusal = receipt.refusal { print("SYN-T-004's departure was refused, as staged: \(refusal)") }

@@ -64,16 +64,16 @@ struct ServeCommand: AsyncParsableCommand {
         if let problem = ListenCheck.problem(host: host, port: port) { throw CLIError(problem) }
         let store = try self.store.open()
         var adminSecret: String?
-        if try store.summary().events == 0 {
+        if try await store.summary().events == 0 {
             logger.info("empty store: seeding the reference network and \(seedCases) synthetic cases", metadata: ["db": "\(self.store.db)"])
-            try reportingRefusals("seeding") {
-                _ = try Seeding.seedReference(into: store, context: Edge.context(actor: "seed:reference"))
+            try await reportingRefusals("seeding") {
+                _ = try await Seeding.seedReference(into: store, context: Edge.context(actor: "seed:reference"))
                 if seedCases > 0 {
-                    _ = try Seeding.seedSynthetic(count: seedCases, seed: 1, into: store, context: Edge.context(actor: "seed:synthetic"))
-                    let demo = try DemoOperations.seed(into: store, now: Edge.now(), context: Edge.context(actor: "seed:demo"))
+                    _ = try await Seeding.seedSynthetic(count: seedCases, seed: 1, into: store, context: Edge.context(actor: "seed:synthetic"))
+                    let demo = try await DemoOperations.seed(into: store, now: Edge.now(), context: Edge.context(actor: "seed:demo"))
                     logger.info("seeded the synthetic demo transfers", metadata: ["transfers": "\(demo.transfers.joined(separator: " "))"])
                 }
-                adminSecret = try Tokens.issue(name: "first admin", role: .admin, in: store, context: Edge.context(actor: "serve:first-start")).secret
+                adminSecret = try await Tokens.issue(name: "first admin", role: .admin, in: store, context: Edge.context(actor: "serve:first-start")).secret
             }
         }
         // Checkpoints run on their own connection, so no request waits for the disk to flush
@@ -85,7 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration(host: host, port: port, idleTimeout: .seconds(idleTimeout), maximumConnections: maxConnections,
                                                 maximumConnectionsPerClient: maxConnectionsPerClient)
         configuration.authFailuresPerMinute = authFailureLimit
-        let app = try buildApplication(store: store, configuration: configuration, logger: logger, clock: Edge.now,
+        let app = try await buildApplication(store: store, configuration: configuration, logger: logger, clock: Edge.now,
             services: [LogSink.standardError, checkpointer])
         var announcement = "Corridor is serving \(self.store.db) at http://\(host):\(port)/\n"
         if let adminSecret {

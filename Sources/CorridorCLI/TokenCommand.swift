@@ -10,7 +10,7 @@ struct TokenCommand: ParsableCommand {
         subcommands: [Create.self, List.self, Revoke.self]
     )
 
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a token; its secret is printed once and never stored.",
             discussion: "Roles: officer, supervisor, counsel, monitor, public, admin.")
@@ -18,21 +18,21 @@ struct TokenCommand: ParsableCommand {
         @Option(name: .long, help: "The role: officer, supervisor, counsel, monitor, public or admin.") var role: Role
         @Option(name: .long, help: "Who or what the token is for.") var name: String
 
-        func run() throws {
-            let (secret, info) = try reportingRefusals("creating the token") {
-                try Tokens.issue(name: name, role: role, in: try store.open(), context: Edge.context())
+        func run() async throws {
+            let (secret, info) = try await reportingRefusals("creating the token") {
+                try await Tokens.issue(name: name, role: role, in: try await store.open(), context: Edge.context())
             }
             print(secret)
             Edge.printError("token \(info.id) for \(info.name) (\(info.role.rawValue)) created; the secret above is shown only once")
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
         @OptionGroup var store: StoreOptions
 
-        func run() throws {
-            let tokens = try store.open().tokens()
+        func run() async throws {
+            let tokens = try await store.open().tokens()
             if tokens.isEmpty { print("no tokens"); return }
             for token in tokens {
                 let state = token.revokedAt.map { "revoked \($0)" } ?? "live"
@@ -41,13 +41,13 @@ struct TokenCommand: ParsableCommand {
         }
     }
 
-    struct Revoke: ParsableCommand {
+    struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a token by id; it stops working at once.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "The token id (tok_…).") var id: String
 
-        func run() throws {
-            guard try store.open().revokeToken(id: id, context: Edge.context()) else {
+        func run() async throws {
+            guard try await store.open().revokeToken(id: id, context: Edge.context()) else {
                 throw CLIError("no live token '\(id)'")
             }
             print("revoked \(id)")

@@ -25,14 +25,14 @@ public enum DemoOperations {
 
     /// Seeds the demo into a store holding the reference network and a synthetic caseload.
     /// Refused when the demo is already there.
-    public static func seed(into store: some EventStore, now: Instant, context: AppendContext) throws -> Receipt {
-        if try store.transfers().contains(where: { $0.id.rawValue.hasPrefix("SYN-T") }) {
+    public static func seed(into store: some EventStore, now: Instant, context: AppendContext) async throws -> Receipt {
+        if try await store.transfers().contains(where: { $0.id.rawValue.hasPrefix("SYN-T") }) {
             throw StoreError(code: .alreadySeeded, message: "the store already holds the demo transfers (SYN-T…)")
         }
         let rules = RulesService(store: store)
-        let network = try store.network()
-        let policy = try rules.activePolicy()
-        var caseload = try rules.loadCaseload()
+        let network = try await store.network()
+        let policy = try await rules.activePolicy()
+        var caseload = try await rules.loadCaseload()
         let today = now.day
         let partners = RulesService<InMemoryEventStore>.activePartners(network, on: today, removingState: policy.removingState)
         var used = Set<CaseRecord.ID>()
@@ -44,17 +44,17 @@ public enum DemoOperations {
         func arrangement(for partner: CountryCode) -> ArrangementRecord? {
             network.sortedArrangements.first { $0.partner == partner && $0.removingState == policy.removingState && network.status(of: $0.id, on: today)?.status == .active }
         }
-        func append(_ values: [JSONValue]) throws {
-            _ = try store.append(context: context) { emit in
+        func append(_ values: [JSONValue]) async throws {
+            _ = try await store.append(context: context) { emit in
                 for (line, value) in values.enumerated() { try emit(try SourcedRecord.make(value, file: "demo (synthetic)", line: line + 1)) }
             }
             receipt.records += values.count
         }
         /// Up to `count` people allowed to go to `partner` at `instant` (not its nationals, not in
         /// a family unit, not unaccompanied minors, not already used), in caseload order.
-        func pick(_ count: Int, to partner: CountryCode, at instant: Instant) throws -> [CaseFacts] {
+        func pick(_ count: Int, to partner: CountryCode, at instant: Instant) async throws -> [CaseFacts] {
             let destination = DestinationContext(destination: partner, instant: instant, policy: policy, network: network,
-                                                 capacity: CapacityUsage(transfers: try store.transfers()))
+                                                 capacity: CapacityUsage(transfers: try await store.transfers()))
             func eligible(_ facts: CaseFacts) -> Bool {
                 !facts.isNational(of: partner) && facts.person.familyUnit == nil && facts.person.unaccompaniedMinor != true && !used.contains(facts.id)
             }
@@ -83,7 +83,7 @@ public enum DemoOperations {
                 ]))
             }
             guard !notices.isEmpty else { return out }
-            try append(notices)
+            try await append(notices)
             for notice in notices { caseload.add(try SourcedRecord.make(notice).record) }
             for id in noticed {
                 guard let facts = caseload.facts(id), let decision = caseload.decide(id, destination), decision.verdict == .allowed else { continue }
@@ -114,10 +114,10 @@ public enum DemoOperations {
         guard !order.isEmpty else { return receipt }
         /// The first partner, from the `n`th in order on, with at least `minimum` people allowed
         /// at `instant`, and up to `count` of them.
-        func pickPartner(_ n: Int, _ count: Int, at instant: Instant, minimum: Int = 2) throws -> (CountryCode, [CaseFacts]) {
+        func pickPartner(_ n: Int, _ count: Int, at instant: Instant, minimum: Int = 2) async throws -> (CountryCode, [CaseFacts]) {
             for step in 0..<order.count {
                 let partner = order[(n + step) % order.count]
-                let people = try pick(count, to: partner, at: instant)
+                let people = try await pick(count, to: partner, at: instant)
                 if people.count >= min(minimum, count) { return (partner, people) }
                 for person in people { used.remove(person.id) }
             }
@@ -132,7 +132,7 @@ public enum DemoOperations {
         ]
         for (index, (id, day, size, outcomes)) in departed.enumerated() {
             let departs = at(day)
-            let (destination, people) = try pickPartner(index, size, at: departs)
+            let (destination, people) = try await pickPartner(index, size, at: departs)
             guard !people.isEmpty else { continue }
             var records = transfer(id, to: destination, departs: departs, seats: size + 2, people: people)
             records.append(step("transfer-lock", id, at: at(day - 2)))
@@ -155,7 +155,7 @@ public enum DemoOperations {
                 }
                 records.append(.object(disposition))
             }
-            try append(records)
+            try await append(records)
             receipt.transfers.append(id)
         }
 
@@ -163,16 +163,16 @@ public enum DemoOperations {
         do {
             let id = "SYN-T-004"
             let departs = Instant(epochMilliseconds: (now.epochMilliseconds / 3_600_000 - 1) * 3_600_000)  // the last full hour
-            let (destination, people) = try pickPartner(0, 5, at: departs)
+            let (destination, people) = try await pickPartner(0, 5, at: departs)
             if let held = people.first {
-                try append(transfer(id, to: destination, departs: departs, seats: 8, people: people) + [step("transfer-lock", id, at: at(-2))])
-                try append([.object([
+                try await append(transfer(id, to: destination, departs: departs, seats: 8, people: people) + [step("transfer-lock", id, at: at(-2))])
+                try await append([.object([
                     "type": "court-order", "id": .string(courtOrderID), "court": "Synthetic demo court (not a real court)",
                     "citation": "SYN-ORDER-1, a synthetic demo order (no real case)", "issuedOn": .string(today.adding(days: -1).description),
                     "scope": .object(["cases": .array([.string(held.id.rawValue)])]), "effect": "block",
                 ])])
                 do {
-                    try append([step("transfer-depart", id, at: departs)])
+                    try await append([step("transfer-depart", id, at: departs)])
                 } catch let error as RecordError {
                     receipt.refusal = error.message
                 }
@@ -184,9 +184,9 @@ public enum DemoOperations {
         do {
             let id = "SYN-T-005"
             let departs = at(4)
-            let (destination, people) = try pickPartner(1, 6, at: departs)
+            let (destination, people) = try await pickPartner(1, 6, at: departs)
             if !people.isEmpty {
-                try append(transfer(id, to: destination, departs: departs, seats: 10, people: people) + [step("transfer-lock", id, at: now)])
+                try await append(transfer(id, to: destination, departs: departs, seats: 10, people: people) + [step("transfer-lock", id, at: now)])
                 receipt.transfers.append(id)
             }
         }
@@ -195,9 +195,9 @@ public enum DemoOperations {
         do {
             let id = "SYN-T-006"
             let departs = at(12)
-            let (destination, people) = try pickPartner(0, 4, at: departs)
+            let (destination, people) = try await pickPartner(0, 4, at: departs)
             if !people.isEmpty {
-                try append(transfer(id, to: destination, departs: departs, seats: 12, people: people))
+                try await append(transfer(id, to: destination, departs: departs, seats: 12, people: people))
                 receipt.transfers.append(id)
             }
         }

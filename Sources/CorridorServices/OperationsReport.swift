@@ -34,10 +34,16 @@ public struct OperationsReport: Sendable {
 
     /// Builds the report. Lump sums count for every arrangement that has moved anyone or is
     /// recorded as paid (a lump sum is spent whether or not people move).
-    public static func build(store: some EventStore) throws -> OperationsReport {
-        let network = try store.network()
-        let transfers = try store.transfers()
-        return try compute(network: network, transfers: transfers) { CaseFacts(records: try store.caseRecords($0)) }
+    public static func build(store: some EventStore) async throws -> OperationsReport {
+        let network = try await store.network()
+        let transfers = try await store.transfers()
+        var facts: [CaseRecord.ID: CaseFacts] = [:]
+        for transfer in transfers where transfer.status == .departed || transfer.status == .arrived {
+            for person in transfer.onBoard where facts[person] == nil {
+                facts[person] = CaseFacts(records: try await store.caseRecords(person))
+            }
+        }
+        return compute(network: network, transfers: transfers) { facts[$0] }
     }
 
     /// The report over records already loaded: `facts` gives a moved person's facts (their

@@ -5,12 +5,12 @@ import CorridorStore
 extension PublicReport {
     /// Reads what the report needs from the store — the network, transfers, the caseload and
     /// the active profile, one read each — and builds it.
-    public static func load(store: some EventStore, asOf: Day, from: Day? = nil, to: Day? = nil, analyseCaseload: Bool = true) throws -> PublicReport {
+    public static func load(store: some EventStore, asOf: Day, from: Day? = nil, to: Day? = nil, analyseCaseload: Bool = true) async throws -> PublicReport {
         let rules = RulesService(store: store)
-        let network = try store.network()
-        let transfers = try store.transfers()
-        let caseload = try rules.loadCaseload()
-        let policy = try rules.activePolicy()
+        let network = try await store.network()
+        let transfers = try await store.transfers()
+        let caseload = try await rules.loadCaseload()
+        let policy = try await rules.activePolicy()
         let capacity = CapacityUsage(transfers: transfers)
         return build(network: network, transfers: transfers, caseload: caseload, asOf: asOf, from: from, to: to, policy: policy,
                      profiles: PolicyLibrary.ids.compactMap { PolicyLibrary.profiles[$0] }, analyseCaseload: analyseCaseload) { code, instant, profile in
@@ -22,13 +22,13 @@ extension PublicReport {
 extension StrandedReport {
     /// The stranded caseload of the store on `instant` under `policy` (the active profile when
     /// nil), leaving out people who have already departed.
-    public static func load(store: some EventStore, on instant: Instant, policy id: String? = nil) throws -> StrandedReport {
+    public static func load(store: some EventStore, on instant: Instant, policy id: String? = nil) async throws -> StrandedReport {
         let rules = RulesService(store: store)
-        let network = try store.network()
-        let transfers = try store.transfers()
-        let policy = try rules.profile(id)
+        let network = try await store.network()
+        let transfers = try await store.transfers()
+        let policy = try await rules.profile(id)
         let capacity = CapacityUsage(transfers: transfers)
-        return compute(caseload: notYetMoved(try rules.loadCaseload(), transfers: transfers), network: network, policy: policy, on: instant) { code in
+        return compute(caseload: notYetMoved(try await rules.loadCaseload(), transfers: transfers), network: network, policy: policy, on: instant) { code in
             DestinationContext(destination: code, instant: instant, policy: policy, network: network, capacity: capacity)
         }
     }

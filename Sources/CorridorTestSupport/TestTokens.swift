@@ -10,11 +10,11 @@ public struct TestTokens: Sendable {
     public let infos: [Role: TokenInfo]
 
     /// Issues a token named `test-<role>` for each of `roles`.
-    public static func issue(in store: some TokenStore, roles: [Role] = Role.allCases, context: AppendContext = .test) throws -> TestTokens {
+    public static func issue(in store: some TokenStore, roles: [Role] = Role.allCases, context: AppendContext = .test) async throws -> TestTokens {
         var secrets: [Role: String] = [:]
         var infos: [Role: TokenInfo] = [:]
         for role in roles {
-            let (secret, info) = try Tokens.issue(name: "test-\(role.rawValue)", role: role, in: store, context: context)
+            let (secret, info) = try await Tokens.issue(name: "test-\(role.rawValue)", role: role, in: store, context: context)
             secrets[role] = secret
             infos[role] = info
         }

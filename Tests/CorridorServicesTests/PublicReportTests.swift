@@ -211,18 +211,18 @@ struct PublicReportTests {
 
     static let now = Instant(rfc3339: "2026-02-20T12:00:00Z")!
 
-    static func demoStore(cases: Int = 1500) throws -> (InMemoryEventStore, DemoOperations.Receipt) {
+    static func demoStore(cases: Int = 1500) async throws -> (InMemoryEventStore, DemoOperations.Receipt) {
         let store = InMemoryEventStore()
-        _ = try Seeding.seedReference(into: store, context: .test)
-        _ = try Seeding.seedSynthetic(count: cases, seed: 7, into: store, context: .test)
-        let receipt = try DemoOperations.seed(into: store, now: now, context: .test)
+        _ = try await Seeding.seedReference(into: store, context: .test)
+        _ = try await Seeding.seedSynthetic(count: cases, seed: 7, into: store, context: .test)
+        let receipt = try await DemoOperations.seed(into: store, now: now, context: .test)
         return (store, receipt)
     }
 
     @Test("The demo seeds synthetic transfers through the guarded path: departed, refused at departure with a hold, locked, planned")
-    func demoTransfers() throws {
-        let (store, receipt) = try Self.demoStore()
-        let transfers = Dictionary(uniqueKeysWithValues: try store.transfers().map { ($0.id.rawValue, $0) })
+    func demoTransfers() async throws {
+        let (store, receipt) = try await Self.demoStore()
+        let transfers = Dictionary(uniqueKeysWithValues: try await store.transfers().map { ($0.id.rawValue, $0) })
         #expect(receipt.transfers == ["SYN-T-001", "SYN-T-002", "SYN-T-003", "SYN-T-004", "SYN-T-005", "SYN-T-006"], "\(receipt)")
         for id in ["SYN-T-001", "SYN-T-002", "SYN-T-003"] { #expect(transfers[id]?.status == .arrived, "\(id)") }
         #expect(transfers["SYN-T-004"]?.status == .locked)
@@ -230,33 +230,34 @@ struct PublicReportTests {
         #expect(transfers["SYN-T-006"]?.status == .scheduled)
         let refusal = try #require(receipt.refusal)
         #expect(refusal.contains("SYN-T-004") && refusal.contains("court-order"), "\(refusal)")
-        let held = try #require(try store.network().courtOrders[CourtOrderRecord.ID(DemoOperations.courtOrderID)]?.scope.cases?.first)
+        let held = try #require(try await store.network().courtOrders[CourtOrderRecord.ID(DemoOperations.courtOrderID)]?.scope.cases?.first)
         #expect(transfers["SYN-T-004"]?.onBoard.contains(held) == true)
         #expect(transfers.keys.allSatisfy { $0.hasPrefix("SYN-") } && transfers.values.flatMap(\.onBoard).allSatisfy { $0.rawValue.hasPrefix("SYN-") })
         // Each departure went through the guard: one departure check per departed transfer, naming everyone on board.
         var checks: [String: Int] = [:]
-        try store.forEachEvent(from: 1) { event in
+        for try await event in store.events(from: 1) {
             guard event.type == "system.departure-check", case .object(let fields)? = try? JSONParser.parse(event.payload),
-                  let id = fields["transfer"]?.stringValue, case .array(let allowed)? = fields["allowed"] else { return }
+                  let id = fields["transfer"]?.stringValue, case .array(let allowed)? = fields["allowed"] else { continue }
             checks[id] = allowed.count
         }
         #expect(checks == ["SYN-T-001": transfers["SYN-T-001"]!.onBoard.count, "SYN-T-002": transfers["SYN-T-002"]!.onBoard.count,
                            "SYN-T-003": transfers["SYN-T-003"]!.onBoard.count])
         // One onward return, and the same store and day give the same demo.
-        let caseload = try RulesService(store: store).loadCaseload()
+        let caseload = try await RulesService(store: store).loadCaseload()
         let repatriated = caseload.cases.filter { $0.dispositions.contains { $0.outcome == .repatriated } }
         #expect(repatriated.count == 1)
-        let (again, _) = try Self.demoStore()
-        #expect(try again.transfers().map { $0.onBoard } == (try store.transfers().map { $0.onBoard }))
+        let (again, _) = try await Self.demoStore()
+        let first = try await store.transfers().map { $0.onBoard }, second = try await again.transfers().map { $0.onBoard }
+        #expect(first == second)
         // Seeding it twice is refused.
-        #expect(throws: StoreError.self) { try DemoOperations.seed(into: store, now: Self.now, context: .test) }
+        await #expect(throws: StoreError.self) { try await DemoOperations.seed(into: store, now: Self.now, context: .test) }
     }
 
     @Test("Recorded figures and the stranded caseload equal counts computed directly from the records")
-    func figuresFromRecords() throws {
-        let (store, _) = try Self.demoStore()
-        let report = try PublicReport.load(store: store, asOf: Self.now.day)
-        let transfers = try store.transfers()
+    func figuresFromRecords() async throws {
+        let (store, _) = try await Self.demoStore()
+        let report = try await PublicReport.load(store: store, asOf: Self.now.day)
+        let transfers = try await store.transfers()
         let moved = transfers.filter { $0.status == .departed || $0.status == .arrived }.flatMap(\.onBoard)
         #expect(report.recorded.total.peopleMoved == moved.count)
         if moved.count >= PublicReport.threshold { #expect(report.headline.recordedPeopleMoved == .integer(moved.count)) }
@@ -264,9 +265,9 @@ struct PublicReportTests {
         // Stranded, directly: each person not yet moved, judged one by one against their
         // nationality countries and every active partner.
         let rules = RulesService(store: store)
-        let caseload = try rules.loadCaseload()
-        let network = try store.network()
-        let policy = try rules.activePolicy()
+        let caseload = try await rules.loadCaseload()
+        let network = try await store.network()
+        let policy = try await rules.activePolicy()
         let partners = RulesService<InMemoryEventStore>.activePartners(network, on: Self.now.day, removingState: policy.removingState)
         let capacity = CapacityUsage(transfers: transfers)
         let instant = Self.now.day.startInstant

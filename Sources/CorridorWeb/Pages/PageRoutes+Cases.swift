@@ -33,8 +33,8 @@ extension PageRoutes {
         let pathway = request.query("pathway"), status = request.query("status")
         let start = Int(try APIValues.integer(request, "from", in: 0...APIValues.maximumExactInteger) ?? 0)
         let pageSize = 50
-        let (found, next, total, matched): ([CaseRow], Int?, Int, Int) = try await Blocking.run {
-            let view = try state.live.withCaseload()
+        let (found, next, total, matched): ([CaseRow], Int?, Int, Int) = try await { () async throws in
+            let view = try await state.live.withCaseload()
             let caseload = view.caseload!
             let departed = Set(view.transfers.filter { $0.status == .departed || $0.status == .arrived }.flatMap(\.onBoard))
             var rows: [CaseRow] = []
@@ -58,7 +58,7 @@ extension PageRoutes {
                         + facts.notices.count + facts.fears.count + facts.screenings.count + facts.dispositions.count + 1))
             }
             return (rows, next, caseload.count, matched)
-        }
+        }()
         let rows: [[String: Any]] = found.map {
             ["href": "/cases/" + pathComponent($0.id), "id": $0.id, "nationalities": $0.nationalities, "pathway": $0.pathway,
              "status": $0.status, "minor": $0.minor, "records": $0.records]
@@ -87,19 +87,19 @@ extension PageRoutes {
         if let requestedPolicy, !PolicyLibrary.ids.contains(requestedPolicy) {
             return message(request, context, title: "Unknown profile", "There is no policy profile '\(requestedPolicy.prefix(60))'; known: \(PolicyLibrary.ids.joined(separator: ", ")).", status: .badRequest)
         }
-        let result: (events: [Event], decisions: [Decision], policy: PolicyProfile, active: PolicyProfile, network: Network)? = try await Blocking.run {
-            let events = try state.store.caseEvents(id)
+        let result: (events: [Event], decisions: [Decision], policy: PolicyProfile, active: PolicyProfile, network: Network)? = try await { () async throws in
+            let events = try await state.store.caseEvents(id)
             guard !events.isEmpty, let facts = CaseFacts(records: try events.map { try $0.record() }) else { return nil }
-            let view = try state.live.current()
+            let view = try await state.live.current()
             let policy = try requestedPolicy.map { try PolicyLibrary.profile($0) } ?? view.policy
             var destinations = facts.person.nationalities
             for partner in RulesService<Store>.activePartners(view.network, on: now.day, removingState: policy.removingState) where !destinations.contains(partner) {
                 destinations.append(partner)
             }
-            let family = try RulesService(store: state.store).family(of: facts)
+            let family = try await RulesService(store: state.store).family(of: facts)
             let decisions = destinations.map { RulesEngine.decide(facts, state.destination($0, at: now, policy: policy, state: view), family: family) }
             return (events, decisions, policy, view.policy, view.network)
-        }
+        }()
         guard let result else {
             return message(request, context, title: "No such case", "No case '\(id.rawValue.prefix(60))' has been recorded.", status: .notFound)
         }

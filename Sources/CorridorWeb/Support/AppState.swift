@@ -37,9 +37,9 @@ public final class AppState<Store: EventStore>: Sendable {
     /// - Parameter authFailuresPerMinute: failed authentications an address may make in a
     ///   minute before it is answered 429 (0 turns the limit off; see ``AuthFailureLimiter``).
     public init(store: Store, tokens: some TokenStore, clock: @escaping @Sendable () -> Instant, logger: Logger, staleness: UInt64 = 0,
-                simulations: SimulationRunner = SimulationRunner(), authFailuresPerMinute: Int = AuthFailureLimiter.Policy.standard.failures) throws {
+                simulations: SimulationRunner = SimulationRunner(), authFailuresPerMinute: Int = AuthFailureLimiter.Policy.standard.failures) async throws {
         self.store = store
-        self.live = try LiveView(store: store, staleness: staleness)
+        self.live = try await LiveView(store: store, staleness: staleness)
         self.readLog = ReadAuditLog(store: store, clock: clock, logger: logger)
         self.clock = clock
         self.logger = logger
@@ -53,8 +53,8 @@ public final class AppState<Store: EventStore>: Sendable {
     /// State over a store that keeps its own tokens.
     public convenience init(store: Store, clock: @escaping @Sendable () -> Instant, logger: Logger, staleness: UInt64 = 0,
                             simulations: SimulationRunner = SimulationRunner(),
-                            authFailuresPerMinute: Int = AuthFailureLimiter.Policy.standard.failures) throws where Store: TokenStore {
-        try self.init(store: store, tokens: store, clock: clock, logger: logger, staleness: staleness, simulations: simulations,
+                            authFailuresPerMinute: Int = AuthFailureLimiter.Policy.standard.failures) async throws where Store: TokenStore {
+        try await self.init(store: store, tokens: store, clock: clock, logger: logger, staleness: staleness, simulations: simulations,
                       authFailuresPerMinute: authFailuresPerMinute)
     }
 
@@ -101,13 +101,13 @@ final class TokenCache<Store: EventStore>: Sendable {
         let store = self.store, live = self.live
         // In the server the live view is usually fresh: then this costs no thread hop.
         let epoch: Int64
-        if let fresh = live.peek() { epoch = fresh.tokenEpoch } else { epoch = try await Blocking.run { try live.current().tokenEpoch } }
+        if let fresh = live.peek() { epoch = fresh.tokenEpoch } else { epoch = try await live.current().tokenEpoch }
         if let hit = entries.withLock({ cache -> TokenInfo? in
             if cache.epoch != epoch { cache = (epoch, [:]) }
             guard let entry = cache.byHash[hash], now &- entry.checked < Self.lifetimeNanoseconds else { return nil }
             return entry.info
         }) { return hit }
-        guard let info = try await Blocking.run({ try store.token(hash: hash) }) else { return nil }
+        guard let info = try await store.token(hash: hash) else { return nil }
         entries.withLock { cache in
             if cache.byHash.count > 10_000 { cache.byHash.removeAll() }
             cache.byHash[hash] = (info, now)

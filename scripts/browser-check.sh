@@ -81,8 +81,10 @@ court-orders|/court-orders|anonymous counsel monitor
 court-order|/court-orders/CO-BROWSER-1|anonymous counsel officer
 court-order-impact|/court-orders/CO-BROWSER-1/impact|counsel monitor
 court-order-new|/court-orders/new|counsel admin
-transfers|/transfers|supervisor
+transfers|/transfers|supervisor officer
 transfer|/transfers/TR-BROWSER-1|supervisor officer
+transfer-demo-held|/transfers/SYN-T-004|supervisor
+transfer-demo-departed|/transfers/SYN-T-001|monitor
 audit|/audit|monitor admin
 PLAN
 )

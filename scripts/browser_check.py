@@ -199,11 +199,49 @@ def flow_map(browser, base, data, out):
     return watch.problems, f"{label or href} → {href}"
 
 
+def flow_report_downloads(browser, base, data, out):
+    """Signed out, every download the public report page offers answers 200 with content; the
+    standalone HTML report renders with no network at all (offline), charts included."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch = Watch(page)
+    page.goto(f"{base}/report")
+    links = [a.get_attribute("href") for a in page.locator("ul.downloads a").all()]
+    problems = []
+    html = ""
+    for href in links:
+        reply = page.request.get(base + href)
+        body = reply.body()
+        if reply.status != 200 or not body:
+            problems.append(f"{href}: {reply.status}, {len(body)} bytes")
+        if href.endswith(".csv") and body.splitlines()[0].startswith(b"="):
+            problems.append(f"{href}: header starts with a formula")
+        if href.endswith("report.html"):
+            html = body.decode("utf-8")
+    if not any(h.endswith("codebook.md") for h in links) or not any(h.endswith("codebook.json") for h in links):
+        problems.append("no codebook among the downloads")
+    offline = browser.new_context(viewport={"width": 1280, "height": 900}, offline=True)
+    report = offline.new_page()
+    requests = []
+    report.on("request", lambda request: requests.append(request.url) if not request.url.startswith("data:") else None)
+    report.set_content(html)
+    expect(report.locator("h1")).to_have_text("Corridor public report")
+    if report.locator("svg").count() < 2:
+        problems.append("the HTML report has fewer than two charts")
+    if requests:
+        problems.append(f"the HTML report fetched {requests[:3]}")
+    screenshot(report, os.path.join(out, "flow-report-html-offline.png"), 1280)
+    offline.close()
+    context.close()
+    return watch.problems + problems, f"{len(links)} downloads"
+
+
 def run_flows(browser, base, data, out):
     failures = 0
     # The transfer is tried while the court order still holds a person on it; then it is lifted.
     flows = [("signed out, click a partner on the map", flow_map), ("sign in, search a case, its gate matrix", flow_case),
-             ("lock, try to depart, read the refusal", flow_transfer), ("record a court-order lift", flow_lift)]
+             ("lock, try to depart, read the refusal", flow_transfer), ("record a court-order lift", flow_lift),
+             ("download the public report's files; open the HTML report offline", flow_report_downloads)]
     for name, flow in flows:
         try:
             problems, note = flow(browser, base, data, out)

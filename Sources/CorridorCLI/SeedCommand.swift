@@ -1,4 +1,5 @@
 import ArgumentParser
+import CorridorServices
 import CorridorStore
 
 struct SeedCommand: AsyncParsableCommand {
@@ -23,8 +24,11 @@ struct SeedCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seed of the synthetic caseload; the same seed gives the same cases.", valueName: "s"))
     var seed: UInt64 = 1
 
+    @Flag(name: .long, help: "Record a handful of synthetic demo transfers around today (planned, locked, refused at departure with a hold, departed with dispositions), through the normal guarded path.")
+    var demoTransfers = false
+
     func validate() throws {
-        if !reference, synthetic == nil { throw ValidationError("give --reference, --synthetic N, or both") }
+        if !reference, synthetic == nil, !demoTransfers { throw ValidationError("give --reference, --synthetic N, --demo-transfers, or several") }
         if let synthetic, synthetic < 1 || synthetic > 50_000_000 {
             throw ValidationError("--synthetic must be between 1 and 50,000,000 (got \(synthetic))")
         }
@@ -44,6 +48,13 @@ struct SeedCommand: AsyncParsableCommand {
                                           progress: StderrProgress())
             }
             print("synthetic caseload: \(synthetic.grouped) cases (seed \(seed)), \(receipt.count.grouped) records")
+        }
+        if demoTransfers {
+            let receipt = try await reportingRefusals("seeding the demo transfers") {
+                try await DemoOperations.seed(into: store, now: Edge.now(), context: Edge.context(actor: "seed:demo"))
+            }
+            print("demo transfers (synthetic): \(receipt.transfers.joined(separator: ", ")), \(receipt.records.grouped) records")
+            if let refusal = receipt.refusal { print("SYN-T-004's departure was refused, as staged: \(refusal)") }
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import CorridorSQLite
+import CorridorServices
 import CorridorStore
 import CorridorWeb
 import Hummingbird
@@ -12,7 +13,7 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the Corridor server.",
         discussion: """
             On first start with an empty store, records the reference network and 20,000 synthetic \
-            cases (seed 1) so that a newcomer has a working system. Stops cleanly on SIGINT or SIGTERM.
+            cases (seed 1), with a handful of synthetic demo transfers around today, so that a newcomer has a working system. Stops cleanly on SIGINT or SIGTERM.
             """
     )
 
@@ -71,6 +72,8 @@ struct ServeCommand: AsyncParsableCommand {
                 _ = try await Seeding.seedReference(into: store, context: Edge.context(actor: "seed:reference"))
                 if seedCases > 0 {
                     _ = try await Seeding.seedSynthetic(count: seedCases, seed: 1, into: store, context: Edge.context(actor: "seed:synthetic"))
+                    let demo = try await DemoOperations.seed(into: store, now: Edge.now(), context: Edge.context(actor: "seed:demo"))
+                    logger.info("seeded the synthetic demo transfers", metadata: ["transfers": "\(demo.transfers.joined(separator: " "))"])
                 }
                 adminSecret = try await Tokens.issue(name: "first admin", role: .admin, in: store, context: Edge.context(actor: "serve:first-start")).secret
             }

@@ -37,6 +37,19 @@ public struct OperationsReport: Sendable {
     public static func build(store: some EventStore) async throws -> OperationsReport {
         let network = try await store.network()
         let transfers = try await store.transfers()
+        var facts: [CaseRecord.ID: CaseFacts] = [:]
+        for transfer in transfers where transfer.status == .departed || transfer.status == .arrived {
+            for person in transfer.onBoard where facts[person] == nil {
+                facts[person] = CaseFacts(records: try await store.caseRecords(person))
+            }
+        }
+        return compute(network: network, transfers: transfers) { facts[$0] }
+    }
+
+    /// The report over records already loaded: `facts` gives a moved person's facts (their
+    /// dispositions); `departed` keeps only transfers that departed within those days.
+    public static func compute(network: Network, transfers: [TransferView], departed: ClosedRange<Day>? = nil,
+                               facts: (CaseRecord.ID) throws -> CaseFacts?) rethrows -> OperationsReport {
         var lines: [ArrangementRecord.ID: Line] = [:]
         var adHoc = Line(arrangement: nil, partner: nil, name: "transfers under no recorded arrangement")
         var arrangementOfCase: [CaseRecord.ID: ArrangementRecord.ID?] = [:]
@@ -46,6 +59,7 @@ public struct OperationsReport: Sendable {
             lines[arrangement.id] = line
         }
         for transfer in transfers where transfer.status == .departed || transfer.status == .arrived {
+            if let departed, !departed.contains((transfer.steps[.departed] ?? transfer.record.departs).day) { continue }
             let moved = transfer.onBoard.count
             func account(_ line: inout Line) {
                 line.transfers += 1
@@ -65,7 +79,7 @@ public struct OperationsReport: Sendable {
         }
         var incidents: [TransferRules.Incident] = []
         for (person, arrangement) in arrangementOfCase {
-            guard let facts = CaseFacts(records: try await store.caseRecords(person)),
+            guard let facts = try facts(person),
                 let disposition = facts.dispositions.max(by: { $0.on < $1.on })
             else { continue }
             var line = arrangement.flatMap { lines[$0] } ?? adHoc

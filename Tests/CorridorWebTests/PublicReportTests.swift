@@ -26,7 +26,7 @@ struct PublicReportTests {
         try #require(repatriated.status == .created, "\(repatriated)")
     }
 
-    @Test("Without a token: 3 people moved to El Salvador and 1 onward return show as \"<5\", 6 to Costa Rica as 6, 9 in all")
+    @Test("Without a token: 3 people moved to El Salvador and 1 onward return show as \"<5\", 6 to Costa Rica as suppressed, 9 in all")
     func smallCountsSuppressed() async throws {
         let world = try await Worlds.scenario()
         try await world.test { caller in
@@ -47,9 +47,11 @@ struct PublicReportTests {
             #expect(slv["onwardReturns"] == "<5", "\(slv)")
             #expect(slv["incidents"] == "<5", "\(slv)")
             #expect(slv["costPerPersonMovedUSD"] == .null && slv["onwardReturnRate"] == .null, "rates over a suppressed count: \(slv)")
-            #expect(cri["peopleMoved"] == 6, "\(cri)")
+            // Complementary suppression: with 9 in all shown, Costa Rica's 6 would give El
+            // Salvador's 3 away (9 − 6), so it is hidden too, and what is computed from it withheld.
+            #expect(cri["peopleMoved"] == "suppressed", "\(cri)")
             #expect(cri["onwardReturns"] == 0 && cri["incidents"] == 0, "\(cri)")
-            #expect(cri["costPerPersonMovedUSD"]?.numberValue != nil, "\(cri)")
+            #expect(cri["costPerPersonMovedUSD"] == .null, "\(cri)")
             #expect(report["total"]?["peopleMoved"] == 9, "\(String(describing: report["total"]))")
             #expect(report["total"]?["onwardReturns"] == "<5", "\(String(describing: report["total"]))")
             #expect(report["suppression"]?.stringValue?.contains("<5") == true)
@@ -61,7 +63,7 @@ struct PublicReportTests {
                     if let number = value.numberValue {
                         #expect(number == 0 || number >= 5, "\(field) = \(number) in \(line)")
                     } else {
-                        #expect(value == "<5", "\(field) = \(value) in \(line)")
+                        #expect(value == "<5" || value == "suppressed", "\(field) = \(value) in \(line)")
                     }
                 }
             }
@@ -108,6 +110,36 @@ struct PublicReportTests {
             #expect(slv["peopleMoved"] == 5, "\(slv)")
             #expect(slv["costPerPersonMovedUSD"]?.numberValue != nil, "\(slv)")
             #expect(slv["onwardReturns"] == "<5", "\(slv)")
+        }
+    }
+
+    @Test("The stranded report and the public report answer with the same figures; downloads carry CSV and the codebook")
+    func strandedAndDownloads() async throws {
+        let world = try await Worlds.scenario()
+        try await world.test { caller in
+            try await Self.moveEveryone(caller)
+            let stranded = try await caller.getJSON("/api/v1/reports/stranded", as: .anonymous)
+            let report = try await caller.getJSON("/api/v1/reports/public", as: .anonymous)
+            let totals = try #require(report["tables"]?["totals"]?["rows"]?.arrayValue)
+            let strandedRow = try #require(totals.first { $0["measure"] == "stranded" })
+            #expect(stranded["stranded"] == strandedRow["recorded"], "\(stranded) vs \(strandedRow)")
+            for group in stranded["nationalities"]?.arrayValue ?? [] {
+                #expect(group["stranded"]?.numberValue.map { $0 >= 5 } ?? (group["stranded"] == "<5"), "\(group)")
+            }
+            #expect(report["headline"]?["reported"] != nil && report["reported"]?.arrayValue != nil)
+
+            let csv = try await caller.get("/report/files/arrangements.csv", as: .anonymous)
+            #expect(csv.status == .ok && csv.headers[.contentType]?.hasPrefix("text/csv") == true, "\(csv)")
+            #expect(csv.text.hasPrefix("arrangement,name,removingState,partner"), "\(csv.text.prefix(200))")
+            #expect(csv.headers[.contentDisposition]?.contains("attachment") == true)
+            let codebook = try await caller.get("/report/files/codebook.md", as: .anonymous)
+            #expect(codebook.text.contains("never suppressed") && codebook.text.contains("recordedPeopleMoved"))
+            let html = try await caller.get("/report/files/report.html", as: .anonymous)
+            #expect(html.text.hasPrefix("<!doctype html>") && html.text.contains("<svg") && !html.text.contains("<script") && !html.text.contains("src=\"http"))
+            let missing = try await caller.get("/report/files/passwords.txt", as: .anonymous)
+            #expect(missing.status == .notFound)
+            let bad = try await caller.get("/api/v1/reports/public?from=2025-13-01", as: .anonymous)
+            #expect(bad.status == .badRequest)
         }
     }
 }

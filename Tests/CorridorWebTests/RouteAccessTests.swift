@@ -30,7 +30,7 @@ struct RouteAccessTests {
     static let openToAnyone: Set<String> = [
         "GET /", "GET /ping", "GET /healthz", "GET /readyz", "GET /openapi.json", "GET /docs/api", "GET /static/corridor.css",
         "GET /static/corridor.js",
-        "GET /signin", "POST /signin", "POST /signout", "GET /simulate", "GET /report", "GET /api/v1/reports/public",
+        "GET /signin", "POST /signin", "POST /signout", "GET /simulate", "GET /report", "GET /report/files/{file}", "GET /api/v1/reports/public", "GET /api/v1/reports/stranded",
         "GET /api/v1/countries", "GET /api/v1/countries/{code}", "GET /api/v1/arrangements", "GET /api/v1/arrangements/{id}",
         "GET /api/v1/court-orders", "GET /api/v1/court-orders/{id}",
         "GET /arrangements", "GET /arrangements/{id}", "GET /countries/{code}", "GET /court-orders", "GET /court-orders/{id}",

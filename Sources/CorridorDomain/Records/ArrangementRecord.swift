@@ -38,6 +38,25 @@ public struct ArrangementRecord: Sendable, Equatable {
         public var perPersonUSD: Double?
     }
 
+    /// What a partner gets besides money (visa-sanction relief, trade terms, security
+    /// cooperation, aid, diplomatic standing), each as its source reports it.
+    public struct Benefit: Sendable, Equatable {
+        public enum Kind: String, Sendable, CaseIterable {
+            case visaRelief = "visa-relief"
+            case trade, security, aid, diplomatic, other
+        }
+
+        public var kind: Kind
+        public var description: String
+        public var source: String
+
+        public init(kind: Kind, description: String, source: String) {
+            self.kind = kind
+            self.description = description
+            self.source = source
+        }
+    }
+
     public struct Terms: Sendable, Equatable {
         public var capacityTotal: Int?
         public var capacityPerMonth: Int?
@@ -50,12 +69,15 @@ public struct ArrangementRecord: Sendable, Equatable {
         public var hostHandling: [HostHandling]?
         public var assurances: Assurances?
         public var payment: Payment?
+        /// What the partner gets besides money.
+        public var benefits: [Benefit]
         public var notes: String?
 
         public init(capacityTotal: Int? = nil, capacityPerMonth: Int? = nil, nationalities: Nationalities? = nil,
                     excludedNationalities: [CountryCode] = [], excludesMinors: Bool? = nil, excludesFamilies: Bool? = nil,
                     excludesCriminalRecord: Bool? = nil, requiresCriminalRecord: Bool? = nil,
-                    hostHandling: [HostHandling]? = nil, assurances: Assurances? = nil, payment: Payment? = nil, notes: String? = nil) {
+                    hostHandling: [HostHandling]? = nil, assurances: Assurances? = nil, payment: Payment? = nil, benefits: [Benefit] = [],
+                    notes: String? = nil) {
             self.capacityTotal = capacityTotal
             self.capacityPerMonth = capacityPerMonth
             self.nationalities = nationalities
@@ -67,6 +89,7 @@ public struct ArrangementRecord: Sendable, Equatable {
             self.hostHandling = hostHandling
             self.assurances = assurances
             self.payment = payment
+            self.benefits = benefits
             self.notes = notes
         }
     }
@@ -82,9 +105,11 @@ public struct ArrangementRecord: Sendable, Equatable {
         public var conflict: Bool
     }
 
+    /// A document about the arrangement. Court filings and printed reports have no address, so
+    /// `url` is optional; the title (and, where known, the date) identify it.
     public struct Source: Sendable, Equatable {
         public var title: String
-        public var url: String
+        public var url: String?
         public var date: Day?
     }
 
@@ -138,9 +163,9 @@ extension ArrangementRecord {
         if let items = try r.optionalArray("sources") {
             for (index, item) in items.enumerated() {
                 var s = try FieldReader.nested(item, path: "sources[\(index)]")
-                let url = try s.string("url", maxLength: 2000)
-                guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
-                    throw .invalid("sources[\(index)].url", "must be an http(s) URL")
+                let url = try s.optionalString("url", maxLength: 2000)
+                if let url, !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
+                    throw .invalid("sources[\(index)].url", "must be an http(s) URL (leave it out for a printed or court source)")
                 }
                 sources.append(Source(title: try s.string("title", maxLength: 500), url: url, date: try s.optionalDay("date")))
                 try s.finish()
@@ -180,6 +205,15 @@ extension ArrangementRecord.Terms {
             payment = ArrangementRecord.Payment(
                 lumpSumUSD: try p.optionalNumber("lumpSumUSD", in: 0...1e12), perPersonUSD: try p.optionalNumber("perPersonUSD", in: 0...1e9))
             try p.finish()
+        }
+        benefits = []
+        if let items = try t.optionalArray("benefits") {
+            for (index, item) in items.enumerated() {
+                var b = try FieldReader.nested(item, path: t.childPath("benefits[\(index)]"))
+                benefits.append(ArrangementRecord.Benefit(
+                    kind: try b.enumeration("kind"), description: try b.string("description", maxLength: 2000), source: try b.string("source")))
+                try b.finish()
+            }
         }
         notes = try t.optionalString("notes", maxLength: 8000)
         try t.finish()

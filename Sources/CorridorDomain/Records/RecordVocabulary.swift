@@ -183,8 +183,13 @@ public enum RecordVocabulary {
                     Field("lumpSumUSD", .number(minimum: 0, maximum: 1e12), "A lump sum paid to the partner, in US dollars."),
                     Field("perPersonUSD", .number(minimum: 0, maximum: 1e9), "The payment per person received, in US dollars."),
                 ], rules: []), "What the partner is paid."),
+                Field("benefits", .list(.object([
+                    Field("kind", .choice(names(ArrangementRecord.Benefit.Kind.self)), required: true, "What sort of benefit: visa-sanction relief, trade, security cooperation, aid, diplomatic standing, or other."),
+                    Field("description", .text(maxBytes: 2000), required: true, "What the partner gets, as reported."),
+                    Field("source", text, required: true, "Who reported it."),
+                ], rules: []), minItems: 0, maxItems: FieldReader.defaultMaximumListCount, unique: false), "What the partner gets besides money."),
                 Field("notes", .text(maxBytes: 8000), "Anything else about the terms."),
-            ], rules: [.notBothTrue("excludesCriminalRecord", "requiresCriminalRecord")]), "The terms: capacity, who is taken, what the host does, assurances and payment."),
+            ], rules: [.notBothTrue("excludesCriminalRecord", "requiresCriminalRecord")]), "The terms: capacity, who is taken, what the host does, assurances, payment and other benefits."),
             Field("reported", .list(.object([
                 Field("metric", .text(maxBytes: 100), required: true, "What is counted (e.g. `people-transferred`)."),
                 Field("value", .number(minimum: 0, maximum: 1e15), required: true, "The figure (0 to 10^15)."),
@@ -195,7 +200,7 @@ public enum RecordVocabulary {
             ], rules: []), minItems: 0, maxItems: FieldReader.defaultMaximumListCount, unique: false), "Dated figures reported by sources."),
             Field("sources", .list(.object([
                 Field("title", .text(maxBytes: 500), required: true, "The source's title."),
-                Field("url", .url(maxBytes: 2000), required: true, "Where to read it."),
+                Field("url", .url(maxBytes: 2000), "Where to read it (left out for printed or court sources that have no address)."),
                 Field("date", .date, "Its date."),
             ], rules: []), minItems: 0, maxItems: FieldReader.defaultMaximumListCount, unique: false), "Where the arrangement is documented; the first is cited by decisions."),
         ], rules: [.differentCountries("partner", "removingState", default: "USA")]),

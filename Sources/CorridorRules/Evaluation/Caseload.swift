@@ -42,6 +42,9 @@ public struct Caseload: Sendable {
 
     public func facts(_ id: CaseRecord.ID) -> CaseFacts? { positions[id].map { cases[$0] } }
 
+    /// Where a case sits in `cases` (nil for an unknown case).
+    public func position(of id: CaseRecord.ID) -> Int? { positions[id] }
+
     /// The other members of this person's family unit (empty outside a unit).
     public func family(of facts: CaseFacts) -> [CaseFacts] {
         guard let unit = facts.person.familyUnit else { return [] }

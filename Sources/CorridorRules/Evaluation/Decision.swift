@@ -43,6 +43,9 @@ public struct GateOutcome: Sendable, Equatable {
     public var failed: UInt16 = 0
     public var pending: UInt16 = 0
 
+    /// Every gate passing (the start of a pass, or a person not judged).
+    public init() {}
+
     public var verdict: Verdict { failed != 0 ? .blocked : (pending != 0 ? .pending : .allowed) }
 
     public func result(_ gate: GateID) -> GateResult {

@@ -41,7 +41,7 @@ enum NetworkRoutes {
                     throw Problem.badRequest("query parameter 'kind' must be one of \(ArrangementRecord.Kind.allCases.map(\.rawValue).joined(separator: ", "))", code: "invalid-parameter")
                 }
                 let view = try await state.live.current()
-                let report = try await OperationsReport.build(store: state.store)
+                let report = try await PublicFigures.current(state, analyseCaseload: false).0
                 let today = state.clock().day
                 var changed: Set<ArrangementRecord.ID>?
                 if let since {
@@ -72,7 +72,7 @@ enum NetworkRoutes {
                 let record = events.last { $0.type == "arrangement" && APIValues.payload($0)["id"]?.stringValue == id.rawValue }.map(APIValues.payload) ?? .null
                 let history = events.filter { $0.type == "arrangement-status" && APIValues.payload($0)["arrangement"]?.stringValue == id.rawValue }
                     .map(APIValues.payload)
-                let report = try await OperationsReport.build(store: state.store)
+                let report = try await PublicFigures.current(state, analyseCaseload: false).0
                 var object = summary(arrangement, network: view.network, today: state.clock().day, report: report)
                 if case .object(var fields) = object {
                     fields["record"] = record
@@ -84,9 +84,8 @@ enum NetworkRoutes {
         ]
     }
 
-    static func summary(_ arrangement: ArrangementRecord, network: Network, today: Day, report: OperationsReport) -> JSONValue {
+    static func summary(_ arrangement: ArrangementRecord, network: Network, today: Day, report: PublicReport) -> JSONValue {
         let latest = network.latestStatus(of: arrangement.id)
-        let line = report.lines.first { $0.arrangement == arrangement.id }
         var object: [String: JSONValue] = [
             "id": .string(arrangement.id.rawValue), "partner": .string(arrangement.partner.rawValue),
             "partnerName": .string(network.countryName(arrangement.partner)), "kind": .string(arrangement.kind.rawValue),
@@ -95,18 +94,34 @@ enum NetworkRoutes {
             "activeToday": .bool(network.status(of: arrangement.id, on: today)?.status == .active),
             "sources": .number(Double(arrangement.sources.count)),
         ]
-        // Counted from recorded transfers, so suppressed as in the public report: counts from 1
-        // to 4 are "<5", and what is computed from such a count is withheld (null).
-        let publicLine = line.map(ReportJSON.PublicLine.init(line:))
-        let movedSuppressed = publicLine?.movedSuppressed ?? false
+        // What public sources report (never suppressed: public already), with every citation.
+        if let line = report.reported.line(arrangement.id) {
+            var reported: [String: JSONValue] = [
+                "peopleMoved": PublicReport.figureJSON(line.peopleMoved), "onwardReturns": PublicReport.figureJSON(line.onwardReturns),
+                "payments": .array(line.payments.map { PublicReport.figureJSON($0.figure, currency: $0.currency) }),
+                "totalCosts": .array(line.totalCosts.map { PublicReport.figureJSON($0.figure, currency: $0.currency) }),
+                "costPerPersonMoved": .array(line.costPerPersonMoved.map { PublicReport.figureJSON($0.figure, currency: $0.currency) }),
+                "paidNobodyMoved": .bool(line.paidNobodyMoved),
+            ]
+            if let rate = line.onwardReturnRate { reported["onwardReturnRate"] = .object(["low": .number(rate.low), "high": .number(rate.high)]) }
+            object["reported"] = .object(reported)
+        }
+        // Counted from recorded transfers, and suppressed as in the public report: counts from 1
+        // to 4 are "<5", counts that could be worked out from others "suppressed", and what is
+        // computed from such a count withheld (null).
+        func cell(_ column: String) -> JSONValue {
+            switch PageRoutes.recordedCell(report, arrangement.id, column) {
+            case .withheld, .empty: .null
+            case let other: other.json
+            }
+        }
+        let line = report.recorded.lines.first { $0.arrangement == arrangement.id }
         object["accounting"] = .object([
-            "peopleMoved": ReportJSON.suppressed(line?.peopleMoved ?? 0), "transfers": .number(Double(line?.transfers ?? 0)),
+            "peopleMoved": cell("recordedPeopleMoved"), "transfers": .number(Double(line?.transfers ?? 0)),
             "lumpSumUSD": .number(arrangement.terms.payment?.lumpSumUSD ?? 0),
-            "totalCostUSD": publicLine.map { APIValues.number($0.totalCostUSD) } ?? .number(arrangement.terms.payment?.lumpSumUSD ?? 0),
-            "costPerPersonMovedUSD": APIValues.number(publicLine?.costPerPersonMovedUSD),
-            "loadFactor": movedSuppressed ? .null : APIValues.number(line?.loadFactor),
-            "onwardReturnRate": APIValues.number(publicLine?.onwardReturnRate), "incidents": ReportJSON.suppressed(line?.incidents ?? 0),
-            "suspectedIncidents": ReportJSON.suppressed(line?.suspectedIncidents ?? 0),
+            "totalCostUSD": cell("recordedTotalCostUSD"), "costPerPersonMovedUSD": cell("recordedCostPerPersonUSD"),
+            "loadFactor": cell("recordedLoadFactor"), "onwardReturnRate": cell("recordedOnwardReturnRate"),
+            "onwardReturns": cell("recordedOnwardReturns"), "incidents": cell("recordedIncidents"),
         ])
         return .object(object)
     }

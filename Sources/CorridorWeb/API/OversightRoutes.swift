@@ -76,10 +76,28 @@ enum OversightRoutes {
                 return .json(ReportJSON.operations(report))
             },
             RouteSpec(method: .get, path: "/api/v1/reports/public", access: .anyone, tag: "reports",
-                      summary: "Aggregate figures for the public, small counts suppressed", success: (200, "PublicReport")) { _, _ in
-                let report = try await OperationsReport.build(store: state.store)
-                let view = try await state.live.current()
-                return .json(ReportJSON.publicReport(report, network: view.network, today: state.clock().day))
+                      summary: "The public report: reported (with sources) and recorded figures per arrangement, nationality and month, pipeline, verdict mix, stranded caseload; small counts suppressed",
+                      parameters: [.query("from", "Only departures on or after this day (YYYY-MM-DD)"), .query("to", "Only departures on or before this day (YYYY-MM-DD)")],
+                      success: (200, "PublicReport")) { request, _ in
+                let (from, to) = try PublicFigures.period(request)
+                let (report, network) = try await PublicFigures.current(state, from: from, to: to)
+                return .json(report.json(network: network))
+            },
+            RouteSpec(method: .get, path: "/api/v1/reports/stranded", access: .anyone, tag: "reports",
+                      summary: "The stranded caseload: people with no lawful destination, by nationality, with candidate countries and the gate that blocks each (aggregate, small counts suppressed)",
+                      parameters: [.query("on", "A date or RFC 3339 instant (default: today, 00:00 UTC)"), .query("policy", "Policy profile id (default: the active one)")],
+                      success: (200, "StrandedReport")) { request, _ in
+                let today = state.clock().day
+                let on = try APIValues.instant(request, default: today.startInstant)
+                let view = try await state.live.withCaseload()
+                let policy = try APIValues.policy(request, active: view.policy)
+                if on == today.startInstant, policy.id == view.policy.id, let stranded = try await PublicFigures.current(state).0.stranded {
+                    return .json(stranded.json(network: view.network))
+                }
+                let waiting = StrandedReport.notYetMoved(view.caseload!, transfers: view.transfers)
+                return .json(StrandedReport.compute(caseload: waiting, network: view.network, policy: policy, on: on) {
+                    state.destination($0, at: on, policy: policy, state: view)
+                }.json(network: view.network))
             },
             RouteSpec(method: .get, path: "/api/v1/audit/head", access: .overseers, tag: "audit",
                       summary: "The newest event of the chain", success: (200, "ChainHead")) { _, _ in
@@ -250,24 +268,5 @@ enum ReportJSON {
         var totalCostUSD: Double? { movedSuppressed ? nil : line.totalCostUSD }
         var costPerPersonMovedUSD: Double? { movedSuppressed ? nil : line.costPerPersonMovedUSD }
         var onwardReturnRate: Double? { movedSuppressed || Self.small(line.onwardReturns) ? nil : line.onwardReturnRate }
-    }
-
-    static func publicReport(_ report: OperationsReport, network: Network, today: Day) -> JSONValue {
-        func publicLine(_ l: OperationsReport.Line) -> JSONValue {
-            let p = PublicLine(line: l)
-            return .object([
-                "arrangement": l.arrangement.map { .string($0.rawValue) } ?? .null, "partner": l.partner.map { .string($0.rawValue) } ?? .null,
-                "name": .string(l.name), "peopleMoved": suppressed(l.peopleMoved), "totalCostUSD": APIValues.number(p.totalCostUSD),
-                "costPerPersonMovedUSD": APIValues.number(p.costPerPersonMovedUSD),
-                "onwardReturns": suppressed(l.onwardReturns), "onwardReturnRate": APIValues.number(p.onwardReturnRate),
-                "incidents": suppressed(l.incidents),
-            ])
-        }
-        let active = network.arrangements.values.filter { network.status(of: $0.id, on: today)?.status == .active }.count
-        return .object([
-            "asOf": .string(today.description), "arrangements": .number(Double(network.arrangements.count)), "activeArrangements": .number(Double(active)),
-            "suppression": .string("counts from 1 to \(suppressionThreshold - 1) are shown as \"<\(suppressionThreshold)\"; rates and costs computed from them are withheld (null)"),
-            "lines": .array(report.lines.map(publicLine)), "total": publicLine(report.total),
-        ])
     }
 }

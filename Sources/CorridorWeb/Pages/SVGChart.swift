@@ -29,4 +29,28 @@ enum SVGChart {
         if bars.isEmpty { out += "<text x=\"10\" y=\"22\" fill=\"#555\">Nothing recorded yet.</text>" }
         return out + "</svg>"
     }
+
+    /// A line over labelled points (months), with the first and last labels and the highest value marked.
+    static func line(id: String, title: String, description: String, points: [(String, Double)]) -> String {
+        let width = 640.0, height = 220.0, left = 60.0, bottom = 30.0, top = 12.0, right = 16.0
+        let most = max(points.map(\.1).max() ?? 1, 1)
+        var out = """
+            <svg viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-labelledby="\(id)-title \(id)-desc" xmlns="http://www.w3.org/2000/svg" font-size="12" font-family="system-ui, sans-serif">
+            <title id="\(id)-title">\(HTML.escape(title))</title><desc id="\(id)-desc">\(HTML.escape(description))</desc>
+            """
+        guard points.count > 1 else { return out + "<text x=\"10\" y=\"22\" fill=\"#555\">Nothing reported yet.</text></svg>" }
+        func x(_ i: Int) -> Double { left + Double(i) / Double(points.count - 1) * (width - left - right) }
+        func y(_ v: Double) -> Double { height - bottom - v / most * (height - bottom - top) }
+        out += "<line x1=\"\(Int(left))\" y1=\"\(Int(height - bottom))\" x2=\"\(Int(width - right))\" y2=\"\(Int(height - bottom))\" stroke=\"#889\"/>"
+        out += "<text x=\"\(Int(left - 6))\" y=\"\(Int(top + 4))\" text-anchor=\"end\" fill=\"#1b1f24\">\(HTML.escape(most.groupedWhole))</text>"
+        out += "<text x=\"\(Int(left - 6))\" y=\"\(Int(height - bottom))\" text-anchor=\"end\" fill=\"#1b1f24\">0</text>"
+        let path = points.enumerated().map { "\(String(format: "%.1f", x($0.offset))),\(String(format: "%.1f", y($0.element.1)))" }.joined(separator: " ")
+        out += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"#2a9d8f\" stroke-width=\"2\"/>"
+        for (index, point) in points.enumerated() {
+            out += "<circle cx=\"\(String(format: "%.1f", x(index)))\" cy=\"\(String(format: "%.1f", y(point.1)))\" r=\"2.5\" fill=\"#2a9d8f\"><title>\(HTML.escape(point.0)): \(HTML.escape(point.1.groupedWhole))</title></circle>"
+        }
+        out += "<text x=\"\(Int(left))\" y=\"\(Int(height - 10))\" fill=\"#1b1f24\">\(HTML.escape(points.first!.0))</text>"
+        out += "<text x=\"\(Int(width - right))\" y=\"\(Int(height - 10))\" text-anchor=\"end\" fill=\"#1b1f24\">\(HTML.escape(points.last!.0))</text>"
+        return out + "</svg>"
+    }
 }

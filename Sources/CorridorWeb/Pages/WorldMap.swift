@@ -127,6 +127,8 @@ struct WorldMap: Sendable {
             }
         }
         out += "</g>"
+        // Flows go under the partners, so that a wide line never covers a small partner's link.
+        out += flowLines(flows)
         out += "<g stroke=\"#ffffff\" stroke-width=\"0.4\">" + partners + "</g>"
         // Small partners without an outline: a dot at the capital.
         for (code, status) in partnerStatus.sorted(by: { $0.key < $1.key }) where countries[code] == nil {
@@ -140,6 +142,12 @@ struct WorldMap: Sendable {
                 out += dot
             }
         }
+        return out + "</svg>"
+    }
+
+    /// The flows, each a curved line from the removing state to the partner.
+    func flowLines(_ flows: [Flow]) -> String {
+        var out = ""
         let most = max(flows.map(\.people).max() ?? 1, 1)
         out += "<g fill=\"none\" stroke-linecap=\"round\">"
         for flow in flows.sorted(by: { $0.people > $1.people }) {
@@ -157,7 +165,6 @@ struct WorldMap: Sendable {
             out += String(format: "<path d=\"M%.1f,%.1fQ%.1f,%.1f %.1f,%.1f\" stroke=\"%@\" stroke-opacity=\"0.7\" stroke-width=\"%.1f\"%@>", a.x, a.y, control.0, control.1, b.x, b.y, stroke, width, dash)
             out += "<title>\(HTML.escape(flow.label))</title></path></a>"
         }
-        out += "</g></svg>"
-        return out
+        return out + "</g>"
     }
 }

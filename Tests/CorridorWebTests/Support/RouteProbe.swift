@@ -45,6 +45,7 @@ struct RouteProbe: Sendable {
             case "arrangements/{id}": value = ids.arrangement
             case "court-orders/{id}": value = ids.courtOrder
             case "transfers/{id}": value = ids.transfer
+            case "files/{file}": value = "arrangements.csv"
             default: throw Unknown(description: "no sample value for path parameter \(segment) (after '\(key)') of \(path): add one to RouteProbe")
             }
             filled.append(value)

@@ -55,6 +55,10 @@ enum SQLiteSchema {
                 BEGIN SELECT RAISE(ABORT, 'the event log is append-only: events cannot be deleted'); END;
                 """)
         }
+        migrator.registerMigration("v2: counsel tokens bound to a counsel name") { db in
+            // A `counsel` token sees only the cases whose `counsel` is this name (issue #15).
+            try db.execute(sql: "ALTER TABLE tokens ADD COLUMN counsel TEXT")
+        }
         return migrator
     }
 }

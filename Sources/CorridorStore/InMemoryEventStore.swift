@@ -171,14 +171,14 @@ public final class InMemoryEventStore: EventStore, TokenStore {
         try transaction(rollback: false) { s in _ = try EventChain.appendSystemEvents(events, at: recordedAt, marksChange: false, in: &s) }
     }
 
-    public func createToken(id: String, name: String, role: Role, hash: String, context: AppendContext) throws -> TokenInfo {
+    public func createToken(id: String, name: String, role: Role, counsel: String?, hash: String, context: AppendContext) throws -> TokenInfo {
         try transaction(rollback: false) { s in
             if s.tokens.contains(where: { $0.info.id == id || $0.hash == hash }) {
                 throw StoreError(code: .duplicateToken, message: "a token with this id already exists")
             }
-            let info = TokenInfo(id: id, name: name, role: role, createdAt: context.recordedAt, revokedAt: nil)
+            let info = TokenInfo(id: id, name: name, role: role, counsel: counsel, createdAt: context.recordedAt, revokedAt: nil)
             s.tokens.append((info, hash))
-            try EventChain.appendSystemEvents([(TokenEvents.created(id: id, name: name, role: role), context.actor)], at: context.recordedAt,
+            try EventChain.appendSystemEvents([(TokenEvents.created(id: id, name: name, role: role, counsel: counsel), context.actor)], at: context.recordedAt,
                                               marksChange: true, in: &s)
             return info
         }

@@ -30,6 +30,8 @@ public final class AppState<Store: EventStore>: Sendable {
     public let simulations: SimulationRunner
     /// Whether the caseload and the home figures are in memory (see ``Readiness``).
     public let readiness = Readiness()
+    /// Each counsel's clients, as of the live view's `seq` (see `AppState+Scope.swift`).
+    let clientSets = Mutex<[String: (seq: Int64, ids: Set<CaseRecord.ID>)]>([:])
 
     /// - Parameter staleness: how long (nanoseconds) the in-memory view may answer without
     ///   asking the store whether another process wrote (writes through this server are seen

@@ -111,6 +111,8 @@ enum Worlds {
 ///   are allowed to El Salvador on 2025-07-01 under the default `us-dvd-2025`; `V3` has no
 ///   notice (the notice gate waits). `R1`…`R6` (Venezuela) were served notice naming Costa Rica.
 ///   `V1` holds withholding against Venezuela. `G1` (Guatemala) has a final order.
+/// - `V1`, `V2` and `V3` name ``TestTokens/counselName`` as their counsel: the `counsel` test
+///   token's clients.
 /// - A court order `CO-1` blocks removals of Cuban nationals to Mexico.
 /// - Transfer `T1` to El Salvador (10:00 on 2025-07-01) carries `V1`, `V2`, `C1`; transfer `T2`
 ///   to Costa Rica carries `R1`…`R6`. Nothing is locked or departed.
@@ -119,6 +121,8 @@ enum Scenario {
     static let lockAt = "2025-06-28T12:00:00Z"
     static let departAt = "2025-07-01T09:00:00Z"
     static let costaRicaCases = (1...6).map { "R\($0)" }
+    /// The cases whose counsel of record is ``TestTokens/counselName`` (the `counsel` token's clients).
+    static let counselClients: Set<String> = ["V1", "V2", "V3"]
 
     static func country(_ code: String, returns: String? = nil, risk: Double? = nil) -> JSONValue {
         var extra: [String: JSONValue] = [:]
@@ -154,7 +158,9 @@ enum Scenario {
         let people: [(String, String)] = [("V1", "VEN"), ("V2", "VEN"), ("V3", "VEN"), ("C1", "CUB"), ("G1", "GTM")]
             + costaRicaCases.map { ($0, "VEN") }
         for (id, nationality) in people {
-            records.append(TestRecords.caseRecord(id, nationalities: [nationality]))
+            // V1…V3 are the clients of the `counsel` test token; nobody else names that counsel.
+            let counsel: [String: JSONValue] = counselClients.contains(id) ? ["counsel": .string(TestTokens.counselName)] : [:]
+            records.append(TestRecords.caseRecord(id, nationalities: [nationality], extra: counsel))
             records.append(TestRecords.order(id, kind: "final", on: "2025-01-10"))
         }
         records.append(TestRecords.claim("V1", "withholding", against: "VEN", status: "granted", on: "2024-03-01"))

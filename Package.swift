@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Pure core: value types, the record vocabulary, validation, the state reducer.
@@ -74,6 +75,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),  // webhook deliveries
             ],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
@@ -104,6 +106,7 @@ let package = Package(
                 "CorridorWeb", "CorridorDomain", "CorridorStore", "CorridorSQLite", "CorridorServices", "CorridorTestSupport",
                 "CorridorSQLiteTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),  // webhook signatures recomputed independently
             ]
         ),
         .testTarget(name: "CorridorSimulationTests", dependencies: ["CorridorSimulation", "CorridorDomain"]),

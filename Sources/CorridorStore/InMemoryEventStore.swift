@@ -5,6 +5,9 @@ import Synchronization
 /// An event store held in memory: for tests, demos and scratch replays. Same rules, same
 /// chain, same digests as the SQLite store.
 public final class InMemoryEventStore: EventStore, TokenStore {
+    /// Webhook subscriptions and their delivery logs (see `InMemoryEventStore+Subscriptions.swift`).
+    let subscriptionTables = Mutex(SubscriptionTables())
+
     struct State: AppendTransaction {
         var events: [Event] = []
         var countries: [CountryCode: Int] = [:]  // → event index

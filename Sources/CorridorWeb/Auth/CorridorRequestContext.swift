@@ -28,11 +28,14 @@ public struct CorridorRequestContext: RequestContext, RemoteAddressRequestContex
     public var principal: Principal?
     /// The peer of the connection (behind a proxy: the proxy). Nil in tests run in process.
     public let remoteAddress: SocketAddress?
+    /// The connection: a stream whose reader stops reading is cut off by closing it.
+    let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         principal = nil
         remoteAddress = source.channel.remoteAddress
+        channel = source.channel
     }
 
     /// The client address failed authentications are counted under (nil: not counted).

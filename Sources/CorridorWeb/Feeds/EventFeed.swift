@@ -17,8 +17,8 @@ enum EventFeed {
         var after: Int64
         /// Only these event types (nil: every type).
         var types: Set<String>?
-        /// Only events about this case.
-        var caseID: CaseRecord.ID?
+        /// Only events about these cases (nil: every case the reader may see).
+        var cases: Set<CaseRecord.ID>?
         /// At most this many items.
         var limit: Int
     }
@@ -59,7 +59,7 @@ enum EventFeed {
             let payload = (try? JSONParser.parse(event.payload)) ?? .null
             let audience = EventAudience.of(type: event.type, payload: payload, manifest: { manifests[$0] ?? [] })
             guard scope.sees(audience) else { continue }
-            if let caseID = query.caseID, !audience.people.contains(caseID) { continue }
+            if let cases = query.cases, !audience.people.contains(where: cases.contains) { continue }
             items.append(Item(seq: event.seq, type: event.type,
                               json: item(event, payload: payload, audience: audience, scope: scope, view: view, state: state)))
         }

@@ -16,13 +16,16 @@ struct WebWorld<Store: EventStore>: Sendable {
     let revokedSecret: String
     let ids: SampleIDs
 
-    init(store: Store, ids: SampleIDs) throws where Store: TokenStore {
+    init(store: Store, ids: SampleIDs, webhooks: WebhookSettings = WebhookSettings()) throws where Store: TokenStore {
         self.store = store
         tokens = try TestTokens.issue(in: store)
         let (revoked, info) = try Tokens.issue(name: "revoked-officer", role: .officer, in: store, context: .test)
         guard try store.revokeToken(id: info.id, context: .test) else { throw WorldError("could not revoke the test token") }
         revokedSecret = revoked
-        state = try AppState(store: store, clock: { TestClock.instant }, logger: Self.logger)
+        // Event streams end after a moment here, so a test reading one through the router gets its whole body.
+        state = try AppState(store: store, clock: { TestClock.instant }, logger: Self.logger,
+                             streams: EventStreamSettings(poll: .milliseconds(20), heartbeat: .milliseconds(100), maximumDuration: .milliseconds(250)),
+                             webhooks: webhooks)
         // Routes are judged as a ready server answers them, whether or not the warming service
         // has finished (ReadinessTests builds a state of its own to see /readyz before that).
         state.readiness.markReady()
@@ -93,10 +96,10 @@ enum Worlds {
     static func reference() throws -> WebWorld<InMemoryEventStore> { try reference(InMemoryEventStore()) }
 
     /// A small hand-written world where departures can succeed (see ``Scenario``).
-    static func scenario<Store: EventStore & TokenStore>(_ store: Store) throws -> WebWorld<Store> {
+    static func scenario<Store: EventStore & TokenStore>(_ store: Store, webhooks: WebhookSettings = WebhookSettings()) throws -> WebWorld<Store> {
         try store.append(records: Scenario.records)
         return try WebWorld(store: store, ids: .init(caseID: "V1", country: "SLV", arrangement: "arr-slv", courtOrder: "CO-1",
-                                                     transfer: "T1", manifestCase: "V2"))
+                                                     transfer: "T1", manifestCase: "V2"), webhooks: webhooks)
     }
 
     static func scenario() throws -> WebWorld<InMemoryEventStore> { try scenario(InMemoryEventStore()) }
@@ -139,7 +142,10 @@ enum Scenario {
     }
 
     static func notice(_ caseID: String, _ destination: String, servedOn: String = "2025-06-01T09:00:00Z") -> JSONValue {
-        ["type": "notice", "case": .string(caseID), "destination": .string(destination), "servedOn": .string(servedOn), "language": "es"]
+        var notice: JSONValue = ["type": "notice", "case": .string(caseID), "destination": .string(destination), "servedOn": .string(servedOn), "language": "es"]
+        // A represented person's notice goes to their counsel too (as us-dvd-2025 requires).
+        if counselClients.contains(caseID), case .object(var fields) = notice { fields["counselNotified"] = true; notice = .object(fields) }
+        return notice
     }
 
     static var records: [JSONValue] {

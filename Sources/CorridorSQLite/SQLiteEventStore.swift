@@ -169,7 +169,7 @@ public final class SQLiteEventStore: EventStore, TokenStore {
     public func createToken(id: String, name: String, role: Role, counsel: String?, hash: String, context: AppendContext) throws -> TokenInfo {
         try transaction { transaction in
             try transaction.db.execute(sql: "INSERT INTO tokens (id, name, role, hash, created_at, counsel) VALUES (?, ?, ?, ?, ?, ?)",
-                                       arguments: [id, name, role.rawValue, hash, context.recordedAt.epochMilliseconds])
+                                       arguments: [id, name, role.rawValue, hash, context.recordedAt.epochMilliseconds, counsel])
             try EventChain.appendSystemEvents([(TokenEvents.created(id: id, name: name, role: role, counsel: counsel), context.actor)], at: context.recordedAt,
                                               marksChange: true, in: &transaction)
             return TokenInfo(id: id, name: name, role: role, counsel: counsel, createdAt: context.recordedAt, revokedAt: nil)

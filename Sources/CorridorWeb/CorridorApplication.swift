@@ -50,7 +50,9 @@ public func buildApplication(store: some EventStore & TokenStore, configuration:
     let state = try AppState(store: store, clock: clock, logger: logger, staleness: 5_000_000, simulations: simulations,
                              authFailuresPerMinute: configuration.authFailuresPerMinute, streams: configuration.streams,
                              webhooks: configuration.webhooks)
-    return buildApplication(state: state, configuration: configuration, logger: logger, services: services)
+    // The webhook worker runs in the served application (and in tests that run it whole), after
+    // the store's own services: it stops before them.
+    return buildApplication(state: state, configuration: configuration, logger: logger, services: services + webhookServices(state, logger: logger))
 }
 
 /// The same application over state the caller made (tests share it to inspect the store).
@@ -66,7 +68,7 @@ public func buildApplication<Store: EventStore>(state: AppState<Store>, configur
             idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Corridor",
                              availableConnectionsDelegate: LoggedMaximumConnections(maximum: configuration.maximumConnections, logger: logger)),
-        services: services + [state.readLog, CaseloadWarmer(state: state, logger: logger)] + webhookServices(state, logger: logger),
+        services: services + [state.readLog, CaseloadWarmer(state: state, logger: logger)],
         logger: logger
     )
 }

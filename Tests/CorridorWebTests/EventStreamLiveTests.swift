@@ -5,6 +5,7 @@ import CorridorStore
 import CorridorTestSupport
 import CorridorWeb
 import Foundation
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -26,15 +27,20 @@ struct EventStreamLiveTests {
         var buffer = [UInt8](repeating: 0, count: 65_536)
         let deadline = Date().addingTimeInterval(seconds)
         func ids() -> [String] {
-            text.components(separatedBy: "\n\n").filter { $0.contains("\ndata: ") || $0.hasPrefix("data: ") || $0.contains("data: ") }
+            // Chunked transfer encoding frames the body with CRLF lines; Swift reads "\r\n" as one character.
+            text.replacingOccurrences(of: "\r", with: "").components(separatedBy: "\n\n").filter { $0.contains("\ndata: ") || $0.hasPrefix("data: ") || $0.contains("data: ") }
                 .compactMap { block in block.split(separator: "\n").first { $0.hasPrefix("id: ") }.map { String($0.dropFirst(4)) } }
         }
         while Date() < deadline, ids().count < events {
             let count = buffer.withUnsafeMutableBytes { recv(socket.descriptor, $0.baseAddress, $0.count, 0) }
             if count > 0 { text += String(decoding: buffer[0..<count], as: UTF8.self) } else if count == 0 { break }
         }
+        if ids().count < events { Self.lastText.withLock { $0 = text } }
         return ids()
     }
+
+    /// What the last short read received (shown when a test fails).
+    static let lastText = Mutex("")
 
     @Test("A client reading the stream across a server restart resumes with Last-Event-ID: nothing lost, nothing repeated")
     func acrossRestart() async throws {
@@ -50,7 +56,7 @@ struct EventStreamLiveTests {
             return try await ids
         }
         let added = try #require(try world.store.allEvents().last { $0.type == "manifest-add" }?.seq)
-        #expect(first == [String(added)], "\(first)")
+        #expect(first == [String(added)], "\(first): \(Self.lastText.withLock { $0 })")
         // While no server runs, more happens.
         try world.store.append(records: [Scenario.notice("V3", "CRI", servedOn: "2025-06-21T09:00:00Z"),
                                          Scenario.notice("G1", "CRI", servedOn: "2025-06-21T09:00:00Z"),

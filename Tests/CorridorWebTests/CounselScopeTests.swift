@@ -15,8 +15,8 @@ struct CounselScopeTests {
     /// A person represented by someone else, on transfer T1 beside the counsel's clients.
     static let stranger = "NOT-A-CLIENT-7"
 
-    static func world() throws -> WebWorld<InMemoryEventStore> {
-        let world = try Worlds.scenario()
+    static func world(streams: EventStreamSettings = WebWorld<InMemoryEventStore>.quickStreams) throws -> WebWorld<InMemoryEventStore> {
+        let world = try Worlds.scenario(InMemoryEventStore(), streams: streams)
         try world.store.append(records: [
             TestRecords.caseRecord(stranger, nationalities: ["VEN"], extra: ["counsel": "Another synthetic counsel"]),
             TestRecords.order(stranger, kind: "final", on: "2025-01-10"),

@@ -94,7 +94,8 @@ struct EventFeedTests {
 
     @Test("The stream sends the same items as Server-Sent Events after the cursor, and a heartbeat with the cursor when idle")
     func streamThroughRouter() async throws {
-        let world = try CounselScopeTests.world()
+        // Long enough to send the whole feed and go idle even on a loaded machine.
+        let world = try CounselScopeTests.world(streams: EventStreamSettings(poll: .milliseconds(20), heartbeat: .milliseconds(300), maximumDuration: .seconds(3)))
         try await world.test { caller in
             let feed = try await Self.all(caller, as: .role(.counsel))
             let reply = try await caller.get("/api/v1/events/stream?after=0", as: .role(.counsel))

@@ -72,12 +72,20 @@ enum EventRoutes {
 
     /// Reading the feed reads personal records: one `system.read` per person per page.
     static func logReads<Store: EventStore>(_ items: [EventFeed.Item], principal: Principal, state: AppState<Store>, route: String) async throws {
+        var reads: [(id: String, seq: Int64)] = []
         var seen: Set<String> = []
         for item in items {
             guard case .array(let cases)? = item.json["cases"] else { continue }
-            for case .string(let id) in cases where seen.insert(id).inserted {
-                try await state.readLog.record(principal, caseID: CaseRecord.ID(id), route: route, detail: ["seq": .number(Double(item.seq))])
+            for case .string(let id) in cases where seen.insert(id).inserted { reads.append((id, item.seq)) }
+        }
+        // Queued together, so the read log commits them in one transaction.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for read in reads {
+                group.addTask {
+                    try await state.readLog.record(principal, caseID: CaseRecord.ID(read.id), route: route, detail: ["seq": .number(Double(read.seq))])
+                }
             }
+            try await group.waitForAll()
         }
     }
 

@@ -8,16 +8,17 @@ import Hummingbird
 /// destination, the next deadline, the transfers they are on, the latest events, and webhook
 /// subscriptions with their delivery status.
 extension PageRoutes {
-    static let counselOnly = Access.roles([.counsel])
+    /// Counsel (their clients) and admins (who name no counsel: their own subscriptions only).
+    static let clientReaders = Access.roles([.counsel, .admin])
 
     static func clientPages<Store: EventStore>(_ state: AppState<Store>) -> [RouteSpec] {
         [
-            RouteSpec(method: .get, path: "/clients", access: counselOnly, tag: "pages",
+            RouteSpec(method: .get, path: "/clients", access: clientReaders, tag: "pages",
                       summary: "My clients (counsel): verdicts per likely destination, next deadlines, transfers, latest events, subscriptions",
                       success: (200, "html"), logsRead: true) { request, context in
                 try await clientsPage(request, context, state, form: nil)
             },
-            RouteSpec(method: .post, path: "/clients/subscriptions", access: counselOnly, tag: "pages",
+            RouteSpec(method: .post, path: "/clients/subscriptions", access: clientReaders, tag: "pages",
                       summary: "Subscribe a URL to your clients' events (form; the same as POST /api/v1/subscriptions); the secret is shown once",
                       success: (200, "html")) { request, context in
                 let principal = try context.requirePrincipal()
@@ -109,7 +110,7 @@ extension PageRoutes {
             }
         }
         return html(request, context, "clients", title: "My clients", [
-            "counsel": principal.counsel ?? "", "rows": rows, "count": rows.count, "events": events, "subscriptions": subscriptions,
+            "counsel": principal.counsel ?? "", "notCounsel": principal.counsel == nil, "rows": rows, "count": rows.count, "events": events, "subscriptions": subscriptions,
             "url": form?.url ?? "", "error": form?.error ?? "", "secret": form?.secret ?? "", "newID": form?.id ?? "", "now": now.description,
         ], status: status)
     }

@@ -30,7 +30,8 @@ enum SubscriptionRoutes {
             },
             RouteSpec(method: .delete, path: "/api/v1/subscriptions/{id}", access: .authenticated, tag: "events",
                       summary: "Remove a subscription: nothing more is delivered (its delivery log stays)",
-                      parameters: [.path("id", "Subscription id")], success: (204, "empty")) { _, context in
+                      parameters: [.path("id", "Subscription id")], success: (204, "empty")) { request, context in
+                _ = try await request.body.collect(upTo: 16 * 1024)  // none is expected; an oversized one is a 413 like anywhere
                 let principal = try context.requirePrincipal()
                 let store = try requireStore(state)
                 let subscription = try await owned(context, store)
@@ -43,7 +44,8 @@ enum SubscriptionRoutes {
             },
             RouteSpec(method: .post, path: "/api/v1/subscriptions/{id}/resume", access: .authenticated, tag: "events",
                       summary: "Resume a paused subscription: delivery tries again at once from the event it stopped at",
-                      parameters: [.path("id", "Subscription id")], success: (200, "Subscription")) { _, context in
+                      parameters: [.path("id", "Subscription id")], success: (200, "Subscription")) { request, context in
+                _ = try await request.body.collect(upTo: 16 * 1024)
                 let store = try requireStore(state)
                 var subscription = try await owned(context, store)
                 subscription.progress = Subscription.Progress(acknowledged: subscription.progress.acknowledged)

@@ -16,16 +16,16 @@ struct WebWorld<Store: EventStore>: Sendable {
     let revokedSecret: String
     let ids: SampleIDs
 
-    init(store: Store, ids: SampleIDs, webhooks: WebhookSettings = WebhookSettings()) throws where Store: TokenStore {
+    /// Event streams end after a moment here, so a test reading one through the router gets its whole body.
+    static var quickStreams: EventStreamSettings { EventStreamSettings(poll: .milliseconds(20), heartbeat: .milliseconds(100), maximumDuration: .milliseconds(250)) }
+
+    init(store: Store, ids: SampleIDs, webhooks: WebhookSettings = WebhookSettings(), streams: EventStreamSettings = quickStreams) throws where Store: TokenStore {
         self.store = store
         tokens = try TestTokens.issue(in: store)
         let (revoked, info) = try Tokens.issue(name: "revoked-officer", role: .officer, in: store, context: .test)
         guard try store.revokeToken(id: info.id, context: .test) else { throw WorldError("could not revoke the test token") }
         revokedSecret = revoked
-        // Event streams end after a moment here, so a test reading one through the router gets its whole body.
-        state = try AppState(store: store, clock: { TestClock.instant }, logger: Self.logger,
-                             streams: EventStreamSettings(poll: .milliseconds(20), heartbeat: .milliseconds(100), maximumDuration: .milliseconds(250)),
-                             webhooks: webhooks)
+        state = try AppState(store: store, clock: { TestClock.instant }, logger: Self.logger, streams: streams, webhooks: webhooks)
         // Routes are judged as a ready server answers them, whether or not the warming service
         // has finished (ReadinessTests builds a state of its own to see /readyz before that).
         state.readiness.markReady()
@@ -96,10 +96,11 @@ enum Worlds {
     static func reference() throws -> WebWorld<InMemoryEventStore> { try reference(InMemoryEventStore()) }
 
     /// A small hand-written world where departures can succeed (see ``Scenario``).
-    static func scenario<Store: EventStore & TokenStore>(_ store: Store, webhooks: WebhookSettings = WebhookSettings()) throws -> WebWorld<Store> {
+    static func scenario<Store: EventStore & TokenStore>(_ store: Store, webhooks: WebhookSettings = WebhookSettings(),
+                                                         streams: EventStreamSettings = WebWorld<Store>.quickStreams) throws -> WebWorld<Store> {
         try store.append(records: Scenario.records)
         return try WebWorld(store: store, ids: .init(caseID: "V1", country: "SLV", arrangement: "arr-slv", courtOrder: "CO-1",
-                                                     transfer: "T1", manifestCase: "V2"), webhooks: webhooks)
+                                                     transfer: "T1", manifestCase: "V2"), webhooks: webhooks, streams: streams)
     }
 
     static func scenario() throws -> WebWorld<InMemoryEventStore> { try scenario(InMemoryEventStore()) }

@@ -45,23 +45,28 @@ enum EventFeed {
     static func page<Store: EventStore>(_ state: AppState<Store>, scope: CaseScope, query: Query, scanLimit: Int = scanLimit) throws -> Page {
         let head = try state.store.head().seq
         guard query.after < head else { return Page(items: [], next: Swift.min(query.after, head), head: head) }
-        let events = try EventPages.read(state.store, from: query.after + 1, limit: scanLimit)
         var items: [Item] = []
         var next = query.after
-        guard !events.isEmpty else { return Page(items: [], next: next, head: head) }
         // Caseload-backed facts (verdicts, deadlines, the counsel's clients) come from the live view.
         let view = try state.live.withCaseload()
         let manifests = view.manifests
-        for event in events {
-            if items.count == query.limit { break }
-            next = event.seq
-            if let types = query.types, !types.contains(event.type) { continue }
-            let payload = (try? JSONParser.parse(event.payload)) ?? .null
-            let audience = EventAudience.of(type: event.type, payload: payload, manifest: { manifests[$0] ?? [] })
-            guard scope.sees(audience) else { continue }
-            if let cases = query.cases, !audience.people.contains(where: cases.contains) { continue }
-            items.append(Item(seq: event.seq, type: event.type,
-                              json: item(event, payload: payload, audience: audience, scope: scope, view: view, state: state)))
+        // Read in chunks, so a page that fills early reads little more than it shows.
+        var scanned = 0
+        while items.count < query.limit, scanned < scanLimit, next < head {
+            let chunk = try EventPages.read(state.store, from: next + 1, limit: Swift.min(scanLimit - scanned, Swift.max(query.limit * 2, 256)))
+            guard !chunk.isEmpty else { break }
+            scanned += chunk.count
+            for event in chunk {
+                if items.count == query.limit { break }
+                next = event.seq
+                if let types = query.types, !types.contains(event.type) { continue }
+                let payload = (try? JSONParser.parse(event.payload)) ?? .null
+                let audience = EventAudience.of(type: event.type, payload: payload, manifest: { manifests[$0] ?? [] })
+                guard scope.sees(audience) else { continue }
+                if let cases = query.cases, !audience.people.contains(where: cases.contains) { continue }
+                items.append(Item(seq: event.seq, type: event.type,
+                                  json: item(event, payload: payload, audience: audience, scope: scope, view: view, state: state)))
+            }
         }
         return Page(items: items, next: next, head: head)
     }

@@ -175,7 +175,8 @@ def main():
         # 2. Subscriptions and the stream.
         healthy, failing = Receiver([]), Receiver([500, 500])
         for receiver in (healthy, failing):
-            status, made = request(base, "POST", "/api/v1/subscriptions", counsel, {"url": f"http://127.0.0.1:{receiver.port}/hook"})
+            status, made = request(base, "POST", "/api/v1/subscriptions", counsel, {"url": f"http://127.0.0.1:{receiver.port}/hook",
+                                                                                    "types": ["manifest-add", "manifest-strike"]})
             check(status == 201 and made["secret"].startswith("whsec_"), f"subscription created ({status})")
             receiver.secret = made["secret"]
         stream = Stream(port, counsel)

@@ -117,4 +117,10 @@ extension SQLiteEventStore: SubscriptionStore {
             return db.changesCount > 0
         }
     }
+
+    public func releaseLease(_ id: String, holder: String) async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE subscriptions SET lease_holder = NULL, lease_until = NULL WHERE id = ? AND lease_holder = ?", arguments: [id, holder])
+        }
+    }
 }

@@ -59,4 +59,10 @@ extension InMemoryEventStore: SubscriptionStore {
             return true
         }
     }
+
+    public func releaseLease(_ id: String, holder: String) async throws {
+        subscriptionTables.withLock { tables in
+            if tables.leases[id]?.holder == holder { tables.leases[id] = nil }
+        }
+    }
 }

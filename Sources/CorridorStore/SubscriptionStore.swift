@@ -119,6 +119,9 @@ public protocol SubscriptionStore: Sendable {
     /// Takes (or renews) the right to deliver `id` until `until`, for `holder`; false while
     /// another holder's lease has not run out at `now`.
     func lease(_ id: String, holder: String, until: Instant, now: Instant) async throws -> Bool
+    /// Gives the lease up (when `holder` holds it), so another instance — or this one after a
+    /// restart — may deliver at once; a lease not given up (a crash) runs out at its `until`.
+    func releaseLease(_ id: String, holder: String) async throws
 }
 
 extension SubscriptionStore {

@@ -63,6 +63,26 @@ struct WebhookTests {
         #expect(settings.delay(afterFailures: 1_000_000, random: 0.5) <= .seconds(60))
     }
 
+    @Test("A subscription's lease lets one holder deliver at a time, until it is given up or runs out", arguments: [true, false])
+    func lease(_ sqlite: Bool) async throws {
+        let temporary = try TemporarySQLiteStore()
+        let store: any SubscriptionStore = sqlite ? temporary.store : InMemoryEventStore()
+        let owner = Subscription.Owner(tokenID: "tok_x", name: "x", role: .monitor, counsel: nil)
+        try await store.createSubscription(Subscription(id: "sub_lease", url: "https://example.org/", types: nil, cases: nil,
+                                                        secret: WebhookSignature.newSecret(), owner: owner, createdAt: TestClock.instant,
+                                                        progress: .init(acknowledged: 0)))
+        let now = TestClock.instant
+        #expect(try await store.lease("sub_lease", holder: "a", until: now.adding(milliseconds: 30_000), now: now))
+        #expect(try await !store.lease("sub_lease", holder: "b", until: now.adding(milliseconds: 30_000), now: now))
+        #expect(try await store.lease("sub_lease", holder: "a", until: now.adding(milliseconds: 30_000), now: now), "the holder renews")
+        #expect(try await store.lease("sub_lease", holder: "b", until: now.adding(milliseconds: 90_000), now: now.adding(milliseconds: 30_000)),
+                "a lease that ran out is taken over")
+        try await store.releaseLease("sub_lease", holder: "a")  // not a's any more: nothing changes
+        #expect(try await !store.lease("sub_lease", holder: "a", until: now.adding(milliseconds: 60_000), now: now.adding(milliseconds: 40_000)))
+        try await store.releaseLease("sub_lease", holder: "b")
+        #expect(try await store.lease("sub_lease", holder: "a", until: now.adding(milliseconds: 60_000), now: now.adding(milliseconds: 40_000)))
+    }
+
     // MARK: Subscriptions
 
     @Test("A subscription to an internal address is refused (422, naming why) and nothing is stored",

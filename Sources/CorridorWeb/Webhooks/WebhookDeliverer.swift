@@ -72,15 +72,29 @@ public final class WebhookDeliverer<Store: EventStore>: Service, Sendable {
         return subscription.progress.nextAttemptAt.map { $0 <= now } ?? true
     }
 
-    /// Delivers what is due of one subscription: up to ``WebhookSettings/batch`` events, stopping
-    /// at the first failure (the next attempt waits for its backoff).
+    /// Delivers what is due of one subscription, holding its lease meanwhile (one instance at a
+    /// time delivers a subscription; the lease is given up after the round).
     func deliver(_ id: String, client: HTTPClient) async {
+        let start = now()
         do {
-            guard var subscription = try await subscriptions.subscription(id: id), subscription.deletedAt == nil, subscription.progress.pausedAt == nil
-            else { return }
-            let start = now()
             guard try await subscriptions.lease(id, holder: settings.holder, until: start.adding(milliseconds: WebhookSettings.milliseconds(settings.lease)),
                                                 now: start)
+            else { return }
+        } catch {
+            logger.warning("webhooks: cannot take a subscription's lease", metadata: ["subscription": "\(id)", "error": "\(error)"])
+            return
+        }
+        await deliverLeased(id, client: client, start: start)
+        do { try await subscriptions.releaseLease(id, holder: settings.holder) } catch {
+            logger.warning("webhooks: cannot give up a subscription's lease (it runs out by itself)", metadata: ["subscription": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    /// Up to ``WebhookSettings/batch`` events, stopping at the first failure (the next attempt
+    /// waits for its backoff).
+    func deliverLeased(_ id: String, client: HTTPClient, start: Instant) async {
+        do {
+            guard var subscription = try await subscriptions.subscription(id: id), subscription.deletedAt == nil, subscription.progress.pausedAt == nil
             else { return }
             let owner = subscription.owner
             guard try await state.tokens.isLive(id: owner.tokenID) else {
@@ -98,6 +112,11 @@ public final class WebhookDeliverer<Store: EventStore>: Service, Sendable {
                 try EventFeed.page(self.state, scope: try self.state.scopeNow(principal), query: query)
             }
             for item in page.items {
+                // The lease is renewed before each attempt; lost (this instance stalled past it), the round ends.
+                let renewal = now()
+                guard try await subscriptions.lease(id, holder: settings.holder, until: renewal.adding(milliseconds: WebhookSettings.milliseconds(settings.lease)),
+                                                    now: renewal)
+                else { return }
                 let attempt = await self.attempt(item, subscription, client: client)
                 var progress = subscription.progress
                 if attempt.acknowledged {

@@ -19,14 +19,15 @@ public struct WebhookSettings: Sendable {
     public var requestTimeout: Duration
     /// Events delivered per subscription before the worker looks at the others again.
     public var batch: Int
-    /// How long this instance holds the right to deliver a subscription (renewed as it works).
+    /// How long this instance may hold the right to deliver a subscription: it gives it up after
+    /// each round; after a crash another instance waits at most this long.
     public var lease: Duration
     /// This instance's name in leases.
     public var holder: String
 
     public init(addresses: WebhookAddressPolicy = WebhookAddressPolicy(), initialDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(3_600),
                 pauseAfter: Duration = .seconds(86_400), poll: Duration = .milliseconds(250), connectTimeout: Duration = .seconds(5),
-                requestTimeout: Duration = .seconds(10), batch: Int = 50, lease: Duration = .seconds(60),
+                requestTimeout: Duration = .seconds(10), batch: Int = 50, lease: Duration = .seconds(30),
                 holder: String = "corridor-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))") {
         self.addresses = addresses
         self.initialDelay = initialDelay

@@ -9,14 +9,14 @@ struct AuditCommand: ParsableCommand {
         subcommands: [Verify.self, Replay.self]
     )
 
-    struct Verify: ParsableCommand {
+    struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Recompute the hash chain; on tampering, name the first bad event and exit non-zero.")
 
         @OptionGroup var store: StoreOptions
 
-        func run() throws {
-            let result = try store.open().verifyChain()
+        func run() async throws {
+            let result = try await store.open().verifyChain()
             if let bad = result.firstBad {
                 Edge.printError("chain BROKEN at seq \(bad.seq): \(bad.reason)")
                 Edge.printError("\(result.eventsChecked.formatted) events before it verify; the last good hash is \(result.head.hash)")
@@ -26,15 +26,15 @@ struct AuditCommand: ParsableCommand {
         }
     }
 
-    struct Replay: ParsableCommand {
+    struct Replay: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Rebuild state from the log in a scratch store and compare it with the current projections.")
 
         @OptionGroup var store: StoreOptions
 
-        func run() throws {
+        func run() async throws {
             let report: ReplayReport
-            do { report = try AuditReplay.run(try store.open()) } catch let error as StoreError {
+            do { report = try await AuditReplay.run(try store.open()) } catch let error as StoreError {
                 throw CLIError(error.forOperator)
             }
             if report.matches {

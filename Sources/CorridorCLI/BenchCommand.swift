@@ -17,9 +17,9 @@ struct BenchCommand: ParsableCommand {
 
 /// Wall-clock timing for benchmarks.
 enum Stopwatch {
-    static func time<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+    static func time<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
         let start = DispatchTime.now().uptimeNanoseconds
-        let result = try body()
+        let result = try await body()
         return (result, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 }
@@ -30,7 +30,7 @@ func scratchDirectory() throws -> String {
     return path
 }
 
-struct ImportBench: ParsableCommand {
+struct ImportBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Synthetic seeding, JSON Lines import against the raw GRDB baseline, export/re-import round trip.")
@@ -44,15 +44,15 @@ struct ImportBench: ParsableCommand {
         try CommandLimits.check("--records", records, in: 1...50_000_000)
     }
 
-    func run() throws {
+    func run() async throws {
         let directory = try scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let context = AppendContext(actor: "bench", recordedAt: Instant(epochMilliseconds: 1_764_460_800_000))
 
         // 1. Create and import N synthetic cases (the reference network first).
         let seeded = try SQLiteEventStore(path: directory + "/seeded.sqlite")
-        _ = try Seeding.seedReference(into: seeded, context: context)
-        let (receipt, seedSeconds) = try Stopwatch.time { try Seeding.seedSynthetic(count: cases, seed: 1, into: seeded, context: context) }
+        _ = try await Seeding.seedReference(into: seeded, context: context)
+        let (receipt, seedSeconds) = try await Stopwatch.time { try await Seeding.seedSynthetic(count: cases, seed: 1, into: seeded, context: context) }
         print("seed --synthetic \(cases.grouped): \(receipt.count.grouped) records in \(String(format: "%.2f", seedSeconds)) s (\((Double(receipt.count) / seedSeconds).groupedWhole) records/s)")
 
         // 2. A JSON Lines file of `records` records: import versus raw inserts of the same rows.
@@ -71,9 +71,9 @@ struct ImportBench: ParsableCommand {
         try text.write(toFile: file, atomically: false, encoding: .utf8)
         let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
         let rows = ImportBaseline.rows(from: lines)
-        let (_, baselineSeconds) = try Stopwatch.time { try ImportBaseline.insert(rows, path: directory + "/baseline.sqlite") }
+        let (_, baselineSeconds) = try await Stopwatch.time { try ImportBaseline.insert(rows, path: directory + "/baseline.sqlite") }
         let target = try SQLiteEventStore(path: directory + "/import.sqlite")
-        let (imported, importSeconds) = try Stopwatch.time { try RecordImport.importFiles([file], into: target, context: context) }
+        let (imported, importSeconds) = try await Stopwatch.time { try await RecordImport.importFiles([file], into: target, context: context) }
         let baselineRate = Double(rows.count) / baselineSeconds
         let importRate = Double(imported.count) / importSeconds
         print("import \(imported.count.grouped) records (\(size / 1_000_000) MB JSON Lines): \(String(format: "%.2f", importSeconds)) s, \(importRate.groupedWhole) records/s")
@@ -85,8 +85,8 @@ struct ImportBench: ParsableCommand {
             FileManager.default.createFile(atPath: exported, contents: nil)
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: exported))
             var buffer: [UInt8] = []
-            let (count, exportSeconds) = try Stopwatch.time {
-                try seeded.exportRecords { line in
+            let (count, exportSeconds) = try await Stopwatch.time {
+                try await seeded.exportRecords { line in
                     buffer.append(contentsOf: line.utf8); buffer.append(0x0A)
                     if buffer.count > 1 << 20 { handle.write(Data(buffer)); buffer.removeAll(keepingCapacity: true) }
                 }
@@ -94,15 +94,15 @@ struct ImportBench: ParsableCommand {
             handle.write(Data(buffer))
             try handle.close()
             let copy = try SQLiteEventStore(path: directory + "/reimport.sqlite")
-            let (_, reimportSeconds) = try Stopwatch.time { try RecordImport.importFiles([exported], into: copy, context: context) }
-            let same = try seeded.stateDigest() == copy.stateDigest()
+            let (_, reimportSeconds) = try await Stopwatch.time { try await RecordImport.importFiles([exported], into: copy, context: context) }
+            let same = try await seeded.stateDigest() == copy.stateDigest()
             print("export \(count.grouped) records: \(String(format: "%.2f", exportSeconds)) s; re-import: \(String(format: "%.2f", reimportSeconds)) s; state digests \(same ? "identical" : "DIFFER")")
             if !same { throw ExitCode(1) }
         }
     }
 }
 
-struct RulesBench: ParsableCommand {
+struct RulesBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
         abstract: "One check in-process, eligible for one destination, every case against every partner, a class-wide order's impact.")
@@ -116,42 +116,42 @@ struct RulesBench: ParsableCommand {
         try CommandLimits.check("--checks", checks, in: 1...100_000_000)
     }
 
-    func run() throws {
+    func run() async throws {
         let directory = try scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try SQLiteEventStore(path: db ?? directory + "/rules.sqlite")
         let context = AppendContext(actor: "bench", recordedAt: Instant(epochMilliseconds: 1_764_460_800_000))
-        if try store.summary().events == 0 {
-            _ = try Seeding.seedReference(into: store, context: context)
-            _ = try Seeding.seedSynthetic(count: cases, seed: 1, into: store, context: context)
+        if try await store.summary().events == 0 {
+            _ = try await Seeding.seedReference(into: store, context: context)
+            _ = try await Seeding.seedSynthetic(count: cases, seed: 1, into: store, context: context)
         }
         let service = RulesService(store: store)
-        let (caseload, loadSeconds) = try Stopwatch.time { try service.loadCaseload() }
+        let (caseload, loadSeconds) = try await Stopwatch.time { try await service.loadCaseload() }
         print("load caseload into memory: \(caseload.count.grouped) cases in \(String(format: "%.2f", loadSeconds)) s")
-        let policy = try service.activePolicy()
+        let policy = try await service.activePolicy()
         let on = Instant(dateOrInstant: "2025-09-01")!
-        let network = try store.network()
-        let mexico = try service.destination("MEX", at: on, policy: policy, network: network)
+        let network = try await store.network()
+        let mexico = try await service.destination("MEX", at: on, policy: policy, network: network)
 
         // One check, in process: explained decision for one case against a prepared context.
         let n = Swift.min(checks, caseload.count)
         var allowed = 0
-        let (_, checkSeconds) = Stopwatch.time {
+        let (_, checkSeconds) = await Stopwatch.time {
             for index in 0..<n where RulesEngine.decide(caseload.cases[index], mexico).verdict == .allowed { allowed += 1 }
         }
         print("check (explained, in process): \(String(format: "%.2f", checkSeconds / Double(n) * 1e6)) µs per check over \(n.grouped) checks")
-        let (_, storeCheckSeconds) = try Stopwatch.time {
-            for index in 0..<1000 { _ = try service.check(caseload.cases[index].id, to: "MEX", at: on) }
+        let (_, storeCheckSeconds) = try await Stopwatch.time {
+            for index in 0..<1000 { _ = try await service.check(caseload.cases[index].id, to: "MEX", at: on) }
         }
         print("check (reading the case from SQLite and the network): \(String(format: "%.0f", storeCheckSeconds / 1000 * 1e6)) µs per check over 1,000")
 
-        let (eligibility, eligibleSeconds) = Stopwatch.time { caseload.eligibility(mexico) }
+        let (eligibility, eligibleSeconds) = await Stopwatch.time { caseload.eligibility(mexico) }
         print("eligible --to MEX: \(String(format: "%.3f", eligibleSeconds)) s for \(eligibility.total.grouped) cases (\(eligibility.allowed.count.grouped) allowed)")
 
         let partners = Array(Set(network.arrangements.values.filter { $0.removingState == policy.removingState }.map(\.partner))).sorted()
         let contexts = partners.map { DestinationContext(destination: $0, instant: on, policy: policy, network: network) }
         var verdicts = [Verdict: Int]()
-        let (_, allSeconds) = Stopwatch.time {
+        let (_, allSeconds) = await Stopwatch.time {
             for context in contexts {
                 for outcome in caseload.outcomes(context) { verdicts[outcome.verdict, default: 0] += 1 }
             }
@@ -162,8 +162,8 @@ struct RulesBench: ParsableCommand {
             {"type":"court-order","id":"bench-class","court":"D. Mass.","citation":"benchmark class-wide order","issuedOn":"2025-09-01","scope":{"thirdCountryOnly":true},"effect":"block"}
             """))
         guard case .courtOrder(let order) = classWide else { return }
-        let transfers = try store.transfers()
-        let (impact, impactSeconds) = Stopwatch.time { CourtOrderImpact.of(order, caseload: caseload, transfers: transfers) }
+        let transfers = try await store.transfers()
+        let (impact, impactSeconds) = await Stopwatch.time { CourtOrderImpact.of(order, caseload: caseload, transfers: transfers) }
         print("impact of a class-wide order: \(impact.coveredCases.count.grouped) covered in \(String(format: "%.3f", impactSeconds)) s")
     }
 }

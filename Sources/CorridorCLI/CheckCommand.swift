@@ -3,7 +3,7 @@ import CorridorDomain
 import CorridorRules
 import CorridorServices
 
-struct CheckCommand: ParsableCommand {
+struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "May this person lawfully be transferred to this country at this time, and if not, why not?",
@@ -25,9 +25,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON.")
     var json = false
 
-    func run() throws {
+    func run() async throws {
         let service = RulesService(store: try store.open())
-        let decision = try reportingRules { try service.check(CaseRecord.ID(caseID), to: question.to.code, at: question.on.instant, policy: question.policy) }
+        let decision = try await reportingRules { try await service.check(CaseRecord.ID(caseID), to: question.to.code, at: question.on.instant, policy: question.policy) }
         if json {
             print(decision.jsonText())
         } else {

@@ -4,7 +4,7 @@ import CorridorRules
 import CorridorServices
 import CorridorSQLite
 
-struct CompareCommand: ParsableCommand {
+struct CompareCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
         abstract: "Cases whose verdict differs between two policy profiles, with the deciding gate.",
@@ -34,14 +34,14 @@ struct CompareCommand: ParsableCommand {
         try CommandLimits.check("--limit", limit, in: 0...10_000_000)
     }
 
-    func run() throws {
+    func run() async throws {
         let service = RulesService(store: try store.open())
-        let first = try reportingRules { try service.profile(policy[0]) }
-        let second = try reportingRules { try service.profile(policy[1]) }
+        let first = try await reportingRules { try await service.profile(policy[0]) }
+        let second = try await reportingRules { try await service.profile(policy[1]) }
         let instant = on?.instant ?? Edge.now()
-        let network = try service.store.network()
+        let network = try await service.store.network()
         let destinations = to.isEmpty ? RulesService<SQLiteEventStore>.activePartners(network, on: instant.day, removingState: first.removingState) : to.map(\.code)
-        let comparison = PolicyComparison.run(caseload: try service.loadCaseload(), network: network, capacity: try service.capacityUsage(),
+        let comparison = PolicyComparison.run(caseload: try await service.loadCaseload(), network: network, capacity: try await service.capacityUsage(),
                                               first: first, second: second, destinations: destinations, at: instant)
         print("\(first.id) (\(first.version)) vs \(second.id) (\(second.version)) at \(instant)")
         print("destinations: \(destinations.map(\.rawValue).joined(separator: ", "))")

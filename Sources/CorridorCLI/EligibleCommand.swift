@@ -4,7 +4,7 @@ import CorridorRules
 import CorridorServices
 import Foundation
 
-struct EligibleCommand: ParsableCommand {
+struct EligibleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eligible",
         abstract: "Everyone who may lawfully go to a country at a time, and how many each gate blocks.",
@@ -23,11 +23,11 @@ struct EligibleCommand: ParsableCommand {
 
     func validate() throws { try CommandLimits.check("--limit", limit, in: 0...10_000_000) }
 
-    func run() throws {
+    func run() async throws {
         let service = RulesService(store: try store.open())
-        let profile = try reportingRules { try service.profile(question.policy) }
-        let caseload = try service.loadCaseload()
-        let result = caseload.eligibility(try service.destination(question.to.code, at: question.on.instant, policy: profile))
+        let profile = try await reportingRules { try await service.profile(question.policy) }
+        let caseload = try await service.loadCaseload()
+        let result = caseload.eligibility(try await service.destination(question.to.code, at: question.on.instant, policy: profile))
         if json {
             let object: [String: Any] = [
                 "destination": result.destination.rawValue, "on": result.on.description, "policy": result.policy,

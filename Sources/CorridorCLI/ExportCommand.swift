@@ -2,7 +2,7 @@ import ArgumentParser
 import CorridorStore
 import Foundation
 
-struct ExportCommand: ParsableCommand {
+struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export every record of the log as JSON Lines.",
@@ -14,7 +14,7 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var out: String?
 
-    func run() throws {
+    func run() async throws {
         let store = try self.store.open()
         let handle: FileHandle
         var temporaryPath: String?
@@ -30,7 +30,7 @@ struct ExportCommand: ParsableCommand {
         }
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20)
-        let count = try store.exportRecords { line in
+        let count = try await store.exportRecords { line in
             buffer.append(contentsOf: line.utf8)
             buffer.append(0x0A)
             if buffer.count >= 1 << 20 {

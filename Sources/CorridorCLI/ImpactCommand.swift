@@ -4,7 +4,7 @@ import CorridorRules
 import CorridorServices
 import CorridorStore
 
-struct ImpactCommand: ParsableCommand {
+struct ImpactCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "impact",
         abstract: "Who a court order covers, and which transfers and manifests it touches.",
@@ -27,11 +27,11 @@ struct ImpactCommand: ParsableCommand {
         try CommandLimits.check("--limit", limit, in: 0...10_000_000)
     }
 
-    func run() throws {
+    func run() async throws {
         let store = try self.store.open()
-        let courtOrder = try loadOrder(store)
+        let courtOrder = try await loadOrder(store)
         let service = RulesService(store: store)
-        let impact = CourtOrderImpact.of(courtOrder, caseload: try service.loadCaseload(), transfers: try store.transfers())
+        let impact = CourtOrderImpact.of(courtOrder, caseload: try await service.loadCaseload(), transfers: try await store.transfers())
         print("court order \(courtOrder.id) (\(courtOrder.court), \(courtOrder.citation)), issued \(courtOrder.issuedOn)")
         print("covers \(impact.coveredCases.count.grouped) cases")
         for id in impact.coveredCases.prefix(limit) { print("  \(id)") }
@@ -43,9 +43,9 @@ struct ImpactCommand: ParsableCommand {
         }
     }
 
-    func loadOrder(_ store: some EventStore) throws -> CourtOrderRecord {
+    func loadOrder(_ store: some EventStore) async throws -> CourtOrderRecord {
         if let orderID {
-            guard let record = try store.network().courtOrders[CourtOrderRecord.ID(orderID)] else {
+            guard let record = try await store.network().courtOrders[CourtOrderRecord.ID(orderID)] else {
                 throw CLIError("no court order '\(orderID)' has been recorded")
             }
             return record

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CorridorStore
 
-struct ImportCommand: ParsableCommand {
+struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import records from JSON Lines files, all or nothing.",
@@ -23,13 +23,13 @@ struct ImportCommand: ParsableCommand {
         if files.isEmpty { throw ValidationError("give at least one file to import (or - for standard input)") }
     }
 
-    func run() throws {
+    func run() async throws {
         // The inputs are opened before the store: with standard input closed, the store's file
         // would otherwise take descriptor 0 and be read as records.
-        let readers = try reportingRefusals("import") { try files.map { try JSONLinesReader(path: $0) } }
+        let readers = try await reportingRefusals("import") { try files.map { try JSONLinesReader(path: $0) } }
         let store = try self.store.open()
-        let receipt = try reportingRefusals("import") {
-            try RecordImport.importReaders(readers, into: store, context: Edge.context(), progress: StderrProgress())
+        let receipt = try await reportingRefusals("import") {
+            try await RecordImport.importReaders(readers, into: store, context: Edge.context(), progress: StderrProgress())
         }
         if receipt.count == 0 {
             print("nothing to import: the input holds no records")

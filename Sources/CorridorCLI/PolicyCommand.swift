@@ -9,15 +9,15 @@ struct PolicyCommand: ParsableCommand {
         subcommands: [Show.self, Use.self, List.self]
     )
 
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show the active profile (or another) with every parameter and its legal reference.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "A profile id (default: the active one).") var id: String?
 
-        func run() throws {
+        func run() async throws {
             let service = RulesService(store: try store.open())
-            let profile = try reportingRules { try id.map { try PolicyLibrary.profile($0) } ?? service.activePolicy() }
-            let active = try service.activePolicy().id
+            let profile = try await reportingRules { if let id { try PolicyLibrary.profile(id) } else { try await service.activePolicy() } }
+            let active = try await service.activePolicy().id
             print("\(profile.id) version \(profile.version)\(profile.id == active ? " (active)" : "")")
             print(profile.title)
             print(profile.legalStatus)
@@ -32,14 +32,14 @@ struct PolicyCommand: ParsableCommand {
         }
     }
 
-    struct Use: ParsableCommand {
+    struct Use: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make a profile the active one (recorded in the log).")
         @OptionGroup var store: StoreOptions
         @Argument(help: "The profile id.") var id: String
 
-        func run() throws {
+        func run() async throws {
             let service = RulesService(store: try store.open())
-            let profile = try reportingRules { try service.useProfile(id, context: Edge.context()) }
+            let profile = try await reportingRules { try await service.useProfile(id, context: Edge.context()) }
             print("active policy: \(profile.id) version \(profile.version)")
         }
     }

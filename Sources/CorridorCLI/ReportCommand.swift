@@ -3,7 +3,7 @@ import CorridorDomain
 import CorridorServices
 import Foundation
 
-struct ReportCommand: ParsableCommand {
+struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Accounting per arrangement and overall: people moved, costs, load factor, onward returns, incidents.",
@@ -13,8 +13,8 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Flag(name: .long, help: "Print JSON.") var json = false
 
-    func run() throws {
-        let report = try OperationsReport.build(store: try store.open())
+    func run() async throws {
+        let report = try await OperationsReport.build(store: try await store.open())
         if json {
             func line(_ l: OperationsReport.Line) -> [String: Any] {
                 var out: [String: Any] = [

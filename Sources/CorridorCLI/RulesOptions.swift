@@ -27,8 +27,8 @@ extension WhenArgument {
 }
 
 /// Turns rules-layer refusals into CLI messages.
-func reportingRules<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let error as RecordError {
+func reportingRules<T>(_ body: () async throws -> T) async throws -> T {
+    do { return try await body() } catch let error as RecordError {
         throw CLIError(error.message)
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CorridorStore
 
-struct SeedCommand: ParsableCommand {
+struct SeedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seed",
         abstract: "Record the reference network and/or a synthetic caseload.",
@@ -30,17 +30,17 @@ struct SeedCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let store = try self.store.open()
         if reference {
-            let receipt = try reportingRefusals("seeding the reference network") {
-                try Seeding.seedReference(into: store, context: Edge.context(actor: "seed:reference"))
+            let receipt = try await reportingRefusals("seeding the reference network") {
+                try await Seeding.seedReference(into: store, context: Edge.context(actor: "seed:reference"))
             }
             print("reference network: \(receipt.count.grouped) records")
         }
         if let synthetic {
-            let receipt = try reportingRefusals("seeding the synthetic caseload") {
-                try Seeding.seedSynthetic(count: synthetic, seed: seed, into: store, context: Edge.context(actor: "seed:synthetic"),
+            let receipt = try await reportingRefusals("seeding the synthetic caseload") {
+                try await Seeding.seedSynthetic(count: synthetic, seed: seed, into: store, context: Edge.context(actor: "seed:synthetic"),
                                           progress: StderrProgress())
             }
             print("synthetic caseload: \(synthetic.grouped) cases (seed \(seed)), \(receipt.count.grouped) records")

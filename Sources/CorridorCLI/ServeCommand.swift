@@ -69,14 +69,14 @@ struct ServeCommand: AsyncParsableCommand {
         if let problem = ListenCheck.problem(host: host, port: port) { throw CLIError(problem) }
         let store = try self.store.open()
         var adminSecret: String?
-        if try store.summary().events == 0 {
+        if try await store.summary().events == 0 {
             logger.info("empty store: seeding the reference network and \(seedCases) synthetic cases", metadata: ["db": "\(self.store.db)"])
-            try reportingRefusals("seeding") {
-                _ = try Seeding.seedReference(into: store, context: Edge.context(actor: "seed:reference"))
+            try await reportingRefusals("seeding") {
+                _ = try await Seeding.seedReference(into: store, context: Edge.context(actor: "seed:reference"))
                 if seedCases > 0 {
-                    _ = try Seeding.seedSynthetic(count: seedCases, seed: 1, into: store, context: Edge.context(actor: "seed:synthetic"))
+                    _ = try await Seeding.seedSynthetic(count: seedCases, seed: 1, into: store, context: Edge.context(actor: "seed:synthetic"))
                 }
-                adminSecret = try Tokens.issue(name: "first admin", role: .admin, in: store, context: Edge.context(actor: "serve:first-start")).secret
+                adminSecret = try await Tokens.issue(name: "first admin", role: .admin, in: store, context: Edge.context(actor: "serve:first-start")).secret
             }
         }
         // Checkpoints run on their own connection, so no request waits for the disk to flush
@@ -92,7 +92,7 @@ struct ServeCommand: AsyncParsableCommand {
         if !webhookAllow.isEmpty {
             logger.notice("webhooks may go to these otherwise refused ranges", metadata: ["allowed": "\(webhookAllow.joined(separator: ","))"])
         }
-        let app = try buildApplication(store: store, configuration: configuration, logger: logger, clock: Edge.now,
+        let app = try await buildApplication(store: store, configuration: configuration, logger: logger, clock: Edge.now,
             services: [LogSink.standardError, checkpointer])
         var announcement = "Corridor is serving \(self.store.db) at http://\(host):\(port)/\n"
         if let adminSecret {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CorridorStore
 
-struct StatusCommand: ParsableCommand {
+struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show what the store holds and the digest of its current state.",
@@ -10,10 +10,10 @@ struct StatusCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    func run() throws {
+    func run() async throws {
         let store = try self.store.open()
-        let summary = try store.summary()
-        let head = try store.head()
+        let summary = try await store.summary()
+        let head = try await store.head()
         print("""
             store:        \(self.store.db)
             events:       \(summary.events.formatted) (head \(head.hash))
@@ -23,6 +23,6 @@ struct StatusCommand: ParsableCommand {
             court orders: \(summary.courtOrders.grouped)
             transfers:    \(summary.transfers.grouped)
             """)
-        print("state digest:\n\(try store.stateDigest())")
+        print("state digest:\n\(try await store.stateDigest())")
     }
 }

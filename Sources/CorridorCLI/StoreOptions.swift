@@ -44,8 +44,8 @@ struct StderrProgress: ProgressReporter {
 
 
 /// Runs store work, turning refusals into messages that say nothing was recorded.
-func reportingRefusals<T>(_ action: String, _ body: () throws -> T) throws -> T {
-    do { return try body() } catch let error as RecordError {
+func reportingRefusals<T>(_ action: String, _ body: () async throws -> T) async throws -> T {
+    do { return try await body() } catch let error as RecordError {
         throw CLIError("\(action) refused, nothing was recorded: \(error.description)")
     } catch let error as StoreError {
         throw CLIError("\(action) failed, nothing was recorded: \(error.forOperator)")

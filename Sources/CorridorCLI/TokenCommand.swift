@@ -10,7 +10,7 @@ struct TokenCommand: ParsableCommand {
         subcommands: [Create.self, List.self, Revoke.self]
     )
 
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a token; its secret is printed once and never stored.",
             discussion: """
@@ -30,9 +30,9 @@ struct TokenCommand: ParsableCommand {
             if role != .counsel, counsel != nil { throw ValidationError("--counsel is only for --role counsel (got --role \(role.rawValue))") }
         }
 
-        func run() throws {
-            let (secret, info) = try reportingRefusals("creating the token") {
-                try Tokens.issue(name: name, role: role, counsel: counsel, in: try store.open(), context: Edge.context())
+        func run() async throws {
+            let (secret, info) = try await reportingRefusals("creating the token") {
+                try await Tokens.issue(name: name, role: role, counsel: counsel, in: try await store.open(), context: Edge.context())
             }
             print(secret)
             let bound = info.counsel.map { ", bound to counsel \"\($0)\"" } ?? ""
@@ -40,12 +40,12 @@ struct TokenCommand: ParsableCommand {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
         @OptionGroup var store: StoreOptions
 
-        func run() throws {
-            let tokens = try store.open().tokens()
+        func run() async throws {
+            let tokens = try await store.open().tokens()
             if tokens.isEmpty { print("no tokens"); return }
             for token in tokens {
                 let state = token.revokedAt.map { "revoked \($0)" } ?? "live"
@@ -55,13 +55,13 @@ struct TokenCommand: ParsableCommand {
         }
     }
 
-    struct Revoke: ParsableCommand {
+    struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a token by id; it stops working at once.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "The token id (tok_…).") var id: String
 
-        func run() throws {
-            guard try store.open().revokeToken(id: id, context: Edge.context()) else {
+        func run() async throws {
+            guard try await store.open().revokeToken(id: id, context: Edge.context()) else {
                 throw CLIError("no live token '\(id)'")
             }
             print("revoked \(id)")

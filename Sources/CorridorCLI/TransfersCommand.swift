@@ -12,12 +12,12 @@ struct TransfersCommand: ParsableCommand {
         defaultSubcommand: List.self
     )
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List transfers with their status and load.")
         @OptionGroup var store: StoreOptions
 
-        func run() throws {
-            let transfers = try store.open().transfers()
+        func run() async throws {
+            let transfers = try await store.open().transfers()
             if transfers.isEmpty { print("no transfers recorded"); return }
             print("id".padding(toLength: 16, withPad: " ", startingAt: 0) + "to   departs                status     on board / seats  arrangement")
             for t in transfers {
@@ -28,7 +28,7 @@ struct TransfersCommand: ParsableCommand {
         }
     }
 
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show one transfer: each person's verdict at departure, holds, and the manifest's history.")
         @OptionGroup var store: StoreOptions
@@ -36,9 +36,9 @@ struct TransfersCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("Judge at this instant instead of the departure.", valueName: "when")) var at: WhenArgument?
         @Option(name: .long, help: ArgumentHelp("Policy profile (default: the active one).", valueName: "id")) var policy: String?
 
-        func run() throws {
+        func run() async throws {
             let service = TransferService(store: try store.open())
-            guard let detail = try reportingRules({ try service.detail(TransferRecord.ID(id), at: at?.instant, policy: policy) }) else {
+            guard let detail = try await reportingRules({ try await service.detail(TransferRecord.ID(id), at: at?.instant, policy: policy) }) else {
                 throw CLIError("no transfer '\(id)' has been recorded")
             }
             let t = detail.transfer

@@ -54,48 +54,50 @@ public final class SQLiteEventStore: EventStore, TokenStore {
 
     // MARK: Append
 
-    /// Runs `body` in one immediate transaction (appends are serialised by SQLite's write lock),
-    /// committed when it returns and rolled back when it throws. `relaxed` commits with
+    /// Runs `body` in one immediate transaction on GRDB's writer (appends are serialised by
+    /// the writer and by SQLite's write lock; the caller's task suspends meanwhile), committed
+    /// when it returns and rolled back when it throws. `relaxed` commits with
     /// `synchronous=NORMAL` (the read log's batches; see the type's comment).
-    private func transaction<Result>(relaxed: Bool = false, _ body: (inout SQLiteProjectionWriter) throws -> Result) throws -> Result {
-        try faults("writing") {
-        try writer.writeWithoutTransaction { db in
-            if relaxed {
-                // Statements cached per connection: the server commits reads thousands of times a second.
-                try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
+    private func transaction<Result: Sendable>(relaxed: Bool = false,
+                                               _ body: @Sendable (inout SQLiteProjectionWriter) throws -> Result) async throws -> Result {
+        try await faults("writing") {
+            try await writer.writeWithoutTransaction { db in
+                if relaxed {
+                    // Statements cached per connection: the server commits reads thousands of times a second.
+                    try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
+                }
+                defer { if relaxed { try? db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute() } }
+                var result: Result?
+                try db.inTransaction(.immediate) {
+                    var transaction = SQLiteProjectionWriter(db: db)
+                    result = try body(&transaction)
+                    return .commit
+                }
+                return result!
             }
-            defer { if relaxed { try? db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute() } }
-            var result: Result?
-            try db.inTransaction(.immediate) {
-                var transaction = SQLiteProjectionWriter(db: db)
-                result = try body(&transaction)
-                return .commit
-            }
-            return result!
-        }
         }
     }
 
     /// Reports a database error as a storage fault (see ``StoreError/storageFault(_:while:)``);
     /// every other error (a refused record, the caller's own) passes through.
-    private func faults<Result>(_ action: String, _ body: () throws -> Result) throws -> Result {
-        do { return try body() } catch let error as DatabaseError {
+    private func faults<Result>(_ action: String, _ body: () async throws -> Result) async throws -> Result {
+        do { return try await body() } catch let error as DatabaseError {
             throw StoreError.storageFault(error, while: action)
         }
     }
 
     /// A read in one transaction (one consistent snapshot over several statements).
-    private func read<Result>(_ body: (Database) throws -> Result) throws -> Result {
-        try faults("reading") { try writer.read(body) }
+    private func read<Result: Sendable>(_ body: @Sendable (Database) throws -> Result) async throws -> Result {
+        try await faults("reading") { try await writer.read(body) }
     }
 
     /// A single-statement read without BEGIN/COMMIT (see "Reads" below).
-    private func unsafeRead<Result>(_ body: (Database) throws -> Result) throws -> Result {
-        try faults("reading") { try writer.unsafeRead(body) }
+    private func unsafeRead<Result: Sendable>(_ body: @Sendable (Database) throws -> Result) async throws -> Result {
+        try await faults("reading") { try await writer.unsafeRead(body) }
     }
 
-    public func append(context: AppendContext, _ produce: ((SourcedRecord) throws -> Void) throws -> Void) throws -> AppendReceipt {
-        try transaction { try EventChain.appendRecords(in: &$0, context: context, produce) }
+    public func append(context: AppendContext, _ produce: @Sendable ((SourcedRecord) throws -> Void) throws -> Void) async throws -> AppendReceipt {
+        try await transaction { try EventChain.appendRecords(in: &$0, context: context, produce) }
     }
 
     static func head(_ db: Database) throws -> ChainHead {
@@ -111,8 +113,8 @@ public final class SQLiteEventStore: EventStore, TokenStore {
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)").execute(arguments: [changeKey, String(seq)])
     }
 
-    public func changeMarker() throws -> Int64 {
-        try unsafeRead { db in
+    public func changeMarker() async throws -> Int64 {
+        try await unsafeRead { db in
             try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = ?"), arguments: [SQLiteEventStore.changeKey]).flatMap { Int64($0) } ?? 0
         }
     }
@@ -122,29 +124,30 @@ public final class SQLiteEventStore: EventStore, TokenStore {
     // Single-statement reads run without an explicit transaction (`unsafeRead`): one
     // statement already sees one consistent snapshot, and skipping BEGIN/COMMIT halves their cost.
 
-    public func head() throws -> ChainHead {
-        try unsafeRead { try SQLiteEventStore.head($0) }
+    public func head() async throws -> ChainHead {
+        try await unsafeRead { try SQLiteEventStore.head($0) }
     }
 
-    public func forEachEvent(from seq: Int64, _ body: (Event) throws -> Void) throws {
-        try read { db in
-            let cursor = try Row.fetchCursor(db, sql: "SELECT seq, type, payload, actor, recorded_at, prev, hash FROM events WHERE seq >= ? ORDER BY seq", arguments: [seq])
-            while let row = try cursor.next() {
+    public func events(from seq: Int64, limit: Int) async throws -> [Event] {
+        try await unsafeRead { db in
+            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, type, payload, actor, recorded_at, prev, hash FROM events WHERE seq >= ? ORDER BY seq LIMIT ?"),
+                                        arguments: [seq, limit])
+            return try rows.map { row in
                 let recordedText: String = row[4]
                 guard let recordedAt = Instant(rfc3339: recordedText) else {
                     throw StoreError(code: .corruptEvent, message: "event \(row[0] as Int64): recorded_at '\(recordedText)' is not an RFC 3339 instant")
                 }
-                try body(Event(seq: row[0], type: row[1], payload: row[2], actor: row[3], recordedAt: recordedAt, prev: row[5], hash: row[6]))
+                return Event(seq: row[0], type: row[1], payload: row[2], actor: row[3], recordedAt: recordedAt, prev: row[5], hash: row[6])
             }
         }
     }
 
-    public func networkEvents() throws -> [Event] {
-        try read { try SQLiteQueries.networkEvents(db: $0) }
+    public func networkEvents() async throws -> [Event] {
+        try await read { try SQLiteQueries.networkEvents(db: $0) }
     }
 
-    public func summary() throws -> StoreSummary {
-        try read { db in
+    public func summary() async throws -> StoreSummary {
+        try await read { db in
             func count(_ table: String) throws -> Int { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
             return StoreSummary(events: try SQLiteEventStore.head(db).seq, countries: try count("countries"),
                                 arrangements: try count("arrangements"), cases: try count("cases"),
@@ -152,22 +155,22 @@ public final class SQLiteEventStore: EventStore, TokenStore {
         }
     }
 
-    public func caseEvents(_ id: CaseRecord.ID) throws -> [Event] {
-        try unsafeRead { try SQLiteQueries.caseEvents(id, db: $0) }
+    public func caseEvents(_ id: CaseRecord.ID) async throws -> [Event] {
+        try await unsafeRead { try SQLiteQueries.caseEvents(id, db: $0) }
     }
 
-    public func setting(_ key: String) throws -> String? {
-        try unsafeRead { try SQLiteQueries.setting(key, db: $0) }
+    public func setting(_ key: String) async throws -> String? {
+        try await unsafeRead { try SQLiteQueries.setting(key, db: $0) }
     }
 
-    public func appendSystemEvents(_ events: [(event: SystemEvent, actor: String)], at recordedAt: Instant) throws {
-        try transaction(relaxed: true) { _ = try EventChain.appendSystemEvents(events, at: recordedAt, marksChange: false, in: &$0) }
+    public func appendSystemEvents(_ events: [(event: SystemEvent, actor: String)], at recordedAt: Instant) async throws {
+        try await transaction(relaxed: true) { _ = try EventChain.appendSystemEvents(events, at: recordedAt, marksChange: false, in: &$0) }
     }
 
     // MARK: Tokens
 
-    public func createToken(id: String, name: String, role: Role, counsel: String?, hash: String, context: AppendContext) throws -> TokenInfo {
-        try transaction { transaction in
+    public func createToken(id: String, name: String, role: Role, counsel: String?, hash: String, context: AppendContext) async throws -> TokenInfo {
+        try await transaction { transaction in
             try transaction.db.execute(sql: "INSERT INTO tokens (id, name, role, hash, created_at, counsel) VALUES (?, ?, ?, ?, ?, ?)",
                                        arguments: [id, name, role.rawValue, hash, context.recordedAt.epochMilliseconds, counsel])
             try EventChain.appendSystemEvents([(TokenEvents.created(id: id, name: name, role: role, counsel: counsel), context.actor)], at: context.recordedAt,
@@ -176,16 +179,16 @@ public final class SQLiteEventStore: EventStore, TokenStore {
         }
     }
 
-    public func token(hash: String) throws -> TokenInfo? {
-        try unsafeRead { db in
+    public func token(hash: String) async throws -> TokenInfo? {
+        try await unsafeRead { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT id, name, role, created_at, counsel FROM tokens WHERE hash = ? AND revoked_at IS NULL"), arguments: [hash]).flatMap { row in
                 Role(rawValue: row[2]).map { TokenInfo(id: row[0], name: row[1], role: $0, counsel: row[4], createdAt: Instant(epochMilliseconds: row[3]), revokedAt: nil) }
             }
         }
     }
 
-    public func tokens() throws -> [TokenInfo] {
-        try read { db in
+    public func tokens() async throws -> [TokenInfo] {
+        try await read { db in
             try Row.fetchAll(db, sql: "SELECT id, name, role, created_at, revoked_at, counsel FROM tokens ORDER BY created_at, id").compactMap { row in
                 Role(rawValue: row[2]).map {
                     TokenInfo(id: row[0], name: row[1], role: $0, counsel: row[5], createdAt: Instant(epochMilliseconds: row[3]),
@@ -195,8 +198,8 @@ public final class SQLiteEventStore: EventStore, TokenStore {
         }
     }
 
-    public func revokeToken(id: String, context: AppendContext) throws -> Bool {
-        try transaction { transaction in
+    public func revokeToken(id: String, context: AppendContext) async throws -> Bool {
+        try await transaction { transaction in
             try transaction.db.execute(sql: "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                                        arguments: [context.recordedAt.epochMilliseconds, id])
             guard transaction.db.changesCount > 0 else { return false }
@@ -206,40 +209,53 @@ public final class SQLiteEventStore: EventStore, TokenStore {
     }
 
     @discardableResult
-    public func appendSystemEvent(type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?) throws -> Event {
-        try transaction { transaction in
+    public func appendSystemEvent(type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?) async throws -> Event {
+        try await transaction { transaction in
             try EventChain.appendSystemEvents([(SystemEvent(type: type, payload: payload), context.actor)], at: context.recordedAt, marksChange: true,
                                               setting: setting, in: &transaction)!
         }
     }
 
-    public func forEachCaseRecord(through seq: Int64?, _ body: (CorridorDomain.Record) throws -> Void) throws {
-        try read { db in
-            for sql in ["SELECT e.seq, e.payload FROM cases c JOIN events e ON e.seq = c.seq WHERE c.seq <= ? ORDER BY c.seq",
-                        "SELECT e.seq, e.payload FROM case_facts f JOIN events e ON e.seq = f.seq WHERE f.seq <= ? ORDER BY f.seq"] {
-                let cursor = try Row.fetchCursor(db, sql: sql, arguments: [seq ?? Int64.max])
-                while let row = try cursor.next() {
+    /// Keyset pages on `seq` (the `cases_by_seq` index; `case_facts.seq` is its rowid), each
+    /// page a single statement: no read transaction stays open between pages.
+    public func caseload(through seq: Int64?, from cursor: CaseloadCursor, limit: Int) async throws -> CaseloadPage {
+        let limit = max(1, limit)
+        let through = seq ?? Int64.max
+        return try await read { db in
+            var records: [CorridorDomain.Record] = []
+            var cursor = cursor
+            while true {
+                let sql = cursor.phase == .cases
+                    ? "SELECT c.seq, e.payload FROM cases c JOIN events e ON e.seq = c.seq WHERE c.seq > ? AND c.seq <= ? ORDER BY c.seq LIMIT ?"
+                    : "SELECT f.seq, e.payload FROM case_facts f JOIN events e ON e.seq = f.seq WHERE f.seq > ? AND f.seq <= ? ORDER BY f.seq LIMIT ?"
+                let wanted = limit - records.count
+                let cursorRows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: [cursor.afterSeq, through, wanted])
+                var fetched = 0
+                while let row = try cursorRows.next() {
                     let payload: String = row[1]
-                    let record: CorridorDomain.Record
-                    do throws(CorridorDomain.RecordError) { record = try CorridorDomain.Record.parse(payload) } catch {
+                    do throws(CorridorDomain.RecordError) { records.append(try CorridorDomain.Record.parse(payload)) } catch {
                         throw StoreError(code: .corruptEvent, message: "event \(row[0] as Int64) no longer decodes: \(error)")
                     }
-                    try body(record)
+                    cursor.afterSeq = row[0]
+                    fetched += 1
                 }
+                if fetched == wanted { return CaseloadPage(records: records, next: cursor) }
+                guard cursor.phase == .cases else { return CaseloadPage(records: records, next: nil) }
+                cursor = CaseloadCursor(phase: .facts, afterSeq: 0)
             }
         }
     }
 
-    public func transfers() throws -> [TransferView] {
-        try read { try SQLiteQueries.transfers(db: $0) }
+    public func transfers() async throws -> [TransferView] {
+        try await read { try SQLiteQueries.transfers(db: $0) }
     }
 
-    public func familyMembers(_ unit: String) throws -> [CaseRecord.ID] {
-        try unsafeRead { try SQLiteQueries.familyMembers(unit, db: $0) }
+    public func familyMembers(_ unit: String) async throws -> [CaseRecord.ID] {
+        try await unsafeRead { try SQLiteQueries.familyMembers(unit, db: $0) }
     }
 
-    public func transferHistory(_ id: TransferRecord.ID) throws -> [Event] {
-        try read { db in
+    public func transferHistory(_ id: TransferRecord.ID) async throws -> [Event] {
+        try await read { db in
             try Row.fetchAll(db, sql: """
                 SELECT e.seq, e.type, e.payload, e.actor, e.recorded_at, e.prev, e.hash
                 FROM transfer_history h JOIN events e ON e.seq = h.seq WHERE h.transfer = ? ORDER BY h.seq
@@ -252,8 +268,8 @@ public final class SQLiteEventStore: EventStore, TokenStore {
 
     // MARK: Digest
 
-    public func stateDigest() throws -> StateDigest {
-        try read { db in
+    public func stateDigest() async throws -> StateDigest {
+        try await read { db in
             var tables: [String: StateDigest.Table] = [:]
             for (name, sql) in SQLiteEventStore.digestQueries {
                 var builder = StateDigest.Builder()

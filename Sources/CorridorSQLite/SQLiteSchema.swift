@@ -55,6 +55,11 @@ enum SQLiteSchema {
                 BEGIN SELECT RAISE(ABORT, 'the event log is append-only: events cannot be deleted'); END;
                 """)
         }
+        migrator.registerMigration("v2: cases by seq") { db in
+            // The caseload is read in keyset pages on `seq` (see `SQLiteEventStore.caseload`):
+            // without this index each page would scan and sort the whole `cases` table.
+            try db.execute(sql: "CREATE INDEX cases_by_seq ON cases(seq)")
+        }
         migrator.registerMigration("v3: counsel tokens bound to a counsel name") { db in
             // A `counsel` token sees only the cases whose `counsel` is this name (issue #15).
             try db.execute(sql: "ALTER TABLE tokens ADD COLUMN counsel TEXT")

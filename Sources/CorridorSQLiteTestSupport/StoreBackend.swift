@@ -1,7 +1,9 @@
 import CorridorSQLite
 import CorridorStore
 
-/// The ``EventStore`` implementations a contract test runs against.
+/// The ``EventStore`` implementations a contract test runs against. A backend is something
+/// that makes an empty `EventStore & TokenStore` and cleans up after the test (a third store
+/// adds a case here, or a type with the same `withStore`).
 public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
     /// ``InMemoryEventStore``.
     case inMemory = "in-memory"
@@ -14,15 +16,16 @@ public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertibl
 
     /// Calls `body` with a new, empty store of this kind; a file-backed store's directory is
     /// removed afterwards.
-    public func withStore<Result>(_ body: (any EventStore) throws -> Result) throws -> Result {
+    public func withStore<Result>(_ body: (any EventStore & TokenStore) async throws -> Result) async throws -> Result {
         switch self {
         case .inMemory:
-            return try body(InMemoryEventStore())
+            return try await body(InMemoryEventStore())
         case .sqliteMemory:
-            return try body(try SQLiteEventStore())
+            return try await body(try SQLiteEventStore())
         case .sqliteFile:
             let temporary = try TemporarySQLiteStore()
-            return try withExtendedLifetime(temporary) { try body(temporary.store) }
+            defer { withExtendedLifetime(temporary) {} }
+            return try await body(temporary.store)
         }
     }
 }

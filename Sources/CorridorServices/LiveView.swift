@@ -25,21 +25,24 @@ public final class LiveView<Store: EventStore>: Sendable {
     }
 
     public let store: Store
+    /// The state readers see: swapped whole under the lock, never held across a read of the store.
     private let state: Mutex<State>
-    private let refreshing = Mutex(())
+    /// The last update queued (see ``serially(_:)``): updates run one after another, outside the lock.
+    private let tail = Mutex<Task<Void, Never>?>(nil)
     /// When the store was last asked whether anything changed (uptime nanoseconds).
     private let lastLook = Atomic<UInt64>(0)
     /// How long (nanoseconds) an answer may be reused before asking the store again. Writes
     /// made through this process call ``invalidate()``; other processes' writes are seen within
-    /// this window. Zero asks every time.
+    /// this window (and within a second by ``follow(every:)``). Zero asks every time.
     public let staleness: UInt64
 
-    public init(store: Store, staleness: UInt64 = 0) throws {
+    /// Reads the network, transfers and active profile.
+    public init(store: Store, staleness: UInt64 = 0) async throws {
         self.store = store
         self.staleness = staleness
-        let policy = try PolicyLibrary.profile(try store.setting(TransferRules.activePolicyKey) ?? PolicyLibrary.defaultID)
+        let policy = try PolicyLibrary.profile(try await store.setting(TransferRules.activePolicyKey) ?? PolicyLibrary.defaultID)
         state = Mutex(State(policy: policy))
-        try refresh()
+        try await refresh()
     }
 
     /// The state without asking the store, when the last look is recent enough (within
@@ -53,89 +56,122 @@ public final class LiveView<Store: EventStore>: Sendable {
     public func invalidate() { lastLook.store(0, ordering: .relaxed) }
 
     /// The current state (refreshing first if the log has grown).
-    public func current() throws -> State {
-        try refresh()
+    public func current() async throws -> State {
+        try await refresh()
         return state.withLock { $0 }
     }
 
     /// The current state with the caseload loaded (loading it on first use).
-    public func withCaseload() throws -> State {
-        try refresh()
+    public func withCaseload() async throws -> State {
+        try await refresh()
         if state.withLock({ $0.caseload == nil }) {
-            try refreshing.withLock { _ in
-                guard state.withLock({ $0.caseload == nil }) else { return }
+            try await serially {
+                guard self.state.withLock({ $0.caseload == nil }) else { return }
                 // Load exactly what the view has seen; later records arrive with the next refresh.
-                let seen = state.withLock { $0.seq }
-                let loaded = try RulesService(store: store).loadCaseload(through: seen)
-                state.withLock { $0.caseload = loaded }
+                // Updates are serial, so nothing moves `seq` while this loads.
+                let seen = self.state.withLock { $0.seq }
+                let loaded = try await RulesService(store: self.store).loadCaseload(through: seen)
+                self.state.withLock { if $0.seq == seen { $0.caseload = loaded } }
             }
-            try refresh()
+            try await refresh()
         }
         return state.withLock { $0 }
     }
 
+    /// Follows writes made by other processes: asks the store every `interval` whether
+    /// anything changed, until the task is cancelled (the server runs it as a service).
+    public func follow(every interval: Duration = .seconds(1)) async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: interval) } catch { return }
+            // A failed look (the store briefly unavailable) is retried on the next tick; the
+            // requests that need the store report the fault themselves.
+            try? await refresh()
+        }
+    }
+
+    /// Runs `work` after every update queued before it: updates never overlap, and none holds
+    /// a lock while it reads the store. A caller that is cancelled stops waiting; the update
+    /// itself still completes (a half-applied update is never kept: each swaps in whole).
+    private func serially(_ work: @escaping @Sendable () async throws -> Void) async throws {
+        let task: Task<Void, any Error> = tail.withLock { tail in
+            let previous = tail
+            let task = Task {
+                await previous?.value
+                try await work()
+            }
+            tail = Task { _ = try? await task.value }
+            return task
+        }
+        try await task.value
+    }
+
     /// Applies the events appended since the last look (the first look loads in bulk).
-    public func refresh(force: Bool = false) throws {
+    public func refresh(force: Bool = false) async throws {
         let now = DispatchTime.now().uptimeNanoseconds
         if !force, now &- lastLook.load(ordering: .relaxed) < staleness { return }
         lastLook.store(now, ordering: .relaxed)
         // Reads of personal records are logged as events too; they change nothing a reader
         // sees, so the cheap change marker (which ignores them) decides whether to look.
-        let marker = try store.changeMarker()
+        let marker = try await store.changeMarker()
         guard force || marker != state.withLock({ $0.marker }) else { return }
-        try refreshing.withLock { _ in
-            var working = state.withLock { $0 }
-            guard force || marker != working.marker else { return }
-            let head = try store.head()
-            working.marker = marker
-            if working.seq == 0 {
-                working.network = try store.network()
-                working.transfers = try store.transfers()
-                working.capacity = CapacityUsage(transfers: working.transfers)
-                working.seq = head.seq
-                working.version += 1
-                state.withLock { $0 = working }
-                return
-            }
-            var transfersChanged = false
-            var networkChanged = false
-            var policyChanged = false
-            var caseload = working.caseload
-            working.caseload = nil  // so the caseload is not copied when it is modified below
-            try store.forEachEvent(from: working.seq + 1) { event in
-                working.seq = event.seq
-                if event.type == "system.policy-use" { policyChanged = true; return }
-                if event.type == "system.token-revoked" { working.tokenEpoch += 1; return }
-                guard let kind = Record.Kind(rawValue: event.type) else { return }
-                switch kind {
-                case .country, .arrangement, .arrangementStatus, .courtOrder, .courtOrderLift:
-                    networkChanged = true
-                    working.network.apply(try event.record())
-                case .transfer, .manifestAdd, .manifestStrike, .transferLock, .transferDepart, .transferArrive, .transferCancel:
-                    transfersChanged = true
-                case .caseRecord:
-                    guard caseload != nil, case .caseRecord(let person) = try event.record() else { return }
-                    if var existing = caseload!.facts(person.id) {
-                        existing.person = person
-                        caseload!.insert(existing)
-                    } else {
-                        caseload!.insert(CaseFacts(person: person))
-                    }
-                case .order, .claim, .designation, .notice, .fear, .screening, .disposition:
-                    guard caseload != nil else { return }
-                    caseload!.add(try event.record())
-                }
-            }
-            if transfersChanged {
-                working.transfers = try store.transfers()
-                working.capacity = CapacityUsage(transfers: working.transfers)
-            }
-            if policyChanged {
-                working.policy = try PolicyLibrary.profile(try store.setting(TransferRules.activePolicyKey) ?? PolicyLibrary.defaultID)
-            }
-            if transfersChanged || networkChanged || policyChanged { working.version += 1 }
-            working.caseload = caseload
-            state.withLock { $0 = working }
+        try await serially {
+            guard force || marker != self.state.withLock({ $0.marker }) else { return }
+            try await self.update(marker: marker)
         }
+    }
+
+    /// Reads what changed into a copy of the state and swaps it in (only `serially`).
+    private func update(marker: Int64) async throws {
+        var working = state.withLock { $0 }
+        let head = try await store.head()
+        working.marker = marker
+        if working.seq == 0 {
+            working.network = try await store.network()
+            working.transfers = try await store.transfers()
+            working.capacity = CapacityUsage(transfers: working.transfers)
+            working.seq = head.seq
+            working.version += 1
+            state.withLock { $0 = working }
+            return
+        }
+        var transfersChanged = false
+        var networkChanged = false
+        var policyChanged = false
+        var caseload = working.caseload
+        working.caseload = nil  // so the caseload is not copied when it is modified below
+        for try await event in store.events(from: working.seq + 1) {
+            working.seq = event.seq
+            if event.type == "system.policy-use" { policyChanged = true; continue }
+            if event.type == "system.token-revoked" { working.tokenEpoch += 1; continue }
+            guard let kind = Record.Kind(rawValue: event.type) else { continue }
+            switch kind {
+            case .country, .arrangement, .arrangementStatus, .courtOrder, .courtOrderLift:
+                networkChanged = true
+                working.network.apply(try event.record())
+            case .transfer, .manifestAdd, .manifestStrike, .transferLock, .transferDepart, .transferArrive, .transferCancel:
+                transfersChanged = true
+            case .caseRecord:
+                guard caseload != nil, case .caseRecord(let person) = try event.record() else { continue }
+                if var existing = caseload!.facts(person.id) {
+                    existing.person = person
+                    caseload!.insert(existing)
+                } else {
+                    caseload!.insert(CaseFacts(person: person))
+                }
+            case .order, .claim, .designation, .notice, .fear, .screening, .disposition:
+                guard caseload != nil else { continue }
+                caseload!.add(try event.record())
+            }
+        }
+        if transfersChanged {
+            working.transfers = try await store.transfers()
+            working.capacity = CapacityUsage(transfers: working.transfers)
+        }
+        if policyChanged {
+            working.policy = try PolicyLibrary.profile(try await store.setting(TransferRules.activePolicyKey) ?? PolicyLibrary.defaultID)
+        }
+        if transfersChanged || networkChanged || policyChanged { working.version += 1 }
+        working.caseload = caseload
+        state.withLock { $0 = working }
     }
 }

@@ -34,9 +34,9 @@ public struct OperationsReport: Sendable {
 
     /// Builds the report. Lump sums count for every arrangement that has moved anyone or is
     /// recorded as paid (a lump sum is spent whether or not people move).
-    public static func build(store: some EventStore) throws -> OperationsReport {
-        let network = try store.network()
-        let transfers = try store.transfers()
+    public static func build(store: some EventStore) async throws -> OperationsReport {
+        let network = try await store.network()
+        let transfers = try await store.transfers()
         var lines: [ArrangementRecord.ID: Line] = [:]
         var adHoc = Line(arrangement: nil, partner: nil, name: "transfers under no recorded arrangement")
         var arrangementOfCase: [CaseRecord.ID: ArrangementRecord.ID?] = [:]
@@ -65,7 +65,7 @@ public struct OperationsReport: Sendable {
         }
         var incidents: [TransferRules.Incident] = []
         for (person, arrangement) in arrangementOfCase {
-            guard let facts = CaseFacts(records: try store.caseRecords(person)),
+            guard let facts = CaseFacts(records: try await store.caseRecords(person)),
                 let disposition = facts.dispositions.max(by: { $0.on < $1.on })
             else { continue }
             var line = arrangement.flatMap { lines[$0] } ?? adHoc

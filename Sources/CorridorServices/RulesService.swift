@@ -13,57 +13,64 @@ public struct RulesService<Store: EventStore>: Sendable {
     public static var activePolicyKey: String { TransferRules.activePolicyKey }
 
     /// The store's active profile (``PolicyLibrary/defaultID`` until one is chosen).
-    public func activePolicy() throws -> PolicyProfile {
-        let id = try store.setting(Self.activePolicyKey) ?? PolicyLibrary.defaultID
+    public func activePolicy() async throws -> PolicyProfile {
+        let id = try await store.setting(Self.activePolicyKey) ?? PolicyLibrary.defaultID
         return try PolicyLibrary.profile(id)
     }
 
     /// Makes `id` the active profile, recording the change in the log.
-    public func useProfile(_ id: String, context: AppendContext) throws -> PolicyProfile {
+    public func useProfile(_ id: String, context: AppendContext) async throws -> PolicyProfile {
         let profile = try PolicyLibrary.profile(id)
-        let previous = try store.setting(Self.activePolicyKey) ?? PolicyLibrary.defaultID
-        try store.appendSystemEvent(type: "system.policy-use", payload: .object([
+        let previous = try await store.setting(Self.activePolicyKey) ?? PolicyLibrary.defaultID
+        try await store.appendSystemEvent(type: "system.policy-use", payload: .object([
             "policy": .string(profile.id), "version": .string(profile.version), "previous": .string(previous),
         ]), context: context, setting: (Self.activePolicyKey, profile.id))
         return profile
     }
 
     /// `policy` if given, else the active profile.
-    public func profile(_ id: String?) throws -> PolicyProfile {
+    public func profile(_ id: String?) async throws -> PolicyProfile {
         if let id { return try PolicyLibrary.profile(id) }
-        return try activePolicy()
+        return try await activePolicy()
     }
 
     /// People moved under each arrangement, counted from departed transfers.
-    public func capacityUsage(transfers: [TransferView]? = nil) throws -> CapacityUsage {
-        CapacityUsage(transfers: try transfers ?? store.transfers())
+    public func capacityUsage(transfers: [TransferView]? = nil) async throws -> CapacityUsage {
+        if let transfers { return CapacityUsage(transfers: transfers) }
+        return CapacityUsage(transfers: try await store.transfers())
     }
 
     /// The context for one destination at one instant.
-    public func destination(_ code: CountryCode, at instant: Instant, policy: PolicyProfile, network: Network? = nil) throws -> DestinationContext {
-        DestinationContext(destination: code, instant: instant, policy: policy, network: try network ?? store.network(), capacity: try capacityUsage())
+    public func destination(_ code: CountryCode, at instant: Instant, policy: PolicyProfile, network: Network? = nil) async throws -> DestinationContext {
+        let network = if let network { network } else { try await store.network() }
+        return DestinationContext(destination: code, instant: instant, policy: policy, network: network, capacity: try await capacityUsage())
     }
 
     /// One explained decision, reading only this case's records and those of the other members
     /// of its family unit.
-    public func check(_ id: CaseRecord.ID, to destination: CountryCode, at instant: Instant, policy: String? = nil) throws -> Decision {
-        guard let facts = CaseFacts(records: try store.caseRecords(id)) else {
+    public func check(_ id: CaseRecord.ID, to destination: CountryCode, at instant: Instant, policy: String? = nil) async throws -> Decision {
+        guard let facts = CaseFacts(records: try await store.caseRecords(id)) else {
             throw RecordError(code: "unknown-case", field: "case", message: "no case '\(id)' has been recorded")
         }
-        return RulesEngine.decide(facts, try self.destination(destination, at: instant, policy: try profile(policy)), family: try family(of: facts))
+        let context = try await self.destination(destination, at: instant, policy: try await profile(policy))
+        return RulesEngine.decide(facts, context, family: try await family(of: facts))
     }
 
     /// The other members of this person's family unit, read from the store (empty outside a
     /// unit): what the `vulnerability` gate needs to tell whether the person may go alone.
-    public func family(of facts: CaseFacts) throws -> [CaseFacts] {
+    public func family(of facts: CaseFacts) async throws -> [CaseFacts] {
         guard let unit = facts.person.familyUnit else { return [] }
-        return try store.familyMembers(unit).filter { $0 != facts.id }.compactMap { CaseFacts(records: try store.caseRecords($0)) }
+        var family: [CaseFacts] = []
+        for member in try await store.familyMembers(unit) where member != facts.id {
+            if let relative = CaseFacts(records: try await store.caseRecords(member)) { family.append(relative) }
+        }
+        return family
     }
 
     /// The whole caseload, in memory (only records at or before `seq` when given).
-    public func loadCaseload(through seq: Int64? = nil) throws -> Caseload {
+    public func loadCaseload(through seq: Int64? = nil) async throws -> Caseload {
         var caseload = Caseload()
-        try store.forEachCaseRecord(through: seq) { record in
+        for try await record in store.caseload(through: seq) {
             if case .caseRecord(let person) = record {
                 caseload.insert(CaseFacts(person: person))
             } else {

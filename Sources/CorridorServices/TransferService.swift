@@ -29,20 +29,20 @@ public struct TransferService<Store: EventStore>: Sendable {
     }
 
     /// A transfer with live verdicts for everyone on (or struck from) its manifest.
-    public func detail(_ id: TransferRecord.ID, at instant: Instant? = nil, policy: String? = nil) throws -> Detail? {
-        let transfers = try store.transfers()
+    public func detail(_ id: TransferRecord.ID, at instant: Instant? = nil, policy: String? = nil) async throws -> Detail? {
+        let transfers = try await store.transfers()
         guard let transfer = transfers.first(where: { $0.id == id }) else { return nil }
         let rules = RulesService(store: store)
-        let profile = try rules.profile(policy)
+        let profile = try await rules.profile(policy)
         let judgedAt = instant ?? transfer.steps[.departed] ?? transfer.record.departs
-        let network = try store.network()
+        let network = try await store.network()
         let context = DestinationContext(destination: transfer.record.destination, instant: judgedAt, policy: profile, network: network,
                                          capacity: CapacityUsage(transfers: transfers.filter { $0.id != id }))
         var facts: [CaseRecord.ID: CaseFacts] = [:]
-        for entry in transfer.manifest { facts[entry.caseID] = CaseFacts(records: try store.caseRecords(entry.caseID)) }
+        for entry in transfer.manifest { facts[entry.caseID] = CaseFacts(records: try await store.caseRecords(entry.caseID)) }
         var families: [String: [CaseRecord.ID]] = [:]
         for person in facts.values {
-            if let unit = person.person.familyUnit, families[unit] == nil { families[unit] = try store.familyMembers(unit) }
+            if let unit = person.person.familyUnit, families[unit] == nil { families[unit] = try await store.familyMembers(unit) }
         }
         let manifest = ManifestContext(transfer: id, cases: Set(transfer.onBoard), familyMembers: families)
         let passengers = transfer.manifest.map { entry -> Passenger in
@@ -53,6 +53,6 @@ public struct TransferService<Store: EventStore>: Sendable {
             return Passenger(caseID: entry.caseID, status: entry.status,
                              decision: entry.status == .on ? RulesEngine.decide(person, context, manifest: manifest, family: family) : nil, holds: holds)
         }
-        return Detail(transfer: transfer, judgedAt: judgedAt, policy: profile, passengers: passengers, history: try store.transferHistory(id))
+        return Detail(transfer: transfer, judgedAt: judgedAt, policy: profile, passengers: passengers, history: try await store.transferHistory(id))
     }
 }

@@ -3,7 +3,9 @@ import CorridorRules
 import Synchronization
 
 /// An event store held in memory: for tests, demos and scratch replays. Same rules, same
-/// chain, same digests as the SQLite store.
+/// chain, same digests as the SQLite store. Its transaction is a mutex: appends run
+/// ``EventChain`` on a copy of the state under the lock (never across a suspension), so the
+/// async requirements never actually suspend.
 public final class InMemoryEventStore: EventStore, TokenStore {
     /// Webhook subscriptions and their delivery logs (see `InMemoryEventStore+Subscriptions.swift`).
     let subscriptionTables = Mutex(SubscriptionTables())
@@ -127,54 +129,69 @@ public final class InMemoryEventStore: EventStore, TokenStore {
         }
     }
 
-    public func append(context: AppendContext, _ produce: ((SourcedRecord) throws -> Void) throws -> Void) throws -> AppendReceipt {
+    public func append(context: AppendContext, _ produce: @Sendable ((SourcedRecord) throws -> Void) throws -> Void) async throws -> AppendReceipt {
         try transaction { try EventChain.appendRecords(in: &$0, context: context, produce) }
     }
 
-    public func head() throws -> ChainHead {
+    public func head() async throws -> ChainHead {
         state.withLock { s in s.events.last.map { ChainHead(seq: $0.seq, hash: $0.hash) } ?? .genesis }
     }
 
-    public func forEachEvent(from seq: Int64, _ body: (Event) throws -> Void) throws {
-        let events = state.withLock { $0.events }
-        for event in events where event.seq >= seq { try body(event) }
-    }
-
-    public func networkEvents() throws -> [Event] { state.withLock { $0.networkEvents() } }
-
-    public func forEachCaseRecord(through seq: Int64?, _ body: (Record) throws -> Void) throws {
-        let (events, caseIndices, factIndices) = state.withLock { s in
-            (s.events, s.cases.values.sorted(), s.caseFacts.values.flatMap { $0 }.sorted())
+    public func events(from seq: Int64, limit: Int) async throws -> [Event] {
+        state.withLock { s in
+            let start = Int(max(seq, 1)) - 1
+            guard start < s.events.count, limit > 0 else { return [] }
+            return Array(s.events[start..<min(s.events.count, start + limit)])
         }
-        let limit = seq.map { Int($0) } ?? Int.max
-        for index in caseIndices + factIndices where index < limit { try body(try events[index].record()) }
     }
 
-    public func transfers() throws -> [TransferView] { try state.withLock { try $0.transfers() } }
+    public func networkEvents() async throws -> [Event] { state.withLock { $0.networkEvents() } }
 
-    public func familyMembers(_ unit: String) throws -> [CaseRecord.ID] { try state.withLock { try $0.familyMembers(unit) } }
+    public func caseload(through seq: Int64?, from cursor: CaseloadCursor, limit: Int) async throws -> CaseloadPage {
+        let through = seq ?? Int64.max
+        let limit = max(1, limit)
+        return try state.withLock { s in
+            var records: [Record] = []
+            var cursor = cursor
+            // Both phases in one page when the case records run out before `limit`.
+            while records.count < limit {
+                let indices: [Int] = cursor.phase == .cases ? s.cases.values.sorted() : s.caseFacts.values.flatMap { $0 }.sorted()
+                let page = indices.lazy.filter { Int64($0 + 1) > cursor.afterSeq && Int64($0 + 1) <= through }.prefix(limit - records.count)
+                for index in page { records.append(try s.events[index].record()) }
+                if let last = page.last { cursor.afterSeq = Int64(last + 1) }
+                if records.count == limit { return CaseloadPage(records: records, next: cursor) }
+                guard cursor.phase == .cases else { return CaseloadPage(records: records, next: nil) }
+                cursor = CaseloadCursor(phase: .facts, afterSeq: 0)
+            }
+            return CaseloadPage(records: records, next: cursor)
+        }
+    }
 
-    public func transferHistory(_ id: TransferRecord.ID) throws -> [Event] {
+    public func transfers() async throws -> [TransferView] { try state.withLock { try $0.transfers() } }
+
+    public func familyMembers(_ unit: String) async throws -> [CaseRecord.ID] { try state.withLock { try $0.familyMembers(unit) } }
+
+    public func transferHistory(_ id: TransferRecord.ID) async throws -> [Event] {
         state.withLock { s in (s.transferHistory[id] ?? []).map { s.events[$0] } }
     }
 
     @discardableResult
-    public func appendSystemEvent(type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?) throws -> Event {
+    public func appendSystemEvent(type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?) async throws -> Event {
         try transaction(rollback: false) { s in
             try EventChain.appendSystemEvents([(SystemEvent(type: type, payload: payload), context.actor)], at: context.recordedAt, marksChange: true,
                                               setting: setting, in: &s)!
         }
     }
 
-    public func setting(_ key: String) throws -> String? { state.withLock { $0.settings[key] } }
+    public func setting(_ key: String) async throws -> String? { state.withLock { $0.settings[key] } }
 
-    public func changeMarker() throws -> Int64 { state.withLock { $0.changeMarker } }
+    public func changeMarker() async throws -> Int64 { state.withLock { $0.changeMarker } }
 
-    public func appendSystemEvents(_ events: [(event: SystemEvent, actor: String)], at recordedAt: Instant) throws {
+    public func appendSystemEvents(_ events: [(event: SystemEvent, actor: String)], at recordedAt: Instant) async throws {
         try transaction(rollback: false) { s in _ = try EventChain.appendSystemEvents(events, at: recordedAt, marksChange: false, in: &s) }
     }
 
-    public func createToken(id: String, name: String, role: Role, counsel: String?, hash: String, context: AppendContext) throws -> TokenInfo {
+    public func createToken(id: String, name: String, role: Role, counsel: String?, hash: String, context: AppendContext) async throws -> TokenInfo {
         try transaction(rollback: false) { s in
             if s.tokens.contains(where: { $0.info.id == id || $0.hash == hash }) {
                 throw StoreError(code: .duplicateToken, message: "a token with this id already exists")
@@ -187,7 +204,7 @@ public final class InMemoryEventStore: EventStore, TokenStore {
         }
     }
 
-    public func token(hash: String) throws -> TokenInfo? {
+    public func token(hash: String) async throws -> TokenInfo? {
         // Every live token's hash is compared in full, so the time does not depend on where one matches.
         state.withLock { s in
             var found: TokenInfo?
@@ -198,9 +215,9 @@ public final class InMemoryEventStore: EventStore, TokenStore {
         }
     }
 
-    public func tokens() throws -> [TokenInfo] { state.withLock { $0.tokens.map(\.info) } }
+    public func tokens() async throws -> [TokenInfo] { state.withLock { $0.tokens.map(\.info) } }
 
-    public func revokeToken(id: String, context: AppendContext) throws -> Bool {
+    public func revokeToken(id: String, context: AppendContext) async throws -> Bool {
         try transaction(rollback: false) { s in
             guard let index = s.tokens.firstIndex(where: { $0.info.id == id && $0.info.revokedAt == nil }) else { return false }
             s.tokens[index].info.revokedAt = context.recordedAt
@@ -209,21 +226,21 @@ public final class InMemoryEventStore: EventStore, TokenStore {
         }
     }
 
-    public func summary() throws -> StoreSummary {
+    public func summary() async throws -> StoreSummary {
         state.withLock { s in
             StoreSummary(events: Int64(s.events.count), countries: s.countries.count, arrangements: s.arrangements.count,
                          cases: s.cases.count, courtOrders: s.courtOrders.count, transfers: s.transferTable.count)
         }
     }
 
-    public func caseEvents(_ id: CaseRecord.ID) throws -> [Event] { state.withLock { $0.caseEvents(id) } }
+    public func caseEvents(_ id: CaseRecord.ID) async throws -> [Event] { state.withLock { $0.caseEvents(id) } }
 
     /// Replaces an event's payload without fixing its hash: for tests of tamper detection only.
     package func tamper(seq: Int64, payload: String) {
         state.withLock { $0.events[Int(seq - 1)].payload = payload }
     }
 
-    public func stateDigest() throws -> StateDigest {
+    public func stateDigest() async throws -> StateDigest {
         state.withLock { s in
             func payload(_ index: Int?) -> String { index.map { s.events[$0].payload } ?? "" }
             func bytesLess(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }

@@ -7,7 +7,8 @@ import Darwin
 #endif
 
 /// Streams a JSON Lines file (or standard input) line by line without loading it whole.
-public struct JSONLinesReader {
+/// Sendable: it holds only a descriptor and names; an import reads it on the store's writer.
+public struct JSONLinesReader: Sendable {
     /// The name errors use for this input (the path, or `stdin`).
     public let name: String
     let descriptor: Int32

@@ -27,16 +27,17 @@ public struct TokenInfo: Sendable, Equatable {
     }
 }
 
-/// Where tokens live. Creating and revoking a token are logged as system events (name, role
-/// and id; never the secret).
+/// Where tokens live (split from ``EventStore``; every store implements both). Async like
+/// ``EventStore``. Creating and revoking a token are logged as system events (name, role and
+/// id; never the secret).
 public protocol TokenStore: Sendable {
     /// Stores a token (`counsel`: the name a `counsel` token is bound to, nil for other roles).
-    func createToken(id: String, name: String, role: Role, counsel: String?, hash: String, context: AppendContext) throws -> TokenInfo
+    func createToken(id: String, name: String, role: Role, counsel: String?, hash: String, context: AppendContext) async throws -> TokenInfo
     /// The live (not revoked) token with this hash.
-    func token(hash: String) throws -> TokenInfo?
-    func tokens() throws -> [TokenInfo]
+    func token(hash: String) async throws -> TokenInfo?
+    func tokens() async throws -> [TokenInfo]
     /// Revokes by id; returns false when no live token has it.
-    func revokeToken(id: String, context: AppendContext) throws -> Bool
+    func revokeToken(id: String, context: AppendContext) async throws -> Bool
 }
 
 /// The system events that log token changes, the same in every store: name, role and id, never

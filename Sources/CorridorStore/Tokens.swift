@@ -36,7 +36,7 @@ public enum Tokens {
     /// token must be bound to a counsel name (as case records spell it, 1 to 300 characters);
     /// no other role may be.
     public static func issue(name: String, role: Role, counsel: String? = nil, in store: some TokenStore,
-                             context: AppendContext) throws -> (secret: String, info: TokenInfo) {
+                             context: AppendContext) async throws -> (secret: String, info: TokenInfo) {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.count <= 100 else {
             throw StoreError(code: .invalidArgument, message: "a token needs a name of 1 to 100 characters")
@@ -44,7 +44,7 @@ public enum Tokens {
         let binding = try counselBinding(counsel, role: role)
         let secret = newSecret()
         let id = "tok_" + String(hash(secret).prefix(12))
-        let info = try store.createToken(id: id, name: trimmed, role: role, counsel: binding, hash: hash(secret), context: context)
+        let info = try await store.createToken(id: id, name: trimmed, role: role, counsel: binding, hash: hash(secret), context: context)
         return (secret, info)
     }
 
@@ -69,8 +69,8 @@ public enum Tokens {
     }
 
     /// The live token a presented secret belongs to.
-    public static func authenticate(_ secret: String, in store: some TokenStore) throws -> TokenInfo? {
+    public static func authenticate(_ secret: String, in store: some TokenStore) async throws -> TokenInfo? {
         guard secret.hasPrefix("cor_"), secret.utf8.count == 68 else { return nil }
-        return try store.token(hash: hash(secret))
+        return try await store.token(hash: hash(secret))
     }
 }

@@ -7,10 +7,10 @@ public struct StoreSnapshot: Sendable, Equatable, CustomStringConvertible {
     public var summary: StoreSummary
     public var digest: StateDigest
 
-    public init(of store: some EventStore) throws {
-        head = try store.head()
-        summary = try store.summary()
-        digest = try store.stateDigest()
+    public init(of store: some EventStore) async throws {
+        head = try await store.head()
+        summary = try await store.summary()
+        digest = try await store.stateDigest()
     }
 
     public var description: String {
@@ -20,12 +20,12 @@ public struct StoreSnapshot: Sendable, Equatable, CustomStringConvertible {
 
 extension EventStore {
     /// The store's current ``StoreSnapshot``.
-    public func snapshot() throws -> StoreSnapshot { try StoreSnapshot(of: self) }
+    public func snapshot() async throws -> StoreSnapshot { try await StoreSnapshot(of: self) }
 
     /// Every event of the log, in order.
-    public func allEvents() throws -> [Event] {
+    public func allEvents() async throws -> [Event] {
         var events: [Event] = []
-        try forEachEvent(from: 1) { events.append($0) }
+        for try await event in self.events(from: 1) { events.append(event) }
         return events
     }
 }

@@ -92,14 +92,14 @@ public enum TestRecords {
 extension EventStore {
     /// Validates `records` and appends them in one all-or-nothing call.
     @discardableResult
-    public func append(records: [JSONValue], context: AppendContext = .test) throws -> AppendReceipt {
+    public func append(records: [JSONValue], context: AppendContext = .test) async throws -> AppendReceipt {
         let sourced = try records.map { value throws(RecordError) in try TestRecords.sourced(value) }
-        return try append(sourced, context: context)
+        return try await append(sourced, context: context)
     }
 
     /// Validates `record` and appends it.
     @discardableResult
-    public func append(record: JSONValue, context: AppendContext = .test) throws -> AppendReceipt {
-        try append(records: [record], context: context)
+    public func append(record: JSONValue, context: AppendContext = .test) async throws -> AppendReceipt {
+        try await append(records: [record], context: context)
     }
 }

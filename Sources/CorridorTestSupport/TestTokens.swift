@@ -14,12 +14,12 @@ public struct TestTokens: Sendable {
 
     /// Issues a token named `test-<role>` for each of `roles` (the `counsel` one bound to
     /// ``counselName``).
-    public static func issue(in store: some TokenStore, roles: [Role] = Role.allCases, context: AppendContext = .test) throws -> TestTokens {
+    public static func issue(in store: some TokenStore, roles: [Role] = Role.allCases, context: AppendContext = .test) async throws -> TestTokens {
         var secrets: [Role: String] = [:]
         var infos: [Role: TokenInfo] = [:]
         for role in roles {
-            let (secret, info) = try Tokens.issue(name: "test-\(role.rawValue)", role: role, counsel: role == .counsel ? counselName : nil,
-                                                 in: store, context: context)
+            let (secret, info) = try await Tokens.issue(name: "test-\(role.rawValue)", role: role, counsel: role == .counsel ? counselName : nil,
+                                                       in: store, context: context)
             secrets[role] = secret
             infos[role] = info
         }

@@ -40,16 +40,17 @@ public struct ServerConfiguration: Sendable {
 /// `.live`, or its router alone through `buildRouter`).
 ///
 /// Everything long-lived runs in the application's service group: `services` (the store's own,
-/// such as a WAL checkpointer, and the log sink) first, then the read log and the caseload
-/// warmer, then the server. A graceful shutdown (SIGTERM, SIGINT) stops them in reverse order:
+/// such as a WAL checkpointer, and the log sink) first, then the read log, the caseload
+/// warmer and the live view's follower (which looks for other processes' writes every second),
+/// then the server. A graceful shutdown (SIGTERM, SIGINT) stops them in reverse order:
 /// the server answers the requests in flight (each waits for its read to be logged), the read log
 /// commits what is left, and only then do the store's services and the log sink stop.
 public func buildApplication(store: some EventStore & TokenStore, configuration: ServerConfiguration, logger: Logger,
                              clock: @escaping @Sendable () -> Instant, simulations: SimulationRunner = SimulationRunner(),
-                             services: [any Service] = []) throws -> some ApplicationProtocol {
-    let state = try AppState(store: store, clock: clock, logger: logger, staleness: 5_000_000, simulations: simulations,
-                             authFailuresPerMinute: configuration.authFailuresPerMinute, streams: configuration.streams,
-                             webhooks: configuration.webhooks)
+                             services: [any Service] = []) async throws -> some ApplicationProtocol {
+    let state = try await AppState(store: store, clock: clock, logger: logger, staleness: 5_000_000, simulations: simulations,
+                                   authFailuresPerMinute: configuration.authFailuresPerMinute, streams: configuration.streams,
+                                   webhooks: configuration.webhooks)
     // The webhook worker runs in the served application (and in tests that run it whole), after
     // the store's own services: it stops before them.
     return buildApplication(state: state, configuration: configuration, logger: logger, services: services + webhookServices(state, logger: logger))
@@ -68,7 +69,7 @@ public func buildApplication<Store: EventStore>(state: AppState<Store>, configur
             idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Corridor",
                              availableConnectionsDelegate: LoggedMaximumConnections(maximum: configuration.maximumConnections, logger: logger)),
-        services: services + [state.readLog, CaseloadWarmer(state: state, logger: logger)],
+        services: services + [state.readLog, CaseloadWarmer(state: state, logger: logger), LiveViewFollower(live: state.live)],
         logger: logger
     )
 }
@@ -153,7 +154,7 @@ enum MetaRoutes {
             },
             RouteSpec(method: .get, path: "/healthz", access: .anyone, tag: "operations", summary: "Liveness: the store answers",
                       success: (200, "Health")) { _, _ in
-                let head = try await Blocking.run { try state.store.head() }
+                let head = try await state.store.head()
                 return .json(.object(["status": "ok", "events": .number(Double(head.seq))]))
             },
             RouteSpec(method: .get, path: "/readyz", access: .anyone, tag: "operations",
@@ -166,7 +167,7 @@ enum MetaRoutes {
                                   headers: [.retryAfter: "1"])
                 }
                 let head: ChainHead
-                do { head = try await Blocking.run { try state.store.head() } } catch {
+                do { head = try await state.store.head() } catch {
                     state.logger.warning("readiness: the store cannot be read", metadata: ["error": "\(error)"])
                     throw Problem(.serviceUnavailable, code: "store-unavailable", detail: "the store cannot be read; see the server's log",
                                   headers: [.retryAfter: "5"])
@@ -206,6 +207,17 @@ enum MetaRoutes {
     }
 }
 
+/// Keeps the live view following the store: every second it asks whether anything changed
+/// (the cheap change marker) and applies what did, so each instance sees writes made through
+/// the others within a second even when no request asks. Stops at graceful shutdown.
+struct LiveViewFollower<Store: EventStore>: Service {
+    let live: LiveView<Store>
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await live.follow(every: .seconds(1)) }
+    }
+}
+
 /// Loads the caseload into the live view once the server is up, so whole-caseload pages and
 /// decisions answer from memory, and works out the home page's figures (people blocked per gate
 /// at every partner), so the first visitor does not wait for them; then waits for shutdown.
@@ -217,11 +229,11 @@ struct CaseloadWarmer<Store: EventStore>: Service {
     func run() async throws {
         let state = self.state
         let started = ContinuousClock.now
-        let count = try await Blocking.run { try state.live.withCaseload().caseload?.count ?? 0 }
+        let count = try await state.live.withCaseload().caseload?.count ?? 0
         logger.info("caseload in memory", metadata: ["cases": "\(count)", "seconds": "\(ContinuousClock.now - started)"])
         let figuresStarted = ContinuousClock.now
         do {
-            _ = try await Blocking.run { try HomeFigures.current(state) }
+            _ = try await HomeFigures.current(state)
             logger.info("home page figures ready", metadata: ["seconds": "\(ContinuousClock.now - figuresStarted)"])
         } catch {
             logger.warning("home page figures not prepared; the first visit computes them", metadata: ["error": "\(error)"])

@@ -195,7 +195,7 @@ struct LegalCase: Sendable, CustomTestStringConvertible {
 
     /// Builds a store from the base network and the case's records (through the store's state
     /// rules), then decides the case.
-    func decide() throws -> Decision {
+    func decide() async throws -> Decision {
         let store = InMemoryEventStore()
         var sourced: [SourcedRecord] = []
         for (index, value) in try Self.base.get().enumerated() {
@@ -205,17 +205,17 @@ struct LegalCase: Sendable, CustomTestStringConvertible {
             sourced.append(try SourcedRecord.make(value, file: "\(file) records", line: index + 1))
         }
         do {
-            try store.append(sourced, context: .test)
+            try await store.append(sourced, context: .test)
         } catch {
             throw LegalCaseError("the store's state rules refused a record: \(error)")
         }
         let service = RulesService(store: store)
         let profile = try Self.profile(policy)
-        var capacity = try service.capacityUsage()
+        var capacity = try await service.capacityUsage()
         for use in capacityUsed { capacity.record(use.count, under: use.arrangement, on: use.day) }
-        let context = DestinationContext(destination: destination, instant: on, policy: profile, network: try store.network(), capacity: capacity)
-        guard let facts = CaseFacts(records: try store.caseRecords(caseID)) else { throw LegalCaseError("no case record for '\(caseID)'") }
-        let caseload = try service.loadCaseload()
+        let context = DestinationContext(destination: destination, instant: on, policy: profile, network: try await store.network(), capacity: capacity)
+        guard let facts = CaseFacts(records: try await store.caseRecords(caseID)) else { throw LegalCaseError("no case record for '\(caseID)'") }
+        let caseload = try await service.loadCaseload()
         var manifestContext: ManifestContext?
         var family = caseload.family(of: facts)
         if let manifest {
@@ -226,7 +226,7 @@ struct LegalCase: Sendable, CustomTestStringConvertible {
 
         // Where the service's own `check` can answer the same question, it must agree.
         if manifest == nil, capacityUsed.isEmpty, PolicyLibrary.profiles[policy] != nil {
-            let viaService = try service.check(caseID, to: destination, at: on, policy: policy)
+            let viaService = try await service.check(caseID, to: destination, at: on, policy: policy)
             #expect(viaService.gates.map(\.result) == decision.gates.map(\.result), "\(file): RulesService.check disagrees with RulesEngine.decide")
         }
         // The whole-caseload pass (eligible, compare, the home figures) must judge the person alike.
@@ -294,12 +294,12 @@ struct LegalCaseError: Error, CustomStringConvertible {
 @Suite("Legal cases (LegalCases/cases/*.json)")
 struct LegalCaseTests {
     @Test("legal case", arguments: LegalCase.all)
-    func legalCase(_ legal: LegalCase) throws {
+    func legalCase(_ legal: LegalCase) async throws {
         if let error = legal.loadError {
             Issue.record("\(legal.file): \(error)")
             return
         }
-        let decision = try legal.decide()
+        let decision = try await legal.decide()
         if let issue = legal.knownIssue {
             withKnownIssue("\(legal.file): \(issue)") {
                 legal.check(decision)

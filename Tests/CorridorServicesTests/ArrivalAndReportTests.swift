@@ -13,8 +13,8 @@ struct ArrivalAndReportTests {
     /// T1 to El Salvador under arr-slv (seats 4, cost 20,000 USD) carries V1, V2 and C1 and
     /// arrives. `V1` holds withholding against Venezuela (granted 2024-03-01); `V2` has an asylum
     /// claim against Venezuela pending since 2025-02-01.
-    static func arrived(_ store: some EventStore) throws {
-        try store.append(records: [
+    static func arrived(_ store: some EventStore) async throws {
+        try await store.append(records: [
             TestRecords.claim("V1", "withholding", against: "VEN", status: "granted", on: "2024-03-01"),
             TestRecords.claim("V2", "asylum", against: "VEN", status: "pending", on: "2025-02-01"),
             Fixture.transfer("T1", to: "SLV", departs: ScenarioWorld.departs, seats: 4, arrangement: "arr-slv", costUSD: 20_000),
@@ -26,30 +26,30 @@ struct ArrivalAndReportTests {
     }
 
     @Test("a disposition needs a departure; arrival needs a departed transfer", arguments: StoreBackend.allCases)
-    func dispositionNeedsDeparture(backend: StoreBackend) throws {
-        try ScenarioWorld.withStore(backend) { store in
-            try store.append(records: [Fixture.transfer("T1", to: "SLV", arrangement: "arr-slv"), TestRecords.manifestAdd("T1", "V1"),
+    func dispositionNeedsDeparture(backend: StoreBackend) async throws {
+        try await ScenarioWorld.withStore(backend) { store in
+            try await store.append(records: [Fixture.transfer("T1", to: "SLV", arrangement: "arr-slv"), TestRecords.manifestAdd("T1", "V1"),
                                        Fixture.step(.lock, "T1", at: ScenarioWorld.lockAt)])
-            try expectRefusal(in: store, code: "state-conflict") {
-                try store.append(record: TestRecords.disposition("V1", outcome: "detained", on: "2025-07-02"))
+            try await expectRefusal(in: store, code: "state-conflict") {
+                try await store.append(record: TestRecords.disposition("V1", outcome: "detained", on: "2025-07-02"))
             }
-            try expectRefusal(in: store, code: "state-conflict") {
-                try store.append(record: Fixture.step(.arrive, "T1", at: "2025-07-01T15:00:00Z"))
+            try await expectRefusal(in: store, code: "state-conflict") {
+                try await store.append(record: Fixture.step(.arrive, "T1", at: "2025-07-01T15:00:00Z"))
             }
-            try store.append(record: Fixture.step(.depart, "T1", at: ScenarioWorld.departAt))
-            try store.append(record: Fixture.step(.arrive, "T1", at: "2025-07-01T15:00:00Z"))
-            try store.append(record: TestRecords.disposition("V1", outcome: "detained", on: "2025-07-02"))
-            #expect(try store.transfer("T1")?.status == .arrived)
+            try await store.append(record: Fixture.step(.depart, "T1", at: ScenarioWorld.departAt))
+            try await store.append(record: Fixture.step(.arrive, "T1", at: "2025-07-01T15:00:00Z"))
+            try await store.append(record: TestRecords.disposition("V1", outcome: "detained", on: "2025-07-02"))
+            #expect(try await store.transfer("T1")?.status == .arrived)
         }
     }
 
     @Test("repatriation to a country the person is protected against is a chain-refoulement incident", arguments: StoreBackend.allCases)
-    func chainRefoulementIncident(backend: StoreBackend) throws {
-        try ScenarioWorld.withStore(backend) { store in
-            try Self.arrived(store)
-            let events = try store.record(TestRecords.disposition("V1", outcome: "repatriated", on: "2025-08-15", to: "VEN"))
+    func chainRefoulementIncident(backend: StoreBackend) async throws {
+        try await ScenarioWorld.withStore(backend) { store in
+            try await Self.arrived(store)
+            let events = try await store.record(TestRecords.disposition("V1", outcome: "repatriated", on: "2025-08-15", to: "VEN"))
             #expect(events.map(\.type) == ["disposition", "system.incident"])
-            let incident = try #require(events.last)
+            let incident = try await #require(events.last)
             #expect(incident.string("kind") == "chain-refoulement")
             #expect(incident.string("case") == "V1")
             #expect(incident.string("to") == "VEN")
@@ -62,26 +62,26 @@ struct ArrivalAndReportTests {
     }
 
     @Test("repatriation while a claim against that country is pending is a suspected chain refoulement", arguments: StoreBackend.allCases)
-    func suspectedChainRefoulement(backend: StoreBackend) throws {
-        try ScenarioWorld.withStore(backend) { store in
-            try Self.arrived(store)
-            let events = try store.record(TestRecords.disposition("V2", outcome: "repatriated", on: "2025-08-15", to: "VEN"))
+    func suspectedChainRefoulement(backend: StoreBackend) async throws {
+        try await ScenarioWorld.withStore(backend) { store in
+            try await Self.arrived(store)
+            let events = try await store.record(TestRecords.disposition("V2", outcome: "repatriated", on: "2025-08-15", to: "VEN"))
             #expect(events.map(\.type) == ["disposition", "system.incident"])
             #expect(events.last?.string("kind") == "suspected-chain-refoulement")
             #expect(events.last?.string("protection")?.contains("pending since 2025-02-01") == true)
 
             // Repatriation without protection or a pending claim, and other outcomes, are not incidents.
-            #expect(try store.record(TestRecords.disposition("C1", outcome: "repatriated", on: "2025-08-15", to: "CUB")).map(\.type) == ["disposition"])
-            #expect(try store.record(TestRecords.disposition("V1", outcome: "detained", on: "2025-07-02")).map(\.type) == ["disposition"])
+            #expect(try await store.record(TestRecords.disposition("C1", outcome: "repatriated", on: "2025-08-15", to: "CUB")).map(\.type) == ["disposition"])
+            #expect(try await store.record(TestRecords.disposition("V1", outcome: "detained", on: "2025-07-02")).map(\.type) == ["disposition"])
         }
     }
 
     @Test("the operations report counts people moved, costs, load factor, onward returns and incidents per arrangement",
           arguments: StoreBackend.allCases)
-    func operationsReport(backend: StoreBackend) throws {
-        try ScenarioWorld.withStore(backend) { store in
-            try Self.arrived(store)
-            try store.append(records: [
+    func operationsReport(backend: StoreBackend) async throws {
+        try await ScenarioWorld.withStore(backend) { store in
+            try await Self.arrived(store)
+            try await store.append(records: [
                 // A second arr-slv flight: seats 2, cost 10,000 USD, one person.
                 Fixture.person("V3", "VEN"), TestRecords.order("V3", kind: "final", on: "2025-01-10"), Fixture.notice("V3", "SLV"),
                 Fixture.transfer("T2", to: "SLV", departs: "2025-07-20T10:00:00Z", seats: 2, arrangement: "arr-slv", costUSD: 10_000),
@@ -105,8 +105,8 @@ struct ArrivalAndReportTests {
                 TestRecords.disposition("C1", outcome: "released", on: "2025-09-01"),
             ])
 
-            let report = try OperationsReport.build(store: store)
-            let slv = try #require(report.lines.first { $0.arrangement == "arr-slv" })
+            let report = try await OperationsReport.build(store: store)
+            let slv = try await #require(report.lines.first { $0.arrangement == "arr-slv" })
             #expect(slv.partner == "SLV")
             #expect(slv.transfers == 2)
             #expect(slv.peopleMoved == 4)
@@ -124,14 +124,14 @@ struct ArrivalAndReportTests {
             #expect(slv.suspectedIncidents == 1)
 
             // Costa Rica moved nobody but its lump sum is spent.
-            let cri = try #require(report.lines.first { $0.arrangement == "arr-cri" })
+            let cri = try await #require(report.lines.first { $0.arrangement == "arr-cri" })
             #expect(cri.peopleMoved == 0)
             #expect(cri.totalCostUSD == 250_000)
             #expect(cri.costPerPersonMovedUSD == nil)
             #expect(cri.loadFactor == nil)
             #expect(cri.onwardReturnRate == nil)
 
-            let adHoc = try #require(report.lines.first { $0.arrangement == nil })
+            let adHoc = try await #require(report.lines.first { $0.arrangement == nil })
             #expect(adHoc.transfers == 1)
             #expect(adHoc.peopleMoved == 1)
             #expect(adHoc.seats == 5)

@@ -10,7 +10,7 @@ import Testing
 /// without recording anything.
 @Suite("Court-order impact")
 struct CourtOrderImpactTests {
-    static func proposed(_ value: JSONValue) throws -> CourtOrderRecord {
+    static func proposed(_ value: JSONValue) async throws -> CourtOrderRecord {
         guard case .courtOrder(let order) = try Fixture.decode(value) else {
             Issue.record("not a court order")
             throw RecordError(code: "test", message: "not a court order")
@@ -20,8 +20,8 @@ struct CourtOrderImpactTests {
 
     /// T1 (scheduled, V1 and C1) and T2 (locked, V2) go to El Salvador; T3 (V3) has departed
     /// there; T4 (V4) is a removal to Venezuela, V4's own country.
-    static func transfers(_ store: some EventStore) throws {
-        try store.append(records: [
+    static func transfers(_ store: some EventStore) async throws {
+        try await store.append(records: [
             Fixture.person("V3", "VEN"), TestRecords.order("V3", kind: "final", on: "2025-01-10"), Fixture.notice("V3", "SLV"),
             Fixture.person("V4", "VEN"),
             Fixture.transfer("T1", to: "SLV", departs: "2025-07-10T10:00:00Z", arrangement: "arr-slv"),
@@ -40,13 +40,13 @@ struct CourtOrderImpactTests {
 
     @Test("a proposed order lists the cases it covers and the open transfers whose manifests hold them, and records nothing",
           arguments: StoreBackend.allCases)
-    func proposedOrderImpact(backend: StoreBackend) throws {
-        try ScenarioWorld.withStore(backend) { store in
-            try Self.transfers(store)
-            let before = try store.snapshot()
-            let order = try Self.proposed(Fixture.courtOrder("K9", issuedOn: "2025-07-01",
+    func proposedOrderImpact(backend: StoreBackend) async throws {
+        try await ScenarioWorld.withStore(backend) { store in
+            try await Self.transfers(store)
+            let before = try await store.snapshot()
+            let order = try await Self.proposed(Fixture.courtOrder("K9", issuedOn: "2025-07-01",
                                                              scope: ["nationalities": ["VEN"], "thirdCountryOnly": true]))
-                        let impact = CourtOrderImpact.of(order, caseload: try Services.caseload(store), transfers: try store.transfers())
+                        let impact = CourtOrderImpact.of(order, caseload: try await Services.caseload(store), transfers: try await store.transfers())
 
             #expect(impact.order.id == "K9")
             #expect(impact.coveredCases.sorted() == ["V1", "V2", "V3", "V4"])
@@ -55,18 +55,18 @@ struct CourtOrderImpactTests {
             #expect(touched["T1"] == ["V1"])
             #expect(touched["T2"] == ["V2"])
 
-            #expect(try store.snapshot() == before)
-            #expect(try store.network().courtOrders.isEmpty)
-            #expect(try store.events(ofType: "system.hold").isEmpty)
+            #expect(try await store.snapshot() == before)
+            #expect(try await store.network().courtOrders.isEmpty)
+            #expect(try await store.events(ofType: "system.hold").isEmpty)
         }
     }
 
     @Test("an order naming one case touches only that person's open transfer", arguments: StoreBackend.allCases)
-    func individualOrderImpact(backend: StoreBackend) throws {
-        try ScenarioWorld.withStore(backend) { store in
-            try Self.transfers(store)
-            let order = try Self.proposed(Fixture.courtOrder("K10", issuedOn: "2025-07-01", scope: ["cases": ["C1"]]))
-            let impact = CourtOrderImpact.of(order, caseload: try Services.caseload(store), transfers: try store.transfers())
+    func individualOrderImpact(backend: StoreBackend) async throws {
+        try await ScenarioWorld.withStore(backend) { store in
+            try await Self.transfers(store)
+            let order = try await Self.proposed(Fixture.courtOrder("K10", issuedOn: "2025-07-01", scope: ["cases": ["C1"]]))
+            let impact = CourtOrderImpact.of(order, caseload: try await Services.caseload(store), transfers: try await store.transfers())
             #expect(impact.coveredCases == ["C1"])
             #expect(impact.transfers.map(\.transfer.id) == ["T1"])
             #expect(impact.transfers.first?.covered == ["C1"])
@@ -74,13 +74,13 @@ struct CourtOrderImpactTests {
     }
 
     @Test("the impact of an order matches the holds it places once recorded", arguments: StoreBackend.allCases)
-    func impactMatchesHolds(backend: StoreBackend) throws {
-        try ScenarioWorld.withStore(backend) { store in
-            try Self.transfers(store)
+    func impactMatchesHolds(backend: StoreBackend) async throws {
+        try await ScenarioWorld.withStore(backend) { store in
+            try await Self.transfers(store)
             let value = Fixture.courtOrder("K9", issuedOn: "2025-07-01", scope: ["nationalities": ["VEN"], "thirdCountryOnly": true])
-            let impact = CourtOrderImpact.of(try Self.proposed(value), caseload: try Services.caseload(store),
-                                             transfers: try store.transfers())
-            let holds = try store.record(value).filter { $0.type == "system.hold" }
+            let impact = CourtOrderImpact.of(try await Self.proposed(value), caseload: try await Services.caseload(store),
+                                             transfers: try await store.transfers())
+            let holds = try await store.record(value).filter { $0.type == "system.hold" }
             let predicted = Set(impact.transfers.flatMap { touched in touched.covered.map { "\(touched.transfer.id)/\($0)" } })
             #expect(Set(holds.map { "\($0.string("transfer") ?? "")/\($0.string("case") ?? "")" }) == predicted)
         }

@@ -38,7 +38,7 @@ struct DepartureInvariantTests {
         var tally = Tally()
         await propertyCheck(count: 200, input: PropertyWorld.sequences) { steps in
             do {
-                try Self.check(steps, tally: &tally)
+                try await Self.check(steps, tally: &tally)
             } catch {
                 Issue.record(error, "the sequence could not be played or checked")
             }
@@ -65,20 +65,20 @@ struct DepartureInvariantTests {
     }
 
     /// Plays one sequence on both stores and checks it.
-    static func check(_ steps: [PropertyWorld.Step], tally: inout Tally) throws {
+    static func check(_ steps: [PropertyWorld.Step], tally: inout Tally) async throws {
         let memory = InMemoryEventStore()
-        let sqlite = try SQLiteEventStore()
-        let memoryRun = try play(steps, on: memory, checkingSeats: true)
-        let sqliteRun = try play(steps, on: sqlite, checkingSeats: false)
+        let sqlite = try await SQLiteEventStore()
+        let memoryRun = try await play(steps, on: memory, checkingSeats: true)
+        let sqliteRun = try await play(steps, on: sqlite, checkingSeats: false)
 
         // Both stores decide every record alike and end in the same state.
         #expect(memoryRun.outcomes == sqliteRun.outcomes, "the stores disagree on which records to accept")
-        #expect(try memory.stateDigest() == sqlite.stateDigest())
-        #expect(try recordPayloads(memory) == recordPayloads(sqlite))
-        #expect(try sqlite.verifyChain().isIntact)
+        #expect(try await memory.stateDigest() == sqlite.stateDigest())
+        #expect(try await recordPayloads(memory) == recordPayloads(sqlite))
+        #expect(try await sqlite.verifyChain().isIntact)
 
         // The logs hold the same records, so one independent check covers both.
-        let checked = try checkDepartures(in: memory)
+        let checked = try await checkDepartures(in: memory)
 
         tally.sequences += 1
         if checked.departures > 0 { tally.sequencesWithDeparture += 1 }
@@ -87,7 +87,7 @@ struct DepartureInvariantTests {
         tally.peopleDeparted += checked.people
         tally.refusedDepartures += memoryRun.refusedDepartures
         for (gate, count) in memoryRun.refusedByGate { tally.refusedByGate[gate, default: 0] += count }
-        tally.capacityOverruns += try capacityOverruns(memory)
+        tally.capacityOverruns += try await capacityOverruns(memory)
     }
 
     // MARK: Playing a sequence
@@ -100,18 +100,18 @@ struct DepartureInvariantTests {
     }
 
     /// Appends each step on its own, ignoring refusals; checks seats after every accepted addition.
-    static func play(_ steps: [PropertyWorld.Step], on store: some EventStore, checkingSeats: Bool) throws -> Run {
-        try store.append(records: PropertyWorld.baseRecords)
+    static func play(_ steps: [PropertyWorld.Step], on store: some EventStore, checkingSeats: Bool) async throws -> Run {
+        try await store.append(records: PropertyWorld.baseRecords)
         var run = Run()
         for step in steps {
             switch step {
             case .useProfile(let id):
-                _ = try RulesService(store: store).useProfile(id, context: .test)
+                _ = try await RulesService(store: store).useProfile(id, context: .test)
                 run.outcomes.append("ok")
             case .record(let value):
                 let sourced = try TestRecords.sourced(value)  // the generator writes only well-formed records
                 do {
-                    try store.append([sourced], context: .test)
+                    try await store.append([sourced], context: .test)
                     run.outcomes.append("ok")
                 } catch let error as RecordError {
                     run.outcomes.append(error.code)
@@ -124,7 +124,7 @@ struct DepartureInvariantTests {
                     }
                     continue
                 }
-                if checkingSeats, case .manifestAdd(let add) = sourced.record, let transfer = try store.transfer(add.transfer) {
+                if checkingSeats, case .manifestAdd(let add) = sourced.record, let transfer = try await store.transfer(add.transfer) {
                     #expect(transfer.onBoard.count <= transfer.record.seats, "seats exceeded on \(transfer.id)")
                 }
             }
@@ -132,16 +132,16 @@ struct DepartureInvariantTests {
         return run
     }
 
-    static func recordPayloads(_ store: some EventStore) throws -> [String] {
-        try store.allEvents().filter(\.isRecord).map(\.payload)
+    static func recordPayloads(_ store: some EventStore) async throws -> [String] {
+        try await store.allEvents().filter(\.isRecord).map(\.payload)
     }
 
     // MARK: The independent check
 
     /// Replays the log's record events into a fresh in-memory store and judges every departure
     /// against the state just before it. Returns how many departures carried people.
-    static func checkDepartures(in store: some EventStore) throws -> (departures: Int, empty: Int, people: Int) {
-        let events = try store.allEvents()
+    static func checkDepartures(in store: some EventStore) async throws -> (departures: Int, empty: Int, people: Int) {
+        let events = try await store.allEvents()
         let replay = InMemoryEventStore()
         var departed: [CaseRecord.ID: TransferRecord.ID] = [:]
         var counts = (departures: 0, empty: 0, people: 0)
@@ -149,7 +149,7 @@ struct DepartureInvariantTests {
         for (index, event) in events.enumerated() where event.isRecord {
             let sourced = try SourcedRecord.make(try JSONParser.parse(event.payload))
             if case .transferStep(let step) = sourced.record, step.step == .depart {
-                let people = try judgeDeparture(step, seq: event.seq, replay: replay)
+                let people = try await judgeDeparture(step, seq: event.seq, replay: replay)
                 let check = events.indices.contains(index + 1) ? events[index + 1] : nil
                 #expect(check?.type == "system.departure-check" && check?.strings("allowed") == people.map(\.rawValue),
                         "departure \(event.seq) is not followed by its departure check")
@@ -163,7 +163,7 @@ struct DepartureInvariantTests {
                 counts.people += people.count
             }
             do {
-                try replay.append([sourced], context: .test)
+                try await replay.append([sourced], context: .test)
             } catch {
                 Issue.record("event \(event.seq) (\(event.type)) is refused on replay: \(error)")
                 return counts
@@ -171,30 +171,30 @@ struct DepartureInvariantTests {
         }
 
         // The replayed state is the live state, and no manifest is over its seats.
-        #expect(try replay.stateDigest() == store.stateDigest(), "replaying the log does not rebuild the state")
-        for transfer in try store.transfers() {
+        #expect(try await replay.stateDigest() == store.stateDigest(), "replaying the log does not rebuild the state")
+        for transfer in try await store.transfers() {
             #expect(transfer.onBoard.count <= transfer.record.seats, "seats exceeded on \(transfer.id)")
         }
         return counts
     }
 
     /// Judges everyone on the departing manifest as the law would at that instant. Returns them.
-    static func judgeDeparture(_ step: TransferStepRecord, seq: Int64, replay: InMemoryEventStore) throws -> [CaseRecord.ID] {
-        let policyID = try #require(step.policy, "departure \(seq) does not name its profile")
+    static func judgeDeparture(_ step: TransferStepRecord, seq: Int64, replay: InMemoryEventStore) async throws -> [CaseRecord.ID] {
+        let policyID = try await #require(step.policy, "departure \(seq) does not name its profile")
         let profile = try PolicyLibrary.profile(policyID)
         if let version = step.policyVersion {
             #expect(version == profile.version, "departure \(seq) names \(policyID) version \(version)")
         }
 
-        let transfers = try replay.transfers()
-        let transfer = try #require(transfers.first { $0.id == step.transfer }, "departure \(seq): no transfer \(step.transfer) before it")
+        let transfers = try await replay.transfers()
+        let transfer = try await #require(transfers.first { $0.id == step.transfer }, "departure \(seq): no transfer \(step.transfer) before it")
         #expect(transfer.status == .locked, "departure \(seq): \(transfer.id) was \(transfer.status.rawValue), not locked")
         let onBoard = transfer.onBoard
         #expect(onBoard.count <= transfer.record.seats)
 
         var facts: [CaseRecord.ID: CaseFacts] = [:]
         for id in PropertyWorld.caseIDs.map({ CaseRecord.ID($0) }) {
-            facts[id] = CaseFacts(records: try replay.caseRecords(id))
+            facts[id] = CaseFacts(records: try await replay.caseRecords(id))
         }
         var families: [String: [CaseRecord.ID]] = [:]
         for person in facts.values {
@@ -202,9 +202,9 @@ struct DepartureInvariantTests {
         }
         let manifest = ManifestContext(transfer: transfer.id, cases: Set(onBoard), familyMembers: families.mapValues { $0.sorted() })
         let context = DestinationContext(destination: transfer.record.destination, instant: step.at, policy: profile,
-                                         network: try replay.network(), capacity: CapacityUsage(transfers: transfers))
+                                         network: try await replay.network(), capacity: CapacityUsage(transfers: transfers))
         for id in onBoard {
-            let person = try #require(facts[id], "departure \(seq): \(id) has no case record")
+            let person = try await #require(facts[id], "departure \(seq): \(id) has no case record")
             let decision = RulesEngine.decide(person, context, manifest: manifest)
             if decision.verdict != .allowed {
                 let gates = decision.gates.filter { $0.result != .pass }.map { "\($0.gate.rawValue) \($0.result.rawValue): \($0.reason)" }
@@ -215,8 +215,8 @@ struct DepartureInvariantTests {
     }
 
     /// Arrangements whose places were overdrawn, in total or in a calendar month.
-    static func capacityOverruns(_ store: some EventStore) throws -> [String] {
-        let usage = CapacityUsage(transfers: try store.transfers())
+    static func capacityOverruns(_ store: some EventStore) async throws -> [String] {
+        let usage = CapacityUsage(transfers: try await store.transfers())
         var overruns: [String] = []
         for (arrangement, days) in usage.departures {
             guard let limits = PropertyWorld.capacity[arrangement.rawValue] else { continue }

@@ -12,8 +12,8 @@ import Testing
 struct LockAndDepartTests {
     /// T1 to El Salvador with `V1` (allowed), `V3` (never served notice: notice pending) and
     /// `C1` (withholding granted against El Salvador: protection fails).
-    static func mixedWorld(_ store: some EventStore) throws {
-        try store.append(records: [
+    static func mixedWorld(_ store: some EventStore) async throws {
+        try await store.append(records: [
             Fixture.person("V3", "VEN"),
             TestRecords.order("V3", kind: "final", on: "2025-01-10"),
             TestRecords.claim("C1", "withholding", against: "SLV", status: "granted", on: "2025-04-01"),
@@ -26,13 +26,13 @@ struct LockAndDepartTests {
 
     @Test("transfer-lock records a verdict per person, judged at the scheduled departure under the active profile",
           arguments: StoreBackend.allCases)
-    func lockRecordsVerdicts(backend: StoreBackend) throws {
-        try ScenarioWorld.withStore(backend) { store in
-            try Self.mixedWorld(store)
-            let events = try store.record(Fixture.step(.lock, "T1", at: ScenarioWorld.lockAt))
+    func lockRecordsVerdicts(backend: StoreBackend) async throws {
+        try await ScenarioWorld.withStore(backend) { store in
+            try await Self.mixedWorld(store)
+            let events = try await store.record(Fixture.step(.lock, "T1", at: ScenarioWorld.lockAt))
 
             #expect(events.map(\.type) == ["transfer-lock", "system.verdict", "system.verdict", "system.verdict"])
-            let lock = try #require(events.first)
+            let lock = try await #require(events.first)
             #expect(lock.string("policy") == "us-dvd-2025")
             #expect(lock.string("policyVersion") == PolicyLibrary.profiles["us-dvd-2025"]?.version)
 
@@ -52,18 +52,18 @@ struct LockAndDepartTests {
 
             // The recorded verdicts agree with a check at the scheduled departure.
                         for id in ["V1", "V3", "C1"] {
-                let decision = try Services.check(store, CaseRecord.ID(id), to: "SLV", at: try #require(Instant(rfc3339: ScenarioWorld.departs)))
+                let decision = try await Services.check(store, CaseRecord.ID(id), to: "SLV", at: try await #require(Instant(rfc3339: ScenarioWorld.departs)))
                 #expect(verdicts[id]?.string("verdict") == decision.verdict.rawValue, "\(id)")
             }
         }
     }
 
     @Test("transfer-lock is stamped with the profile chosen by `policy use`", arguments: StoreBackend.allCases)
-    func lockStampsActiveProfile(backend: StoreBackend) throws {
-        try ScenarioWorld.withStore(backend) { store in
-            try store.append(records: [Fixture.transfer("T1", to: "SLV", arrangement: "arr-slv"), TestRecords.manifestAdd("T1", "V1")])
-            let profile = try Services.useProfile(store, "unhcr-2013")
-            let events = try store.record(Fixture.step(.lock, "T1", at: ScenarioWorld.lockAt))
+    func lockStampsActiveProfile(backend: StoreBackend) async throws {
+        try await ScenarioWorld.withStore(backend) { store in
+            try await store.append(records: [Fixture.transfer("T1", to: "SLV", arrangement: "arr-slv"), TestRecords.manifestAdd("T1", "V1")])
+            let profile = try await Services.useProfile(store, "unhcr-2013")
+            let events = try await store.record(Fixture.step(.lock, "T1", at: ScenarioWorld.lockAt))
             #expect(events.first?.string("policy") == "unhcr-2013")
             #expect(events.first?.string("policyVersion") == profile.version)
             // unhcr-2013 waits for an individual screening for every third country.
@@ -75,15 +75,15 @@ struct LockAndDepartTests {
 
     @Test("transfer-depart is refused naming each person not allowed and their gate; nothing changes; after strikes it departs",
           arguments: StoreBackend.allCases)
-    func departureRefusedUntilStruck(backend: StoreBackend) throws {
-        try ScenarioWorld.withStore(backend) { store in
-            try Self.mixedWorld(store)
-            try store.append(record: Fixture.step(.lock, "T1", at: ScenarioWorld.lockAt))
+    func departureRefusedUntilStruck(backend: StoreBackend) async throws {
+        try await ScenarioWorld.withStore(backend) { store in
+            try await Self.mixedWorld(store)
+            try await store.append(record: Fixture.step(.lock, "T1", at: ScenarioWorld.lockAt))
             let depart = Fixture.step(.depart, "T1", at: ScenarioWorld.departAt)
 
-            let headBefore = try store.head()
-            let digestBefore = try store.stateDigest()
-            let error = #expect(throws: RecordError.self) { try store.append(record: depart) }
+            let headBefore = try await store.head()
+            let digestBefore = try await store.stateDigest()
+            let error = await #expect(throws: RecordError.self) { try await store.append(record: depart) }
             #expect(error?.code == "departure-refused")
             #expect(error?.field == "transfer")
             let message = error?.message ?? ""
@@ -93,37 +93,37 @@ struct LockAndDepartTests {
             #expect(message.contains("protection fail"))
             #expect(message.contains("2 of 3"))
             #expect(!message.contains("V1 is"), "an allowed person is not named")
-            #expect(try store.head() == headBefore)
-            #expect(try store.stateDigest() == digestBefore)
-            #expect(try store.transfer("T1")?.status == .locked)
+            #expect(try await store.head() == headBefore)
+            #expect(try await store.stateDigest() == digestBefore)
+            #expect(try await store.transfer("T1")?.status == .locked)
 
             // Striking one is not enough.
-            try store.append(record: TestRecords.manifestStrike("T1", "C1", reason: "withholding granted against El Salvador"))
-            let second = try expectRefusal(in: store, code: "departure-refused") { try store.append(record: depart) }
+            try await store.append(record: TestRecords.manifestStrike("T1", "C1", reason: "withholding granted against El Salvador"))
+            let second = try await expectRefusal(in: store, code: "departure-refused") { try await store.append(record: depart) }
             #expect(second?.message.contains("V3") == true)
             #expect(second?.message.contains("C1") == false)
 
-            try store.append(record: TestRecords.manifestStrike("T1", "V3", reason: "no notice served"))
-            let events = try store.record(depart)
+            try await store.append(record: TestRecords.manifestStrike("T1", "V3", reason: "no notice served"))
+            let events = try await store.record(depart)
             #expect(events.map(\.type) == ["transfer-depart", "system.departure-check"])
             #expect(events[0].string("policy") == "us-dvd-2025")
             #expect(events[0].string("policyVersion") == PolicyLibrary.profiles["us-dvd-2025"]?.version)
             #expect(events[1].strings("allowed") == ["V1"])
-            let transfer = try #require(try store.transfer("T1"))
+            let transfer = try await #require(try await store.transfer("T1"))
             #expect(transfer.status == .departed)
             #expect(transfer.steps[.departed] == Instant(rfc3339: ScenarioWorld.departAt))
             #expect(transfer.onBoard == ["V1"])
-            #expect(try store.transferHistory("T1").filter { $0.type == "manifest-strike" }.compactMap { $0.string("reason") }
+            #expect(try await store.transferHistory("T1").filter { $0.type == "manifest-strike" }.compactMap { $0.string("reason") }
                     == ["withholding granted against El Salvador", "no notice served"])
         }
     }
 
     @Test("departure is judged at its own instant: a notice period that has not run blocks it", arguments: StoreBackend.allCases)
-    func departureJudgedAtItsInstant(backend: StoreBackend) throws {
-        try ScenarioWorld.withStore(backend) { store in
+    func departureJudgedAtItsInstant(backend: StoreBackend) async throws {
+        try await ScenarioWorld.withStore(backend) { store in
             // V3's notice is served 2025-06-25T09:00Z: under us-dvd-2025 (240 hours) it has run at
             // 2025-07-05T09:00Z, not before.
-            try store.append(records: [
+            try await store.append(records: [
                 Fixture.person("V3", "VEN"),
                 TestRecords.order("V3", kind: "final", on: "2025-01-10"),
                 Fixture.notice("V3", "SLV", servedOn: "2025-06-25T09:00:00Z"),
@@ -131,44 +131,44 @@ struct LockAndDepartTests {
                 TestRecords.manifestAdd("T1", "V3"),
                 Fixture.step(.lock, "T1", at: ScenarioWorld.lockAt),
             ])
-            let error = try expectRefusal(in: store, code: "departure-refused") {
-                try store.append(record: Fixture.step(.depart, "T1", at: "2025-07-05T08:59:59Z"))
+            let error = try await expectRefusal(in: store, code: "departure-refused") {
+                try await store.append(record: Fixture.step(.depart, "T1", at: "2025-07-05T08:59:59Z"))
             }
             #expect(error?.message.contains("notice pending") == true)
-            try store.append(record: Fixture.step(.depart, "T1", at: "2025-07-05T09:00:00Z"))
-            #expect(try store.transfer("T1")?.status == .departed)
+            try await store.append(record: Fixture.step(.depart, "T1", at: "2025-07-05T09:00:00Z"))
+            #expect(try await store.transfer("T1")?.status == .departed)
         }
     }
 
     @Test("departure is refused when the arrangement has fewer places left in total than people on board",
           arguments: StoreBackend.allCases)
-    func departureRefusedWithoutTotalPlaces(backend: StoreBackend) throws {
-        try ScenarioWorld.withStore(backend, capacityTotal: 2) { store in
-            try store.append(records: [
+    func departureRefusedWithoutTotalPlaces(backend: StoreBackend) async throws {
+        try await ScenarioWorld.withStore(backend, capacityTotal: 2) { store in
+            try await store.append(records: [
                 Fixture.transfer("T1", to: "SLV", arrangement: "arr-slv"),
                 TestRecords.manifestAdd("T1", "V1"), TestRecords.manifestAdd("T1", "V2"), TestRecords.manifestAdd("T1", "C1"),
                 Fixture.step(.lock, "T1", at: ScenarioWorld.lockAt),
             ])
             // Each person alone is allowed (no place is used yet) …
-            #expect(try store.events(ofType: "system.verdict").allSatisfy { $0.string("verdict") == "allowed" })
+            #expect(try await store.events(ofType: "system.verdict").allSatisfy { $0.string("verdict") == "allowed" })
             // … but three do not fit in two places.
-            let error = try expectRefusal(in: store, code: "departure-refused") {
-                try store.append(record: Fixture.step(.depart, "T1", at: ScenarioWorld.departAt))
+            let error = try await expectRefusal(in: store, code: "departure-refused") {
+                try await store.append(record: Fixture.step(.depart, "T1", at: ScenarioWorld.departAt))
             }
             #expect(error?.message.contains("carries 3 people") == true)
             #expect(error?.message.contains("2 of 2 places left") == true)
 
-            try store.append(record: TestRecords.manifestStrike("T1", "C1", reason: "no place left under arr-slv"))
-            try store.append(record: Fixture.step(.depart, "T1", at: ScenarioWorld.departAt))
-            #expect(try store.transfer("T1")?.status == .departed)
+            try await store.append(record: TestRecords.manifestStrike("T1", "C1", reason: "no place left under arr-slv"))
+            try await store.append(record: Fixture.step(.depart, "T1", at: ScenarioWorld.departAt))
+            #expect(try await store.transfer("T1")?.status == .departed)
         }
     }
 
     @Test("departure is refused when the arrangement has fewer places left this calendar month than people on board",
           arguments: StoreBackend.allCases)
-    func departureRefusedWithoutMonthlyPlaces(backend: StoreBackend) throws {
-        try ScenarioWorld.withStore(backend, capacityPerMonth: 4) { store in
-            try store.append(records: [
+    func departureRefusedWithoutMonthlyPlaces(backend: StoreBackend) async throws {
+        try await ScenarioWorld.withStore(backend, capacityPerMonth: 4) { store in
+            try await store.append(records: [
                 Fixture.transfer("T1", to: "SLV", departs: "2025-07-01T10:00:00Z", arrangement: "arr-slv"),
                 TestRecords.manifestAdd("T1", "V1"), TestRecords.manifestAdd("T1", "V2"), TestRecords.manifestAdd("T1", "C1"),
                 Fixture.step(.lock, "T1", at: "2025-06-28T12:00:00Z"),
@@ -177,30 +177,30 @@ struct LockAndDepartTests {
                 TestRecords.manifestAdd("T2", "FA"), TestRecords.manifestAdd("T2", "FB"), TestRecords.manifestAdd("T2", "FC"),
                 Fixture.step(.lock, "T2", at: "2025-07-18T12:00:00Z"),
             ])
-            let error = try expectRefusal(in: store, code: "departure-refused") {
-                try store.append(record: Fixture.step(.depart, "T2", at: "2025-07-20T10:00:00Z"))
+            let error = try await expectRefusal(in: store, code: "departure-refused") {
+                try await store.append(record: Fixture.step(.depart, "T2", at: "2025-07-20T10:00:00Z"))
             }
             #expect(error?.message.contains("1 of its 4 places left this month") == true)
 
             // In August the month's places are fresh again (the total is unlimited).
-            try store.append(record: Fixture.step(.depart, "T2", at: "2025-08-01T10:00:00Z"))
-            #expect(try store.transfer("T2")?.status == .departed)
+            try await store.append(record: Fixture.step(.depart, "T2", at: "2025-08-01T10:00:00Z"))
+            #expect(try await store.transfer("T2")?.status == .departed)
         }
     }
 
     @Test("a departure that names its profile is judged under it and records the profile and its version", arguments: StoreBackend.allCases)
-    func departureNamingItsProfile(backend: StoreBackend) throws {
-        try ScenarioWorld.withStore(backend) { store in
-            try store.append(records: [Fixture.transfer("T1", to: "SLV", arrangement: "arr-slv"), TestRecords.manifestAdd("T1", "V1"),
+    func departureNamingItsProfile(backend: StoreBackend) async throws {
+        try await ScenarioWorld.withStore(backend) { store in
+            try await store.append(records: [Fixture.transfer("T1", to: "SLV", arrangement: "arr-slv"), TestRecords.manifestAdd("T1", "V1"),
                                        Fixture.step(.lock, "T1", at: ScenarioWorld.lockAt)])
             // unhcr-2013 waits for an individual screening for El Salvador: refused, and named.
-            let error = try expectRefusal(in: store, code: "departure-refused") {
-                try store.append(record: Fixture.step(.depart, "T1", at: ScenarioWorld.departAt, policy: "unhcr-2013"))
+            let error = try await expectRefusal(in: store, code: "departure-refused") {
+                try await store.append(record: Fixture.step(.depart, "T1", at: ScenarioWorld.departAt, policy: "unhcr-2013"))
             }
             #expect(error?.message.contains("under unhcr-2013") == true)
             #expect(error?.message.contains("human-rights-risk pending") == true)
 
-            let events = try store.record(Fixture.step(.depart, "T1", at: ScenarioWorld.departAt, policy: "us-dhs-2025"))
+            let events = try await store.record(Fixture.step(.depart, "T1", at: ScenarioWorld.departAt, policy: "us-dhs-2025"))
             #expect(events.first?.string("policy") == "us-dhs-2025")
             #expect(events.last?.string("policy") == "us-dhs-2025")
             do {
@@ -210,17 +210,17 @@ struct LockAndDepartTests {
     }
 
     @Test("a case closed after it was put on a manifest cannot depart", arguments: StoreBackend.allCases)
-    func closedCaseCannotDepart(backend: StoreBackend) throws {
-        try ScenarioWorld.withStore(backend) { store in
-            try store.append(records: [
+    func closedCaseCannotDepart(backend: StoreBackend) async throws {
+        try await ScenarioWorld.withStore(backend) { store in
+            try await store.append(records: [
                 Fixture.transfer("T1", to: "SLV", arrangement: "arr-slv"),
                 TestRecords.manifestAdd("T1", "V1"), TestRecords.manifestAdd("T1", "V2"),
                 Fixture.step(.lock, "T1", at: ScenarioWorld.lockAt),
                 Fixture.person("V2", "VEN", extra: ["closedOn": "2025-06-29"]),
             ])
             do {
-                try expectRefusal(in: store, code: "departure-refused") {
-                    try store.append(record: Fixture.step(.depart, "T1", at: ScenarioWorld.departAt))
+                try await expectRefusal(in: store, code: "departure-refused") {
+                    try await store.append(record: Fixture.step(.depart, "T1", at: ScenarioWorld.departAt))
                 }
             }
         }

@@ -32,25 +32,25 @@ struct ImportWriterErrorTests {
 
     @Test("A writer's error at any line of a 10,000-line file names the line and keeps nothing",
           arguments: [1, 11, 1_024, 1_025, 3_001, 8_193, 9_999, 10_000])
-    func writerErrorAnywhere(line bad: Int) throws {
+    func writerErrorAnywhere(line bad: Int) async throws {
         let temporary = try TemporarySQLiteStore()
-        try temporary.store.append(records: TestRecords.smallWorld)
+        try await temporary.store.append(records: TestRecords.smallWorld)
         let files = try TemporaryDirectory(prefix: "corridor-import")
         let path = try files.write("bad.jsonl", text: Self.text(badAt: bad))
-        let before = try temporary.store.snapshot()
+        let before = try await temporary.store.snapshot()
 
-        let error = #expect(throws: RecordError.self) { try RecordImport.importFiles([path], into: temporary.store, context: .test) }
+        let error = await #expect(throws: RecordError.self) { try await RecordImport.importFiles([path], into: temporary.store, context: .test) }
         #expect(error?.description == "\(path):\(bad): field 'case': no case 'NO-SUCH-CASE' has been recorded")
-        #expect(try temporary.store.snapshot() == before)
-        #expect(try temporary.reopen().snapshot() == before)
+        #expect(try await temporary.store.snapshot() == before)
+        #expect(try await temporary.reopen().snapshot() == before)
 
         // The store still takes a good import afterwards.
         let good = try files.write("good.jsonl", records: [TestRecords.caseRecord("AFTER-1")])
-        #expect(try RecordImport.importFiles([good], into: temporary.store, context: .test).count == 1)
+        #expect(try await RecordImport.importFiles([good], into: temporary.store, context: .test).count == 1)
     }
 
     @Test("The parser thread is stopped cleanly when the writer throws while parsed batches wait in the queue")
-    func writerThrowsWithQueueFull() throws {
+    func writerThrowsWithQueueFull() async throws {
         // A writer slower than the parser (as in a release build) leaves batches queued when it
         // throws; the queue's semaphore was then released below its starting value, which
         // libdispatch treats as a crash.
@@ -59,8 +59,8 @@ struct ImportWriterErrorTests {
         struct WriterFailed: Error {}
         for stopAt in [1, 2_000, 19_999] {
             let reader = try JSONLinesReader(path: path)
-            #expect(throws: WriterFailed.self) {
-                try ParsePipeline.run(reader, progress: nil) { record in
+            await #expect(throws: WriterFailed.self) {
+                try await ParsePipeline.run(reader, progress: nil) { record in
                     if record.line == stopAt {
                         Thread.sleep(forTimeInterval: 0.2)  // lets the parser fill every slot
                         throw WriterFailed()
@@ -72,11 +72,11 @@ struct ImportWriterErrorTests {
 
     @Test("The same error read from a pipe (standard input) while the writer is still writing",
           arguments: [11, 3_001, 10_000])
-    func writerErrorFromPipe(line bad: Int) throws {
+    func writerErrorFromPipe(line bad: Int) async throws {
         signal(SIGPIPE, SIG_IGN)  // the feeding thread may write after the import stops reading
         let temporary = try TemporarySQLiteStore()
-        try temporary.store.append(records: TestRecords.smallWorld)
-        let before = try temporary.store.snapshot()
+        try await temporary.store.append(records: TestRecords.smallWorld)
+        let before = try await temporary.store.snapshot()
         var descriptors: [Int32] = [0, 0]
         #expect(pipe(&descriptors) == 0)
         let (readEnd, writeEnd) = (descriptors[0], descriptors[1])
@@ -92,33 +92,33 @@ struct ImportWriterErrorTests {
         }
         feeder.start()
         let reader = JSONLinesReader(descriptor: readEnd, name: "stdin")
-        let error = #expect(throws: RecordError.self) { try RecordImport.importReaders([reader], into: temporary.store, context: .test) }
+        let error = await #expect(throws: RecordError.self) { try await RecordImport.importReaders([reader], into: temporary.store, context: .test) }
         close(readEnd)  // ends the feeder if it is still writing
         #expect(error?.description == "stdin:\(bad): field 'case': no case 'NO-SUCH-CASE' has been recorded")
-        #expect(try temporary.store.snapshot() == before)
+        #expect(try await temporary.store.snapshot() == before)
     }
 
     @Test("A line longer than the limit is refused by number, without reading it whole", arguments: [1, 3])
-    func lineTooLong(line long: Int) throws {
+    func lineTooLong(line long: Int) async throws {
         let files = try TemporaryDirectory(prefix: "corridor-import")
         var lines = (1...4).map { TestRecords.caseRecord("LONG-\($0)").canonicalString }
         lines[long - 1] = #"{"type":"case","case":"X","nationalities":["GTM"],"counsel":""# + String(repeating: "x", count: 3 << 20) + "\"}"
         let path = try files.write("long.jsonl", text: lines.joined(separator: "\n") + "\n")
         let store = InMemoryEventStore()
-        try store.append(records: TestRecords.smallWorld)
-        let before = try store.snapshot()
-        let error = #expect(throws: RecordError.self) { try RecordImport.importFiles([path], into: store, context: .test) }
+        try await store.append(records: TestRecords.smallWorld)
+        let before = try await store.snapshot()
+        let error = await #expect(throws: RecordError.self) { try await RecordImport.importFiles([path], into: store, context: .test) }
         #expect(error?.code == "line-too-long")
         #expect(error?.line == long)
         #expect(error?.description == "\(path):\(long): line \(long) is longer than 1,048,576 bytes (the most a record may take)")
-        #expect(try store.snapshot() == before)
+        #expect(try await store.snapshot() == before)
     }
 
     @Test("A stream without newlines (like /dev/zero) is refused after the limit, not read to exhaustion")
-    func endlessLine() throws {
+    func endlessLine() async throws {
         let reader = try JSONLinesReader(path: "/dev/zero")
         var lines = 0
-        let error = #expect(throws: RecordError.self) { try reader.forEachLine { _, _, _ in lines += 1 } }
+        let error = await #expect(throws: RecordError.self) { try await reader.forEachLine { _, _, _ in lines += 1 } }
         #expect(error?.code == "line-too-long")
         #expect(error?.line == 1)
         #expect(lines == 0)

@@ -14,7 +14,7 @@ struct RecordsDocumentTests {
     static let documentPath = "docs/records.md"
 
     @Test("Every field table in docs/records.md is the one generated from the vocabulary (CORRIDOR_WRITE_DOCS=1 rewrites them)")
-    func fieldTablesAreCurrent() throws {
+    func fieldTablesAreCurrent() async throws {
         var document = try DocumentFile(Self.documentPath)
         let (missing, stale) = try document.refreshGeneratedSections(
             RecordVocabulary.types.map { (name: "fields \($0.kind.rawValue)", expected: RecordFieldTable.markdown($0)) })
@@ -23,7 +23,7 @@ struct RecordsDocumentTests {
     }
 
     @Test("Every example in docs/records.md is valid for the schema and the decoder, and together they import into a store with the reference network")
-    func examplesImport() throws {
+    func examplesImport() async throws {
         let document = try DocumentFile(Self.documentPath)
         let lines = document.codeLines(language: "jsonl")
         let checker = try JSONSchemaChecker(RecordVocabulary.jsonSchema)
@@ -37,19 +37,19 @@ struct RecordsDocumentTests {
         #expect(shown == Set(Record.Kind.allCases), "no example of \(Set(Record.Kind.allCases).subtracting(shown).map(\.rawValue).sorted())")
 
         let store = InMemoryEventStore()
-        _ = try Seeding.seedReference(into: store, context: .test(actor: "seed"))
-        let receipt = try store.append(records, context: .test(actor: "docs"))
+        _ = try await Seeding.seedReference(into: store, context: .test(actor: "seed"))
+        let receipt = try await store.append(records, context: .test(actor: "docs"))
         #expect(receipt.count == records.count)
     }
 
     @Test("The refused examples of docs/records.md are refused, with the message the document shows")
-    func refusedExamples() throws {
+    func refusedExamples() async throws {
         let document = try DocumentFile(Self.documentPath)
         let lines = document.codeLines(language: "text")
         // Pairs: a line beginning `line:` with the record, then `refused:` with the message.
         var checked = 0
         let store = InMemoryEventStore()
-        _ = try Seeding.seedReference(into: store, context: .test(actor: "seed"))
+        _ = try await Seeding.seedReference(into: store, context: .test(actor: "seed"))
         for (index, line) in lines.enumerated() where line.hasPrefix("line: ") {
             let text = String(line.dropFirst("line: ".count))
             let next = index + 1 < lines.count ? lines[index + 1] : ""
@@ -57,7 +57,7 @@ struct RecordsDocumentTests {
             let message = String(next.dropFirst("refused: ".count))
             do {
                 let record = try SourcedRecord.make(try JSONParser.parse(text))
-                _ = try store.append([record], context: .test(actor: "docs"))
+                _ = try await store.append([record], context: .test(actor: "docs"))
                 Issue.record("accepted, but docs/records.md shows it refused: \(text)")
             } catch let error as RecordError {
                 #expect(error.description == message, "docs/records.md shows «\(message)», Corridor says «\(error.description)»")
@@ -68,7 +68,7 @@ struct RecordsDocumentTests {
     }
 
     @Test("Every line of the reference network validates against the schema")
-    func referenceNetworkValidates() throws {
+    func referenceNetworkValidates() async throws {
         let checker = try JSONSchemaChecker(RecordVocabulary.jsonSchema)
         let records = try ReferenceNetwork.load()
         #expect(records.count > 100)
@@ -79,13 +79,13 @@ struct RecordsDocumentTests {
     }
 
     @Test("Every line of an export of a seeded store validates against the schema")
-    func exportValidates() throws {
+    func exportValidates() async throws {
         let checker = try JSONSchemaChecker(RecordVocabulary.jsonSchema)
         let store = InMemoryEventStore()
-        _ = try Seeding.seedReference(into: store, context: .test(actor: "seed"))
-        _ = try Seeding.seedSynthetic(count: 300, seed: 17, into: store, context: .test(actor: "seed"))
+        _ = try await Seeding.seedReference(into: store, context: .test(actor: "seed"))
+        _ = try await Seeding.seedSynthetic(count: 300, seed: 17, into: store, context: .test(actor: "seed"))
         var kinds: Set<String> = []
-        let count = try store.exportRecords { line in
+        let count = try await store.exportRecords { line in
             let value = try JSONParser.parse(line)
             kinds.insert(value["type"]?.stringValue ?? "")
             let errors = checker.errors(value)

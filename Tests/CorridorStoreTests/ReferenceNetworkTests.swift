@@ -5,29 +5,29 @@ import CorridorTestSupport
 import Testing
 
 struct ReferenceNetworkTests {
-    private func records() throws -> [Record] { try ReferenceNetwork.load().map(\.record) }
+    private func records() async throws -> [Record] { try ReferenceNetwork.load().map(\.record) }
 
-    private func arrangements() throws -> [ArrangementRecord] {
-        try records().compactMap { if case .arrangement(let a) = $0 { a } else { nil } }
+    private func arrangements() async throws -> [ArrangementRecord] {
+        try await records().compactMap { if case .arrangement(let a) = $0 { a } else { nil } }
     }
 
     @Test("The reference network loads and imports cleanly into an empty store", arguments: StoreBackend.allCases)
-    func importsCleanly(backend: StoreBackend) throws {
+    func importsCleanly(backend: StoreBackend) async throws {
         let loaded = try ReferenceNetwork.load()
         #expect(loaded.count > 100)
-        try backend.withStore { store in
-            let receipt = try Seeding.seedReference(into: store, context: .test(actor: "seed"))
+        try await backend.withStore { store in
+            let receipt = try await Seeding.seedReference(into: store, context: .test(actor: "seed"))
             #expect(receipt.count == loaded.count)
-            #expect(try store.verifyChain().isIntact)
-            let summary = try store.summary()
-            #expect(summary.arrangements == (try arrangements().count))
-            #expect(try store.networkRecords().count == loaded.count)
+            #expect(try await store.verifyChain().isIntact)
+            let summary = try await store.summary()
+            #expect(summary.arrangements == (try await arrangements().count))
+            #expect(try await store.networkRecords().count == loaded.count)
         }
     }
 
     @Test("Every arrangement has a status, a recorded partner and removing state, and sourced statuses")
-    func arrangementsAreComplete() throws {
-        let network = Network(records: try records())
+    func arrangementsAreComplete() async throws {
+        let network = Network(records: try await records())
         #expect(!network.arrangements.isEmpty)
         for arrangement in network.arrangements.values {
             #expect(network.statusHistory[arrangement.id]?.isEmpty == false, "\(arrangement.id) has no status")
@@ -45,13 +45,13 @@ struct ReferenceNetworkTests {
         "gtm-aca-2019", "hnd-aca-2019", "slv-aca-2019", "uk-rwa", "it-alb", "slv-cecot", "pan-transit", "cri-transit",
         "swz", "rwa", "gnq", "plw", "ssd",
     ])
-    func namedArrangement(fragment: String) throws {
-        #expect(try arrangements().contains { $0.id.rawValue.contains(fragment) })
+    func namedArrangement(fragment: String) async throws {
+        #expect(try await arrangements().contains { $0.id.rawValue.contains(fragment) })
     }
 
     @Test("Countries in talks only: an arrangement, and never signed or active", arguments: ["LBY", "BEN", "MDA", "MNG"])
-    func talksOnly(code: String) throws {
-        let network = Network(records: try records())
+    func talksOnly(code: String) async throws {
+        let network = Network(records: try await records())
         #expect(network.countries[CountryCode(code)] != nil)
         let theirs = network.arrangements.values.filter { $0.partner.rawValue == code }
         #expect(!theirs.isEmpty)
@@ -63,16 +63,16 @@ struct ReferenceNetworkTests {
     }
 
     @Test("Other removing states than the US are present: the UK and Italy")
-    func otherRemovingStates() throws {
-        let states = Set(try arrangements().map(\.removingState))
+    func otherRemovingStates() async throws {
+        let states = Set(try await arrangements().map(\.removingState))
         #expect(states.isSuperset(of: ["USA", "GBR", "ITA"]))
     }
 
     @Test("Conflicting figures are kept side by side")
-    func conflictsKept() throws {
-        let conflicting = try arrangements().flatMap(\.reported).filter(\.conflict)
+    func conflictsKept() async throws {
+        let conflicting = try await arrangements().flatMap(\.reported).filter(\.conflict)
         #expect(!conflicting.isEmpty)
-        let network = Network(records: try records())
+        let network = Network(records: try await records())
         let elSalvador = try #require(network.countries["SLV"])
         let risk = try #require(elSalvador.risk)
         #expect(!risk.conflicting.isEmpty)
@@ -81,8 +81,8 @@ struct ReferenceNetworkTests {
     }
 
     @Test("No synthetic or personal records ship in the reference network")
-    func onlyNetworkRecords() throws {
-        let kinds = Set(try records().map(\.kind))
+    func onlyNetworkRecords() async throws {
+        let kinds = Set(try await records().map(\.kind))
         #expect(kinds.isSubset(of: [.country, .arrangement, .arrangementStatus, .courtOrder, .courtOrderLift]))
     }
 }

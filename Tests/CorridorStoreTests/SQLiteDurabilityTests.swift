@@ -12,47 +12,47 @@ struct SQLiteDurabilityTests {
     typealias R = TestRecords
 
     @Test("After an append returns, a fresh store on the same file sees it")
-    func freshStoreSeesAppend() throws {
-        let temporary = try TemporarySQLiteStore()
-        try temporary.store.append(records: R.smallWorld)
-        let expected = try temporary.store.snapshot()
-        let events = try temporary.store.allEvents()
+    func freshStoreSeesAppend() async throws {
+        let temporary = try await TemporarySQLiteStore()
+        try await temporary.store.append(records: R.smallWorld)
+        let expected = try await temporary.store.snapshot()
+        let events = try await temporary.store.allEvents()
 
-        let other = try temporary.reopen()
-        #expect(try other.snapshot() == expected)
-        #expect(try other.allEvents() == events)
+        let other = try await temporary.reopen()
+        #expect(try await other.snapshot() == expected)
+        #expect(try await other.allEvents() == events)
 
         // And the other way round: the second store appends, the first sees it.
-        try other.append(record: R.order("C1"))
-        #expect(try temporary.store.head().seq == expected.head.seq + 1)
-        #expect(try temporary.store.caseRecords("C1").count == 2)
+        try await other.append(record: R.order("C1"))
+        #expect(try await temporary.store.head().seq == expected.head.seq + 1)
+        #expect(try await temporary.store.caseRecords("C1").count == 2)
     }
 
     @Test("A store closed and opened again has everything that was acknowledged")
-    func survivesClose() throws {
+    func survivesClose() async throws {
         let directory = try TemporaryDirectory(prefix: "corridor-durable")
         let path = directory.path("corridor.sqlite")
         let expected: StoreSnapshot
         do {
-            let store = try SQLiteEventStore(path: path)
-            try store.append(records: R.smallWorld)
-            try store.append(record: R.order("C1"))
-            expected = try store.snapshot()
+            let store = try await SQLiteEventStore(path: path)
+            try await store.append(records: R.smallWorld)
+            try await store.append(record: R.order("C1"))
+            expected = try await store.snapshot()
         }
-        let reopened = try SQLiteEventStore(path: path)
-        #expect(try reopened.snapshot() == expected)
-        #expect(try reopened.verifyChain().isIntact)
+        let reopened = try await SQLiteEventStore(path: path)
+        #expect(try await reopened.snapshot() == expected)
+        #expect(try await reopened.verifyChain().isIntact)
         // Appending continues the same chain.
-        let receipt = try reopened.append(record: R.order("C2"))
+        let receipt = try await reopened.append(record: R.order("C2"))
         #expect(receipt.firstSeq == expected.head.seq + 1)
-        #expect(try reopened.allEvents().last?.prev == expected.head.hash)
+        #expect(try await reopened.allEvents().last?.prev == expected.head.hash)
     }
 
     @Test("The database is in WAL mode")
-    func walMode() throws {
-        let temporary = try TemporarySQLiteStore()
-        try temporary.store.append(records: R.smallWorld)
-        let mode = try DatabaseQueue(path: temporary.path).read { db in
+    func walMode() async throws {
+        let temporary = try await TemporarySQLiteStore()
+        try await temporary.store.append(records: R.smallWorld)
+        let mode = try await DatabaseQueue(path: temporary.path).read { db in
             try String.fetchOne(db, sql: "PRAGMA journal_mode")
         }
         #expect(mode?.lowercased() == "wal")
@@ -60,21 +60,21 @@ struct SQLiteDurabilityTests {
     }
 
     @Test("A refused append is not visible to another connection either")
-    func refusedNotVisible() throws {
-        let temporary = try TemporarySQLiteStore()
-        try temporary.store.append(records: R.smallWorld)
-        let before = try temporary.store.snapshot()
-        #expect(throws: CorridorDomain.RecordError.self) {
-            try temporary.store.append(records: [R.caseRecord("C3"), R.order("NOBODY")])
+    func refusedNotVisible() async throws {
+        let temporary = try await TemporarySQLiteStore()
+        try await temporary.store.append(records: R.smallWorld)
+        let before = try await temporary.store.snapshot()
+        await #expect(throws: CorridorDomain.RecordError.self) {
+            try await temporary.store.append(records: [R.caseRecord("C3"), R.order("NOBODY")])
         }
-        #expect(try temporary.reopen().snapshot() == before)
+        #expect(try await temporary.reopen().snapshot() == before)
     }
 
     @Test("A file that is not a Corridor database is refused with a clear error")
-    func notADatabase() throws {
+    func notADatabase() async throws {
         let directory = try TemporaryDirectory(prefix: "corridor-durable")
-        let path = try directory.write("notes.sqlite", text: String(repeating: "this is not a database\n", count: 200))
-        let error = #expect(throws: StoreError.self) { try SQLiteEventStore(path: path) }
+        let path = try await directory.write("notes.sqlite", text: String(repeating: "this is not a database\n", count: 200))
+        let error = await #expect(throws: StoreError.self) { try await SQLiteEventStore(path: path) }
         #expect(error?.code == .databaseUnavailable)
         #expect(error?.message.contains(path) == true)
     }
@@ -84,9 +84,9 @@ struct SQLiteDurabilityTests {
 /// it themselves, and loses nothing.
 struct WALCheckpointerTests {
     /// The log's frames and how many are checkpointed, as a fresh connection sees them.
-    static func walFrames(_ path: String) throws -> (log: Int, checkpointed: Int) {
-        let queue = try DatabaseQueue(path: path)
-        return try queue.writeWithoutTransaction { db in
+    static func walFrames(_ path: String) async throws -> (log: Int, checkpointed: Int) {
+        let queue = try await DatabaseQueue(path: path)
+        return try await queue.writeWithoutTransaction { db in
             let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")!
             return (row[1], row[2])
         }
@@ -96,18 +96,18 @@ struct WALCheckpointerTests {
     func boundedAndLossless() async throws {
         let directory = try TemporaryDirectory(prefix: "corridor-wal")
         let path = directory.path("corridor.sqlite")
-        let store = try SQLiteEventStore(path: path)
-        try store.append(records: TestRecords.smallWorld)
+        let store = try await SQLiteEventStore(path: path)
+        try await store.append(records: TestRecords.smallWorld)
         let problems = Mutex<[String]>([])
-        let checkpointer = try WALCheckpointer(store: store, interval: .milliseconds(5), restartFrames: 64) { problem in
+        let checkpointer = try await WALCheckpointer(store: store, interval: .milliseconds(5), restartFrames: 64) { problem in
             problems.withLock { $0.append(problem) }
         }
         let running = Task { try await checkpointer.run() }
-        let before = try store.head().seq
+        let before = try await store.head().seq
         let walPath = path + "-wal"
         var largest: UInt64 = 0
         for index in 0..<6_000 {
-            try store.appendSystemEvents([(SystemEvent(type: "system.read", payload: ["case": .string("C\(index)")]), "test")], at: TestClock.instant)
+            try await store.appendSystemEvents([(SystemEvent(type: "system.read", payload: ["case": .string("C\(index)")]), "test")], at: TestClock.instant)
             if index % 100 == 0 {
                 largest = max(largest, (try FileManager.default.attributesOfItem(atPath: walPath)[.size] as? UInt64) ?? 0)
                 try await Task.sleep(for: .milliseconds(2))
@@ -122,19 +122,19 @@ struct WALCheckpointerTests {
         // With the writer's own checkpoints off and no working checkpointer, 6,000 commits
         // leave a log of about 10 MiB; with it the file stays a fraction of that.
         #expect(largest < 5 * 1024 * 1024, "the log grew to \(largest) bytes")
-        #expect(try store.head().seq == before + 6_000)
-        #expect(try store.verifyChain().isIntact)
+        #expect(try await store.head().seq == before + 6_000)
+        #expect(try await store.verifyChain().isIntact)
         // After stop the writer checkpoints on its own again (the default 1,000 pages).
         let autocheckpoint = try await store.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
         #expect(autocheckpoint == 1000)
-        let reopened = try SQLiteEventStore(path: path)
-        #expect(try reopened.head() == store.head())
+        let reopened = try await SQLiteEventStore(path: path)
+        #expect(try await reopened.head() == store.head())
     }
 
     @Test("A store that is not a WAL file is refused with a message naming it")
-    func refusesNonWAL() throws {
-        let store = try SQLiteEventStore(inMemory: ())
-        #expect(throws: StoreError.self) { _ = try WALCheckpointer(store: store) { _ in } }
+    func refusesNonWAL() async throws {
+        let store = try await SQLiteEventStore(inMemory: ())
+        await #expect(throws: StoreError.self) { _ = try await WALCheckpointer(store: store) { _ in } }
     }
 }
 

@@ -17,15 +17,15 @@ struct TokenHashComparisonTests {
     }
 
     @Test("The in-memory store finds a live token by its full hash only: a near miss and a revoked token authenticate nothing")
-    func inMemoryLookup() throws {
+    func inMemoryLookup() async throws {
         let store = InMemoryEventStore()
-        let (first, _) = try Tokens.issue(name: "first", role: .officer, in: store, context: .test)
-        let (second, info) = try Tokens.issue(name: "second", role: .monitor, in: store, context: .test)
-        #expect(try Tokens.authenticate(second, in: store)?.id == info.id)
-        #expect(try Tokens.authenticate(first, in: store)?.role == .officer)
+        let (first, _) = try await Tokens.issue(name: "first", role: .officer, in: store, context: .test)
+        let (second, info) = try await Tokens.issue(name: "second", role: .monitor, in: store, context: .test)
+        #expect(try await Tokens.authenticate(second, in: store)?.id == info.id)
+        #expect(try await Tokens.authenticate(first, in: store)?.role == .officer)
         let nearMiss = second.dropLast() + (second.last == "0" ? "1" : "0")
-        #expect(try Tokens.authenticate(String(nearMiss), in: store) == nil)
-        #expect(try store.revokeToken(id: info.id, context: .test))
-        #expect(try Tokens.authenticate(second, in: store) == nil)
+        #expect(try await Tokens.authenticate(String(nearMiss), in: store) == nil)
+        #expect(try await store.revokeToken(id: info.id, context: .test))
+        #expect(try await Tokens.authenticate(second, in: store) == nil)
     }
 }

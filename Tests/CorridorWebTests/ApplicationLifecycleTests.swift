@@ -18,12 +18,12 @@ struct ApplicationLifecycleTests {
     func gracefulStop() async throws {
         let temporary = try TemporarySQLiteStore()
         let store = temporary.store
-        try store.append(records: Scenario.records)
-        let tokens = try TestTokens.issue(in: store, roles: [.officer])
+        try await store.append(records: Scenario.records)
+        let tokens = try await TestTokens.issue(in: store, roles: [.officer])
         let checkpointer = try WALCheckpointer(store: store, interval: .milliseconds(5)) { _ in }
-        let app = try buildApplication(store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
+        let app = try await buildApplication(store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
                                        logger: WebWorld<SQLiteEventStore>.logger, clock: { TestClock.instant }, services: [checkpointer])
-        let before = try store.head()
+        let before = try await store.head()
 
         let status = try await app.test(.live) { client in
             // While the server runs, the checkpointer has taken checkpoints over from the writer.
@@ -38,9 +38,9 @@ struct ApplicationLifecycleTests {
         }
 
         #expect(status == .ok)
-        let appended = try store.allEvents().filter { $0.seq > before.seq }
+        let appended = try await store.allEvents().filter { $0.seq > before.seq }
         #expect(appended.map(\.type) == ["system.read"], "the logged read was committed before the answer: \(appended.map(\.type))")
-        #expect(try store.verifyChain().isIntact)
+        #expect(try await store.verifyChain().isIntact)
         #expect(try await store.writerAutocheckpoint() == 1000, "the stopped checkpointer handed checkpoints back to the writer")
         checkpointer.stop()  // idempotent after the group stopped it
     }

@@ -70,7 +70,7 @@ struct AuthFailureLimitTests {
 
     @Test("On the real server: the eleventh bad token from one address is a 429 problem with Retry-After, even with a good token; others are served")
     func liveAPI() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         let log = ServerLoggingTests.FileLog()
         let officer = world.tokens[.officer]
         let before = Self.counters()
@@ -107,7 +107,7 @@ struct AuthFailureLimitTests {
 
     @Test("On the real server: pages answer a page — a revoked session cookie and failed sign-ins count; past the limit, 429 with Retry-After")
     func livePages() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         let revoked = "corridor_session=\(world.revokedSecret)"
         try await Self.withLiveServer(world.store) { port in
             try await offPool {
@@ -145,8 +145,8 @@ struct AuthFailureLimitTests {
     }
 
     @Test("The OpenAPI document tells every route that needs a token about the 429 and its Retry-After")
-    func documented() throws {
-        let world = try Worlds.scenario()
+    func documented() async throws {
+        let world = try await Worlds.scenario()
         let document = OpenAPIDocument.make(routeSpecs(state: world.state))
         var checked = 0
         for route in routeSpecs(state: world.state) where route.access != .anyone {

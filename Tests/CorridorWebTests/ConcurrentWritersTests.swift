@@ -16,9 +16,9 @@ struct ConcurrentWritersTests {
     @Test("50 concurrent writers: each acknowledged record exactly once, a linear chain, no 5xx, verify passes")
     func fiftyWriters() async throws {
         let file = try TemporarySQLiteStore()
-        let world = try Worlds.scenario(file.store)
+        let world = try await Worlds.scenario(file.store)
         let officer = try #require(world.tokens.secrets[.officer])
-        let before = try file.store.head()
+        let before = try await file.store.head()
         let acknowledged = Collected(), failures = Collected()
         try await LiveServerLimitsTests.withLiveServer(file.store) { port in
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -51,17 +51,17 @@ struct ConcurrentWritersTests {
         var seen: [String: Int] = [:]
         var previous = before.seq
         var gaps = 0
-        try reopened.forEachEvent(from: before.seq + 1) { event in
+        for try await event in reopened.events(from: before.seq + 1) {
             if event.seq != previous + 1 { gaps += 1 }
             previous = event.seq
             guard event.type == "case", case .object(let fields)? = try? JSONParser.parse(event.payload),
-                  let id = fields["case"]?.stringValue else { return }
+                  let id = fields["case"]?.stringValue else { continue }
             seen[id, default: 0] += 1
         }
         #expect(gaps == 0)
         for id in ids where seen[id] != 1 { Issue.record("\(id) is in the log \(seen[id] ?? 0) times") }
         #expect(seen.count == ids.count)
-        let verification = try reopened.verifyChain()
+        let verification = try await reopened.verifyChain()
         #expect(verification.isIntact, "first bad: \(String(describing: verification.firstBad))")
     }
 }

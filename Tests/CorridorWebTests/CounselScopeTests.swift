@@ -15,9 +15,9 @@ struct CounselScopeTests {
     /// A person represented by someone else, on transfer T1 beside the counsel's clients.
     static let stranger = "NOT-A-CLIENT-7"
 
-    static func world(streams: EventStreamSettings = WebWorld<InMemoryEventStore>.quickStreams) throws -> WebWorld<InMemoryEventStore> {
-        let world = try Worlds.scenario(InMemoryEventStore(), streams: streams)
-        try world.store.append(records: [
+    static func world(streams: EventStreamSettings = WebWorld<InMemoryEventStore>.quickStreams) async throws -> WebWorld<InMemoryEventStore> {
+        let world = try await Worlds.scenario(InMemoryEventStore(), streams: streams)
+        try await world.store.append(records: [
             TestRecords.caseRecord(stranger, nationalities: ["VEN"], extra: ["counsel": "Another synthetic counsel"]),
             TestRecords.order(stranger, kind: "final", on: "2025-01-10"),
             ["type": "notice", "case": .string(stranger), "destination": "SLV", "servedOn": "2025-06-01T09:00:00Z", "language": "es", "counselNotified": true],
@@ -26,10 +26,10 @@ struct CounselScopeTests {
         return world
     }
 
-    static let routeNames: [String] = {
-        guard let world = try? world() else { return [] }
+    static func routeNames() async -> [String] {
+        guard let world = try? await world() else { return [] }
         return routeSpecs(state: world.state).filter { $0.method == .get }.map(RouteProbe.name)
-    }()
+    }
 
     /// The URI a route is probed with; the feed is read from the start of the log.
     static func uri(_ route: RouteSpec, probe: RouteProbe) throws -> String {
@@ -37,9 +37,9 @@ struct CounselScopeTests {
         return route.path.hasPrefix("/api/v1/events") ? uri + (uri.contains("?") ? "&" : "?") + "after=0" : uri
     }
 
-    @Test("No GET route shows counsel anything about a person who is not their client", arguments: routeNames)
+    @Test("No GET route shows counsel anything about a person who is not their client", arguments: await routeNames())
     func nothingAboutStrangers(_ name: String) async throws {
-        let world = try Self.world()
+        let world = try await Self.world()
         let route = try #require(routeSpecs(state: world.state).first { RouteProbe.name($0) == name })
         guard route.access.allows(.counsel) else { return }
         let probe = RouteProbe(ids: world.ids)
@@ -54,9 +54,9 @@ struct CounselScopeTests {
     }
 
     @Test("Every route naming a person or a transfer answers counsel 404 for someone else's, as for an unknown one; a monitor reads it",
-          arguments: routeNames.filter { $0.contains("/cases/{id}") || $0.contains("/transfers/{id}") })
+          arguments: await routeNames().filter { $0.contains("/cases/{id}") || $0.contains("/transfers/{id}") })
     func othersAreNotFound(_ name: String) async throws {
-        let world = try Self.world()
+        let world = try await Self.world()
         let route = try #require(routeSpecs(state: world.state).first { RouteProbe.name($0) == name })
         // T2 carries R1…R6 only: no client of this counsel is on it.
         let ids = SampleIDs(caseID: Self.stranger, country: "SLV", arrangement: "arr-slv", courtOrder: "CO-1", transfer: "T2", manifestCase: "R1")
@@ -85,7 +85,7 @@ struct CounselScopeTests {
 
     @Test("Lists, manifests, eligibility and impact hold the counsel's clients only; the log of reads still records counsel's reads")
     func listsAreScoped() async throws {
-        let world = try Self.world()
+        let world = try await Self.world()
         try await world.test { caller in
             let cases = try await caller.getJSON("/api/v1/cases?limit=1000", as: .role(.counsel))
             let ids = Set(cases["cases"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? [])
@@ -105,9 +105,9 @@ struct CounselScopeTests {
             let everyone = try await caller.getJSON("/api/v1/eligible?to=SLV&on=2025-07-01&limit=1000", as: .role(.monitor))
             #expect(everyone["allowed"]?.arrayValue?.contains(.string(Self.stranger)) == true, "the monitor sees the stranger allowed: \(everyone)")
 
-            let before = try world.store.head().seq
+            let before = try await world.store.head().seq
             #expect(try await caller.get("/api/v1/cases/V1", as: .role(.counsel)).status == .ok)
-            let read = try world.events(after: before).last
+            let read = try await world.events(after: before).last
             #expect(read?.type == "system.read" && read?.json["case"] == "V1" && read?.json["role"] == "counsel")
 
             // The network and court orders are unchanged for counsel.
@@ -117,14 +117,14 @@ struct CounselScopeTests {
     }
 
     @Test("A counsel token must be bound to a counsel name, and only a counsel token may be")
-    func binding() throws {
+    func binding() async throws {
         let store = InMemoryEventStore()
-        #expect(throws: StoreError.self) { try Tokens.issue(name: "unbound", role: .counsel, in: store, context: .test) }
-        #expect(throws: StoreError.self) { try Tokens.issue(name: "blank", role: .counsel, counsel: "  ", in: store, context: .test) }
-        #expect(throws: StoreError.self) { try Tokens.issue(name: "officer", role: .officer, counsel: "Someone", in: store, context: .test) }
-        let (_, info) = try Tokens.issue(name: "ok", role: .counsel, counsel: " Synthetic counsel 356 ", in: store, context: .test)
+        await #expect(throws: StoreError.self) { try await Tokens.issue(name: "unbound", role: .counsel, in: store, context: .test) }
+        await #expect(throws: StoreError.self) { try await Tokens.issue(name: "blank", role: .counsel, counsel: "  ", in: store, context: .test) }
+        await #expect(throws: StoreError.self) { try await Tokens.issue(name: "officer", role: .officer, counsel: "Someone", in: store, context: .test) }
+        let (_, info) = try await Tokens.issue(name: "ok", role: .counsel, counsel: " Synthetic counsel 356 ", in: store, context: .test)
         #expect(info.counsel == "Synthetic counsel 356")
-        #expect(try store.tokens().first { $0.id == info.id }?.counsel == "Synthetic counsel 356")
-        #expect(try store.allEvents().last?.json["counsel"] == "Synthetic counsel 356", "the token's creation names the counsel it is bound to")
+        #expect(try await store.tokens().first { $0.id == info.id }?.counsel == "Synthetic counsel 356")
+        #expect(try await store.allEvents().last?.json["counsel"] == "Synthetic counsel 356", "the token's creation names the counsel it is bound to")
     }
 }

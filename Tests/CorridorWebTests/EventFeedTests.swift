@@ -27,7 +27,7 @@ struct EventFeedTests {
 
     @Test("Counsel read their clients' events and the network's, nothing about anyone else; the public reads the network only")
     func scoped() async throws {
-        let world = try CounselScopeTests.world()
+        let world = try await CounselScopeTests.world()
         try await world.test { caller in
             let counsel = try await Self.all(caller, as: .role(.counsel))
             #expect(counsel.contains { $0["type"] == "case" && $0["cases"] == ["V1"] })
@@ -48,7 +48,7 @@ struct EventFeedTests {
 
     @Test("A manifest addition carries the transfer and the person's verdict for it; a notice carries the earliest lawful departure")
     func facts() async throws {
-        let world = try CounselScopeTests.world()
+        let world = try await CounselScopeTests.world()
         try await world.test { caller in
             let items = try await Self.all(caller, as: .role(.counsel))
             let added = try #require(items.first { $0["type"] == "manifest-add" && $0["cases"] == ["V1"] })
@@ -70,7 +70,7 @@ struct EventFeedTests {
 
     @Test("Pages of any size join into the same feed, in seq order with no gap or repeat; types and case narrow it")
     func paging() async throws {
-        let world = try CounselScopeTests.world()
+        let world = try await CounselScopeTests.world()
         try await world.test { caller in
             // An officer sees everyone but not the read log, which these very reads append to.
             let whole = try await Self.all(caller, as: .role(.officer))
@@ -95,7 +95,7 @@ struct EventFeedTests {
     @Test("The stream sends the same items as Server-Sent Events after the cursor, and a heartbeat with the cursor when idle")
     func streamThroughRouter() async throws {
         // Long enough to send the whole feed and go idle even on a loaded machine.
-        let world = try CounselScopeTests.world(streams: EventStreamSettings(poll: .milliseconds(20), heartbeat: .milliseconds(300), maximumDuration: .seconds(3)))
+        let world = try await CounselScopeTests.world(streams: EventStreamSettings(poll: .milliseconds(20), heartbeat: .milliseconds(300), maximumDuration: .seconds(3)))
         try await world.test { caller in
             let feed = try await Self.all(caller, as: .role(.counsel))
             let reply = try await caller.get("/api/v1/events/stream?after=0", as: .role(.counsel))

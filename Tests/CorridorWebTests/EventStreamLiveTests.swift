@@ -45,23 +45,23 @@ struct EventStreamLiveTests {
     @Test("A client reading the stream across a server restart resumes with Last-Event-ID: nothing lost, nothing repeated")
     func acrossRestart() async throws {
         let temporary = try TemporarySQLiteStore()
-        let world = try Worlds.scenario(temporary.store)
+        let world = try await Worlds.scenario(temporary.store)
         let counsel = world.tokens[.counsel]
-        let start = try world.store.head().seq
+        let start = try await world.store.head().seq
         // First server: the client reads the client's manifest addition as it happens.
         let first: [String] = try await LiveServerLimitsTests.withLiveServer(world.store) { port in
             async let ids = offPool { try Self.read(port: port, bearer: counsel, after: start, events: 1) }
             try await Task.sleep(for: .milliseconds(300))
-            try world.store.append(records: [TestRecords.manifestAdd("T2", "V3")])
+            try await world.store.append(records: [TestRecords.manifestAdd("T2", "V3")])
             return try await ids
         }
-        let added = try #require(try world.store.allEvents().last { $0.type == "manifest-add" }?.seq)
+        let added = try await #require(try await world.store.allEvents().last { $0.type == "manifest-add" }?.seq)
         #expect(first == [String(added)], "\(first): \(Self.lastText.withLock { $0 })")
         // While no server runs, more happens.
-        try world.store.append(records: [Scenario.notice("V3", "CRI", servedOn: "2025-06-21T09:00:00Z"),
+        try await world.store.append(records: [Scenario.notice("V3", "CRI", servedOn: "2025-06-21T09:00:00Z"),
                                          Scenario.notice("G1", "CRI", servedOn: "2025-06-21T09:00:00Z"),
                                          TestRecords.manifestStrike("T2", "V3", reason: "notice period")])
-        let missed = try world.store.allEvents().filter { $0.seq > added && $0.payload.contains("\"V3\"") && !$0.type.hasPrefix("system.") }.map { String($0.seq) }
+        let missed = try await world.store.allEvents().filter { $0.seq > added && $0.payload.contains("\"V3\"") && !$0.type.hasPrefix("system.") }.map { String($0.seq) }
         // Second server over the same file: the client reconnects with the last id it saw.
         let second: [String] = try await LiveServerLimitsTests.withLiveServer(SQLiteEventStore(path: temporary.path)) { port in
             try await offPool { try Self.read(port: port, bearer: counsel, lastEventID: first.last, events: missed.count) }
@@ -72,7 +72,7 @@ struct EventStreamLiveTests {
     @Test("A reader that stops reading is cut off after the stall timeout; the server keeps answering")
     func slowReaderCutOff() async throws {
         let temporary = try TemporarySQLiteStore()
-        let world = try Worlds.scenario(temporary.store)
+        let world = try await Worlds.scenario(temporary.store)
         // Many events, each large enough that an unread stream fills the socket's buffers.
         var records: [JSONValue] = []
         let counsel = "Synthetic counsel " + String(repeating: "c", count: 270)
@@ -80,7 +80,7 @@ struct EventStreamLiveTests {
             records.append(TestRecords.caseRecord("BULK-\(index)", nationalities: ["VEN"],
                                                   extra: ["counsel": .string(counsel), "familyUnit": .string(String(repeating: "u", count: 110) + "\(index)")]))
         }
-        try world.store.append(records: records)
+        try await world.store.append(records: records)
         let monitor = world.tokens[.monitor]
         let log = ServerLoggingTests.FileLog()
         try await LiveServerLimitsTests.withLiveServer(world.store, logger: log.logger(level: .notice), configure: { configuration in

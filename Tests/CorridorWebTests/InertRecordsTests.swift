@@ -22,11 +22,11 @@ struct InertRecordsTests {
     static let caseID = #"X"><img src=x onerror=alert(2)>"#
 
     /// The scenario world with every free-text field of the vocabulary filled with an attack.
-    static func world() throws -> (WebWorld<InMemoryEventStore>, admin: String) {
+    static func world() async throws -> (WebWorld<InMemoryEventStore>, admin: String) {
         let store = InMemoryEventStore()
-        let world = try Worlds.scenario(store)
+        let world = try await Worlds.scenario(store)
         let source: JSONValue = ["title": .string(formulas[0] + " " + script), "url": "https://example.org/x", "date": "2025-01-01"]
-        try store.append(records: [
+        try await store.append(records: [
             TestRecords.country("PER", name: "Peru " + image),
             TestRecords.arrangement("arr-per", partner: "PER", kind: "transit", extra: [
                 "name": .string(script + formulas[1]), "sources": [source],
@@ -40,7 +40,7 @@ struct InertRecordsTests {
             TestRecords.manifestStrike("T1", caseID, reason: image + " " + formulas[0]),
         ])
         // The court order's free text, through the API as counsel records it.
-        let (admin, _) = try Tokens.issue(name: "Admin " + script, role: .admin, in: store, context: .test)
+        let (admin, _) = try await Tokens.issue(name: "Admin " + script, role: .admin, in: store, context: .test)
         return (world, admin)
     }
 
@@ -49,7 +49,7 @@ struct InertRecordsTests {
 
     @Test("Every page, as an admin whose token name is markup, shows the records' markup as text and nothing of it as markup")
     func pages() async throws {
-        let (world, admin) = try Self.world()
+        let (world, admin) = try await Self.world()
         let probe = RouteProbe(ids: world.ids)
         try await world.test { caller in
             let recorded = try await caller.send(.post, "/api/v1/records", as: .role(.admin), json: Self.courtOrder)
@@ -78,7 +78,7 @@ struct InertRecordsTests {
 
     @Test("The API serves them as JSON (nosniff), and the export holds them unchanged, so it re-imports to the same values")
     func apiAndExport() async throws {
-        let (world, _) = try Self.world()
+        let (world, _) = try await Self.world()
         try await world.test { caller in
             #expect(try await caller.send(.post, "/api/v1/records", as: .role(.admin), json: Self.courtOrder).status == .created)
             for uri in ["/api/v1/court-orders/CO-TEXT", "/api/v1/arrangements/arr-per", "/api/v1/audit/events?limit=1000"] {
@@ -91,16 +91,16 @@ struct InertRecordsTests {
             #expect(order.canonicalString.contains("HYPERLINK"), "\(order)")
         }
         var exported: [String] = []
-        _ = try world.store.exportRecords { exported.append($0) }
+        _ = try await world.store.exportRecords { exported.append($0) }
         let values = exported.compactMap { try? JSONParser.parse($0) }.flatMap(Self.strings)
         for text in [Self.script, Self.image, Self.caseID] + Self.formulas {
             #expect(values.contains { $0.contains(text) }, "the export does not hold '\(text)' unchanged")
         }
         // Exported, re-imported, exported again: the same lines.
         let copy = InMemoryEventStore()
-        try copy.append(records: exported.map { try JSONParser.parse($0) })
+        try await copy.append(records: exported.map { try JSONParser.parse($0) })
         var again: [String] = []
-        _ = try copy.exportRecords { again.append($0) }
+        _ = try await copy.exportRecords { again.append($0) }
         #expect(again == exported)
     }
 

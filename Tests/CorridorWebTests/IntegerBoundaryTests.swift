@@ -26,7 +26,7 @@ struct IntegerBoundaryTests {
 
     @Test("Property: each integer parameter of each route at its extremes gets no 5xx; out of range is a 400 naming it and its range")
     func everyIntegerParameter() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         let probe = RouteProbe(ids: world.ids)
         let checked = try await world.test { caller -> Int in
             var checked = 0
@@ -63,7 +63,7 @@ struct IntegerBoundaryTests {
 
     @Test("The audit feed's cursor at Int64.max is refused, and the largest accepted cursor answers an empty page")
     func auditCursorEdges() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             let refused = try await caller.get("/api/v1/audit/events?after=9223372036854775807", as: .role(.monitor))
             #expect(refused.status == .badRequest)

@@ -23,7 +23,7 @@ struct LiveServerLimitsTests {
         let port = try freeLoopbackPort()
         var configuration = ServerConfiguration(host: "127.0.0.1", port: port)
         configure(&configuration)
-        let app = try buildApplication(store: store, configuration: configuration, logger: logger,
+        let app = try await buildApplication(store: store, configuration: configuration, logger: logger,
                                        clock: { TestClock.instant }, simulations: simulations)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
@@ -49,7 +49,7 @@ struct LiveServerLimitsTests {
 
     @Test("A connection that sends nothing, or half a request head, is closed after the idle timeout; others are served")
     func idleAndHalfSentConnectionsClose() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await Self.withLiveServer(world.store, configure: { $0.idleTimeout = .seconds(1) }) { port in
             let (silentClosed, halfClosed, seconds) = try await offPool {
                 let started = ContinuousClock.now
@@ -69,7 +69,7 @@ struct LiveServerLimitsTests {
 
     @Test("One client address holding its limit of connections is refused more; another address is served at once")
     func perClientLimit() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         let monitor = try #require(world.tokens.secrets[.monitor])
         try await Self.withLiveServer(world.store, configure: { $0.maximumConnectionsPerClient = 4 }) { port in
             try await offPool {
@@ -105,7 +105,7 @@ struct LiveServerLimitsTests {
 
     @Test("The request that once crashed the server is a 400, and the server answers afterwards")
     func auditCursorOverflowOnALiveServer() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         let monitor = try #require(world.tokens.secrets[.monitor])
         try await Self.withLiveServer(world.store) { port in
             let refused = try await offPool { try RawHTTP.get(port: port, "/api/v1/audit/events?after=9223372036854775807", bearer: monitor) }
@@ -118,7 +118,7 @@ struct LiveServerLimitsTests {
 
     @Test("Eight maximal simulations at once: a few run, the rest are told to retry, none passes its deadline, /healthz stays fast")
     func simulationsDoNotStallTheServer() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         let runner = SimulationRunner(concurrency: 1, queueLength: 2, timeLimit: .seconds(3))
         let (answers, health) = try await Self.withLiveServer(world.store, simulations: runner) { port in
             let path = "/simulate?run=1&runs=20&horizonDays=3650&injunctionsPerYear=52&seed=7"

@@ -182,20 +182,20 @@ struct MalformedRequestTests {
 
     @Test("Each malformed request of the table gets its 4xx problem, with a detail, and changes nothing (in memory)")
     func tableInMemory() async throws {
-        try await run(try Worlds.reference())
+        try await run(try await Worlds.reference())
     }
 
     @Test("Each malformed request of the table gets its 4xx problem, with a detail, and changes nothing (SQLite file)")
     func tableSQLite() async throws {
         let file = try TemporarySQLiteStore()
-        try await run(try Worlds.reference(file.store))
+        try await run(try await Worlds.reference(file.store))
         withExtendedLifetime(file) {}
     }
 
     func run<Store: EventStore>(_ world: WebWorld<Store>) async throws {
         try await world.test { caller in
             for malformed in Self.table {
-                let before = try world.store.head()
+                let before = try await world.store.head()
                 let reply = try await caller.send(malformed.method, malformed.uri, as: .role(.admin), body: malformed.body.map { ByteBuffer(bytes: $0) })
                 let context = "\(malformed)"
                 let check = {
@@ -211,7 +211,7 @@ struct MalformedRequestTests {
                 }
                 check()
                 // Reads of an unknown case log nothing either; a refused write records nothing.
-                #expect(try world.store.head() == before, "\(context): the store changed")
+                #expect(try await world.store.head() == before, "\(context): the store changed")
             }
         }
     }
@@ -223,14 +223,14 @@ struct MalformedRequestTests {
 
     @Test("The problem of a bad record in an array names its index and field; nothing of the array is kept")
     func arrayIndex() async throws {
-        let world = try Worlds.reference()
+        let world = try await Worlds.reference()
         let records: JSONValue = [
             TestRecords.caseRecord("NEW-1"),
             TestRecords.order("NEW-1", kind: "final", on: "2025-02-01"),
             TestRecords.claim("NO-SUCH-CASE", "asylum", against: "VEN", status: "pending", on: "2025-05-01"),
         ]
         try await world.test { caller in
-            let before = try world.store.snapshot()
+            let before = try await world.store.snapshot()
             let reply = try await caller.send(.post, "/api/v1/records", as: .role(.officer), json: records)
             expectProblem(reply, .unprocessableContent, code: "unknown-reference", "array with a bad third record")
             #expect(reply.json?["index"] == 3, "\(reply)")
@@ -238,8 +238,8 @@ struct MalformedRequestTests {
             #expect(reply.detail?.contains("record 3") == true, "\(reply)")
             #expect(reply.detail?.contains("NO-SUCH-CASE") == true, "\(reply)")
             #expect(reply.detail?.contains("nothing was recorded") == true, "\(reply)")
-            #expect(try world.store.snapshot() == before)
-            #expect(try world.store.caseEvents("NEW-1").isEmpty, "the first record of a refused array was kept")
+            #expect(try await world.store.snapshot() == before)
+            #expect(try await world.store.caseEvents("NEW-1").isEmpty, "the first record of a refused array was kept")
         }
     }
 
@@ -251,7 +251,7 @@ struct MalformedRequestTests {
 
     @Test("Fuzz: every query parameter of every GET route, given garbage, never answers a 5xx")
     func queryFuzz() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         let probe = RouteProbe(ids: world.ids)
         try await world.test { caller in
             for route in routeSpecs(state: world.state) where route.method == .get {
@@ -277,10 +277,10 @@ struct MalformedRequestTests {
         switch backend {
         case .sqliteFile:
             let file = try TemporarySQLiteStore()
-            try await bodyFuzz(try Worlds.reference(file.store), count: 120)
+            try await bodyFuzz(try await Worlds.reference(file.store), count: 120)
             withExtendedLifetime(file) {}
         default:
-            try await bodyFuzz(try Worlds.reference(), count: 400)
+            try await bodyFuzz(try await Worlds.reference(), count: 400)
         }
     }
 
@@ -305,17 +305,17 @@ struct MalformedRequestTests {
                 let seed = seeds[random.next(seeds.count)]
                 let text = Self.mutate(seed, &random)
                 let uri = round % 5 == 4 ? routes[random.next(routes.count)] : "/api/v1/records"
-                let before = try world.store.head()
+                let before = try await world.store.head()
                 let reply = try await caller.send(.post, uri, as: .role(.admin), body: ByteBuffer(string: text))
                 let context = "fuzz round \(round): POST \(uri) \(text.prefix(300))"
                 outcomes[reply.status.code, default: 0] += 1
                 #expect(reply.status.code < 500, "\(context): \(reply)")
                 if reply.status.code >= 400 {
                     expectWellFormedProblem(reply, context)
-                    #expect(try world.store.head() == before, "\(context): refused, but the store changed")
+                    #expect(try await world.store.head() == before, "\(context): refused, but the store changed")
                 } else if uri == "/api/v1/records" {
                     #expect(reply.status == .created, "\(context): \(reply)")
-                    #expect(try world.store.head().seq > before.seq, "\(context): accepted, but nothing was recorded")
+                    #expect(try await world.store.head().seq > before.seq, "\(context): accepted, but nothing was recorded")
                 }
             }
             // The mutations reached both sides: some were still valid records, most were not.

@@ -69,7 +69,7 @@ struct MetricsTests {
 
     @Test("Request counts per route (and status) rise with requests; monitor and admin may read them")
     func requestCounts() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             let before = try await Self.metrics(caller)
             for _ in 0..<3 { #expect(try await caller.get("/api/v1/transfers", as: .role(.officer)).status == .ok) }
@@ -87,7 +87,7 @@ struct MetricsTests {
 
     @Test("corridor_decisions_total counts a check's verdict")
     func decisionCounts() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             let before = try await Self.metrics(caller)
             let decision = try await caller.getJSON("/api/v1/cases/V3/check?to=SLV&on=2025-07-01", as: .role(.officer))

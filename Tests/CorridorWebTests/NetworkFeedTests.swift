@@ -44,7 +44,7 @@ struct NetworkFeedTests {
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) { stack.removeLast() }
     }
 
-    static func parse(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Element {
+    static func parse(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> Element {
         let parser = XMLParser(data: Data(text.utf8))
         parser.shouldProcessNamespaces = true
         let builder = TreeBuilder()
@@ -58,12 +58,12 @@ struct NetworkFeedTests {
 
     @Test("Signed out, /feeds/network.atom is well-formed Atom 1.0 with what RFC 4287 requires of a feed and of every entry")
     func feedIsAtom() async throws {
-        let world = try Worlds.reference()
+        let world = try await Worlds.reference()
         try await world.test { caller in
             let reply = try await caller.get("/feeds/network.atom", as: .anonymous)
             try #require(reply.status == .ok, "\(reply)")
             #expect(reply.contentType.hasPrefix("application/atom+xml"), "\(reply.contentType)")
-            let feed = try Self.parse(reply.text)
+            let feed = try await Self.parse(reply.text)
             #expect(feed.name == "feed" && feed.namespace == Self.atom, "root \(feed.name) in \(feed.namespace ?? "no namespace")")
             for required in ["id", "title", "updated", "author"] {
                 #expect(feed.first(required) != nil, "the feed has no <\(required)>")
@@ -91,11 +91,11 @@ struct NetworkFeedTests {
             #expect(!reply.text.contains("SYN-"), "the feed names a person")
 
             // One entry per status change of the reference network, and the court order.
-            let statusRecords = try world.store.networkEvents().filter { $0.type == "arrangement-status" }.count
+            let statusRecords = try await world.store.networkEvents().filter { $0.type == "arrangement-status" }.count
             let statusEntries = entries.filter { $0.first("category")?.attributes["term"] == "arrangement-status" }
             #expect(statusRecords >= 60 && statusEntries.count == statusRecords, "\(statusEntries.count) status entries for \(statusRecords) records")
             let arrangements = entries.filter { $0.first("category")?.attributes["term"] == "arrangement" }
-            #expect(arrangements.count == (try world.store.network().arrangements.count))
+            #expect(arrangements.count == (try await world.store.network().arrangements.count))
             #expect(entries.contains { $0.first("id")?.text == "tag:corridor.invalid,2025:court-order/CO-WEB-1" })
             // A status whose source names the arrangement's sources by tag links to them.
             #expect(statusEntries.contains { entry in entry.all("link").contains { $0.attributes["rel"] == "related" && $0.attributes["href"]?.hasPrefix("https://") == true } },
@@ -106,25 +106,25 @@ struct NetworkFeedTests {
     @Test("Entry ids do not depend on where the records sit in the log: the same network after other events gives the same ids")
     func stableIDs() async throws {
         func ids(_ store: InMemoryEventStore) async throws -> Set<String> {
-            let world = try WebWorld(store: store, ids: .init(caseID: "", country: "SLV", arrangement: "", courtOrder: "", transfer: "", manifestCase: ""))
+            let world = try await WebWorld(store: store, ids: .init(caseID: "", country: "SLV", arrangement: "", courtOrder: "", transfer: "", manifestCase: ""))
             return try await world.test { caller in
-                let feed = try Self.parse(try await caller.get("/feeds/network.atom", as: .anonymous).text)
+                let feed = try await Self.parse(try await caller.get("/feeds/network.atom", as: .anonymous).text)
                 return Set(feed.all("entry").compactMap { $0.first("id")?.text })
             }
         }
         let plain = InMemoryEventStore()
-        _ = try Seeding.seedReference(into: plain, context: .test(actor: "seed"))
+        _ = try await Seeding.seedReference(into: plain, context: .test(actor: "seed"))
         let busy = InMemoryEventStore()
         // Events before the network move every record to another place in the log.
-        for _ in 0..<3 { try busy.appendSystemEvent(type: "system.policy-use", payload: ["policy": "us-dvd-2025"], context: .test(actor: "test"), setting: nil) }
-        _ = try Seeding.seedReference(into: busy, context: .test(actor: "seed"))
+        for _ in 0..<3 { try await busy.appendSystemEvent(type: "system.policy-use", payload: ["policy": "us-dvd-2025"], context: .test(actor: "test"), setting: nil) }
+        _ = try await Seeding.seedReference(into: busy, context: .test(actor: "seed"))
         let first = try await ids(plain), second = try await ids(busy)
         #expect(!first.isEmpty && first == second, "\(first.symmetricDifference(second).sorted().prefix(5))")
     }
 
     @Test("?since= keeps what changed on or after the day, on the feed and the JSON lists; a bad day is a 400 naming the parameter")
     func since() async throws {
-        let world = try Worlds.reference()
+        let world = try await Worlds.reference()
         try await world.test { caller in
             let all = try await caller.getJSON("/api/v1/arrangements", as: .anonymous)
             let recent = try await caller.getJSON("/api/v1/arrangements?since=2025-01-01", as: .anonymous)
@@ -138,7 +138,7 @@ struct NetworkFeedTests {
             let later = try await caller.getJSON("/api/v1/court-orders?since=2025-04-02", as: .anonymous)
             #expect(later["count"] == 0, "\(later)")
 
-            let feed = try Self.parse(try await caller.get("/feeds/network.atom?since=2025-06-01", as: .anonymous).text)
+            let feed = try await Self.parse(try await caller.get("/feeds/network.atom?since=2025-06-01", as: .anonymous).text)
             let days = feed.all("entry").compactMap { $0.first("updated")?.text }
             #expect(!days.isEmpty && days.allSatisfy { $0 >= "2025-06-01" }, "\(days.prefix(5))")
 
@@ -153,14 +153,14 @@ struct NetworkFeedTests {
     @Test("A court order and its lift are entries dated by the order and the lift, linking to the order's page, naming no one it names")
     func courtOrderAndLift() async throws {
         let store = InMemoryEventStore()
-        let world = try Worlds.scenario(store)
-        try store.append(records: [
+        let world = try await Worlds.scenario(store)
+        try await store.append(records: [
             TestRecords.courtOrder("CO-NAMES", issuedOn: "2025-05-02", scope: ["cases": ["V1", "V2"]]),
             ["type": "court-order-lift", "id": "CO-NAMES", "on": "2025-06-10", "reason": "vacated on appeal"],
         ])
         try await world.test { caller in
             let reply = try await caller.get("/feeds/network.atom", as: .anonymous)
-            let feed = try Self.parse(reply.text)
+            let feed = try await Self.parse(reply.text)
             let entries = Dictionary(feed.all("entry").compactMap { entry in entry.first("id").map { ($0.text, entry) } }, uniquingKeysWith: { a, _ in a })
             let order = try #require(entries["tag:corridor.invalid,2025:court-order/CO-NAMES"], "no entry for the order")
             let lift = try #require(entries["tag:corridor.invalid,2025:court-order/CO-NAMES/lift"], "no entry for the lift")

@@ -30,7 +30,7 @@ struct OpenAPIDocumentTests {
 
     @Test("The router serves exactly the routes of routeSpecs, and the document lists exactly those, with the right methods")
     func routerTableAndDocumentAgree() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         let router = buildRouter(state: world.state)
         try router.validate()
         let served = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
@@ -43,7 +43,7 @@ struct OpenAPIDocumentTests {
 
     @Test("Every documented operation routes: asked for with an admin token and real ids, none is the router's 404")
     func everyDocumentedOperationRoutes() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         let probe = RouteProbe(ids: world.ids)
         try await world.test { caller in
             let operations = try await Self.document(caller).operations
@@ -62,7 +62,7 @@ struct OpenAPIDocumentTests {
 
     @Test("The document says who may use each route, as the router enforces it")
     func documentedAccessMatchesTheRules() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             let operations = try await Self.document(caller).operations
             for route in routeSpecs(state: world.state) {
@@ -86,7 +86,7 @@ struct OpenAPIDocumentTests {
 
     @Test("The document is OpenAPI 3.1 in shape: version, info, paths, components, and every $ref resolves")
     func documentShape() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         let (document, recordSchema) = try await world.test { caller in
             (try await Self.document(caller), try await caller.get(RecordVocabulary.schemaPath, as: .anonymous).json)
         }
@@ -156,7 +156,7 @@ struct OpenAPIDocumentTests {
 
     @Test("/schemas/records.json serves the record schema to anyone, and the record writes' bodies refer to it")
     func recordSchemaIsServedAndReferenced() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             let reply = try await caller.get(RecordVocabulary.schemaPath, as: .anonymous)
             #expect(reply.status == .ok)
@@ -177,7 +177,7 @@ struct OpenAPIDocumentTests {
 
     @Test("/docs/api renders HTML listing every route")
     func apiReferencePage() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             let reply = try await caller.get("/docs/api", as: .anonymous)
             #expect(reply.status == .ok)

@@ -16,7 +16,7 @@ struct PageSessionTests {
 
     @Test("A page path without a session redirects 303 to the sign-in form with next; the open pages answer 200 HTML")
     func withoutSession() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             for (uri, next) in [("/cases", "/cases"), ("/cases/V1", "/cases/V1"), ("/transfers/T1", "/transfers/T1"),
                                 ("/cases?nationality=VEN&from=0", "/cases?nationality=VEN&from=0")] {
@@ -48,7 +48,7 @@ struct PageSessionTests {
 
     @Test("GET /signin sets an HttpOnly pre-session cookie and carries a CSRF field and the next path")
     func signInForm() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             let form = try await caller.get("/signin?next=%2Fcases%2FV1", as: .anonymous)
             #expect(form.status == .ok && form.contentType.hasPrefix("text/html"), "\(form)")
@@ -69,7 +69,7 @@ struct PageSessionTests {
 
     @Test("POST /signin with the pre-session cookie, its CSRF value and a valid token sets an HttpOnly, SameSite=Strict session and redirects 303 to next")
     func signInSetsSession() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             let form = try #require(try await caller.signInForm())
             let secret = world.tokens[.officer]
@@ -102,7 +102,7 @@ struct PageSessionTests {
           arguments: ["https://evil.example/x", "//evil.example", "///evil.example", "/\\evil.example", "\\\\evil.example",
                       "javascript:alert(1)", "http:evil.example", "evil.example"])
     func signInIgnoresForeignNext(_ next: String) async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             let location = try await Self.signInLocation(caller, secret: world.tokens[.officer], next: next)
             #expect(Self.isSameSite(location), "next '\(next)' → Location '\(location)'")
@@ -117,7 +117,7 @@ struct PageSessionTests {
     @Test("A next with a tab or newline inside `//` (which browsers strip from URLs) is not followed either",
           arguments: ["/\t/evil.example", "/\n/evil.example", "/\r/evil.example"])
     func signInIgnoresNextWithStrippedCharacters(_ next: String) async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             let location = try await Self.signInLocation(caller, secret: world.tokens[.officer], next: next)
             // WHATWG URL parsing removes ASCII tab and newline anywhere in the input, so a
@@ -128,7 +128,7 @@ struct PageSessionTests {
 
     @Test("A wrong token answers 401 with the form again, and sets no session")
     func signInWrongToken() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             let form = try #require(try await caller.signInForm())
             for token in [TestTokens.neverIssued, world.revokedSecret, "not-a-token", ""] {
@@ -148,7 +148,7 @@ struct PageSessionTests {
 
     @Test("A missing or wrong CSRF value, or no pre-session cookie, answers 403 and sets no session")
     func signInNeedsCSRF() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             let form = try #require(try await caller.signInForm())
             let other = try #require(try await caller.signInForm())
@@ -163,12 +163,12 @@ struct PageSessionTests {
                 ("the CSRF value as the pre-session cookie", "corridor_presession=\(form.csrf)", ["csrf": form.csrf, "token": token]),
             ]
             for (name, cookie, fields) in cases {
-                let before = try world.store.head()
+                let before = try await world.store.head()
                 let reply = try await Self.post(caller, "/signin", cookie: cookie, fields: fields)
                 #expect(reply.status == .forbidden, "\(name): \(reply)")
                 #expect(reply.code == "csrf", "\(name): \(reply)")
                 #expect(Self.setCookies(reply)["corridor_session"] == nil, "\(name): a session was set: \(reply.headers[values: .setCookie])")
-                #expect(try world.store.head() == before, "\(name): the log changed")
+                #expect(try await world.store.head() == before, "\(name): the log changed")
             }
         }
     }
@@ -177,7 +177,7 @@ struct PageSessionTests {
 
     @Test("With the session cookie the case list and a case page answer 200 HTML, and the case page logs a system.read")
     func sessionPagesAndReadLog() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             let cookie = try #require(try await Self.signIn(caller, world.tokens[.officer]))
             let list = try await Self.page(caller, "/cases", cookie: cookie)
@@ -185,11 +185,11 @@ struct PageSessionTests {
             #expect(list.text.contains(#"href="/cases/V1""#), "the list does not link V1")
             #expect(list.headers[.cacheControl] == "no-store", "a page of personal records may be cached: \(list.headers[.cacheControl] ?? "none")")
 
-            let before = try world.store.head()
+            let before = try await world.store.head()
             let page = try await Self.page(caller, "/cases/V1", cookie: cookie)
             #expect(page.status == .ok && page.contentType.hasPrefix("text/html"), "\(page)")
             #expect(page.text.contains("Case <code>V1</code>") && page.text.contains("Destinations by gate"), "not V1's page")
-            let appended = try world.events(after: before.seq)
+            let appended = try await world.events(after: before.seq)
             #expect(appended.map(\.type) == ["system.read"], "\(appended.map(\.type))")
             let event = try #require(appended.first)
             #expect(event.json["case"] == "V1", "\(event.payload)")
@@ -199,11 +199,11 @@ struct PageSessionTests {
             #expect(!event.payload.contains(world.tokens[.officer]) && !event.actor.contains(world.tokens[.officer]), "the secret is in the log")
 
             // The list is not a read of a person's record; an unknown case logs nothing.
-            let quiet = try world.store.head()
+            let quiet = try await world.store.head()
             #expect(try await Self.page(caller, "/cases", cookie: cookie).status == .ok)
             #expect(try await Self.page(caller, "/cases/NOBODY", cookie: cookie).status == .notFound)
-            #expect(try world.store.head() == quiet)
-            #expect(try world.store.verifyChain().isIntact)
+            #expect(try await world.store.head() == quiet)
+            #expect(try await world.store.verifyChain().isIntact)
         }
     }
 
@@ -211,28 +211,28 @@ struct PageSessionTests {
 
     @Test("Striking from a manifest needs the form's CSRF value: without it 403 and nothing recorded; with it the strike is recorded")
     func strikeNeedsCSRF() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             let cookie = try #require(caller.sessionCookie(.role(.supervisor)))
             let fields = ["case": "V2", "reason": "struck by a page test"]
             let adminCookie = try #require(caller.sessionCookie(.role(.admin)))
             let adminCSRF = try #require(try await caller.pageCSRF(cookie: adminCookie))
             for (name, csrf) in [("no CSRF field", nil), ("an empty CSRF field", ""), ("another session's CSRF value", adminCSRF)] as [(String, String?)] {
-                let before = try world.store.head()
+                let before = try await world.store.head()
                 var body = fields
                 if let csrf { body["csrf"] = csrf }
                 let reply = try await Self.post(caller, "/transfers/T1/strike", cookie: cookie, fields: body)
                 #expect(reply.status == .forbidden && reply.code == "csrf", "\(name): \(reply)")
-                #expect(try world.store.head() == before, "\(name): the log changed")
+                #expect(try await world.store.head() == before, "\(name): the log changed")
             }
             // The form a supervisor sees carries the value that makes the strike go through.
             let transfer = try await Self.page(caller, "/transfers/T1", cookie: cookie)
             #expect(transfer.text.contains(#"action="/transfers/T1/strike""#), "no strike form for a supervisor")
             let csrf = try #require(Caller.hiddenCSRF(transfer.text))
-            let before = try world.store.head()
+            let before = try await world.store.head()
             let reply = try await Self.post(caller, "/transfers/T1/strike", cookie: cookie, fields: fields.merging(["csrf": csrf]) { a, _ in a })
             #expect(reply.status == .seeOther && reply.headers[.location] == "/transfers/T1?done=strike", "\(reply)")
-            let appended = try world.events(after: before.seq)
+            let appended = try await world.events(after: before.seq)
             #expect(appended.map(\.type) == ["manifest-strike"], "\(appended.map(\.type))")
             #expect(appended.first?.json["case"] == "V2" && appended.first?.json["transfer"] == "T1", "\(appended.first?.payload ?? "")")
             #expect(appended.first?.actor.contains(world.tokens.infos[.supervisor]!.id) == true, "\(appended.first?.actor ?? "")")
@@ -241,21 +241,21 @@ struct PageSessionTests {
 
     @Test("Every state-changing page form refuses a session without its CSRF value: 403 and the log unchanged")
     func everyFormNeedsCSRF() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         let probe = RouteProbe(ids: world.ids)
         let forms = routeSpecs(state: world.state).filter { RouteProbe.isPage($0) && $0.method != .get && $0.method != .head }
         #expect(forms.count >= 5, "\(forms.map(RouteProbe.name))")
         try await world.test { caller in
             let cookie = try #require(caller.sessionCookie(.role(.admin)))
             for route in forms {
-                let before = try world.store.head()
+                let before = try await world.store.head()
                 let fields = Dictionary(probe.formFields(route).map { field -> (String, String) in
                     let parts = field.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ") }
                     return (parts[0], parts.count > 1 ? parts[1] : "")
                 }, uniquingKeysWith: { a, _ in a })
                 let reply = try await Self.post(caller, try probe.uri(route), method: route.method, cookie: cookie, fields: fields)
                 #expect(reply.status == .forbidden, "\(RouteProbe.name(route)) without CSRF: \(reply)")
-                #expect(try world.store.head() == before, "\(RouteProbe.name(route)) without CSRF changed the log")
+                #expect(try await world.store.head() == before, "\(RouteProbe.name(route)) without CSRF changed the log")
                 #expect(Self.setCookies(reply).isEmpty, "\(RouteProbe.name(route)) without CSRF set a cookie: \(reply.headers[values: .setCookie])")
             }
         }
@@ -265,10 +265,10 @@ struct PageSessionTests {
 
     @Test("The session cookie is not accepted on /api/v1: 401 problem+json, nothing read or written")
     func cookieNotOnAPI() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             let cookie = try #require(caller.sessionCookie(.role(.admin)))
-            let before = try world.store.head()
+            let before = try await world.store.head()
             for uri in ["/api/v1/cases/V1", "/api/v1/cases/V1/records", "/api/v1/cases/V1/check?to=SLV", "/api/v1/policy", "/api/v1/transfers/T1"] {
                 let reply = try await Self.page(caller, uri, cookie: cookie)
                 expectProblem(reply, .unauthorized, code: "unauthenticated", "GET \(uri) with only the session cookie")
@@ -281,7 +281,7 @@ struct PageSessionTests {
                                                body: ByteBuffer(string: #"{"case":"V2","reason":"cookie"}"#),
                                                headers: [.cookie: cookie, .contentType: "application/json"])
             expectProblem(strike, .unauthorized, code: "unauthenticated", "POST /api/v1/transfers/T1/strike with only the session cookie")
-            #expect(try world.store.head() == before, "a cookie-only API call read or wrote the log")
+            #expect(try await world.store.head() == before, "a cookie-only API call read or wrote the log")
 
             // The bearer token still works, so the 401 is about the cookie.
             #expect(try await caller.get("/api/v1/cases/V1", as: .role(.admin)).status == .ok)
@@ -291,12 +291,12 @@ struct PageSessionTests {
     @Test("Spellings of an API path that the router still matches do not let the cookie in either",
           arguments: ["//api/v1/cases/V1", "/api/v1//cases/V1", "/api/v1/cases/V1/", "/%61pi/v1/cases/V1", "/api%2Fv1/cases/V1"])
     func cookieNotOnAPISpellings(_ uri: String) async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             let cookie = try #require(caller.sessionCookie(.role(.admin)))
-            let before = try world.store.head()
+            let before = try await world.store.head()
             let reply = try await Self.page(caller, uri, cookie: cookie)
-            let logged = try world.events(after: before.seq)
+            let logged = try await world.events(after: before.seq)
             do {
                 #expect(reply.status != .ok, "GET \(uri) with only the session cookie: \(reply)")
                 #expect(logged.isEmpty, "GET \(uri) with only the session cookie logged \(logged.map(\.type))")
@@ -306,14 +306,14 @@ struct PageSessionTests {
 
     @Test("Nor can the cookie write through such a spelling: POST //api/v1/transfers/T1/strike with only the cookie records nothing")
     func cookieCannotWriteThroughAPISpelling() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             let cookie = try #require(caller.sessionCookie(.role(.supervisor)))
-            let before = try world.store.head()
+            let before = try await world.store.head()
             let reply = try await caller.send(.post, "//api/v1/transfers/T1/strike", as: .anonymous,
                                               body: ByteBuffer(string: #"{"case":"V2","reason":"no CSRF value, only the cookie"}"#),
                                               headers: [.cookie: cookie, .contentType: "application/json"])
-            let appended = try world.events(after: before.seq)
+            let appended = try await world.events(after: before.seq)
             do {
                 #expect(reply.status == .unauthorized || reply.status == .notFound, "POST //api/v1/transfers/T1/strike with only the cookie: \(reply)")
                 #expect(appended.isEmpty, "recorded \(appended.map(\.type))")
@@ -326,8 +326,8 @@ struct PageSessionTests {
     @Test("Counsel lifts a court order from its page: a bad date is refused naming the field and records nothing; other roles see no form and get 403")
     func liftCourtOrder() async throws {
         let store = InMemoryEventStore()
-        let world = try Worlds.scenario(store)
-        try store.append(records: [TestRecords.courtOrder("CO-LIFT", issuedOn: "2025-04-01", scope: ["cases": ["V1"]])])
+        let world = try await Worlds.scenario(store)
+        try await store.append(records: [TestRecords.courtOrder("CO-LIFT", issuedOn: "2025-04-01", scope: ["cases": ["V1"]])])
         try await world.test { caller in
             let officer = try #require(caller.sessionCookie(.role(.officer)))
             let officerPage = try await Self.page(caller, "/court-orders/CO-LIFT", cookie: officer)
@@ -341,19 +341,19 @@ struct PageSessionTests {
             let form = try await Self.page(caller, "/court-orders/CO-LIFT", cookie: counsel)
             #expect(form.text.contains("Record a lift") && form.text.contains(#"action="/court-orders/CO-LIFT/lift""#), "no lift form for counsel")
 
-            let before = try world.events().count
+            let before = try await world.events().count
             let bad = try await Self.post(caller, "/court-orders/CO-LIFT/lift", cookie: counsel, fields: ["csrf": csrf, "on": "2025-13-01"])
             #expect(bad.status == .unprocessableContent, "\(bad)")
             #expect(bad.text.contains("on") && bad.text.contains("2025-13-01") && bad.text.contains("role=\"alert\""), "the error does not name the date: \(bad.text.prefix(2000))")
-            #expect(try world.events().count == before, "a refused lift recorded something")
+            #expect(try await world.events().count == before, "a refused lift recorded something")
             let unknown = try await Self.post(caller, "/court-orders/NO-SUCH/lift", cookie: counsel, fields: ["csrf": csrf, "on": "2025-05-01"])
             #expect(unknown.status == .unprocessableContent || unknown.status == .notFound, "\(unknown)")
-            #expect(try world.events().count == before, "a lift of an unknown order recorded something")
+            #expect(try await world.events().count == before, "a lift of an unknown order recorded something")
 
             let lifted = try await Self.post(caller, "/court-orders/CO-LIFT/lift", cookie: counsel,
                                              fields: ["csrf": csrf, "on": "2025-05-01", "reason": "vacated on appeal"])
             #expect(lifted.status == .seeOther && lifted.headers[.location] == "/court-orders/CO-LIFT", "\(lifted)")
-            let events = try world.events()
+            let events = try await world.events()
             let event = try #require(events.last { $0.type == "court-order-lift" }, "\(events.suffix(3).map(\.type))")
             #expect(event.json["id"] == "CO-LIFT" && event.json["on"] == "2025-05-01" && event.json["reason"] == "vacated on appeal", "\(event.payload)")
             #expect(event.actor.hasPrefix("counsel:"), "\(event.actor)")
@@ -367,9 +367,9 @@ struct PageSessionTests {
     @Test("A court order's court and citation and a case id with markup are shown escaped on every page that shows them")
     func escaping() async throws {
         let store = InMemoryEventStore()
-        let world = try Worlds.scenario(store)
+        let world = try await Worlds.scenario(store)
         let caseID = "X<i>1"
-        try store.append(records: [TestRecords.caseRecord(caseID, nationalities: ["VEN"]), TestRecords.order(caseID)])
+        try await store.append(records: [TestRecords.caseRecord(caseID, nationalities: ["VEN"]), TestRecords.order(caseID)])
         let court = "<b>x</b>", citation = #"No. 1 <script>alert(1)</script> & "q" 'a'"#
         try await world.test { caller in
             // Recorded through the page form, as counsel would.
@@ -380,7 +380,7 @@ struct PageSessionTests {
                 "cases": "\(caseID) V1", "effect": "block",
             ])
             #expect(recorded.status == .seeOther && recorded.headers[.location] == "/court-orders/CO-XSS", "\(recorded)")
-            let stored = try #require(try world.events().last { $0.type == "court-order" })
+            let stored = try #require(try await world.events().last { $0.type == "court-order" })
             #expect(stored.json["court"] == .string(court) && stored.json["citation"] == .string(citation), "\(stored.payload)")
 
             let officer = try #require(caller.sessionCookie(.role(.officer)))
@@ -420,7 +420,7 @@ struct PageSessionTests {
 
     @Test("/simulate?run=1&runs=1 renders the chart and the outputs table; runs=999 answers 400 naming the problem")
     func simulate() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             let ran = try await caller.get("/simulate?run=1&runs=1", as: .anonymous)
             #expect(ran.status == .ok && ran.contentType.hasPrefix("text/html"), "\(ran.status.code) \(ran.contentType)")

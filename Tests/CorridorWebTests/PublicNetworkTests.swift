@@ -13,7 +13,7 @@ import Testing
 struct PublicNetworkTests {
     @Test("Signed out, the network, court orders and the public report answer 200, pages and API alike")
     func networkOpenSignedOut() async throws {
-        let world = try Worlds.reference()
+        let world = try await Worlds.reference()
         try await world.test { caller in
             for path in ["/arrangements", "/arrangements/us-slv-cecot-2025", "/arrangements?partner=SLV", "/court-orders", "/court-orders/CO-WEB-1",
                          "/report", "/api/v1/arrangements", "/api/v1/arrangements/us-slv-cecot-2025", "/api/v1/countries",
@@ -26,7 +26,7 @@ struct PublicNetworkTests {
 
     @Test("Signed out, cases, transfers, the audit chain and an order's impact list still send pages to sign in and the API to 401")
     func peopleClosedSignedOut() async throws {
-        let world = try Worlds.reference()
+        let world = try await Worlds.reference()
         try await world.test { caller in
             for path in ["/cases", "/cases/\(world.ids.caseID)", "/transfers", "/transfers/T-WEB-1", "/audit", "/court-orders/CO-WEB-1/impact",
                          "/court-orders/new"] {
@@ -48,9 +48,9 @@ struct PublicNetworkTests {
     @Test("A court order's public page and API name nobody: case ids in its scope are a count, the people it covers are counts by nationality")
     func courtOrderNamesNobody() async throws {
         let store = InMemoryEventStore()
-        let world = try Worlds.reference(store)
+        let world = try await Worlds.reference(store)
         let named = [SyntheticCaseload.caseID(0), SyntheticCaseload.caseID(1)]
-        try store.append(records: [TestRecords.courtOrder("CO-NAMED", issuedOn: "2025-05-01", scope: ["cases": .array(named.map { .string($0) })])])
+        try await store.append(records: [TestRecords.courtOrder("CO-NAMED", issuedOn: "2025-05-01", scope: ["cases": .array(named.map { .string($0) })])])
         try await world.test { caller in
             for id in ["CO-WEB-1", "CO-NAMED"] {
                 for path in ["/court-orders/\(id)", "/api/v1/court-orders/\(id)", "/court-orders", "/api/v1/court-orders"] {
@@ -92,8 +92,8 @@ struct PublicNetworkTests {
     func smallImpactSuppressed() async throws {
         // In the scenario, CO-1 covers the one Cuban (C1); CO-2 the nine Venezuelans and C1.
         let store = InMemoryEventStore()
-        let world = try Worlds.scenario(store)
-        try store.append(records: [TestRecords.courtOrder("CO-2", issuedOn: "2025-04-01", scope: ["nationalities": ["VEN", "CUB"]])])
+        let world = try await Worlds.scenario(store)
+        try await store.append(records: [TestRecords.courtOrder("CO-2", issuedOn: "2025-04-01", scope: ["nationalities": ["VEN", "CUB"]])])
         try await world.test { caller in
             let both = try await caller.getJSON("/api/v1/court-orders/CO-2", as: .anonymous)
             #expect(both["coveredCount"] == 10, "\(both)")
@@ -112,7 +112,7 @@ struct PublicNetworkTests {
 
     @Test("An arrangement's figures counted from recorded transfers are suppressed like the public report, on its page and in the API")
     func arrangementAccountingSuppressed() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             try await PublicReportTests.moveEveryone(caller)
             let slv = try await caller.getJSON("/api/v1/arrangements/arr-slv", as: .anonymous)
@@ -129,8 +129,8 @@ struct PublicNetworkTests {
     @Test("The map's partners are links: one arrangement opens it, several or talks open the country's page; each is named with its status")
     func mapLinks() async throws {
         let store = InMemoryEventStore()
-        let world = try Worlds.scenario(store)
-        try store.append(records: [
+        let world = try await Worlds.scenario(store)
+        try await store.append(records: [
             Scenario.arrangement("arr-cri-2", partner: "CRI", kind: "detention", terms: ["nationalities": "any"]),
             TestRecords.arrangementStatus("arr-cri-2", "signed", on: "2025-05-01"),
             Scenario.arrangement("arr-mex", partner: "MEX", kind: "transit", terms: ["nationalities": "any"]),
@@ -172,7 +172,7 @@ struct PublicNetworkTests {
 
     @Test("Public pages carry a title, a description and a canonical link; arrangement pages Open Graph tags for link previews")
     func searchAndPreviews() async throws {
-        let world = try Worlds.reference()
+        let world = try await Worlds.reference()
         try await world.test { caller in
             for path in ["/", "/arrangements", "/arrangements/us-slv-cecot-2025", "/countries/SLV", "/court-orders", "/court-orders/CO-WEB-1", "/report"] {
                 let page = try await caller.get(path + "?utm=x", as: .anonymous)

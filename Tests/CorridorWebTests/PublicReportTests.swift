@@ -28,7 +28,7 @@ struct PublicReportTests {
 
     @Test("Without a token: 3 people moved to El Salvador and 1 onward return show as \"<5\", 6 to Costa Rica as 6, 9 in all")
     func smallCountsSuppressed() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             try await Self.moveEveryone(caller)
 
@@ -73,7 +73,7 @@ struct PublicReportTests {
 
     @Test("A suppressed count cannot be recomputed from the other public figures of its line")
     func noLeakThroughDerivedFigures() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             try await Self.moveEveryone(caller)
             let report = try await caller.getJSON("/api/v1/reports/public", as: .anonymous)
@@ -95,12 +95,12 @@ struct PublicReportTests {
 
     @Test("Suppression follows the count: at 5 people moved a line shows the number")
     func fiveIsShown() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         let extra: [JSONValue] = ["V4", "V5"].flatMap { id -> [JSONValue] in
             [TestRecords.caseRecord(id, nationalities: ["VEN"]), TestRecords.order(id, kind: "final", on: "2025-01-10"),
              Scenario.notice(id, "SLV"), TestRecords.manifestAdd("T1", id)]
         }
-        try world.store.append(records: extra)
+        try await world.store.append(records: extra)
         try await world.test { caller in
             try await Self.moveEveryone(caller)
             let report = try await caller.getJSON("/api/v1/reports/public", as: .anonymous)

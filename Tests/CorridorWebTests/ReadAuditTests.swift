@@ -22,14 +22,14 @@ struct ReadAuditTests {
 
     @Test("Each logged route, read by each role, appends exactly one system.read naming case, token, role and route")
     func eachReadIsLogged() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             for role in Self.readers {
                 for (uri, route) in Self.routes {
-                    let before = try world.store.head()
+                    let before = try await world.store.head()
                     let reply = try await caller.get(uri, as: .role(role))
                     try #require(reply.status == .ok, "GET \(uri) as \(role): \(reply)")
-                    let appended = try world.events(after: before.seq)
+                    let appended = try await world.events(after: before.seq)
                     let context = "GET \(uri) as \(role.rawValue)"
                     #expect(appended.count == 1, "\(context): \(appended.map(\.type))")
                     let event = try #require(appended.first, "\(context) logged nothing")
@@ -42,17 +42,17 @@ struct ReadAuditTests {
                     #expect(!event.payload.contains(world.tokens[role]) && !event.actor.contains(world.tokens[role]), "\(context): the secret is in the log")
                 }
             }
-            #expect(try world.store.verifyChain().isIntact)
+            #expect(try await world.store.verifyChain().isIntact)
         }
     }
 
     @Test("A check's read event also names the destination and the verdict")
     func checkReadNamesDestination() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
-            let before = try world.store.head()
+            let before = try await world.store.head()
             let decision = try await caller.getJSON("/api/v1/cases/V3/check?to=SLV&on=2025-07-01", as: .role(.counsel))
-            let event = try #require(try world.events(after: before.seq).first)
+            let event = try #require(try await world.events(after: before.seq).first)
             #expect(event.json["destination"] == "SLV")
             #expect(event.json["verdict"] == decision["verdict"])
         }
@@ -60,31 +60,31 @@ struct ReadAuditTests {
 
     @Test("Reads that are refused or find no case log nothing")
     func refusedReadsLogNothing() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
-            let before = try world.store.head()
+            let before = try await world.store.head()
             expectProblem(try await caller.get("/api/v1/cases/V1", as: .role(.public)), .forbidden, "public reads a case")
             expectProblem(try await caller.get("/api/v1/cases/V1/records", as: .anonymous), .unauthorized, "anonymous reads a case")
             expectProblem(try await caller.get("/api/v1/cases/NOBODY/check?to=SLV", as: .role(.officer)), .notFound, "check of an unknown case")
-            #expect(try world.store.head() == before)
+            #expect(try await world.store.head() == before)
         }
     }
 
     @Test("On SQLite the read is committed before the answer: another connection to the file sees it at once")
     func readIsDurable() async throws {
         let file = try TemporarySQLiteStore()
-        let world = try Worlds.scenario(file.store)
+        let world = try await Worlds.scenario(file.store)
         try await world.test { caller in
             for (uri, route) in Self.routes {
                 let reply = try await caller.get(uri, as: .role(.counsel))
                 try #require(reply.status == .ok, "\(reply)")
                 // As another process would open the database, right after the answer.
                 let other = try file.reopen()
-                let last = try #require(try other.allEvents().last)
+                let last = try #require(try await other.allEvents().last)
                 #expect(last.type == "system.read" && last.json["route"] == .string(route) && last.json["case"] == "V1", "\(uri): \(last.type) \(last.payload)")
                 #expect(last.json["token"] == .string(world.tokens.infos[.counsel]!.id))
             }
-            #expect(try file.reopen().verifyChain().isIntact)
+            #expect(try await file.reopen().verifyChain().isIntact)
         }
         withExtendedLifetime(file) {}
     }

@@ -13,11 +13,11 @@ import Testing
 struct ReadinessTests {
     @Test("Before the caseload is in memory /readyz is a 503 problem with Retry-After; once ready, 200; a store it cannot read, 503 again")
     func readinessStates() async throws {
-        let temporary = try TemporarySQLiteStore()
-        let world = try Worlds.scenario(temporary.store)
+        let temporary = try await TemporarySQLiteStore()
+        let world = try await Worlds.scenario(temporary.store)
         // The router alone, without the application's services: nothing warms the caseload
         // until the test says so.
-        let state = try AppState(store: temporary.store, clock: { TestClock.instant }, logger: WebWorld<SQLiteEventStore>.logger)
+        let state = try await AppState(store: temporary.store, clock: { TestClock.instant }, logger: WebWorld<SQLiteEventStore>.logger)
         let app = Application(router: buildRouter(state: state), logger: WebWorld<SQLiteEventStore>.logger)
         try await app.test(.router) { client in
             let caller = Caller(client: client, tokens: world.tokens, revokedSecret: world.revokedSecret)
@@ -32,9 +32,9 @@ struct ReadinessTests {
             let ready = try await caller.get("/readyz", as: .anonymous)
             #expect(ready.status == .ok)
             #expect(ready.json?["status"] == "ready")
-            #expect(ready.json?["events"] == .number(Double(try world.store.head().seq)))
+            #expect(ready.json?["events"] == .number(Double(try await world.store.head().seq)))
 
-            try temporary.store.inject(.missingTable("events"))
+            try await temporary.store.inject(.missingTable("events"))
             let broken = try await caller.get("/readyz", as: .anonymous)
             #expect(broken.status == .serviceUnavailable)
             #expect(broken.code == "store-unavailable")
@@ -44,7 +44,7 @@ struct ReadinessTests {
 
     @Test("A live server becomes ready by itself once its caseload and figures are in memory")
     func liveServerBecomesReady() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await LiveServerLimitsTests.withLiveServer(world.store) { port in
             var status = 0
             for _ in 0..<200 where status != 200 {

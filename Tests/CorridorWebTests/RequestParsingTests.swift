@@ -63,7 +63,7 @@ struct RequestParsingTests {
 
     @Test("Through the API: an encoded instant is read once; a double-encoded one is refused naming what arrived")
     func encodedInstantThroughTheAPI() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             let once = try await caller.get("/api/v1/cases/V1/check?to=SLV&on=2025-07-01T12%3A00%3A00%2B02%3A00", as: .role(.officer))
             #expect(once.status == .ok, "\(once)")
@@ -79,7 +79,7 @@ struct RequestParsingTests {
 
     @Test("An unknown profile in the query is named as the query parameter it came in, with the known ones")
     func unknownPolicyInQuery() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             for uri in ["/api/v1/cases/V1/check?to=SLV&policy=nope", "/api/v1/eligible?to=SLV&policy=nope"] {
                 let reply = try await caller.get(uri, as: .role(.officer))

@@ -12,15 +12,16 @@ import Testing
 @Suite("Every route checks its role")
 struct RouteAccessTests {
     /// `METHOD /path` of every route the server serves (from a server over an empty store).
-    static let routeNames: [String] = {
-        guard let state = try? AppState(store: InMemoryEventStore(), clock: { TestClock.instant }, logger: WebWorld<InMemoryEventStore>.logger) else { return [] }
+    static func routeNames() async -> [String] {
+        guard let state = try? await AppState(store: InMemoryEventStore(), clock: { TestClock.instant }, logger: WebWorld<InMemoryEventStore>.logger) else { return [] }
         return routeSpecs(state: state).map(RouteProbe.name)
-    }()
+    }
 
     @Test("The route table is not empty (so the role matrix below ran over something)")
-    func routeTableIsNotEmpty() {
-        #expect(Self.routeNames.count >= 20, "\(Self.routeNames)")
-        #expect(Set(Self.routeNames).count == Self.routeNames.count, "a route is listed twice")
+    func routeTableIsNotEmpty() async {
+        let names = await Self.routeNames()
+        #expect(names.count >= 20, "\(names)")
+        #expect(Set(names).count == names.count, "a route is listed twice")
     }
 
     /// Issue #19: the split is by what the data is. The network (countries, arrangements),
@@ -37,8 +38,8 @@ struct RouteAccessTests {
     ]
 
     @Test("The routes open to anyone are exactly the network's, the court orders', the public report's and the server's own")
-    func openRoutes() throws {
-        let state = try AppState(store: InMemoryEventStore(), clock: { TestClock.instant }, logger: WebWorld<InMemoryEventStore>.logger)
+    func openRoutes() async throws {
+        let state = try await AppState(store: InMemoryEventStore(), clock: { TestClock.instant }, logger: WebWorld<InMemoryEventStore>.logger)
         let open = Set(routeSpecs(state: state).filter { $0.access == .anyone }.map(RouteProbe.name))
         #expect(open.subtracting(Self.openToAnyone).isEmpty, "open but not meant to be: \(open.subtracting(Self.openToAnyone).sorted())")
         #expect(Self.openToAnyone.subtracting(open).isEmpty, "meant to be open but not: \(Self.openToAnyone.subtracting(open).sorted())")
@@ -50,19 +51,19 @@ struct RouteAccessTests {
         }
     }
 
-    @Test("Each role, no token, a revoked and an unknown token get what the route's rule says", arguments: routeNames)
+    @Test("Each role, no token, a revoked and an unknown token get what the route's rule says", arguments: await routeNames())
     func roleRule(_ name: String) async throws {
-        let world = try Worlds.scenario()
-        let route = try #require(routeSpecs(state: world.state).first { RouteProbe.name($0) == name })
+        let world = try await Worlds.scenario()
+        let route = try await #require(routeSpecs(state: world.state).first { RouteProbe.name($0) == name })
         let probe = RouteProbe(ids: world.ids)
-        let uri = try probe.uri(route)
+        let uri = try await probe.uri(route)
         try await world.test { caller in
             for who in Who.everyone {
-                let before = try world.store.head()
+                let before = try await world.store.head()
                 let reply = RouteProbe.isPage(route)
                     ? try await Self.callPage(route, uri: uri, as: who, caller: caller, probe: probe)
                     : try await caller.send(route.method, uri, as: who,
-                                            body: try probe.body(route, as: who, unique: "\(who)".replacingOccurrences(of: " ", with: "-")).map { ByteBuffer(string: $0.canonicalString) })
+                                            body: try await probe.body(route, as: who, unique: "\(who)".replacingOccurrences(of: " ", with: "-")).map { ByteBuffer(string: $0.canonicalString) })
                 let context = "\(name) as \(who)"
                 #expect(reply.status.code < 500, "\(context): \(reply)")
                 #expect(!reply.isRouterNotFound, "\(context): the router does not serve \(uri)")
@@ -93,7 +94,7 @@ struct RouteAccessTests {
                     #expect(!refused && reply.status != .unauthorized && reply.status != .forbidden, "\(context): an allowed role was refused: \(reply)")
                     if route.method == .get { #expect(reply.status == .ok, "\(context): \(reply)") }
                 }
-                if refused { #expect(try world.store.head() == before, "\(context): a refused call changed the log") }
+                if refused { #expect(try await world.store.head() == before, "\(context): a refused call changed the log") }
             }
         }
     }
@@ -105,11 +106,11 @@ struct RouteAccessTests {
         guard route.method != .get else { return try await caller.send(.get, uri, as: .anonymous, headers: cookies.isEmpty ? [:] : [.cookie: cookies.joined(separator: "; ")]) }
         var fields: [String] = []
         if route.path == "/signin" {
-            let form = try #require(try await caller.signInForm(), "GET /signin has no CSRF value and pre-session cookie")
+            let form = try await #require(try await caller.signInForm(), "GET /signin has no CSRF value and pre-session cookie")
             cookies.append(form.cookie)
             fields = ["csrf=\(form.csrf)", "token=\(caller.secret(who) ?? "")", "next=%2F"]
         } else if case .role = who, let cookie = caller.sessionCookie(who) {
-            let csrf = try #require(try await caller.pageCSRF(cookie: cookie), "the public report page of a \(who) session has no CSRF value")
+            let csrf = try await #require(try await caller.pageCSRF(cookie: cookie), "the public report page of a \(who) session has no CSRF value")
             fields = ["csrf=\(csrf)"]
         }
         fields += probe.formFields(route)
@@ -120,7 +121,7 @@ struct RouteAccessTests {
 
     @Test("Open routes stay open whatever token is sent, and other routes refuse a malformed Authorization header")
     func malformedAuthorization() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             for header in ["Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Bearer cor_short", "bearer \(TestTokens.neverIssued)x", "Token abc"] {
                 let closed = try await caller.send(.get, "/api/v1/policy", as: .anonymous, headers: [.authorization: header])
@@ -136,10 +137,10 @@ struct RouteAccessTests {
 
     @Test("An open route asked for with a trailing slash is served without a token, as the router serves it")
     func openRouteTrailingSlash() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             let withToken = try await caller.get("/api/v1/reports/public/", as: .role(.public))
-            try #require(withToken.status == .ok, "the router serves the path with a trailing slash: \(withToken)")
+            try await #require(withToken.status == .ok, "the router serves the path with a trailing slash: \(withToken)")
             let anonymous = try await caller.get("/api/v1/reports/public/", as: .anonymous)
             do {
                 #expect(anonymous.status == .ok, "GET /api/v1/reports/public/ without a token: \(anonymous)")
@@ -149,7 +150,7 @@ struct RouteAccessTests {
 
     @Test("An unknown path reveals nothing without a token (401, or for pages a 303 to sign in) and, with one, is a 404 problem")
     func unknownPaths() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             for path in ["/api/v1/nothing-here", "/api/v2/cases", "/api/v1/cases/\(world.ids.caseID)/nothing"] {
                 expectProblem(try await caller.get(path, as: .anonymous), .unauthorized, "GET \(path) without a token")
@@ -200,18 +201,18 @@ struct RecordPermissionTests {
     @Test("Each record type is refused (403, recording nothing) for the roles not allowed it, and recorded (201) for those allowed",
           arguments: Record.Kind.allCases)
     func perRecordType(_ kind: Record.Kind) async throws {
-        let (setup, record) = try #require(Self.sample(kind), "no sample record for '\(kind.rawValue)'")
+        let (setup, record) = try await #require(Self.sample(kind), "no sample record for '\(kind.rawValue)'")
         let allowed = RecordPermissions.roles(for: kind)
-        let world = try Worlds.scenario()
-        if !setup.isEmpty { try world.store.append(records: setup) }
+        let world = try await Worlds.scenario()
+        if !setup.isEmpty { try await world.store.append(records: setup) }
         // Refused roles first (they change nothing), then the allowed ones: the first records the
         // sample; after it the sample may conflict with itself (409/422), but never for want of a role.
         let roles = Role.allCases.filter { !allowed.contains($0) } + Role.allCases.filter(allowed.contains)
-        let route = try #require(routeSpecs(state: world.state).first { $0.method == .post && $0.path == "/api/v1/records" })
+        let route = try await #require(routeSpecs(state: world.state).first { $0.method == .post && $0.path == "/api/v1/records" })
         try await world.test { caller in
             var recorded = false
             for role in roles {
-                let before = try world.store.head()
+                let before = try await world.store.head()
                 let reply = try await caller.send(.post, "/api/v1/records", as: .role(role), json: record)
                 let context = "\(role.rawValue) records '\(kind.rawValue)'"
                 if !allowed.contains(role) {
@@ -219,10 +220,10 @@ struct RecordPermissionTests {
                     if route.access.allows(role) {
                         #expect(reply.detail?.contains("'\(kind.rawValue)'") == true, "\(context): the detail does not name the record type: \(reply)")
                     }
-                    #expect(try world.store.head() == before, "\(context): a refused record changed the log")
+                    #expect(try await world.store.head() == before, "\(context): a refused record changed the log")
                 } else if !recorded {
                     #expect(reply.status == .created, "\(context): \(reply)")
-                    #expect(try world.store.head().seq > before.seq, "\(context): nothing was recorded")
+                    #expect(try await world.store.head().seq > before.seq, "\(context): nothing was recorded")
                     recorded = true
                 } else {
                     #expect(reply.status != .forbidden && reply.status != .unauthorized && reply.status.code < 500, "\(context): \(reply)")
@@ -233,34 +234,34 @@ struct RecordPermissionTests {
 
     @Test("Officer may record a claim but not a court order; counsel the reverse; a mixed array is refused whole")
     func officerAndCounsel() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         let claim = TestRecords.claim("V2", "asylum", against: "VEN", status: "pending", on: "2025-05-01")
         let order = TestRecords.courtOrder("CO-NEW", issuedOn: "2025-05-01", scope: ["nationalities": ["CUB"]])
         try await world.test { caller in
-            var head = try world.store.head()
+            var head = try await world.store.head()
             let officerOrder = try await caller.send(.post, "/api/v1/records", as: .role(.officer), json: order)
             expectProblem(officerOrder, .forbidden, code: "forbidden", "officer records a court order")
             #expect(officerOrder.detail?.contains("court-order") == true, "\(officerOrder)")
-            #expect(try world.store.head() == head)
+            #expect(try await world.store.head() == head)
 
             let counselClaim = try await caller.send(.post, "/api/v1/records", as: .role(.counsel), json: claim)
             expectProblem(counselClaim, .forbidden, code: "forbidden", "counsel records a claim")
-            #expect(try world.store.head() == head)
+            #expect(try await world.store.head() == head)
 
             let mixed = try await caller.send(.post, "/api/v1/records", as: .role(.officer), json: [claim, order])
             expectProblem(mixed, .forbidden, code: "forbidden", "officer records [claim, court order]")
             #expect(mixed.detail?.contains("record 2") == true, "the detail names the record: \(mixed)")
-            #expect(try world.store.head() == head, "the claim of a refused array was recorded")
+            #expect(try await world.store.head() == head, "the claim of a refused array was recorded")
 
             let officerClaim = try await caller.send(.post, "/api/v1/records", as: .role(.officer), json: claim)
             #expect(officerClaim.status == .created, "\(officerClaim)")
-            #expect(try world.store.head().seq == head.seq + 1)
-            head = try world.store.head()
+            #expect(try await world.store.head().seq == head.seq + 1)
+            head = try await world.store.head()
 
             let counselOrder = try await caller.send(.post, "/api/v1/records", as: .role(.counsel), json: order)
             #expect(counselOrder.status == .created, "\(counselOrder)")
-            #expect(try world.store.head().seq > head.seq)
-            #expect(try world.store.allEvents().contains { $0.type == "court-order" && $0.json["id"] == "CO-NEW" })
+            #expect(try await world.store.head().seq > head.seq)
+            #expect(try await world.store.allEvents().contains { $0.type == "court-order" && $0.json["id"] == "CO-NEW" })
         }
     }
 }

@@ -19,14 +19,14 @@ struct RulesAPITests {
     static let instants = ["2025-07-01", "2025-09-15T08:30:00Z", "2025-03-20T23:59:59%2B02:00", nil]
 
     /// The engine's decision as the JSON the API must send (optional members left out).
-    static func expectedJSON(_ decision: Decision) throws -> JSONValue {
-        let data = try JSONEncoder().encode(decision.json)
+    static func expectedJSON(_ decision: Decision) async throws -> JSONValue {
+        let data = try await JSONEncoder().encode(decision.json)
         return try JSONParser.parse(String(decoding: data, as: UTF8.self))
     }
 
     @Test("GET /api/v1/cases/{id}/check is RulesService.check, for 150 synthetic cases, across destinations, instants and profiles")
     func checkMatchesTheEngine() async throws {
-        let world = try Worlds.reference()
+        let world = try await Worlds.reference()
         let rules = RulesService(store: world.store)
         // Every other case (RulesService.check rebuilds the network per call, the expensive half).
         let cases = stride(from: 0, to: Worlds.syntheticCount, by: 2).map(SyntheticCaseload.caseID)
@@ -40,11 +40,11 @@ struct RulesAPITests {
                 if let on { uri += "&on=\(on)" }
                 if let policy { uri += "&policy=\(policy)" }
                 let reply = try await caller.get(uri, as: .role(.monitor))
-                try #require(reply.status == .ok, "GET \(uri): \(reply)")
+                try await #require(reply.status == .ok, "GET \(uri): \(reply)")
 
-                let instant = try #require(on.map { Instant(dateOrInstant: $0.removingPercentEncoding!) } ?? TestClock.instant)
-                let decision = try rules.check(CaseRecord.ID(id), to: CountryCode(destination), at: instant, policy: policy)
-                let expected = try Self.expectedJSON(decision)
+                let instant = try await #require(on.map { Instant(dateOrInstant: $0.removingPercentEncoding!) } ?? TestClock.instant)
+                let decision = try await rules.check(CaseRecord.ID(id), to: CountryCode(destination), at: instant, policy: policy)
+                let expected = try await Self.expectedJSON(decision)
                 #expect(reply.json == expected, "GET \(uri):\n  api    \(reply.text)\n  engine \(expected.canonicalString)")
                 verdicts[decision.verdict.rawValue, default: 0] += 1
             }
@@ -56,7 +56,7 @@ struct RulesAPITests {
 
     @Test("The check of the scenario's cases at departure matches the engine, allowed ones included")
     func checkMatchesInTheScenario() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         let rules = RulesService(store: world.store)
         try await world.test { caller in
             var verdicts: Set<String> = []
@@ -64,8 +64,8 @@ struct RulesAPITests {
                 for destination in ["SLV", "CRI", "GTM", "MEX", "VEN"] {
                     let uri = "/api/v1/cases/\(id)/check?to=\(destination)&on=\(Scenario.departs)"
                     let reply = try await caller.get(uri, as: .role(.officer))
-                    let decision = try rules.check(CaseRecord.ID(id), to: CountryCode(destination), at: Instant(rfc3339: Scenario.departs)!)
-                    let expected = try Self.expectedJSON(decision)
+                    let decision = try await rules.check(CaseRecord.ID(id), to: CountryCode(destination), at: Instant(rfc3339: Scenario.departs)!)
+                    let expected = try await Self.expectedJSON(decision)
                     #expect(reply.json == expected, "GET \(uri): \(reply)")
                     verdicts.insert(decision.verdict.rawValue)
                 }
@@ -83,7 +83,7 @@ struct RulesAPITests {
             var uri = "/api/v1/cases?limit=\(limit)" + (query.isEmpty ? "" : "&" + query)
             if let cursor { uri += "&cursor=\(cursor)" }
             let page = try await caller.getJSON(uri, as: .role(.monitor), sourceLocation: sourceLocation)
-            let items = try #require(page["cases"]?.arrayValue, sourceLocation: sourceLocation)
+            let items = try await #require(page["cases"]?.arrayValue, sourceLocation: sourceLocation)
             #expect(items.count <= limit, "GET \(uri): \(items.count) items", sourceLocation: sourceLocation)
             ids += items.compactMap { $0["id"]?.stringValue }
             total = page["total"]?.intValue
@@ -100,14 +100,14 @@ struct RulesAPITests {
 
     @Test("Cursor pagination of /api/v1/cases pages through every case exactly once, with and without filters")
     func pagination() async throws {
-        let world = try Worlds.reference()
-        let caseload = try RulesService(store: world.store).loadCaseload()
+        let world = try await Worlds.reference()
+        let caseload = try await RulesService(store: world.store).loadCaseload()
         let all = caseload.cases.map(\.id.rawValue)
         let rules = RulesService(store: world.store)
         let on = Instant(dateOrInstant: "2025-07-01")!
-        let outcomes = caseload.outcomes(try rules.destination("SLV", at: on, policy: try rules.profile(nil)))
+        let outcomes = caseload.outcomes(try await rules.destination("SLV", at: on, policy: try await rules.profile(nil)))
         let blockedOnNotice = zip(caseload.cases, outcomes).filter { $0.1.result(.notice) != .pass }.map(\.0.id.rawValue)
-        let blockedUnderUNHCR = zip(caseload.cases, caseload.outcomes(try rules.destination("MEX", at: on, policy: try rules.profile("unhcr-2013"))))
+        let blockedUnderUNHCR = zip(caseload.cases, caseload.outcomes(try await rules.destination("MEX", at: on, policy: try await rules.profile("unhcr-2013"))))
             .filter { $0.1.result(.humanRightsRisk) != .pass }.map(\.0.id.rawValue)
         let filters: [(query: String, expected: [String])] = [
             ("", all),
@@ -136,7 +136,7 @@ struct RulesAPITests {
 
     @Test("status=departed lists exactly the people on departed transfers")
     func departedFilter() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             #expect(try await caller.send(.post, "/api/v1/transfers/T2/lock", as: .role(.supervisor), json: ["at": .string(Scenario.lockAt)]).status == .created)
             #expect(try await caller.send(.post, "/api/v1/transfers/T2/depart", as: .role(.supervisor), json: ["at": .string(Scenario.departAt)]).status == .created)
@@ -150,9 +150,9 @@ struct RulesAPITests {
 
     @Test("GET /api/v1/eligible counts are Caseload.eligibility's, for several destinations and profiles")
     func eligibleMatchesTheCaseload() async throws {
-        let world = try Worlds.reference()
+        let world = try await Worlds.reference()
         let rules = RulesService(store: world.store)
-        let caseload = try rules.loadCaseload()
+        let caseload = try await rules.loadCaseload()
         try await world.test { caller in
             for destination in ["SLV", "MEX", "CRI", "GTM", "SWZ", "HND"] {
                 for policy in Self.policies {
@@ -160,7 +160,7 @@ struct RulesAPITests {
                         var uri = "/api/v1/eligible?to=\(destination)&on=\(on)&limit=100000"
                         if let policy { uri += "&policy=\(policy)" }
                         let json = try await caller.getJSON(uri, as: .role(.supervisor))
-                        let expected = caseload.eligibility(try rules.destination(CountryCode(destination), at: Instant(dateOrInstant: on)!, policy: try rules.profile(policy)))
+                        let expected = caseload.eligibility(try await rules.destination(CountryCode(destination), at: Instant(dateOrInstant: on)!, policy: try await rules.profile(policy)))
                         let context = "GET \(uri)"
                         #expect(json["total"]?.intValue == expected.total, "\(context)")
                         #expect(json["allowedCount"]?.intValue == expected.allowed.count, "\(context)")

@@ -13,9 +13,9 @@ import Testing
 struct SecretsInLogsTests {
     @Test("Representative requests — good, unknown, revoked and misplaced tokens, sign-in and sign-out, writes — log no secret at trace level, and answer none")
     func noSecretAnywhere() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         let log = ServerLoggingTests.FileLog()
-        let (issued, _) = try Tokens.issue(name: "log check", role: .counsel, counsel: TestTokens.counselName, in: world.store, context: .test)
+        let (issued, _) = try await Tokens.issue(name: "log check", role: .counsel, counsel: TestTokens.counselName, in: world.store, context: .test)
         let secrets = Role.allCases.map { world.tokens[$0] } + [world.revokedSecret, TestTokens.neverIssued, issued]
         let answers = try await world.test(logger: log.logger(level: .trace)) { caller -> [Reply] in
             var answers: [Reply] = []
@@ -34,14 +34,14 @@ struct SecretsInLogsTests {
             answers.append(try await caller.send(.get, "/api/v1/cases/V1", as: .anonymous, headers: [.authorization: "Bearer \(officer.dropLast())"]))
             answers.append(try await caller.send(.get, "/metrics?token=\(officer)", as: .role(.monitor)))
             // The sign-in form: a wrong token, then the right one; a page; sign-out.
-            let form = try #require(try await caller.signInForm())
+            let form = try await #require(try await caller.signInForm())
             for token in [issued.dropLast() + "0", Substring(issued)] {
                 answers.append(try await caller.send(.post, "/signin", as: .anonymous, body: ByteBuffer(string: "csrf=\(form.csrf)&token=\(token)&next=%2Fcases"),
                                                      headers: [.cookie: form.cookie, .contentType: "application/x-www-form-urlencoded"]))
             }
-            let session = try #require(caller.sessionCookie(.role(.counsel)))
+            let session = try await #require(caller.sessionCookie(.role(.counsel)))
             answers.append(try await caller.send(.get, "/court-orders", as: .anonymous, headers: [.cookie: session]))
-            let csrf = try #require(try await caller.pageCSRF(cookie: session))
+            let csrf = try await #require(try await caller.pageCSRF(cookie: session))
             answers.append(try await caller.send(.post, "/signout", as: .anonymous, body: ByteBuffer(string: "csrf=\(csrf)"),
                                                  headers: [.cookie: session, .contentType: "application/x-www-form-urlencoded"]))
             // A write and a refused write, by token.

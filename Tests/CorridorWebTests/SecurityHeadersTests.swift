@@ -47,13 +47,13 @@ struct SecurityHeadersTests {
 
     @Test("Every route, answered or refused, carries the policy, nosniff and no-referrer; no page has inline script or style")
     func everyRoute() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         let probe = RouteProbe(ids: world.ids)
         try await world.test { caller in
             for route in routeSpecs(state: world.state) {
-                let uri = try probe.uri(route)
+                let uri = try await probe.uri(route)
                 for who in [Who.role(.admin), .anonymous, .unknownToken] {
-                    let body = route.method == .get ? nil : try probe.body(route, as: who, unique: "sec").map { ByteBuffer(string: $0.canonicalString) }
+                    let body = route.method == .get ? nil : try await probe.body(route, as: who, unique: "sec").map { ByteBuffer(string: $0.canonicalString) }
                     let reply = try await caller.send(route.method, uri, as: who, body: body)
                     let context = "\(RouteProbe.name(route)) as \(who) → \(reply.status.code)"
                     Self.expectSecurityHeaders(reply, context)
@@ -75,26 +75,26 @@ struct SecurityHeadersTests {
 
     @Test("Every route that takes a body answers 413 problem+json for one past its limit (pages' forms too), never a 5xx, and records nothing")
     func bodiesTooLarge() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         let probe = RouteProbe(ids: world.ids)
         let huge = ByteBuffer(repeating: UInt8(ascii: " "), count: 8 * 1024 * 1024 + 1)
         try await world.test { caller in
             let routes = routeSpecs(state: world.state).filter { $0.method != .get }
             #expect(routes.count >= 10, "\(routes.count) routes take a body")
             for route in routes {
-                let before = try world.store.head()
-                let reply = try await caller.send(route.method, try probe.uri(route), as: .role(.admin), body: huge,
+                let before = try await world.store.head()
+                let reply = try await caller.send(route.method, try await probe.uri(route), as: .role(.admin), body: huge,
                                                   headers: RouteProbe.isPage(route) ? [.contentType: "application/x-www-form-urlencoded"] : [:])
                 expectProblem(reply, .contentTooLarge, code: "body-too-large", RouteProbe.name(route))
                 #expect(reply.detail?.contains("bytes") == true, "\(RouteProbe.name(route)): the limit is not named: \(reply)")
-                #expect(try world.store.head() == before, "\(RouteProbe.name(route)): the store changed")
+                #expect(try await world.store.head() == before, "\(RouteProbe.name(route)): the store changed")
             }
         }
     }
 
     @Test("Header fields past 16 KiB in all are refused with 431 problem+json before authentication; a normal request is served")
     func headersTooLarge() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             let big = String(repeating: "a", count: 17 * 1024)
             for who in [Who.role(.officer), .anonymous] {

@@ -36,13 +36,13 @@ struct ServerLoggingTests {
     }
 
     @Test("A line is logfmt: timestamp, level, logger, message, then metadata sorted by key, quoted only when it must be")
-    func lineFormat() throws {
+    func lineFormat() async throws {
         let log = FileLog()
         var logger = log.logger()
         logger[metadataKey: "zone"] = "handler"
         logger.info("caseload in memory", metadata: ["cases": "1000000", "note": "a \"quoted\" = value\nnext", "zone": "explicit"])
         log.sink.flushNow()
-        let line = try #require(log.lines.first)
+        let line = try await #require(log.lines.first)
         let pattern = #/^ts=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z level=info logger=corridor msg="caseload in memory" cases=1000000 note="a \\"quoted\\" = value\\nnext" zone=explicit$/#
         #expect(line.wholeMatch(of: pattern) != nil, "\(line)")
         #expect(log.lines.count == 1)
@@ -79,7 +79,7 @@ struct ServerLoggingTests {
 
     @Test("Every answered request gets one access line: method, path without the query, status, duration")
     func accessLog() async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         let log = FileLog()
         try await world.test(logger: log.logger()) { caller in
             _ = try await caller.get("/api/v1/cases/V1/check?to=SLV&on=2025-07-01", as: .role(.officer))
@@ -117,9 +117,9 @@ extension ServerLoggingTests {
         for (threshold, warns) in [(Duration.zero, true), (Duration.seconds(60), false)] {
             let log = FileLog()
             let readLog = ReadAuditLog(store: store, clock: { TestClock.instant }, logger: log.logger(), slowCommit: threshold)
-            let before = try store.head().seq
+            let before = try await store.head().seq
             try await readLog.record(principal, caseID: "C1", route: "GET /api/v1/cases/{id}")
-            #expect(try store.head().seq == before + 1, "the read was not recorded")
+            #expect(try await store.head().seq == before + 1, "the read was not recorded")
             log.sink.flushNow()
             let warnings = log.lines.filter { $0.contains("level=warning") }
             if warns {

@@ -89,13 +89,13 @@ struct WebhookTests {
           arguments: ["http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/", "http://127.0.0.1:9/hook", "http://[::1]/hook",
                       "http://[::ffff:10.0.0.1]/", "http://localhost/hook", "http://0.0.0.0/"])
     func ssrfRefused(_ url: String) async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
-            let before = try world.store.head()
+            let before = try await world.store.head()
             let reply = try await caller.send(.post, "/api/v1/subscriptions", as: .role(.counsel), json: ["url": .string(url)])
             expectProblem(reply, .unprocessableContent, code: "forbidden-address", url)
             #expect(reply.detail?.contains("--webhook-allow") == true, "\(reply)")
-            #expect(try world.store.head() == before)
+            #expect(try await world.store.head() == before)
             #expect(try await world.state.subscriptions!.subscriptions().isEmpty)
         }
     }
@@ -108,7 +108,7 @@ struct WebhookTests {
               (#"{"url": "https://example.org/", "types": []}"#, "invalid-field"),
           ])
     func badBodies(_ body: String, _ code: String) async throws {
-        let world = try Worlds.scenario()
+        let world = try await Worlds.scenario()
         try await world.test { caller in
             let reply = try await caller.send(.post, "/api/v1/subscriptions", as: .role(.counsel), text: body)
             expectProblem(reply, .unprocessableContent, code: code, body)
@@ -155,7 +155,7 @@ struct WebhookTests {
     @Test("A counsel's subscription gets their client's manifest addition, signed; a receiver failing twice gets it on the third try; a restart repeats nothing acknowledged and loses nothing")
     func deliveryRetryAndRestart() async throws {
         let temporary = try TemporarySQLiteStore()
-        let world = try Worlds.scenario(temporary.store, webhooks: Self.allowLoopback)
+        let world = try await Worlds.scenario(temporary.store, webhooks: Self.allowLoopback)
         let receiver = WebhookReceiver(port: try freeLoopbackPort(), answers: [500, 500])
         try await receiver.start()
         let (subscription, secret) = try await world.test { caller -> (String, String) in
@@ -172,7 +172,7 @@ struct WebhookTests {
             try await caller.send(.post, "/api/v1/records", as: .role(.supervisor), json: TestRecords.manifestAdd("T1", "V3"))
         }
         #expect(added.status == .created, "\(added)")
-        let seq = try #require(try world.store.allEvents().last { $0.type == "manifest-add" }?.seq)
+        let seq = try await #require(try await world.store.allEvents().last { $0.type == "manifest-add" }?.seq)
 
         let first = try await Self.withDeliverer(world.state) {
             let received = try await receiver.waitFor(3)
@@ -197,17 +197,17 @@ struct WebhookTests {
 
         // Down: the receiver stops; meanwhile more happens to the client (and to someone else).
         await receiver.stop()
-        try world.store.append(records: [
+        try await world.store.append(records: [
             Scenario.notice("V3", "SLV", servedOn: "2025-06-20T09:00:00Z"),
             Scenario.notice("C1", "CRI", servedOn: "2025-06-20T09:00:00Z"),
             TestRecords.manifestStrike("T1", "V3", reason: "withdrawn pending the notice period"),
         ])
-        let expected = try world.store.allEvents().filter { $0.seq > seq && ["notice", "manifest-strike"].contains($0.type) && $0.payload.contains("\"V3\"") }.map(\.seq)
+        let expected = try await world.store.allEvents().filter { $0.seq > seq && ["notice", "manifest-strike"].contains($0.type) && $0.payload.contains("\"V3\"") }.map(\.seq)
         try #require(expected.count == 2)
 
         // A new process over the same file: the worker fails while the receiver is down, then delivers when it is back.
         let reopened = try SQLiteEventStore(path: temporary.store.path)
-        let state = try AppState(store: reopened, clock: { TestClock.instant }, logger: WebWorld<SQLiteEventStore>.logger, webhooks: Self.allowLoopback)
+        let state = try await AppState(store: reopened, clock: { TestClock.instant }, logger: WebWorld<SQLiteEventStore>.logger, webhooks: Self.allowLoopback)
         let second = try await Self.withDeliverer(state) {
             // A refused connection fails an attempt once the client gives up connecting (its connect timeout).
             var failed: [DeliveryAttempt] = []
@@ -233,14 +233,14 @@ struct WebhookTests {
 
     @Test("Every delivery checks the address again: a subscription made while loopback was allowed is refused once it is not, and nothing is sent")
     func refusedAtDelivery() async throws {
-        let world = try Worlds.scenario(InMemoryEventStore(), webhooks: Self.allowLoopback)
+        let world = try await Worlds.scenario(InMemoryEventStore(), webhooks: Self.allowLoopback)
         let receiver = WebhookReceiver(port: try freeLoopbackPort())
         try await receiver.start()
         let id = try await world.test { caller -> String in
             let reply = try await caller.send(.post, "/api/v1/subscriptions", as: .role(.monitor), json: ["url": .string("http://127.0.0.1:\(receiver.port)/hook")])
             return try #require(reply.json?["id"]?.stringValue, "\(reply)")
         }
-        try world.store.append(records: [Scenario.notice("V3", "SLV", servedOn: "2025-06-20T09:00:00Z")])
+        try await world.store.append(records: [Scenario.notice("V3", "SLV", servedOn: "2025-06-20T09:00:00Z")])
         var strict = Self.allowLoopback
         strict.addresses = WebhookAddressPolicy()
         try await Self.withDeliverer(world.state, settings: strict) { try await Task.sleep(for: .milliseconds(500)) }
@@ -252,7 +252,7 @@ struct WebhookTests {
 
     @Test("Subscriptions belong to their token: others cannot see or delete them; deleting stops deliveries")
     func ownership() async throws {
-        let world = try Worlds.scenario(InMemoryEventStore(), webhooks: Self.allowLoopback)
+        let world = try await Worlds.scenario(InMemoryEventStore(), webhooks: Self.allowLoopback)
         try await world.test { caller in
             let made = try await caller.send(.post, "/api/v1/subscriptions", as: .role(.counsel), json: ["url": "http://127.0.0.1:9/hook", "cases": ["V1"]])
             let id = try #require(made.json?["id"]?.stringValue, "\(made)")
@@ -261,7 +261,7 @@ struct WebhookTests {
             #expect(try await caller.getJSON("/api/v1/subscriptions", as: .role(.admin))["count"] == .number(1))
             #expect(try await caller.send(.delete, "/api/v1/subscriptions/\(id)", as: .role(.counsel)).status == .noContent)
             #expect(try await caller.getJSON("/api/v1/subscriptions", as: .role(.counsel))["count"] == .number(0))
-            #expect(try world.store.allEvents().suffix(2).map(\.type) == ["system.subscription-created", "system.subscription-deleted"])
+            #expect(try await world.store.allEvents().suffix(2).map(\.type) == ["system.subscription-created", "system.subscription-deleted"])
         }
     }
 }

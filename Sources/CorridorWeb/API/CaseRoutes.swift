@@ -48,13 +48,13 @@ enum CaseRoutes {
                     let policy = try APIValues.policy(request, active: view.policy)
                     decision = caseload.decide(id, state.destination(destination, at: instant, policy: policy, state: view))
                 } else {
-                    decision = try await Blocking.run {
-                        let view = try state.live.current()
+                    decision = try await { () async throws in
+                        let view = try await state.live.current()
                         let policy = try APIValues.policy(request, active: view.policy)
-                        guard let facts = CaseFacts(records: try state.store.caseRecords(id)) else { return nil }
+                        guard let facts = CaseFacts(records: try await state.store.caseRecords(id)) else { return nil }
                         return RulesEngine.decide(facts, state.destination(destination, at: instant, policy: policy, state: view),
-                                                  family: try RulesService(store: state.store).family(of: facts))
-                    }
+                                                  family: try await RulesService(store: state.store).family(of: facts))
+                    }()
                 }
                 guard let decision else { throw Problem.notFound("no case '\(id.rawValue.prefix(60))' has been recorded", code: "unknown-case") }
                 try await state.readLog.record(principal, caseID: id, route: "GET /api/v1/cases/{id}/check",
@@ -71,13 +71,13 @@ enum CaseRoutes {
                 let instant = try APIValues.instant(request, default: state.clock())
                 let limit = try APIValues.limit(request, max: 100_000)
                 let scope = try await state.scope(context)
-                let result = try await Blocking.run {
-                    let view = try state.live.withCaseload()
+                let result = try await { () async throws in
+                    let view = try await state.live.withCaseload()
                     let policy = try APIValues.policy(request, active: view.policy)
                     let context = state.destination(destination, at: instant, policy: policy, state: view)
                     // Counsel: who of their clients may go, and the counts over their clients only.
                     return scope.seesEveryone ? view.caseload!.eligibility(context) : view.caseload!.eligibility(context, among: scope.sees)
-                }
+                }()
                 return .json(.object([
                     "destination": .string(result.destination.rawValue), "on": .string(result.on.description), "policy": .string(result.policy),
                     "policyVersion": .string(result.policyVersion), "total": .number(Double(result.total)),
@@ -95,7 +95,7 @@ enum CaseRoutes {
         let principal = try context.requirePrincipal()
         let id = CaseRecord.ID(try context.pathParameter("id"))
         try await state.scope(context).require(id)
-        let events = try await Blocking.run { try state.store.caseEvents(id) }
+        let events = try await state.store.caseEvents(id)
         guard let first = events.first else { throw Problem.notFound("no case '\(id.rawValue.prefix(60))' has been recorded", code: "unknown-case") }
         try await state.readLog.record(principal, caseID: id, route: route)
         return .json(.object(["case": APIValues.payload(first), "records": .array(events.map(APIValues.event))]))
@@ -131,8 +131,8 @@ enum CaseRoutes {
             position = parsed
         }
         let start = position
-        let page: ([JSONValue], Int?, Int) = try await Blocking.run {
-            let view = try state.live.withCaseload()
+        let page: ([JSONValue], Int?, Int) = try await { () async throws in
+            let view = try await state.live.withCaseload()
             let caseload = view.caseload!
             let departed = Set(view.transfers.filter { $0.status == .departed || $0.status == .arrived }.flatMap(\.onBoard))
             var outcomes: [GateOutcome]?
@@ -166,7 +166,7 @@ enum CaseRoutes {
                 ]))
             }
             return (items, next, scope.seesEveryone ? caseload.count : scope.clients.count)
-        }
+        }()
         var object: [String: JSONValue] = ["cases": .array(page.0), "total": .number(Double(page.2))]
         object["nextCursor"] = page.1.map { .string("c\($0)") } ?? .null
         return .json(.object(object))

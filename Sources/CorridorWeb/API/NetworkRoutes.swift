@@ -11,15 +11,15 @@ enum NetworkRoutes {
         [
             RouteSpec(method: .get, path: "/api/v1/countries", access: .anyone, tag: "network",
                       summary: "Countries with returns cooperation and risk assessments", success: (200, "CountryList")) { _, _ in
-                let view = try await Blocking.run { try state.live.current() }
-                let events = try await Blocking.run { try state.store.networkEvents() }
+                let view = try await state.live.current()
+                let events = try await state.store.networkEvents()
                 let countries = events.filter { $0.type == "country" }.map(APIValues.payload)
                 return .json(.object(["countries": .array(countries), "count": .number(Double(view.network.countries.count))]))
             },
             RouteSpec(method: .get, path: "/api/v1/countries/{code}", access: .anyone, tag: "network",
                       summary: "One country", parameters: [.path("code", "ISO 3166-1 alpha-3 code")], success: (200, "Country")) { _, context in
                 let code = try context.pathParameter("code")
-                let events = try await Blocking.run { try state.store.networkEvents() }
+                let events = try await state.store.networkEvents()
                 guard let event = events.last(where: { $0.type == "country" && APIValues.payload($0)["code"]?.stringValue == code }) else {
                     throw Problem.notFound("no country '\(code.prefix(40))' is recorded", code: "unknown-country")
                 }
@@ -40,12 +40,12 @@ enum NetworkRoutes {
                 if let kind = request.query("kind"), ArrangementRecord.Kind(rawValue: kind) == nil {
                     throw Problem.badRequest("query parameter 'kind' must be one of \(ArrangementRecord.Kind.allCases.map(\.rawValue).joined(separator: ", "))", code: "invalid-parameter")
                 }
-                let view = try await Blocking.run { try state.live.current() }
-                let report = try await Blocking.run { try OperationsReport.build(store: state.store) }
+                let view = try await state.live.current()
+                let report = try await OperationsReport.build(store: state.store)
                 let today = state.clock().day
                 var changed: Set<ArrangementRecord.ID>?
                 if let since {
-                    let changes = try await Blocking.run { try NetworkChanges.of(try state.store.networkEvents()) }
+                    let changes = try await NetworkChanges.of(try await state.store.networkEvents())
                     changed = Set(changes.filter { $0.day >= since }.compactMap(\.arrangement))
                 }
                 var items: [JSONValue] = []
@@ -64,15 +64,15 @@ enum NetworkRoutes {
                       summary: "One arrangement: status history, terms, sources, reported figures and accounting",
                       parameters: [.path("id", "Arrangement id")], success: (200, "Arrangement")) { _, context in
                 let id = ArrangementRecord.ID(try context.pathParameter("id"))
-                let view = try await Blocking.run { try state.live.current() }
+                let view = try await state.live.current()
                 guard let arrangement = view.network.arrangements[id] else {
                     throw Problem.notFound("no arrangement '\(id.rawValue.prefix(60))' is recorded", code: "unknown-arrangement")
                 }
-                let events = try await Blocking.run { try state.store.networkEvents() }
+                let events = try await state.store.networkEvents()
                 let record = events.last { $0.type == "arrangement" && APIValues.payload($0)["id"]?.stringValue == id.rawValue }.map(APIValues.payload) ?? .null
                 let history = events.filter { $0.type == "arrangement-status" && APIValues.payload($0)["arrangement"]?.stringValue == id.rawValue }
                     .map(APIValues.payload)
-                let report = try await Blocking.run { try OperationsReport.build(store: state.store) }
+                let report = try await OperationsReport.build(store: state.store)
                 var object = summary(arrangement, network: view.network, today: state.clock().day, report: report)
                 if case .object(var fields) = object {
                     fields["record"] = record

@@ -14,7 +14,7 @@ enum OversightRoutes {
                       parameters: [.query("since", "Only orders issued or lifted on or after this day (YYYY-MM-DD)")],
                       success: (200, "CourtOrderList")) { request, _ in
                 let since = try APIValues.since(request)
-                let view = try await Blocking.run { try state.live.current() }
+                let view = try await state.live.current()
                 let today = state.clock().day
                 let orders = view.network.courtOrders.values.filter { order in
                     guard let since else { return true }
@@ -29,12 +29,12 @@ enum OversightRoutes {
                       summary: "A court order and how many people it covers, by nationality (counts from 1 to 4 shown as \"<5\"); names nobody",
                       parameters: [.path("id", "Court order id")], success: (200, "CourtOrderPublic")) { _, context in
                 let id = CourtOrderRecord.ID(try context.pathParameter("id"))
-                let json: JSONValue? = try await Blocking.run {
-                    let view = try state.live.withCaseload()
+                let json: JSONValue? = try await { () async throws in
+                    let view = try await state.live.withCaseload()
                     guard let order = view.network.courtOrders[id] else { return nil }
                     let impact = CourtOrderImpact.of(order, caseload: view.caseload!, transfers: view.transfers)
                     return Self.publicImpact(impact, lift: view.network.courtOrderLifts[id], today: state.clock().day)
-                }
+                }()
                 guard let json else { throw Problem.notFound("no court order '\(id.rawValue.prefix(60))' has been recorded", code: "unknown-court-order") }
                 return .json(json)
             },
@@ -45,13 +45,13 @@ enum OversightRoutes {
                 let id = CourtOrderRecord.ID(try context.pathParameter("id"))
                 let limit = try APIValues.limit(request, max: 100_000)
                 let scope = try await state.scope(context)
-                let (json, found): (JSONValue, Bool) = try await Blocking.run {
-                    let view = try state.live.withCaseload()
+                let (json, found): (JSONValue, Bool) = try await { () async throws in
+                    let view = try await state.live.withCaseload()
                     guard let order = view.network.courtOrders[id] else { return (.null, false) }
                     // Counsel: only their clients among those covered.
                     let impact = scope.visibleImpact(CourtOrderImpact.of(order, caseload: view.caseload!, transfers: view.transfers))
                     return (Self.impact(impact, lift: view.network.courtOrderLifts[id], today: state.clock().day, limit: limit, forPublic: !scope.seesEveryone), true)
-                }
+                }()
                 guard found else { throw Problem.notFound("no court order '\(id.rawValue.prefix(60))' has been recorded", code: "unknown-court-order") }
                 return .json(json)
             },
@@ -67,31 +67,32 @@ enum OversightRoutes {
                     throw Problem(.unprocessableContent, code: "invalid-field", detail: "field 'type': expected a 'court-order' record, got '\(sourced.record.kind.rawValue)'", extensions: ["field": "type"])
                 }
                 let scope = try await state.scope(context)
-                let json = try await Blocking.run {
-                    let view = try state.live.withCaseload()
+                let json = try await { () async throws in
+                    let view = try await state.live.withCaseload()
                     let impact = scope.visibleImpact(CourtOrderImpact.of(order, caseload: view.caseload!, transfers: view.transfers))
                     return Self.impact(impact, lift: nil, today: state.clock().day, limit: 50, forPublic: !scope.seesEveryone)
-                }
+                }()
                 return .json(json)
             },
             RouteSpec(method: .get, path: "/api/v1/reports/operations", access: .roles([.supervisor, .counsel, .monitor, .admin]), tag: "reports",
                       summary: "Accounting per arrangement and overall (`corridor report --json`)", success: (200, "OperationsReport")) { _, _ in
-                let report = try await Blocking.run { try OperationsReport.build(store: state.store) }
+                let report = try await OperationsReport.build(store: state.store)
                 return .json(ReportJSON.operations(report))
             },
             RouteSpec(method: .get, path: "/api/v1/reports/public", access: .anyone, tag: "reports",
                       summary: "Aggregate figures for the public, small counts suppressed", success: (200, "PublicReport")) { _, _ in
-                let (report, view) = try await Blocking.run { (try OperationsReport.build(store: state.store), try state.live.current()) }
+                let report = try await OperationsReport.build(store: state.store)
+                let view = try await state.live.current()
                 return .json(ReportJSON.publicReport(report, network: view.network, today: state.clock().day))
             },
             RouteSpec(method: .get, path: "/api/v1/audit/head", access: .overseers, tag: "audit",
                       summary: "The newest event of the chain", success: (200, "ChainHead")) { _, _ in
-                let head = try await Blocking.run { try state.store.head() }
+                let head = try await state.store.head()
                 return .json(.object(["seq": .number(Double(head.seq)), "hash": .string(head.hash)]))
             },
             RouteSpec(method: .get, path: "/api/v1/audit/verify", access: .overseers, tag: "audit",
                       summary: "Recompute the hash chain and name the first bad event", success: (200, "ChainVerification")) { _, _ in
-                let result = try await Blocking.run { try state.store.verifyChain() }
+                let result = try await state.store.verifyChain()
                 var object: [String: JSONValue] = [
                     "intact": .bool(result.isIntact), "eventsChecked": .number(Double(result.eventsChecked)),
                     "head": .object(["seq": .number(Double(result.head.seq)), "hash": .string(result.head.hash)]),
@@ -108,27 +109,27 @@ enum OversightRoutes {
                 let type = request.query("type")
                 let after = try APIValues.integer(request, "after", in: 0...APIValues.maximumExactInteger - 1)
                 let scope = try await state.scope(context)
-                let events: [Event] = try await Blocking.run {
-                    let head = try state.store.head().seq
+                let events: [Event] = try await { () async throws in
+                    let head = try await state.store.head().seq
                     // Counsel see only events about their clients and the network: look further back for them.
-                    let window = type == nil && scope.seesEveryone && scope.seesOperations ? limit : 20_000
+                    let whole = scope.seesEveryone && scope.seesOperations
+                    let window = type == nil && whole ? limit : 20_000
                     let from = after.map { $0 + 1 } ?? Swift.max(1, head - Int64(window) + 1)
-                    let manifests = scope.seesEveryone && scope.seesOperations ? [:] : try state.live.current().manifests
+                    let manifests = whole ? [:] : try await state.live.current().manifests
                     var events: [Event] = []
-                    try state.store.forEachEvent(from: from) { event in
-                        if let type, event.type != type { return }
-                        if !(scope.seesEveryone && scope.seesOperations),
-                           !scope.sees(EventAudience.of(event, manifest: { manifests[$0] ?? [] })) { return }
-                        if after != nil, events.count >= limit { return }
+                    for try await event in state.store.events(from: from) {
+                        if let type, event.type != type { continue }
+                        if !whole, !scope.sees(EventAudience.of(event, manifest: { manifests[$0] ?? [] })) { continue }
+                        if after != nil, events.count >= limit { break }
                         events.append(event)
                     }
                     return after == nil ? Array(events.suffix(limit)) : events
-                }
+                }()
                 return .json(.object(["events": .array(events.map(APIValues.event))]))
             },
             RouteSpec(method: .get, path: "/api/v1/policy", access: .authenticated, tag: "policy",
                       summary: "The active policy profile with every parameter and its legal reference", success: (200, "PolicyProfile")) { _, _ in
-                let view = try await Blocking.run { try state.live.current() }
+                let view = try await state.live.current()
                 return .json(PolicyJSON.profile(view.policy, active: true))
             },
             RouteSpec(method: .put, path: "/api/v1/policy", access: .adminOnly, tag: "policy",
@@ -138,9 +139,7 @@ enum OversightRoutes {
                 guard case .object(let fields)? = try? JSONParser.parse(String(buffer: body)), let id = fields["policy"]?.stringValue, fields.count == 1 else {
                     throw Problem.badRequest("the body must be {\"policy\": \"<profile id>\"}", code: "invalid-body")
                 }
-                let profile = try await Blocking.run {
-                    try RulesService(store: state.store).useProfile(id, context: AppendContext(actor: principal.actor, recordedAt: state.clock()))
-                }
+                let profile = try await RulesService(store: state.store).useProfile(id, context: AppendContext(actor: principal.actor, recordedAt: state.clock()))
                 state.live.invalidate()
                 return .json(PolicyJSON.profile(profile, active: true))
             },

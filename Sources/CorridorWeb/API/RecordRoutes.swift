@@ -13,7 +13,7 @@ enum RecordRoutes {
                       requestBody: "RecordBody", success: (201, "AppendReceipt")) { request, context in
                 let principal = try context.requirePrincipal()
                 let body = try await request.body.collect(upTo: context.maxUploadSize)
-                let records = try parse(body: body, principal: principal, active: try await Blocking.run { try state.live.current().policy })
+                let records = try await parse(body: body, principal: principal, active: try await state.live.current().policy)
                 let receipt = try await append(records, principal: principal, state: state)
                 return .json(receipt, status: .created)
             },
@@ -58,7 +58,7 @@ enum RecordRoutes {
 
     static func append<Store: EventStore>(_ records: [SourcedRecord], principal: Principal, state: AppState<Store>) async throws -> JSONValue {
         let context = AppendContext(actor: principal.actor, recordedAt: state.clock())
-        let receipt = try await Blocking.run { try state.store.append(records, context: context) }
+        let receipt = try await state.store.append(records, context: context)
         state.live.invalidate()
         return .object([
             "count": .number(Double(receipt.count)), "firstSeq": receipt.firstSeq.map { .number(Double($0)) } ?? .null,

@@ -34,7 +34,7 @@ enum TokenRoutes {
                 let context = AppendContext(actor: principal.actor, recordedAt: state.clock())
                 let (secret, info): (String, TokenInfo)
                 do {
-                    (secret, info) = try await Blocking.run { try Tokens.issue(name: name, role: role, counsel: counsel, in: store, context: context) }
+                    (secret, info) = try await Tokens.issue(name: name, role: role, counsel: counsel, in: store, context: context)
                 } catch let error as StoreError where error.code == .invalidArgument {
                     throw invalid(error.message.contains("counsel") ? "counsel" : "name", error.message)
                 }
@@ -46,7 +46,7 @@ enum TokenRoutes {
             RouteSpec(method: .get, path: "/api/v1/tokens", access: .adminOnly, tag: "tokens",
                       summary: "Every token (never a secret), live or revoked", success: (200, "TokenList")) { _, _ in
                 let store = state.tokens.store
-                let tokens = try await Blocking.run { try store.tokens() }
+                let tokens = try await store.tokens()
                 return .json(.object(["tokens": .array(tokens.map(json)), "count": .number(Double(tokens.count))]))
             },
             RouteSpec(method: .delete, path: "/api/v1/tokens/{id}", access: .adminOnly, tag: "tokens",
@@ -57,7 +57,7 @@ enum TokenRoutes {
                 let id = try context.pathParameter("id")
                 let store = state.tokens.store
                 let context = AppendContext(actor: principal.actor, recordedAt: state.clock())
-                guard try await Blocking.run({ try store.revokeToken(id: id, context: context) }) else {
+                guard try await store.revokeToken(id: id, context: context) else {
                     throw Problem.notFound("no live token '\(id.prefix(60))'", code: "unknown-token")
                 }
                 state.live.invalidate()

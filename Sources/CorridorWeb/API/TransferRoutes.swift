@@ -11,7 +11,7 @@ enum TransferRoutes {
             RouteSpec(method: .get, path: "/api/v1/transfers", access: .caseReaders, tag: "transfers",
                       summary: "Transfers with status and load", parameters: [.query("status", "scheduled, locked, departed, arrived or cancelled")],
                       success: (200, "TransferList")) { request, context in
-                let view = try await Blocking.run { try state.live.current() }
+                let view = try await state.live.current()
                 if let status = request.query("status"), TransferStatus(rawValue: status) == nil {
                     throw Problem.badRequest("query parameter 'status' must be one of \(TransferStatus.allCases.map(\.rawValue).joined(separator: ", "))", code: "invalid-parameter")
                 }
@@ -30,7 +30,7 @@ enum TransferRoutes {
                 let at = try request.query("at").map { _ in try APIValues.instant(request, "at", default: state.clock()) }
                 let policy = request.query("policy")
                 let scope = try await state.scope(context)
-                guard let detail = try await Blocking.run({ try TransferService(store: state.store).detail(id, at: at, policy: policy) }),
+                guard let detail = try await TransferService(store: state.store).detail(id, at: at, policy: policy),
                       scope.seesTransfer(detail.transfer) else {
                     throw Problem.notFound("no transfer '\(id.rawValue.prefix(60))' has been recorded", code: "unknown-transfer")
                 }
@@ -78,7 +78,7 @@ enum TransferRoutes {
 
     /// 404 for a transfer id in the path that was never recorded.
     static func requireTransfer<Store: EventStore>(_ id: String, _ state: AppState<Store>) async throws {
-        let view = try await Blocking.run { try state.live.current() }
+        let view = try await state.live.current()
         guard view.transfers.contains(where: { $0.id.rawValue == id }) else {
             throw Problem.notFound("no transfer '\(id.prefix(60))' has been recorded", code: "unknown-transfer")
         }

@@ -41,19 +41,19 @@ enum EventFeed {
     /// may see: a page costs bounded work, and the cursor moves on anyway.
     static let scanLimit = 5_000
 
-    /// Reads one page (blocking: call inside `Blocking.run`).
-    static func page<Store: EventStore>(_ state: AppState<Store>, scope: CaseScope, query: Query, scanLimit: Int = scanLimit) throws -> Page {
-        let head = try state.store.head().seq
+    /// Reads one page.
+    static func page<Store: EventStore>(_ state: AppState<Store>, scope: CaseScope, query: Query, scanLimit: Int = scanLimit) async throws -> Page {
+        let head = try await state.store.head().seq
         guard query.after < head else { return Page(items: [], next: Swift.min(query.after, head), head: head) }
         var items: [Item] = []
         var next = query.after
         // Caseload-backed facts (verdicts, deadlines, the counsel's clients) come from the live view.
-        let view = try state.live.withCaseload()
+        let view = try await state.live.withCaseload()
         let manifests = view.manifests
         // Read in chunks, so a page that fills early reads little more than it shows.
         var scanned = 0
         while items.count < query.limit, scanned < scanLimit, next < head {
-            let chunk = try EventPages.read(state.store, from: next + 1, limit: Swift.min(scanLimit - scanned, Swift.max(query.limit * 2, 256)))
+            let chunk = try await state.store.events(from: next + 1, limit: Swift.min(scanLimit - scanned, Swift.max(query.limit * 2, 256)))
             guard !chunk.isEmpty else { break }
             scanned += chunk.count
             for event in chunk {
@@ -156,23 +156,5 @@ enum EventFeed {
             "reason": .string(finding.reason), "citation": .string(finding.citation),
             "policy": .string(decision.policy), "policyVersion": .string(decision.policyVersion),
         ])
-    }
-}
-
-/// Reads events in pages (the store's seam streams; the feed needs a bounded slice).
-enum EventPages {
-    private struct Enough: Error {}
-
-    /// Up to `limit` events from `seq` on, in order.
-    static func read(_ store: some EventStore, from seq: Int64, limit: Int) throws -> [Event] {
-        var events: [Event] = []
-        events.reserveCapacity(Swift.min(limit, 1_024))
-        do {
-            try store.forEachEvent(from: seq) { event in
-                events.append(event)
-                if events.count >= limit { throw Enough() }
-            }
-        } catch is Enough {}
-        return events
     }
 }

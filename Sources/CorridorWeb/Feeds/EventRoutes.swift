@@ -25,7 +25,7 @@ enum EventRoutes {
                 let query = try await Self.query(request, context, state, after: try APIValues.integer(request, "after", in: 0...APIValues.maximumExactInteger - 1) ?? 0,
                                                  limit: try APIValues.limit(request, default: 100))
                 let scope = try await state.scope(context)
-                let page = try await Blocking.run { try EventFeed.page(state, scope: scope, query: query) }
+                let page = try await EventFeed.page(state, scope: scope, query: query)
                 try await logReads(page.items, principal: principal, state: state, route: "GET /api/v1/events")
                 return .json(.object([
                     "events": .array(page.items.map(\.json)), "next": .number(Double(page.next)), "head": .number(Double(page.head)),
@@ -63,7 +63,7 @@ enum EventRoutes {
             let id = CaseRecord.ID(text)
             let scope = try await state.scope(context)
             try scope.require(id)
-            let known = try await Blocking.run { try state.live.withCaseload().caseload?.facts(id) != nil }
+            let known = try await state.live.withCaseload().caseload?.facts(id) != nil
             guard known else { throw Problem.notFound("no case '\(text.prefix(60))' has been recorded", code: "unknown-case") }
             caseID = id
         }
@@ -105,7 +105,7 @@ enum EventRoutes {
         } else if let after = try APIValues.integer(request, "after", in: 0...APIValues.maximumExactInteger - 1) {
             start = after
         } else {
-            start = try await Blocking.run { try state.store.head().seq }
+            start = try await state.store.head().seq
         }
         let query = try await Self.query(request, context, state, after: start, limit: 100)
         let settings = state.streams
@@ -146,9 +146,8 @@ enum EventRoutes {
                         var round = query
                         round.after = cursor
                         let next = round
-                        let (page, currentEpoch): (EventFeed.Page, Int64) = try await Blocking.run {
-                            (try EventFeed.page(state, scope: try state.scopeNow(principal), query: next), try state.live.current().tokenEpoch)
-                        }
+                        let page = try await EventFeed.page(state, scope: try await state.scopeNow(principal), query: next)
+                        let currentEpoch = try await state.live.current().tokenEpoch
                         if epoch != currentEpoch {
                             if epoch != nil, !(try await state.tokens.isLive(id: principal.tokenID)) { break }
                             epoch = currentEpoch

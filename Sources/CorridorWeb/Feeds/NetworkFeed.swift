@@ -17,7 +17,7 @@ enum NetworkFeed {
                       summary: "Atom feed of network changes: new arrangements, status changes, reported figures, court orders and lifts, each citing its source",
                       parameters: [.query("since", "Only changes dated on or after this day (YYYY-MM-DD)")], success: (200, "atom")) { request, _ in
                 let since = try APIValues.since(request)
-                let changes = try await Blocking.run { try NetworkChanges.of(try state.store.networkEvents()) }
+                let changes = try await NetworkChanges.of(try await state.store.networkEvents())
                 let xml = atom(changes.filter { change in since.map { change.day >= $0 } ?? true }, base: PublicURL.base(request),
                                selfPath: request.uri.path + (since.map { "?since=\($0)" } ?? ""))
                 var response = Response.text(xml, contentType: "application/atom+xml; charset=utf-8")

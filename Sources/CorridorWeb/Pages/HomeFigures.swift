@@ -18,9 +18,9 @@ struct HomeFigures: Sendable {
 
     private static let cache = Mutex<[String: HomeFigures]>([:])
 
-    static func current<Store: EventStore>(_ state: AppState<Store>) throws -> HomeFigures {
+    static func current<Store: EventStore>(_ state: AppState<Store>) async throws -> HomeFigures {
         let now = state.clock()
-        let view = try state.live.withCaseload()
+        let view = try await state.live.withCaseload()
         let key = "\(ObjectIdentifier(state).hashValue)|\(view.version)|\(now.day)"
         if let hit = cache.withLock({ $0[key] }) { return hit }
         let caseload = view.caseload!

@@ -34,8 +34,8 @@ extension PageRoutes {
         let start = Int(try APIValues.integer(request, "from", in: 0...APIValues.maximumExactInteger) ?? 0)
         let pageSize = 50
         let scope = try await state.scope(context)
-        let (found, next, total, matched): ([CaseRow], Int?, Int, Int) = try await Blocking.run {
-            let view = try state.live.withCaseload()
+        let (found, next, total, matched): ([CaseRow], Int?, Int, Int) = try await { () async throws in
+            let view = try await state.live.withCaseload()
             let caseload = view.caseload!
             let departed = Set(view.transfers.filter { $0.status == .departed || $0.status == .arrived }.flatMap(\.onBoard))
             var rows: [CaseRow] = []
@@ -60,7 +60,7 @@ extension PageRoutes {
                         + facts.notices.count + facts.fears.count + facts.screenings.count + facts.dispositions.count + 1))
             }
             return (rows, next, scope.seesEveryone ? caseload.count : scope.clients.count, matched)
-        }
+        }()
         let rows: [[String: Any]] = found.map {
             ["href": "/cases/" + pathComponent($0.id), "id": $0.id, "nationalities": $0.nationalities, "pathway": $0.pathway,
              "status": $0.status, "minor": $0.minor, "records": $0.records]
@@ -91,20 +91,20 @@ extension PageRoutes {
         }
         // Outside a counsel's clients a case is answered exactly as an unknown one.
         let visible = try await state.scope(context).sees(id)
-        let result: (events: [Event], decisions: [Decision], policy: PolicyProfile, active: PolicyProfile, network: Network)? = try await Blocking.run {
+        let result: (events: [Event], decisions: [Decision], policy: PolicyProfile, active: PolicyProfile, network: Network)? = try await { () async throws in
             guard visible else { return nil }
-            let events = try state.store.caseEvents(id)
+            let events = try await state.store.caseEvents(id)
             guard !events.isEmpty, let facts = CaseFacts(records: try events.map { try $0.record() }) else { return nil }
-            let view = try state.live.current()
+            let view = try await state.live.current()
             let policy = try requestedPolicy.map { try PolicyLibrary.profile($0) } ?? view.policy
             var destinations = facts.person.nationalities
             for partner in RulesService<Store>.activePartners(view.network, on: now.day, removingState: policy.removingState) where !destinations.contains(partner) {
                 destinations.append(partner)
             }
-            let family = try RulesService(store: state.store).family(of: facts)
+            let family = try await RulesService(store: state.store).family(of: facts)
             let decisions = destinations.map { RulesEngine.decide(facts, state.destination($0, at: now, policy: policy, state: view), family: family) }
             return (events, decisions, policy, view.policy, view.network)
-        }
+        }()
         guard let result else {
             return message(request, context, title: "No such case", "No case '\(id.rawValue.prefix(60))' has been recorded.", status: .notFound)
         }

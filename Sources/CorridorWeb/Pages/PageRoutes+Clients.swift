@@ -41,8 +41,8 @@ extension PageRoutes {
         let principal = try context.requirePrincipal()
         let scope = try await state.scope(context)
         let now = state.clock()
-        let (clients, latest): ([ClientRow], [EventFeed.Item]) = try await Blocking.run {
-            let view = try state.live.withCaseload()
+        let (clients, latest): ([ClientRow], [EventFeed.Item]) = try await { () async throws in
+            let view = try await state.live.withCaseload()
             let caseload = view.caseload!
             var clients: [ClientRow] = []
             for id in scope.clients.sorted(by: { $0.rawValue < $1.rawValue }).prefix(500) {
@@ -66,17 +66,17 @@ extension PageRoutes {
                     transfers: transfers.map { ClientRow.Transfer(id: $0.id.rawValue, departs: $0.record.departs.description, status: $0.status.rawValue) }))
             }
             // The latest events about them, newest first, from the recent log.
-            let head = try state.store.head().seq
+            let head = try await state.store.head().seq
             var after = Swift.max(0, head - 20_000)
             var latest: [EventFeed.Item] = []
             while after < head {
-                let page = try EventFeed.page(state, scope: scope, query: .init(after: after, types: nil, cases: nil, limit: 1_000))
+                let page = try await EventFeed.page(state, scope: scope, query: .init(after: after, types: nil, cases: nil, limit: 1_000))
                 latest = Array((latest + page.items.filter { !($0.json["cases"]?.arrayValue ?? []).isEmpty }).suffix(20))
                 guard page.next > after else { break }
                 after = page.next
             }
             return (clients, latest)
-        }
+        }()
         let rows: [[String: Any]] = clients.map { client in
             [
                 "id": client.id, "href": "/cases/" + pathComponent(client.id),

@@ -11,22 +11,24 @@ extension PageRoutes {
         [
             RouteSpec(method: .get, path: "/", access: .anyone, tag: "pages",
                       summary: "Home: the network map, flows by people moved and the headline figures", success: (200, "html")) { request, context in
-                let (view, report, figures) = try await Blocking.run {
-                    (try state.live.current(), try OperationsReport.build(store: state.store), try HomeFigures.current(state))
-                }
+                let view = try await state.live.current()
+                let report = try await OperationsReport.build(store: state.store)
+                let figures = try await HomeFigures.current(state)
                 return html(request, context, "home", title: "Network", home(view.network, report: report, figures: figures, today: state.clock().day))
             },
             RouteSpec(method: .get, path: "/arrangements", access: .anyone, tag: "pages", summary: "Arrangements, filtered",
                       parameters: [.query("partner", "Partner (ISO3)"), .query("status", "Latest status"), .query("kind", "Kind"),
                                    .query("removingState", "Removing state (ISO3)")], success: (200, "html")) { request, context in
-                let (view, report) = try await Blocking.run { (try state.live.current(), try OperationsReport.build(store: state.store)) }
+                let view = try await state.live.current()
+                let report = try await OperationsReport.build(store: state.store)
                 return html(request, context, "arrangements", title: "Arrangements", arrangements(request, view.network, report: report, today: state.clock().day))
             },
             RouteSpec(method: .get, path: "/arrangements/{id}", access: .anyone, tag: "pages",
                       summary: "An arrangement: status timeline, terms, payments, sources, reported figures, accounting",
                       parameters: [.path("id", "Arrangement id")], success: (200, "html")) { request, context in
                 let id = ArrangementRecord.ID(try context.pathParameter("id"))
-                let (view, report) = try await Blocking.run { (try state.live.current(), try OperationsReport.build(store: state.store)) }
+                let view = try await state.live.current()
+                let report = try await OperationsReport.build(store: state.store)
                 guard let arrangement = view.network.arrangements[id] else {
                     return message(request, context, title: "No such arrangement", "No arrangement '\(id.rawValue.prefix(60))' is recorded.", status: .notFound)
                 }
@@ -37,7 +39,7 @@ extension PageRoutes {
                       summary: "A country: returns cooperation, risk assessments and flags with their sources, and its arrangements",
                       parameters: [.path("code", "ISO 3166-1 alpha-3 code")], success: (200, "html")) { request, context in
                 let code = CountryCode(try context.pathParameter("code"))
-                let view = try await Blocking.run { try state.live.current() }
+                let view = try await state.live.current()
                 let involved = view.network.sortedArrangements.filter { $0.partner == code || $0.removingState == code }
                 guard view.network.countries[code] != nil || !involved.isEmpty else {
                     return message(request, context, title: "No such country", "No country '\(code.rawValue.prefix(40))' is recorded in the network.", status: .notFound)
@@ -47,7 +49,8 @@ extension PageRoutes {
             },
             RouteSpec(method: .get, path: "/report", access: .anyone, tag: "pages",
                       summary: "The public report: aggregate figures and charts, small counts suppressed", success: (200, "html")) { request, context in
-                let (view, report) = try await Blocking.run { (try state.live.current(), try OperationsReport.build(store: state.store)) }
+                let view = try await state.live.current()
+                let report = try await OperationsReport.build(store: state.store)
                 return html(request, context, "report", title: "Public report", publicReport(report, network: view.network, today: state.clock().day))
             },
         ]

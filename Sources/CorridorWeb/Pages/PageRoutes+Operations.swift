@@ -13,7 +13,7 @@ extension PageRoutes {
         [
             RouteSpec(method: .get, path: "/court-orders", access: .anyone, tag: "pages", summary: "Court orders and whether each is in force",
                       success: (200, "html")) { request, context in
-                let view = try await Blocking.run { try state.live.current() }
+                let view = try await state.live.current()
                 let today = state.clock().day
                 let orders = view.network.courtOrders.values.sorted { ($0.issuedOn, $0.id.rawValue) > ($1.issuedOn, $1.id.rawValue) }
                 return html(request, context, "court-orders", title: "Court orders", [
@@ -67,7 +67,7 @@ extension PageRoutes {
             },
             RouteSpec(method: .get, path: "/transfers", access: .caseReaders, tag: "pages", summary: "Transfers with status and load",
                       success: (200, "html")) { request, context in
-                let view = try await Blocking.run { try state.live.current() }
+                let view = try await state.live.current()
                 let scope = try await state.scope(context)
                 return html(request, context, "transfers", title: "Transfers", [
                     "rows": view.transfers.filter(scope.seesTransfer).sorted { $0.record.departs > $1.record.departs }.map { t in
@@ -88,21 +88,21 @@ extension PageRoutes {
             RouteSpec(method: .get, path: "/audit", access: .overseers, tag: "pages",
                       summary: "The audit chain: status, head, recent events and recent reads of personal records", success: (200, "html")) { request, context in
                 let scope = try await state.scope(context)
-                let (verification, recent, reads): (ChainVerification, [Event], [Event]) = try await Blocking.run {
-                    let verification = try state.store.verifyChain()
+                let (verification, recent, reads): (ChainVerification, [Event], [Event]) = try await { () async throws in
+                    let verification = try await state.store.verifyChain()
                     let head = verification.head.seq
                     var recent: [Event] = [], reads: [Event] = []
                     let whole = scope.seesEveryone && scope.seesOperations
-                    let manifests = whole ? [:] : try state.live.current().manifests
-                    try state.store.forEachEvent(from: max(1, head - 20_000)) { event in
+                    let manifests = whole ? [:] : try await state.live.current().manifests
+                    for try await event in state.store.events(from: Swift.max(1, head - 20_000)) {
                         // Counsel: only what concerns their clients, and the network.
-                        if !whole, !scope.sees(EventAudience.of(event, manifest: { manifests[$0] ?? [] })) { return }
+                        if !whole, !scope.sees(EventAudience.of(event, manifest: { manifests[$0] ?? [] })) { continue }
                         recent.append(event)
                         if recent.count > 25 { recent.removeFirst(recent.count - 25) }
                         if event.type == "system.read" { reads.append(event); if reads.count > 25 { reads.removeFirst() } }
                     }
                     return (verification, recent, reads)
-                }
+                }()
                 func row(_ event: Event) -> [String: Any] {
                     ["seq": event.seq, "type": event.type, "actor": event.actor, "at": event.recordedAt.description,
                      "hash": String(event.hash.prefix(16)), "payload": event.payload.count > 240 ? String(event.payload.prefix(240)) + "…" : event.payload]
@@ -131,13 +131,13 @@ extension PageRoutes {
                                                    id: CourtOrderRecord.ID, lift: (form: PageForm, error: String?)?,
                                                    status: HTTPResponse.Status) async throws -> Response {
         let today = state.clock().day
-        let found: (summary: [String: String], impact: CourtOrderImpact, lifted: Bool, network: Network)? = try await Blocking.run {
-            let view = try state.live.withCaseload()
+        let found: (summary: [String: String], impact: CourtOrderImpact, lifted: Bool, network: Network)? = try await { () async throws in
+            let view = try await state.live.withCaseload()
             guard let order = view.network.courtOrders[id] else { return nil }
             let impact = CourtOrderImpact.of(order, caseload: view.caseload!, transfers: view.transfers)
             let lift = view.network.courtOrderLifts[id]
             return (courtOrderSummary(order, lift: lift, network: view.network, today: today, forPublic: true), impact, lift != nil, view.network)
-        }
+        }()
         guard let found else {
             return message(request, context, title: "No such court order", "No court order '\(id.rawValue.prefix(60))' has been recorded.", status: .notFound)
         }
@@ -165,14 +165,14 @@ extension PageRoutes {
         let today = state.clock().day
         let scope = try await state.scope(context)
         let data: [String: String]?, covered: [String], touched: [(TransferView, [CaseRecord.ID])], coveredCount: Int
-        (data, covered, touched, coveredCount) = try await Blocking.run {
-            let view = try state.live.withCaseload()
+        (data, covered, touched, coveredCount) = try await { () async throws in
+            let view = try await state.live.withCaseload()
             guard let order = view.network.courtOrders[id] else { return (nil, [], [], 0) }
             // Counsel: their clients among those covered; the order's named cases only as a count.
             let impact = scope.visibleImpact(CourtOrderImpact.of(order, caseload: view.caseload!, transfers: view.transfers))
             return (courtOrderSummary(order, lift: view.network.courtOrderLifts[id], network: view.network, today: today, forPublic: !scope.seesEveryone),
                     impact.coveredCases.prefix(200).map(\.rawValue), impact.transfers.map { ($0.transfer, $0.covered) }, impact.coveredCases.count)
-        }
+        }()
         guard let data else {
             return message(request, context, title: "No such court order", "No court order '\(id.rawValue.prefix(60))' has been recorded.", status: .notFound)
         }
@@ -284,10 +284,10 @@ extension PageRoutes {
                                                  error: String?, status: HTTPResponse.Status) async throws -> Response {
         let id = TransferRecord.ID(try context.pathParameter("id"))
         let scope = try await state.scope(context)
-        let found: (TransferService<Store>.Detail, Network)? = try await Blocking.run {
-            guard let detail = try TransferService(store: state.store).detail(id), scope.seesTransfer(detail.transfer) else { return nil }
-            return (detail, try state.live.current().network)
-        }
+        let found: (TransferService<Store>.Detail, Network)? = try await { () async throws in
+            guard let detail = try await TransferService(store: state.store).detail(id), scope.seesTransfer(detail.transfer) else { return nil }
+            return (detail, try await state.live.current().network)
+        }()
         guard let (detail, network) = found else {
             return message(request, context, title: "No such transfer", "No transfer '\(id.rawValue.prefix(60))' has been recorded.", status: .notFound)
         }

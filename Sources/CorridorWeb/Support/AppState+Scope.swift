@@ -6,13 +6,13 @@ import CorridorStore
 /// Which people the caller may see (issue #15: a counsel token sees only its clients).
 extension AppState {
     /// The scope of `principal` (nobody without one). For counsel this reads the caseload
-    /// (blocking the first time): call it inside `Blocking.run` or through ``scope(_:)``.
-    func scopeNow(_ principal: Principal?) throws -> CaseScope {
+    /// (loading it the first time).
+    func scopeNow(_ principal: Principal?) async throws -> CaseScope {
         guard let principal else { return CaseScope(reach: .nobody) }
         guard principal.role == .counsel, let counsel = principal.counsel else {
             return CaseScope.of(role: principal.role, counsel: nil, caseload: Caseload())
         }
-        let view = try live.withCaseload()
+        let view = try await live.withCaseload()
         if let cached = clientSets.withLock({ $0[counsel] }), cached.seq == view.seq {
             return CaseScope(reach: .clients(counsel: counsel), clients: cached.ids)
         }
@@ -26,8 +26,7 @@ extension AppState {
 
     /// The scope of the request's principal.
     func scope(_ context: CorridorRequestContext) async throws -> CaseScope {
-        guard let principal = context.principal, principal.role == .counsel else { return try scopeNow(context.principal) }
-        return try await Blocking.run { try self.scopeNow(principal) }
+        try await scopeNow(context.principal)
     }
 }
 

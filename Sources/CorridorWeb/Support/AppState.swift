@@ -46,13 +46,13 @@ public final class AppState<Store: EventStore>: Sendable {
     ///   minute before it is answered 429 (0 turns the limit off; see ``AuthFailureLimiter``).
     public init(store: Store, tokens: some TokenStore, clock: @escaping @Sendable () -> Instant, logger: Logger, staleness: UInt64 = 0,
                 simulations: SimulationRunner = SimulationRunner(), authFailuresPerMinute: Int = AuthFailureLimiter.Policy.standard.failures,
-                streams: EventStreamSettings = EventStreamSettings(), webhooks: WebhookSettings = WebhookSettings()) throws {
+                streams: EventStreamSettings = EventStreamSettings(), webhooks: WebhookSettings = WebhookSettings()) async throws {
         self.store = store
         self.streams = streams
         self.webhooks = webhooks
         // Every store Corridor ships keeps subscriptions; a store without them serves no webhooks.
         self.subscriptions = store as? any SubscriptionStore
-        self.live = try LiveView(store: store, staleness: staleness)
+        self.live = try await LiveView(store: store, staleness: staleness)
         self.readLog = ReadAuditLog(store: store, clock: clock, logger: logger)
         self.clock = clock
         self.logger = logger
@@ -67,9 +67,9 @@ public final class AppState<Store: EventStore>: Sendable {
     public convenience init(store: Store, clock: @escaping @Sendable () -> Instant, logger: Logger, staleness: UInt64 = 0,
                             simulations: SimulationRunner = SimulationRunner(),
                             authFailuresPerMinute: Int = AuthFailureLimiter.Policy.standard.failures,
-                            streams: EventStreamSettings = EventStreamSettings(), webhooks: WebhookSettings = WebhookSettings()) throws where Store: TokenStore {
-        try self.init(store: store, tokens: store, clock: clock, logger: logger, staleness: staleness, simulations: simulations,
-                      authFailuresPerMinute: authFailuresPerMinute, streams: streams, webhooks: webhooks)
+                            streams: EventStreamSettings = EventStreamSettings(), webhooks: WebhookSettings = WebhookSettings()) async throws where Store: TokenStore {
+        try await self.init(store: store, tokens: store, clock: clock, logger: logger, staleness: staleness, simulations: simulations,
+                            authFailuresPerMinute: authFailuresPerMinute, streams: streams, webhooks: webhooks)
     }
 
     /// A destination context, shared between requests asking about the same destination,
@@ -110,8 +110,7 @@ final class TokenCache<Store: EventStore>: Sendable {
 
     /// Whether the token with this id is still live (a stream checks after a revocation).
     func isLive(id: String) async throws -> Bool {
-        let store = self.store
-        return try await Blocking.run { try store.tokens().contains { $0.id == id && $0.revokedAt == nil } }
+        try await store.tokens().contains { $0.id == id && $0.revokedAt == nil }
     }
 
     func authenticate(_ secret: String) async throws -> TokenInfo? {
@@ -121,13 +120,13 @@ final class TokenCache<Store: EventStore>: Sendable {
         let store = self.store, live = self.live
         // In the server the live view is usually fresh: then this costs no thread hop.
         let epoch: Int64
-        if let fresh = live.peek() { epoch = fresh.tokenEpoch } else { epoch = try await Blocking.run { try live.current().tokenEpoch } }
+        if let fresh = live.peek() { epoch = fresh.tokenEpoch } else { epoch = try await live.current().tokenEpoch }
         if let hit = entries.withLock({ cache -> TokenInfo? in
             if cache.epoch != epoch { cache = (epoch, [:]) }
             guard let entry = cache.byHash[hash], now &- entry.checked < Self.lifetimeNanoseconds else { return nil }
             return entry.info
         }) { return hit }
-        guard let info = try await Blocking.run({ try store.token(hash: hash) }) else { return nil }
+        guard let info = try await store.token(hash: hash) else { return nil }
         entries.withLock { cache in
             if cache.byHash.count > 10_000 { cache.byHash.removeAll() }
             cache.byHash[hash] = (info, now)

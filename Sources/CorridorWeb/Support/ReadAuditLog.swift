@@ -1,6 +1,5 @@
 import CorridorDomain
 import CorridorStore
-import Dispatch
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -9,8 +8,10 @@ import Synchronization
 /// sent, committing many reads in one transaction (group commit): under load, one disk flush
 /// serves every request that arrived while the previous one was being written.
 ///
-/// As a `Service` it outlives the server in the group: at a graceful shutdown it waits for the
-/// batch being written and commits any reads still pending before it returns.
+/// One flusher task at a time drains the pending reads, a batch per store call (it suspends
+/// while the store commits; reads arriving meanwhile form the next batch). As a `Service` it
+/// outlives the server in the group: at a graceful shutdown it waits for the flusher, which
+/// commits every read still pending, before it returns.
 final class ReadAuditLog<Store: EventStore>: Service, Sendable {
     private struct Pending {
         var event: SystemEvent
@@ -23,8 +24,8 @@ final class ReadAuditLog<Store: EventStore>: Service, Sendable {
     private let logger: Logger
     /// A commit slower than this is logged as a warning: every logged read waits for it.
     private let slowCommit: Duration
-    private let queue = DispatchQueue(label: "corridor.read-audit")
-    private let pending = Mutex<(items: [Pending], scheduled: Bool)>(([], false))
+    /// Reads waiting for a commit, and the task committing them (nil when there is none).
+    private let pending = Mutex<(items: [Pending], flusher: Task<Void, Never>?)>(([], nil))
 
     init(store: Store, clock: @escaping @Sendable () -> Instant, logger: Logger, slowCommit: Duration = .milliseconds(100)) {
         self.store = store
@@ -42,39 +43,33 @@ final class ReadAuditLog<Store: EventStore>: Service, Sendable {
         payload["token"] = .string(principal.tokenID)
         let event = SystemEvent(type: "system.read", payload: .object(payload))
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let schedule = pending.withLock { state -> Bool in
+            pending.withLock { state in
                 state.items.append(Pending(event: event, actor: principal.actor, continuation: continuation))
-                if state.scheduled { return false }
-                state.scheduled = true
-                return true
+                // Started under the lock, so the flusher cannot look before it is registered.
+                if state.flusher == nil { state.flusher = Task { await self.flush() } }
             }
-            if schedule { queue.async { self.flush() } }
         }
     }
 
     /// Waits for the group's graceful shutdown, then for every pending read to be committed.
     func run() async throws {
         try? await gracefulShutdown()
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            queue.async {
-                self.flush()  // after the batch under way; commits what arrived since
-                done.resume()
-            }
-        }
+        // The flusher under way commits everything that arrived before it finds nothing left.
+        while let flusher = pending.withLock({ $0.flusher }) { await flusher.value }
     }
 
-    private func flush() {
+    private func flush() async {
         while true {
             let batch = pending.withLock { state -> [Pending] in
                 let items = state.items
                 state.items = []
-                if items.isEmpty { state.scheduled = false }
+                if items.isEmpty { state.flusher = nil }
                 return items
             }
             guard !batch.isEmpty else { return }
             do {
                 let started = ContinuousClock.now
-                try store.appendSystemEvents(batch.map { ($0.event, $0.actor) }, at: clock())
+                try await store.appendSystemEvents(batch.map { ($0.event, $0.actor) }, at: clock())
                 let elapsed = ContinuousClock.now - started
                 if elapsed > slowCommit {
                     logger.warning("slow read-log commit: the reads waiting for it were delayed", metadata: [

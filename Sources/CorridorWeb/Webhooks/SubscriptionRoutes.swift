@@ -36,10 +36,8 @@ enum SubscriptionRoutes {
                 let store = try requireStore(state)
                 let subscription = try await owned(context, store)
                 guard try await store.deleteSubscription(id: subscription.id, at: state.clock()) else { throw unknown(subscription.id) }
-                try await Blocking.run {
-                    _ = try state.store.appendSystemEvent(type: "system.subscription-deleted", payload: .object(["id": .string(subscription.id)]),
-                                                          context: AppendContext(actor: principal.actor, recordedAt: state.clock()), setting: nil)
-                }
+                _ = try await state.store.appendSystemEvent(type: "system.subscription-deleted", payload: .object(["id": .string(subscription.id)]),
+                                                            context: AppendContext(actor: principal.actor, recordedAt: state.clock()), setting: nil)
                 return Response(status: .noContent)
             },
             RouteSpec(method: .post, path: "/api/v1/subscriptions/{id}/resume", access: .authenticated, tag: "events",
@@ -114,10 +112,8 @@ enum SubscriptionRoutes {
             throw invalid("types", "'\(type.prefix(60))' is not an event type (known: \(EventAudience.knownTypes.joined(separator: ", ")))")
         }
         if let cases {
-            let known: Set<String> = try await Blocking.run {
-                let caseload = try state.live.withCaseload().caseload!
-                return Set(cases.filter { caseload.facts(CaseRecord.ID($0)) != nil })
-            }
+            let caseload = try await state.live.withCaseload().caseload!
+            let known = Set(cases.filter { caseload.facts(CaseRecord.ID($0)) != nil })
             // A case the caller may not see is answered like an unknown one.
             for id in cases where !known.contains(id) || !scope.sees(CaseRecord.ID(id)) {
                 throw invalid("cases", "no case '\(id.prefix(60))' has been recorded")
@@ -127,7 +123,7 @@ enum SubscriptionRoutes {
         do {
             url = try WebhookURL(text)
             let policy = state.webhooks.addresses
-            _ = try await Blocking.run { try url.resolve(policy) }
+            _ = try await url.resolveOffPool(policy)
         } catch let refusal as WebhookRefusal {
             throw invalid("url", refusal.description, code: refusal.code)
         }
@@ -136,7 +132,7 @@ enum SubscriptionRoutes {
             throw Problem(.conflict, code: "too-many-subscriptions", detail: "a token may hold \(perToken) subscriptions; delete one first")
         }
         let now = state.clock()
-        let head = try await Blocking.run { try state.store.head().seq }
+        let head = try await state.store.head().seq
         var random = SystemRandomNumberGenerator()
         let id = "sub_" + (0..<12).map { _ in String(UInt8.random(in: 0...15, using: &random), radix: 16) }.joined()
         let secret = WebhookSignature.newSecret()
@@ -149,10 +145,8 @@ enum SubscriptionRoutes {
         if let types { logged["types"] = .array(types.map { .string($0) }) }
         if let cases { logged["cases"] = .array(cases.map { .string($0) }) }
         let payload = logged
-        try await Blocking.run {
-            _ = try state.store.appendSystemEvent(type: "system.subscription-created", payload: .object(payload),
-                                                  context: AppendContext(actor: principal.actor, recordedAt: now), setting: nil)
-        }
+        _ = try await state.store.appendSystemEvent(type: "system.subscription-created", payload: .object(payload),
+                                                    context: AppendContext(actor: principal.actor, recordedAt: now), setting: nil)
         return subscription
     }
 

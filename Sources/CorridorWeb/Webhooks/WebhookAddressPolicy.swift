@@ -81,6 +81,17 @@ public struct WebhookURL: Sendable, Equatable {
         return first
     }
 
+    /// ``resolve(_:)`` on a thread of its own: name resolution blocks, and must not hold up the
+    /// threads that answer requests.
+    public func resolveOffPool(_ policy: WebhookAddressPolicy) async throws -> [UInt8] {
+        let url = self
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do { continuation.resume(returning: try url.resolve(policy)) } catch { continuation.resume(throwing: error) }
+            }
+        }
+    }
+
     /// For plain http: the URL with the host replaced by `address`, so the connection goes to
     /// the address that was checked (no second lookup can point it elsewhere); https keeps the
     /// name, which the certificate must match.

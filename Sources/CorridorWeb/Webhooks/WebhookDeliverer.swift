@@ -40,7 +40,7 @@ public final class WebhookDeliverer<Store: EventStore>: Service, Sendable {
         await withDiscardingTaskGroup { group in
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 do {
-                    let head = try await Blocking.run { try self.state.store.head().seq }
+                    let head = try await self.state.store.head().seq
                     let now = self.now()
                     for subscription in try await subscriptions.subscriptions() where Self.isDue(subscription, head: head, now: now) {
                         guard running.withLock({ $0.insert(subscription.id).inserted }) else { continue }
@@ -108,9 +108,7 @@ public final class WebhookDeliverer<Store: EventStore>: Service, Sendable {
             let principal = Principal(tokenID: owner.tokenID, name: owner.name, role: owner.role, counsel: owner.counsel)
             let query = EventFeed.Query(after: subscription.progress.acknowledged, types: subscription.types.map(Set.init),
                                         cases: subscription.cases.map { Set($0.map { CaseRecord.ID($0) }) }, limit: settings.batch)
-            let page = try await Blocking.run {
-                try EventFeed.page(self.state, scope: try self.state.scopeNow(principal), query: query)
-            }
+            let page = try await EventFeed.page(state, scope: try await state.scopeNow(principal), query: query)
             for item in page.items {
                 // The lease is renewed before each attempt; lost (this instance stalled past it), the round ends.
                 let renewal = now()
@@ -168,7 +166,7 @@ public final class WebhookDeliverer<Store: EventStore>: Service, Sendable {
         do {
             url = try WebhookURL(subscription.url)
             let policy = settings.addresses
-            address = try await Blocking.run { try url.resolve(policy) }
+            address = try await url.resolveOffPool(policy)
         } catch let refusal as WebhookRefusal {
             return result(nil, "refused: \(refusal.description)")
         } catch {

@@ -62,10 +62,10 @@ enum ScenarioWorld {
 
     /// A store of `backend` holding the scenario world, handed to `body`.
     static func withStore<Result>(_ backend: StoreBackend, capacityTotal: Int? = nil, capacityPerMonth: Int? = nil,
-                                  _ body: (any EventStore) throws -> Result) throws -> Result {
-        try backend.withStore { store in
-            try store.append(records: records(capacityTotal: capacityTotal, capacityPerMonth: capacityPerMonth))
-            return try body(store)
+                                  _ body: (any EventStore) async throws -> Result) async throws -> Result {
+        try await backend.withStore { store in
+            try await store.append(records: records(capacityTotal: capacityTotal, capacityPerMonth: capacityPerMonth))
+            return try await body(store)
         }
     }
 }

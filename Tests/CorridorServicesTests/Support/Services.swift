@@ -27,28 +27,28 @@ enum Services {
         func passenger(_ id: CaseRecord.ID) -> Passenger? { passengers.first { $0.caseID == id } }
     }
 
-    static func detail(_ store: some EventStore, _ id: TransferRecord.ID, at instant: Instant? = nil, policy: String? = nil) throws -> Detail? {
-        guard let detail = try TransferService(store: store).detail(id, at: instant, policy: policy) else { return nil }
+    static func detail(_ store: some EventStore, _ id: TransferRecord.ID, at instant: Instant? = nil, policy: String? = nil) async throws -> Detail? {
+        guard let detail = try await TransferService(store: store).detail(id, at: instant, policy: policy) else { return nil }
         return Detail(transfer: detail.transfer, judgedAt: detail.judgedAt, policy: detail.policy,
                       passengers: detail.passengers.map { Passenger(caseID: $0.caseID, status: $0.status, decision: $0.decision, holds: $0.holds) },
                       history: detail.history, loadFactor: detail.loadFactor)
     }
 
     static func check(_ store: some EventStore, _ id: CaseRecord.ID, to destination: CountryCode, at instant: Instant,
-                      policy: String? = nil) throws -> Decision {
-        try RulesService(store: store).check(id, to: destination, at: instant, policy: policy)
+                      policy: String? = nil) async throws -> Decision {
+        try await RulesService(store: store).check(id, to: destination, at: instant, policy: policy)
     }
 
     @discardableResult
-    static func useProfile(_ store: some EventStore, _ id: String) throws -> PolicyProfile {
-        try RulesService(store: store).useProfile(id, context: .test)
+    static func useProfile(_ store: some EventStore, _ id: String) async throws -> PolicyProfile {
+        try await RulesService(store: store).useProfile(id, context: .test)
     }
 
-    static func caseload(_ store: some EventStore) throws -> Caseload {
-        try RulesService(store: store).loadCaseload()
+    static func caseload(_ store: some EventStore) async throws -> Caseload {
+        try await RulesService(store: store).loadCaseload()
     }
 
-    static func capacityUsage(_ store: some EventStore) throws -> CapacityUsage {
-        try RulesService(store: store).capacityUsage()
+    static func capacityUsage(_ store: some EventStore) async throws -> CapacityUsage {
+        try await RulesService(store: store).capacityUsage()
     }
 }

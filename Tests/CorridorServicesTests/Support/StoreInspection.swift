@@ -23,27 +23,27 @@ extension Event {
 
 extension EventStore {
     /// Events with a sequence number above `seq`, in order.
-    func events(after seq: Int64) throws -> [Event] {
+    func events(after seq: Int64) async throws -> [Event] {
         var events: [Event] = []
-        try forEachEvent(from: seq + 1) { events.append($0) }
+        for try await event in self.events(from: seq + 1) { events.append(event) }
         return events
     }
 
     /// Events of one type, in order.
-    func events(ofType type: String) throws -> [Event] {
-        try allEvents().filter { $0.type == type }
+    func events(ofType type: String) async throws -> [Event] {
+        try await allEvents().filter { $0.type == type }
     }
 
-    func transfer(_ id: TransferRecord.ID) throws -> TransferView? {
-        try transfers().first { $0.id == id }
+    func transfer(_ id: TransferRecord.ID) async throws -> TransferView? {
+        try await transfers().first { $0.id == id }
     }
 
     /// Appends one record and returns the events it produced (the record's event first).
     @discardableResult
-    func record(_ value: JSONValue) throws -> [Event] {
-        let before = try head().seq
-        try append(record: value)
-        return try events(after: before)
+    func record(_ value: JSONValue) async throws -> [Event] {
+        let before = try await head().seq
+        try await append(record: value)
+        return try await events(after: before)
     }
 }
 
@@ -51,10 +51,10 @@ extension EventStore {
 /// exactly as it was (chain head, counts and state digest). Returns the error.
 @discardableResult
 func expectRefusal(in store: some EventStore, code: String, sourceLocation: SourceLocation = #_sourceLocation,
-                   _ body: () throws -> Void) throws -> RecordError? {
-    let before = try store.snapshot()
-    let error = #expect(throws: RecordError.self, sourceLocation: sourceLocation) { try body() }
+                   _ body: () async throws -> Void) async throws -> RecordError? {
+    let before = try await store.snapshot()
+    let error = await #expect(throws: RecordError.self, sourceLocation: sourceLocation) { try await body() }
     #expect(error?.code == code, "refused with \(error.map { "\($0.code): \($0.message)" } ?? "nothing")", sourceLocation: sourceLocation)
-    #expect(try store.snapshot() == before, "a refused record changed the store", sourceLocation: sourceLocation)
+    #expect(try await store.snapshot() == before, "a refused record changed the store", sourceLocation: sourceLocation)
     return error
 }

@@ -19,13 +19,13 @@ struct WebWorld<Store: EventStore>: Sendable {
     /// Event streams end after a moment here, so a test reading one through the router gets its whole body.
     static var quickStreams: EventStreamSettings { EventStreamSettings(poll: .milliseconds(20), heartbeat: .milliseconds(100), maximumDuration: .milliseconds(250)) }
 
-    init(store: Store, ids: SampleIDs, webhooks: WebhookSettings = WebhookSettings(), streams: EventStreamSettings = quickStreams) throws where Store: TokenStore {
+    init(store: Store, ids: SampleIDs, webhooks: WebhookSettings = WebhookSettings(), streams: EventStreamSettings = quickStreams) async throws where Store: TokenStore {
         self.store = store
-        tokens = try TestTokens.issue(in: store)
-        let (revoked, info) = try Tokens.issue(name: "revoked-officer", role: .officer, in: store, context: .test)
-        guard try store.revokeToken(id: info.id, context: .test) else { throw WorldError("could not revoke the test token") }
+        tokens = try await TestTokens.issue(in: store)
+        let (revoked, info) = try await Tokens.issue(name: "revoked-officer", role: .officer, in: store, context: .test)
+        guard try await store.revokeToken(id: info.id, context: .test) else { throw WorldError("could not revoke the test token") }
         revokedSecret = revoked
-        state = try AppState(store: store, clock: { TestClock.instant }, logger: Self.logger, streams: streams, webhooks: webhooks)
+        state = try await AppState(store: store, clock: { TestClock.instant }, logger: Self.logger, streams: streams, webhooks: webhooks)
         // Routes are judged as a ready server answers them, whether or not the warming service
         // has finished (ReadinessTests builds a state of its own to see /readyz before that).
         state.readiness.markReady()
@@ -51,10 +51,10 @@ struct WebWorld<Store: EventStore>: Sendable {
     }
 
     /// Every event of the log.
-    func events() throws -> [Event] { try store.allEvents() }
+    func events() async throws -> [Event] { try await store.allEvents() }
 
     /// Events appended after `seq`.
-    func events(after seq: Int64) throws -> [Event] { try store.allEvents().filter { $0.seq > seq } }
+    func events(after seq: Int64) async throws -> [Event] { try await store.allEvents().filter { $0.seq > seq } }
 }
 
 /// Real ids for path parameters, so that allowed calls reach their handler.
@@ -81,29 +81,29 @@ enum Worlds {
     /// The reference network (every country and arrangement of network-facts, with sources)
     /// with 300 synthetic cases, a court order, and a scheduled transfer to El Salvador under
     /// CECOT's arrangement carrying the first three synthetic cases.
-    static func reference<Store: EventStore & TokenStore>(_ store: Store) throws -> WebWorld<Store> {
-        _ = try Seeding.seedReference(into: store, context: .test(actor: "seed"))
-        _ = try Seeding.seedSynthetic(count: syntheticCount, seed: syntheticSeed, into: store, context: .test(actor: "seed"))
+    static func reference<Store: EventStore & TokenStore>(_ store: Store) async throws -> WebWorld<Store> {
+        _ = try await Seeding.seedReference(into: store, context: .test(actor: "seed"))
+        _ = try await Seeding.seedSynthetic(count: syntheticCount, seed: syntheticSeed, into: store, context: .test(actor: "seed"))
         let onBoard = (0..<3).map(SyntheticCaseload.caseID)
-        try store.append(records: [
+        try await store.append(records: [
             TestRecords.courtOrder("CO-WEB-1", issuedOn: "2025-04-01", scope: ["nationalities": ["VEN"], "destinations": ["SLV"]]),
             TestRecords.transfer("T-WEB-1", destination: "SLV", seats: 20, departs: "2025-07-01T10:00:00Z", arrangement: "us-slv-cecot-2025"),
         ] + onBoard.map { TestRecords.manifestAdd("T-WEB-1", $0) })
-        return try WebWorld(store: store, ids: .init(caseID: SyntheticCaseload.caseID(0), country: "SLV", arrangement: "us-slv-cecot-2025",
+        return try await WebWorld(store: store, ids: .init(caseID: SyntheticCaseload.caseID(0), country: "SLV", arrangement: "us-slv-cecot-2025",
                                                      courtOrder: "CO-WEB-1", transfer: "T-WEB-1", manifestCase: onBoard[2]))
     }
 
-    static func reference() throws -> WebWorld<InMemoryEventStore> { try reference(InMemoryEventStore()) }
+    static func reference() async throws -> WebWorld<InMemoryEventStore> { try await reference(InMemoryEventStore()) }
 
     /// A small hand-written world where departures can succeed (see ``Scenario``).
     static func scenario<Store: EventStore & TokenStore>(_ store: Store, webhooks: WebhookSettings = WebhookSettings(),
-                                                         streams: EventStreamSettings = WebWorld<Store>.quickStreams) throws -> WebWorld<Store> {
-        try store.append(records: Scenario.records)
-        return try WebWorld(store: store, ids: .init(caseID: "V1", country: "SLV", arrangement: "arr-slv", courtOrder: "CO-1",
-                                                     transfer: "T1", manifestCase: "V2"), webhooks: webhooks, streams: streams)
+                                                         streams: EventStreamSettings = WebWorld<Store>.quickStreams) async throws -> WebWorld<Store> {
+        try await store.append(records: Scenario.records)
+        return try await WebWorld(store: store, ids: .init(caseID: "V1", country: "SLV", arrangement: "arr-slv", courtOrder: "CO-1",
+                                                           transfer: "T1", manifestCase: "V2"), webhooks: webhooks, streams: streams)
     }
 
-    static func scenario() throws -> WebWorld<InMemoryEventStore> { try scenario(InMemoryEventStore()) }
+    static func scenario() async throws -> WebWorld<InMemoryEventStore> { try await scenario(InMemoryEventStore()) }
 }
 
 /// A hand-written world (synthetic, like every test world).

@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Pure core: value types, the record vocabulary, validation, the state reducer.
@@ -91,6 +92,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),  // webhook deliveries
             ],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
@@ -131,6 +133,7 @@ let package = Package(
                 "CorridorSQLiteTestSupport", "CorridorPostgres", "CorridorPostgresTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),  // the outage test stops its database
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),  // webhook signatures recomputed independently
             ]
         ),
         .testTarget(name: "CorridorSimulationTests", dependencies: ["CorridorSimulation", "CorridorDomain"]),

@@ -33,7 +33,8 @@ db="$work/api.sqlite"
 "$bin" seed --db "$db" --reference --synthetic 500 --seed 1 >/dev/null
 declare -A token
 for role in admin officer supervisor counsel monitor public; do
-  token[$role]=$("$bin" token create --db "$db" --role "$role" --name "fuzz-$role" | grep -o 'cor_[0-9a-f]*' | head -1)
+  bound=(); [ "$role" = counsel ] && bound=(--counsel "Synthetic counsel 1")
+  token[$role]=$("$bin" token create --db "$db" --role "$role" --name "fuzz-$role" "${bound[@]}" | grep -o 'cor_[0-9a-f]*' | head -1)
 done
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"

@@ -46,7 +46,7 @@ for _ in $(seq 1 120); do curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break; sl
 curl -fsS "$BASE/healthz" >/dev/null || { cat "$work/server.out" "$work/server.log"; exit 1; }
 
 declare -A token
-for role in admin officer supervisor counsel monitor public; do
+for role in admin officer supervisor monitor public; do
   token[$role]=$("$bin" token create --db "$db" --role "$role" --name "browser-$role" | grep -o 'cor_[0-9a-f]*' | head -1)
 done
 
@@ -61,6 +61,12 @@ for c in $cases; do records+=",{\"type\":\"manifest-add\",\"transfer\":\"TR-BROW
 held=${cases%% *}
 records+=",{\"type\":\"court-order\",\"id\":\"CO-BROWSER-1\",\"court\":\"D. Mass. <b>test</b>\",\"citation\":\"No. 25-cv-0001 <script>alert(1)</script>\",\"issuedOn\":\"$(date -u +%Y-%m-%d)\",\"scope\":{\"cases\":[\"$held\"]},\"effect\":\"block\"}]"
 api -X POST "$BASE/api/v1/records" -d "$records" >/dev/null
+# Counsel see their clients only: the held person is re-recorded as represented by the browser
+# check's counsel, whose token is bound to that name.
+counsel_name="Synthetic counsel (browser check)"
+api "$BASE/api/v1/cases/$held" | python3 -c 'import json,sys; c=json.load(sys.stdin)["case"]; c["counsel"]=sys.argv[1]; print(json.dumps(c))' "$counsel_name" \
+  | api -X POST "$BASE/api/v1/records" -d @- >/dev/null
+token[counsel]=$("$bin" token create --db "$db" --role counsel --counsel "$counsel_name" --name "browser-counsel" | grep -o 'cor_[0-9a-f]*' | head -1)
 
 # name|path|roles (signed-out pages use the role "anonymous")
 plan=$(cat <<PLAN
@@ -74,6 +80,7 @@ arrangements-filtered|/arrangements?status=active|officer
 arrangement|/arrangements/$arr_id|anonymous monitor
 country|/countries/$partner|anonymous
 cases|/cases|officer
+clients|/clients|counsel
 cases-filtered|/cases?status=open&pathway=removal|counsel
 case|/cases/$held|officer counsel
 case-unhcr|/cases/$held?policy=unhcr-2013|supervisor
@@ -81,7 +88,7 @@ court-orders|/court-orders|anonymous counsel monitor
 court-order|/court-orders/CO-BROWSER-1|anonymous counsel officer
 court-order-impact|/court-orders/CO-BROWSER-1/impact|counsel monitor
 court-order-new|/court-orders/new|counsel admin
-transfers|/transfers|supervisor officer
+transfers|/transfers|supervisor counsel
 transfer|/transfers/TR-BROWSER-1|supervisor officer
 transfer-demo-held|/transfers/SYN-T-004|supervisor
 transfer-demo-departed|/transfers/SYN-T-001|monitor

@@ -43,6 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Failed authentications a client address may make in a minute before it is answered 429 until the minute ends (0: no limit, e.g. behind a proxy that limits them).", valueName: "n"))
     var authFailureLimit: Int = 10
 
+    @Option(name: .long, help: ArgumentHelp("Let webhooks go to this address range although it is loopback, private or link-local (CIDR, e.g. 127.0.0.0/8 for development and tests); repeatable. Without it such subscriptions are refused.", valueName: "cidr"))
+    var webhookAllow: [String] = []
+
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535 (got \(port))") }
         try CommandLimits.check("--seed-cases", seedCases, in: 0...50_000_000)
@@ -50,6 +53,9 @@ struct ServeCommand: AsyncParsableCommand {
         try CommandLimits.check("--max-connections", maxConnections, in: 1...1_000_000)
         try CommandLimits.check("--max-connections-per-client", maxConnectionsPerClient, in: 0...1_000_000)
         try CommandLimits.check("--auth-failure-limit", authFailureLimit, in: 0...1_000_000)
+        for text in webhookAllow where AddressRange(text) == nil {
+            throw ValidationError("--webhook-allow '\(text)' is not an address range in CIDR notation (e.g. 127.0.0.0/8 or fd00::/8)")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(logLevel)')")
         }
@@ -83,6 +89,10 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration(host: host, port: port, idleTimeout: .seconds(idleTimeout), maximumConnections: maxConnections,
                                                 maximumConnectionsPerClient: maxConnectionsPerClient)
         configuration.authFailuresPerMinute = authFailureLimit
+        configuration.webhooks.addresses = WebhookAddressPolicy(allowed: webhookAllow.compactMap(AddressRange.init))
+        if !webhookAllow.isEmpty {
+            logger.notice("webhooks may go to these otherwise refused ranges", metadata: ["allowed": "\(webhookAllow.joined(separator: ","))"])
+        }
         let app = try await buildApplication(store: store, configuration: configuration, logger: logger, clock: Edge.now,
             services: [LogSink.standardError] + served.services, changes: served.changes)
         var announcement = "Corridor is serving \(self.store.db) at http://\(host):\(port)/\n"

@@ -169,29 +169,29 @@ public final class SQLiteEventStore: EventStore, TokenStore {
 
     // MARK: Tokens
 
-    public func createToken(id: String, name: String, role: Role, hash: String, context: AppendContext) async throws -> TokenInfo {
+    public func createToken(id: String, name: String, role: Role, counsel: String?, hash: String, context: AppendContext) async throws -> TokenInfo {
         try await transaction { transaction in
-            try transaction.db.execute(sql: "INSERT INTO tokens (id, name, role, hash, created_at) VALUES (?, ?, ?, ?, ?)",
-                                       arguments: [id, name, role.rawValue, hash, context.recordedAt.epochMilliseconds])
-            try EventChain.appendSystemEvents([(TokenEvents.created(id: id, name: name, role: role), context.actor)], at: context.recordedAt,
+            try transaction.db.execute(sql: "INSERT INTO tokens (id, name, role, hash, created_at, counsel) VALUES (?, ?, ?, ?, ?, ?)",
+                                       arguments: [id, name, role.rawValue, hash, context.recordedAt.epochMilliseconds, counsel])
+            try EventChain.appendSystemEvents([(TokenEvents.created(id: id, name: name, role: role, counsel: counsel), context.actor)], at: context.recordedAt,
                                               marksChange: true, in: &transaction)
-            return TokenInfo(id: id, name: name, role: role, createdAt: context.recordedAt, revokedAt: nil)
+            return TokenInfo(id: id, name: name, role: role, counsel: counsel, createdAt: context.recordedAt, revokedAt: nil)
         }
     }
 
     public func token(hash: String) async throws -> TokenInfo? {
         try await unsafeRead { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT id, name, role, created_at FROM tokens WHERE hash = ? AND revoked_at IS NULL"), arguments: [hash]).flatMap { row in
-                Role(rawValue: row[2]).map { TokenInfo(id: row[0], name: row[1], role: $0, createdAt: Instant(epochMilliseconds: row[3]), revokedAt: nil) }
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT id, name, role, created_at, counsel FROM tokens WHERE hash = ? AND revoked_at IS NULL"), arguments: [hash]).flatMap { row in
+                Role(rawValue: row[2]).map { TokenInfo(id: row[0], name: row[1], role: $0, counsel: row[4], createdAt: Instant(epochMilliseconds: row[3]), revokedAt: nil) }
             }
         }
     }
 
     public func tokens() async throws -> [TokenInfo] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT id, name, role, created_at, revoked_at FROM tokens ORDER BY created_at, id").compactMap { row in
+            try Row.fetchAll(db, sql: "SELECT id, name, role, created_at, revoked_at, counsel FROM tokens ORDER BY created_at, id").compactMap { row in
                 Role(rawValue: row[2]).map {
-                    TokenInfo(id: row[0], name: row[1], role: $0, createdAt: Instant(epochMilliseconds: row[3]),
+                    TokenInfo(id: row[0], name: row[1], role: $0, counsel: row[5], createdAt: Instant(epochMilliseconds: row[3]),
                               revokedAt: (row[4] as Int64?).map { Instant(epochMilliseconds: $0) })
                 }
             }

@@ -60,6 +60,29 @@ enum SQLiteSchema {
             // without this index each page would scan and sort the whole `cases` table.
             try db.execute(sql: "CREATE INDEX cases_by_seq ON cases(seq)")
         }
+        migrator.registerMigration("v3: counsel tokens bound to a counsel name") { db in
+            // A `counsel` token sees only the cases whose `counsel` is this name (issue #15).
+            try db.execute(sql: "ALTER TABLE tokens ADD COLUMN counsel TEXT")
+        }
+        migrator.registerMigration("v4: webhook subscriptions and their delivery log") { db in
+            // Operational state beside the log (issue #15): where each subscription's delivery
+            // stands, so that a restart resumes from the last acknowledged seq.
+            try db.execute(sql: """
+                CREATE TABLE subscriptions (
+                    id TEXT PRIMARY KEY, url TEXT NOT NULL, types TEXT, cases TEXT, secret TEXT NOT NULL,
+                    owner_token TEXT NOT NULL, owner_name TEXT NOT NULL, owner_role TEXT NOT NULL, owner_counsel TEXT,
+                    created_at INTEGER NOT NULL, deleted_at INTEGER,
+                    acknowledged INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, failing_since INTEGER, next_attempt_at INTEGER,
+                    paused_at INTEGER, paused_reason TEXT, last_error TEXT,
+                    lease_holder TEXT, lease_until INTEGER
+                ) WITHOUT ROWID;
+                CREATE TABLE deliveries (
+                    id INTEGER PRIMARY KEY, subscription TEXT NOT NULL, seq INTEGER NOT NULL, attempt INTEGER NOT NULL,
+                    at INTEGER NOT NULL, status INTEGER, error TEXT, milliseconds INTEGER NOT NULL
+                );
+                CREATE INDEX deliveries_by_subscription ON deliveries(subscription, id);
+                """)
+        }
         return migrator
     }
 }

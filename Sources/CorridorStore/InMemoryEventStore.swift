@@ -7,6 +7,9 @@ import Synchronization
 /// ``EventChain`` on a copy of the state under the lock (never across a suspension), so the
 /// async requirements never actually suspend.
 public final class InMemoryEventStore: EventStore, TokenStore {
+    /// Webhook subscriptions and their delivery logs (see `InMemoryEventStore+Subscriptions.swift`).
+    let subscriptionTables = Mutex(SubscriptionTables())
+
     struct State: AppendTransaction {
         var events: [Event] = []
         var countries: [CountryCode: Int] = [:]  // → event index
@@ -188,14 +191,14 @@ public final class InMemoryEventStore: EventStore, TokenStore {
         try transaction(rollback: false) { s in _ = try EventChain.appendSystemEvents(events, at: recordedAt, marksChange: false, in: &s) }
     }
 
-    public func createToken(id: String, name: String, role: Role, hash: String, context: AppendContext) async throws -> TokenInfo {
+    public func createToken(id: String, name: String, role: Role, counsel: String?, hash: String, context: AppendContext) async throws -> TokenInfo {
         try transaction(rollback: false) { s in
             if s.tokens.contains(where: { $0.info.id == id || $0.hash == hash }) {
                 throw StoreError(code: .duplicateToken, message: "a token with this id already exists")
             }
-            let info = TokenInfo(id: id, name: name, role: role, createdAt: context.recordedAt, revokedAt: nil)
+            let info = TokenInfo(id: id, name: name, role: role, counsel: counsel, createdAt: context.recordedAt, revokedAt: nil)
             s.tokens.append((info, hash))
-            try EventChain.appendSystemEvents([(TokenEvents.created(id: id, name: name, role: role), context.actor)], at: context.recordedAt,
+            try EventChain.appendSystemEvents([(TokenEvents.created(id: id, name: name, role: role, counsel: counsel), context.actor)], at: context.recordedAt,
                                               marksChange: true, in: &s)
             return info
         }

@@ -12,12 +12,16 @@ public struct TokenInfo: Sendable, Equatable {
     public var id: String
     public var name: String
     public var role: Role
+    /// For a `counsel` token: the counsel name as case records spell it (`case.counsel`); the
+    /// token sees only the cases that name it. Nil for every other role.
+    public var counsel: String?
     public var createdAt: Instant
     public var revokedAt: Instant?
-    public init(id: String, name: String, role: Role, createdAt: Instant, revokedAt: Instant?) {
+    public init(id: String, name: String, role: Role, counsel: String? = nil, createdAt: Instant, revokedAt: Instant?) {
         self.id = id
         self.name = name
         self.role = role
+        self.counsel = counsel
         self.createdAt = createdAt
         self.revokedAt = revokedAt
     }
@@ -27,7 +31,8 @@ public struct TokenInfo: Sendable, Equatable {
 /// ``EventStore``. Creating and revoking a token are logged as system events (name, role and
 /// id; never the secret).
 public protocol TokenStore: Sendable {
-    func createToken(id: String, name: String, role: Role, hash: String, context: AppendContext) async throws -> TokenInfo
+    /// Stores a token (`counsel`: the name a `counsel` token is bound to, nil for other roles).
+    func createToken(id: String, name: String, role: Role, counsel: String?, hash: String, context: AppendContext) async throws -> TokenInfo
     /// The live (not revoked) token with this hash.
     func token(hash: String) async throws -> TokenInfo?
     func tokens() async throws -> [TokenInfo]
@@ -38,8 +43,10 @@ public protocol TokenStore: Sendable {
 /// The system events that log token changes, the same in every store: name, role and id, never
 /// the secret or its hash.
 public enum TokenEvents {
-    public static func created(id: String, name: String, role: Role) -> SystemEvent {
-        SystemEvent(type: "system.token-created", payload: .object(["id": .string(id), "name": .string(name), "role": .string(role.rawValue)]))
+    public static func created(id: String, name: String, role: Role, counsel: String? = nil) -> SystemEvent {
+        var payload: [String: JSONValue] = ["id": .string(id), "name": .string(name), "role": .string(role.rawValue)]
+        if let counsel { payload["counsel"] = .string(counsel) }
+        return SystemEvent(type: "system.token-created", payload: .object(payload))
     }
 
     public static func revoked(id: String) -> SystemEvent {

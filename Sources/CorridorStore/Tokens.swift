@@ -32,16 +32,40 @@ public enum Tokens {
         return difference == 0
     }
 
-    /// Creates a token and returns its secret (shown once) with what is stored.
-    public static func issue(name: String, role: Role, in store: some TokenStore, context: AppendContext) async throws -> (secret: String, info: TokenInfo) {
+    /// Creates a token and returns its secret (shown once) with what is stored. A `counsel`
+    /// token must be bound to a counsel name (as case records spell it, 1 to 300 characters);
+    /// no other role may be.
+    public static func issue(name: String, role: Role, counsel: String? = nil, in store: some TokenStore,
+                             context: AppendContext) async throws -> (secret: String, info: TokenInfo) {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.count <= 100 else {
             throw StoreError(code: .invalidArgument, message: "a token needs a name of 1 to 100 characters")
         }
+        let binding = try counselBinding(counsel, role: role)
         let secret = newSecret()
         let id = "tok_" + String(hash(secret).prefix(12))
-        let info = try await store.createToken(id: id, name: trimmed, role: role, hash: hash(secret), context: context)
+        let info = try await store.createToken(id: id, name: trimmed, role: role, counsel: binding, hash: hash(secret), context: context)
         return (secret, info)
+    }
+
+    /// The counsel name a token of `role` is bound to: required (and checked) for `counsel`,
+    /// refused for every other role.
+    public static func counselBinding(_ counsel: String?, role: Role) throws -> String? {
+        let trimmed = counsel?.trimmingCharacters(in: .whitespaces)
+        guard role == .counsel else {
+            if trimmed != nil {
+                throw StoreError(code: .invalidArgument, message: "only a counsel token is bound to a counsel name (this one is '\(role.rawValue)')")
+            }
+            return nil
+        }
+        guard let trimmed, !trimmed.isEmpty, trimmed.utf8.count <= 300 else {
+            throw StoreError(code: .invalidArgument,
+                             message: "a counsel token must be bound to a counsel name of 1 to 300 bytes, as the case records spell it (--counsel \"…\")")
+        }
+        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw StoreError(code: .invalidArgument, message: "the counsel name must not contain control characters")
+        }
+        return trimmed
     }
 
     /// The live token a presented secret belongs to.

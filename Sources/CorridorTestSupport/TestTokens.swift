@@ -9,12 +9,17 @@ public struct TestTokens: Sendable {
     /// Each role's token as the store holds it.
     public let infos: [Role: TokenInfo]
 
-    /// Issues a token named `test-<role>` for each of `roles`.
+    /// The counsel name the `counsel` test token is bound to (test worlds name it on some cases).
+    public static let counselName = "Synthetic counsel of record (test)"
+
+    /// Issues a token named `test-<role>` for each of `roles` (the `counsel` one bound to
+    /// ``counselName``).
     public static func issue(in store: some TokenStore, roles: [Role] = Role.allCases, context: AppendContext = .test) async throws -> TestTokens {
         var secrets: [Role: String] = [:]
         var infos: [Role: TokenInfo] = [:]
         for role in roles {
-            let (secret, info) = try await Tokens.issue(name: "test-\(role.rawValue)", role: role, in: store, context: context)
+            let (secret, info) = try await Tokens.issue(name: "test-\(role.rawValue)", role: role, counsel: role == .counsel ? counselName : nil,
+                                                       in: store, context: context)
             secrets[role] = secret
             infos[role] = info
         }

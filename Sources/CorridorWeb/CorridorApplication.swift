@@ -21,6 +21,10 @@ public struct ServerConfiguration: Sendable {
     /// Failed authentications an address may make in a minute before it gets 429 (0: no limit,
     /// e.g. behind a proxy that limits them, or for an API fuzzer).
     public var authFailuresPerMinute = AuthFailureLimiter.Policy.standard.failures
+    /// Webhook delivery: the address ranges the operator allows (`--webhook-allow`), retries.
+    public var webhooks = WebhookSettings()
+    /// How event streams pace themselves (heartbeats, cut-off of readers that stop reading).
+    public var streams = EventStreamSettings()
 
     public init(host: String = "127.0.0.1", port: Int = 8080, idleTimeout: Duration = .seconds(30),
                 maximumConnections: Int = 10_000, maximumConnectionsPerClient: Int = 256) {
@@ -45,8 +49,12 @@ public func buildApplication(store: some EventStore & TokenStore, configuration:
                              clock: @escaping @Sendable () -> Instant, simulations: SimulationRunner = SimulationRunner(),
                              services: [any Service] = [], changes: AsyncStream<Int64>? = nil) async throws -> some ApplicationProtocol {
     let state = try await AppState(store: store, clock: clock, logger: logger, staleness: 5_000_000, simulations: simulations,
-                             authFailuresPerMinute: configuration.authFailuresPerMinute)
-    return buildApplication(state: state, configuration: configuration, logger: logger, services: services, changes: changes)
+                                   authFailuresPerMinute: configuration.authFailuresPerMinute, streams: configuration.streams,
+                                   webhooks: configuration.webhooks)
+    // The webhook worker runs in the served application (and in tests that run it whole), after
+    // the store's own services: it stops before them.
+    return buildApplication(state: state, configuration: configuration, logger: logger, services: services + webhookServices(state, logger: logger),
+                            changes: changes)
 }
 
 /// The same application over state the caller made (tests share it to inspect the store).
@@ -67,6 +75,13 @@ public func buildApplication<Store: EventStore>(state: AppState<Store>, configur
     )
 }
 
+/// The webhook delivery worker, when the store keeps subscriptions. It runs on the wall clock:
+/// receivers check the signed timestamp against theirs.
+func webhookServices<Store: EventStore>(_ state: AppState<Store>, logger: Logger) -> [any Service] {
+    guard let subscriptions = state.subscriptions else { return [] }
+    return [WebhookDeliverer(state: state, subscriptions: subscriptions, settings: state.webhooks, now: { Instant.wallClock() }, logger: logger)]
+}
+
 /// Every route the server serves, with its access rule: the single source for the router, the
 /// OpenAPI document and the API reference.
 public func routeSpecs<Store: EventStore>(state: AppState<Store>) -> [RouteSpec] {
@@ -79,6 +94,9 @@ public func routeSpecs<Store: EventStore>(state: AppState<Store>) -> [RouteSpec]
     routes += OversightRoutes.routes(state)
     routes += PageRoutes.routes(state)
     routes += NetworkFeed.routes(state)
+    routes += EventRoutes.routes(state)
+    routes += SubscriptionRoutes.routes(state)
+    routes += TokenRoutes.routes(state)
     let document = OpenAPIDocument.make(routes + [MetaRoutes.openAPIRoute(.null), MetaRoutes.docsRoute([])])
     let text = document.canonicalString
     routes.append(MetaRoutes.openAPIRoute(.string(text)))

@@ -55,7 +55,7 @@ struct RecordWriteTests {
             let before = try await world.store.head()
             let reply = try await caller.send(.post, "/api/v1/records", as: .role(.officer), json: .array(records))
             try await expectReceipt(reply, count: 4, after: before, in: world)
-            let history = try await caller.getJSON("/api/v1/cases/N1", as: .role(.counsel))
+            let history = try await caller.getJSON("/api/v1/cases/N1", as: .role(.monitor))
             let recorded = try await #require(history["records"]?.arrayValue).map { $0["record"] ?? .null }
             #expect(recorded == records)
         }

@@ -39,7 +39,7 @@ struct RulesAPITests {
                 var uri = "/api/v1/cases/\(id)/check?to=\(destination)"
                 if let on { uri += "&on=\(on)" }
                 if let policy { uri += "&policy=\(policy)" }
-                let reply = try await caller.get(uri, as: .role(.counsel))
+                let reply = try await caller.get(uri, as: .role(.monitor))
                 try await #require(reply.status == .ok, "GET \(uri): \(reply)")
 
                 let instant = try await #require(on.map { Instant(dateOrInstant: $0.removingPercentEncoding!) } ?? TestClock.instant)

@@ -15,7 +15,7 @@ struct SecretsInLogsTests {
     func noSecretAnywhere() async throws {
         let world = try await Worlds.scenario()
         let log = ServerLoggingTests.FileLog()
-        let (issued, _) = try await Tokens.issue(name: "log check", role: .counsel, in: world.store, context: .test)
+        let (issued, _) = try await Tokens.issue(name: "log check", role: .counsel, counsel: TestTokens.counselName, in: world.store, context: .test)
         let secrets = Role.allCases.map { world.tokens[$0] } + [world.revokedSecret, TestTokens.neverIssued, issued]
         let answers = try await world.test(logger: log.logger(level: .trace)) { caller -> [Reply] in
             var answers: [Reply] = []

@@ -16,7 +16,7 @@ struct TokenLifecycleTests {
     @Test("Tokens.issue stores only the hash: neither tokens() nor any event holds the secret")
     func onlyTheHashIsStored() async throws {
         let store = InMemoryEventStore()
-        let (secret, info) = try await Tokens.issue(name: "Ana (counsel)", role: .counsel, in: store, context: .test(actor: "admin"))
+        let (secret, info) = try await Tokens.issue(name: "Ana (counsel)", role: .counsel, counsel: "Synthetic counsel 12", in: store, context: .test(actor: "admin"))
         #expect(secret.hasPrefix("cor_") && secret.utf8.count == 68)
         #expect(Tokens.hash(secret).count == 64 && Tokens.hash(secret) != secret)
 

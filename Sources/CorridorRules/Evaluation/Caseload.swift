@@ -108,10 +108,20 @@ public struct Caseload: Sendable {
 
     /// Who may go to one destination, and how many are blocked or waiting at each gate.
     public func eligibility(_ destination: DestinationContext) -> Eligibility {
+        eligibility(destination, among: nil)
+    }
+
+    /// The same over only the cases `include` accepts (a counsel's clients): the total and
+    /// every count are theirs alone.
+    public func eligibility(_ destination: DestinationContext, among include: ((CaseRecord.ID) -> Bool)?) -> Eligibility {
         let outcomes = outcomes(destination)
         var eligibility = Eligibility(destination: destination.destination, on: destination.instant, policy: destination.policy.id,
-                                      policyVersion: destination.policy.version, total: cases.count)
+                                      policyVersion: destination.policy.version, total: include == nil ? cases.count : 0)
         for (index, outcome) in outcomes.enumerated() {
+            if let include {
+                guard include(cases[index].id) else { continue }
+                eligibility.total += 1
+            }
             switch outcome.verdict {
             case .allowed: eligibility.allowed.append(cases[index].id)
             case .blocked: eligibility.blockedCount += 1

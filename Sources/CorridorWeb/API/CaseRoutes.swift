@@ -19,8 +19,8 @@ enum CaseRoutes {
                           .query("policy", "policy profile for 'blocked' (default: active)"),
                           .query("cursor", "from a previous page's nextCursor"), .integer("limit", "1–1000 (default 50)", in: 1...1000),
                       ],
-                      success: (200, "CaseList")) { request, _ in
-                try await list(request, state)
+                      success: (200, "CaseList")) { request, context in
+                try await list(request, state, scope: try await state.scope(context))
             },
             RouteSpec(method: .get, path: "/api/v1/cases/{id}", access: .caseReaders, tag: "cases",
                       summary: "A case and every record about it (a logged read)", parameters: [.path("id", "Case id")],
@@ -39,6 +39,7 @@ enum CaseRoutes {
                       success: (200, "Decision"), logsRead: true) { request, context in
                 let principal = try context.requirePrincipal()
                 let id = CaseRecord.ID(try context.pathParameter("id"))
+                try await state.scope(context).require(id)
                 let destination = try APIValues.country(request, "to")!
                 let instant = try APIValues.instant(request, default: state.clock())
                 let decision: Decision?
@@ -65,14 +66,17 @@ enum CaseRoutes {
                       summary: "Who may go to 'to' at 'on', and counts blocked per gate",
                       parameters: [.query("to", "Destination (ISO3)", required: true), .query("on", "Date or RFC 3339 instant (default now)"),
                                    .query("policy", "Policy profile (default: active)"), .integer("limit", "Eligible ids to list, 1–100,000 (default 50)", in: 1...100_000)],
-                      success: (200, "Eligibility")) { request, _ in
+                      success: (200, "Eligibility")) { request, context in
                 let destination = try APIValues.country(request, "to")!
                 let instant = try APIValues.instant(request, default: state.clock())
                 let limit = try APIValues.limit(request, max: 100_000)
+                let scope = try await state.scope(context)
                 let result = try await { () async throws in
                     let view = try await state.live.withCaseload()
                     let policy = try APIValues.policy(request, active: view.policy)
-                    return view.caseload!.eligibility(state.destination(destination, at: instant, policy: policy, state: view))
+                    let context = state.destination(destination, at: instant, policy: policy, state: view)
+                    // Counsel: who of their clients may go, and the counts over their clients only.
+                    return scope.seesEveryone ? view.caseload!.eligibility(context) : view.caseload!.eligibility(context, among: scope.sees)
                 }()
                 return .json(.object([
                     "destination": .string(result.destination.rawValue), "on": .string(result.on.description), "policy": .string(result.policy),
@@ -90,13 +94,14 @@ enum CaseRoutes {
     static func records<Store: EventStore>(_ request: Request, _ context: CorridorRequestContext, _ state: AppState<Store>, route: String) async throws -> Response {
         let principal = try context.requirePrincipal()
         let id = CaseRecord.ID(try context.pathParameter("id"))
+        try await state.scope(context).require(id)
         let events = try await state.store.caseEvents(id)
         guard let first = events.first else { throw Problem.notFound("no case '\(id.rawValue.prefix(60))' has been recorded", code: "unknown-case") }
         try await state.readLog.record(principal, caseID: id, route: route)
         return .json(.object(["case": APIValues.payload(first), "records": .array(events.map(APIValues.event))]))
     }
 
-    static func list<Store: EventStore>(_ request: Request, _ state: AppState<Store>) async throws -> Response {
+    static func list<Store: EventStore>(_ request: Request, _ state: AppState<Store>, scope: CaseScope) async throws -> Response {
         let limit = try APIValues.limit(request)
         let nationality = try APIValues.country(request, "nationality", required: false)
         let pathway = try request.query("pathway").map { text -> CaseRecord.Pathway in
@@ -142,6 +147,7 @@ enum CaseRoutes {
             while index < caseload.count {
                 let facts = caseload.cases[index]
                 defer { index += 1 }
+                if !scope.seesEveryone, !scope.sees(facts.id) { continue }
                 if let nationality, !facts.person.nationalities.contains(nationality) { continue }
                 if let pathway, facts.person.pathway != pathway { continue }
                 if let status {
@@ -159,7 +165,7 @@ enum CaseRoutes {
                     "departed": .bool(departed.contains(facts.id)), "closedOn": facts.person.closedOn.map { .string($0.description) } ?? .null,
                 ]))
             }
-            return (items, next, caseload.count)
+            return (items, next, scope.seesEveryone ? caseload.count : scope.clients.count)
         }()
         var object: [String: JSONValue] = ["cases": .array(page.0), "total": .number(Double(page.2))]
         object["nextCursor"] = page.1.map { .string("c\($0)") } ?? .null

@@ -44,11 +44,13 @@ enum OversightRoutes {
                       success: (200, "CourtOrderImpact")) { request, context in
                 let id = CourtOrderRecord.ID(try context.pathParameter("id"))
                 let limit = try APIValues.limit(request, max: 100_000)
+                let scope = try await state.scope(context)
                 let (json, found): (JSONValue, Bool) = try await { () async throws in
                     let view = try await state.live.withCaseload()
                     guard let order = view.network.courtOrders[id] else { return (.null, false) }
-                    let impact = CourtOrderImpact.of(order, caseload: view.caseload!, transfers: view.transfers)
-                    return (Self.impact(impact, lift: view.network.courtOrderLifts[id], today: state.clock().day, limit: limit), true)
+                    // Counsel: only their clients among those covered.
+                    let impact = scope.visibleImpact(CourtOrderImpact.of(order, caseload: view.caseload!, transfers: view.transfers))
+                    return (Self.impact(impact, lift: view.network.courtOrderLifts[id], today: state.clock().day, limit: limit, forPublic: !scope.seesEveryone), true)
                 }()
                 guard found else { throw Problem.notFound("no court order '\(id.rawValue.prefix(60))' has been recorded", code: "unknown-court-order") }
                 return .json(json)
@@ -64,9 +66,11 @@ enum OversightRoutes {
                 guard case .courtOrder(let order) = sourced.record else {
                     throw Problem(.unprocessableContent, code: "invalid-field", detail: "field 'type': expected a 'court-order' record, got '\(sourced.record.kind.rawValue)'", extensions: ["field": "type"])
                 }
+                let scope = try await state.scope(context)
                 let json = try await { () async throws in
                     let view = try await state.live.withCaseload()
-                    return Self.impact(CourtOrderImpact.of(order, caseload: view.caseload!, transfers: view.transfers), lift: nil, today: state.clock().day, limit: 50)
+                    let impact = scope.visibleImpact(CourtOrderImpact.of(order, caseload: view.caseload!, transfers: view.transfers))
+                    return Self.impact(impact, lift: nil, today: state.clock().day, limit: 50, forPublic: !scope.seesEveryone)
                 }()
                 return .json(json)
             },
@@ -118,16 +122,22 @@ enum OversightRoutes {
                       summary: "Events of the log, newest last",
                       parameters: [.integer("after", "Only events after this seq", in: 0...APIValues.maximumExactInteger - 1), .query("type", "Only this event type"),
                                    .integer("limit", "1–1000 (default 50)", in: 1...1000)],
-                      success: (200, "EventList")) { request, _ in
+                      success: (200, "EventList")) { request, context in
                 let limit = try APIValues.limit(request)
                 let type = request.query("type")
                 let after = try APIValues.integer(request, "after", in: 0...APIValues.maximumExactInteger - 1)
+                let scope = try await state.scope(context)
                 let events: [Event] = try await { () async throws in
                     let head = try await state.store.head().seq
-                    let from = after.map { $0 + 1 } ?? Swift.max(1, head - Int64(type == nil ? limit : 20_000) + 1)
+                    // Counsel see only events about their clients and the network: look further back for them.
+                    let whole = scope.seesEveryone && scope.seesOperations
+                    let window = type == nil && whole ? limit : 20_000
+                    let from = after.map { $0 + 1 } ?? Swift.max(1, head - Int64(window) + 1)
+                    let manifests = whole ? [:] : try await state.live.current().manifests
                     var events: [Event] = []
                     for try await event in state.store.events(from: from) {
                         if let type, event.type != type { continue }
+                        if !whole, !scope.sees(EventAudience.of(event, manifest: { manifests[$0] ?? [] })) { continue }
                         if after != nil, events.count >= limit { break }
                         events.append(event)
                     }
@@ -194,9 +204,11 @@ enum OversightRoutes {
         ])
     }
 
-    static func impact(_ impact: CourtOrderImpact, lift: CourtOrderLiftRecord?, today: Day, limit: Int) -> JSONValue {
+    /// `forPublic`: the order's named cases only as a count (for a counsel token: the order may
+    /// name people who are not its clients).
+    static func impact(_ impact: CourtOrderImpact, lift: CourtOrderLiftRecord?, today: Day, limit: Int, forPublic: Bool = false) -> JSONValue {
         .object([
-            "order": courtOrder(impact.order, lift: lift, today: today),
+            "order": courtOrder(impact.order, lift: lift, today: today, forPublic: forPublic),
             "coveredCount": .number(Double(impact.coveredCases.count)),
             "covered": .array(impact.coveredCases.prefix(limit).map { .string($0.rawValue) }),
             "transfers": .array(impact.transfers.map { touched in

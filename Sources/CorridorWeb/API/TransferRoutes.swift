@@ -10,12 +10,15 @@ enum TransferRoutes {
         [
             RouteSpec(method: .get, path: "/api/v1/transfers", access: .caseReaders, tag: "transfers",
                       summary: "Transfers with status and load", parameters: [.query("status", "scheduled, locked, departed, arrived or cancelled")],
-                      success: (200, "TransferList")) { request, _ in
+                      success: (200, "TransferList")) { request, context in
                 let view = try await state.live.current()
                 if let status = request.query("status"), TransferStatus(rawValue: status) == nil {
                     throw Problem.badRequest("query parameter 'status' must be one of \(TransferStatus.allCases.map(\.rawValue).joined(separator: ", "))", code: "invalid-parameter")
                 }
-                let items = view.transfers.filter { transfer in request.query("status").map { $0 == transfer.status.rawValue } ?? true }.map(summary)
+                let scope = try await state.scope(context)
+                let items = view.transfers.filter { transfer in
+                    (request.query("status").map { $0 == transfer.status.rawValue } ?? true) && scope.seesTransfer(transfer)
+                }.map(summary)
                 return .json(.object(["transfers": .array(items), "count": .number(Double(items.count))]))
             },
             RouteSpec(method: .get, path: "/api/v1/transfers/{id}", access: .caseReaders, tag: "transfers",
@@ -26,10 +29,12 @@ enum TransferRoutes {
                 let id = TransferRecord.ID(try context.pathParameter("id"))
                 let at = try request.query("at").map { _ in try APIValues.instant(request, "at", default: state.clock()) }
                 let policy = request.query("policy")
-                guard let detail = try await TransferService(store: state.store).detail(id, at: at, policy: policy) else {
+                let scope = try await state.scope(context)
+                guard let detail = try await TransferService(store: state.store).detail(id, at: at, policy: policy),
+                      scope.seesTransfer(detail.transfer) else {
                     throw Problem.notFound("no transfer '\(id.rawValue.prefix(60))' has been recorded", code: "unknown-transfer")
                 }
-                return .json(Self.detail(detail))
+                return .json(Self.detail(detail, scope: scope))
             },
             step(state, "lock", summary: "Lock the manifest: everyone is judged at the scheduled departure and each verdict recorded"),
             step(state, "depart", summary: "Record the departure: refused (409), naming each person and gate, unless everyone is allowed now"),
@@ -96,8 +101,8 @@ enum TransferRoutes {
         ])
     }
 
-    static func detail<Store: EventStore>(_ detail: TransferService<Store>.Detail) -> JSONValue {
-        let passengers: [JSONValue] = detail.passengers.map { passenger in
+    static func detail<Store: EventStore>(_ detail: TransferService<Store>.Detail, scope: CaseScope) -> JSONValue {
+        let passengers: [JSONValue] = detail.passengers.filter { scope.sees($0.caseID) }.map { passenger in
             var object: [String: JSONValue] = ["case": .string(passenger.caseID.rawValue), "manifest": .string(passenger.status.rawValue)]
             if let decision = passenger.decision { object["decision"] = decision.json.jsonValue; object["verdict"] = .string(decision.verdict.rawValue) }
             object["holds"] = .array(passenger.holds.map { .object(["order": .string($0.id.rawValue), "court": .string($0.court), "citation": .string($0.citation)]) })
@@ -110,7 +115,7 @@ enum TransferRoutes {
         object["loadFactor"] = .number(detail.loadFactor)
         object["steps"] = .object(Dictionary(uniqueKeysWithValues: detail.transfer.steps.map { ($0.key.rawValue, JSONValue.string($0.value.description)) }))
         object["passengers"] = .array(passengers)
-        object["history"] = .array(detail.history.map(APIValues.event))
+        object["history"] = .array(scope.visibleHistory(detail.history, of: detail.transfer).map(APIValues.event))
         return .object(object)
     }
 }

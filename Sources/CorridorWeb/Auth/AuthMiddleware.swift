@@ -31,7 +31,7 @@ struct AuthMiddleware<Store: EventStore>: RouterMiddleware {
         var staleCookie = false
         if let secret = credential {
             if let token = try await state.tokens.authenticate(secret) {
-                context.principal = Principal(tokenID: token.id, name: token.name, role: token.role)
+                context.principal = Principal(tokenID: token.id, name: token.name, role: token.role, counsel: token.counsel)
             } else {
                 failed(context)
                 if !isOpen {

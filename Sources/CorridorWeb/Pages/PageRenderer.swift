@@ -52,6 +52,7 @@ enum PageRenderer {
         func add(_ href: String, _ label: String, _ access: Access) {
             if access.allows(role) { nav.append(NavItem(href: href, label: label, current: path == href || path.hasPrefix(href + "/"))) }
         }
+        if role == .counsel { add("/clients", "My clients", PageRoutes.clientReaders) }
         add("/arrangements", "Arrangements", .anyone)
         add("/cases", "Cases", .caseReaders)
         add("/court-orders", "Court orders", .anyone)

@@ -33,6 +33,7 @@ extension PageRoutes {
         let pathway = request.query("pathway"), status = request.query("status")
         let start = Int(try APIValues.integer(request, "from", in: 0...APIValues.maximumExactInteger) ?? 0)
         let pageSize = 50
+        let scope = try await state.scope(context)
         let (found, next, total, matched): ([CaseRow], Int?, Int, Int) = try await { () async throws in
             let view = try await state.live.withCaseload()
             let caseload = view.caseload!
@@ -42,6 +43,7 @@ extension PageRoutes {
             var matched = 0
             for index in 0..<caseload.count {
                 let facts = caseload.cases[index]
+                if !scope.seesEveryone, !scope.sees(facts.id) { continue }
                 if let query, !facts.id.rawValue.localizedCaseInsensitiveContains(query) { continue }
                 if let nationality, !facts.person.nationalities.contains(CountryCode(nationality)) { continue }
                 if let pathway, facts.person.pathway.rawValue != pathway { continue }
@@ -57,7 +59,7 @@ extension PageRoutes {
                     records: facts.orders.count + facts.claims.count + facts.designations.count
                         + facts.notices.count + facts.fears.count + facts.screenings.count + facts.dispositions.count + 1))
             }
-            return (rows, next, caseload.count, matched)
+            return (rows, next, scope.seesEveryone ? caseload.count : scope.clients.count, matched)
         }()
         let rows: [[String: Any]] = found.map {
             ["href": "/cases/" + pathComponent($0.id), "id": $0.id, "nationalities": $0.nationalities, "pathway": $0.pathway,
@@ -87,7 +89,10 @@ extension PageRoutes {
         if let requestedPolicy, !PolicyLibrary.ids.contains(requestedPolicy) {
             return message(request, context, title: "Unknown profile", "There is no policy profile '\(requestedPolicy.prefix(60))'; known: \(PolicyLibrary.ids.joined(separator: ", ")).", status: .badRequest)
         }
+        // Outside a counsel's clients a case is answered exactly as an unknown one.
+        let visible = try await state.scope(context).sees(id)
         let result: (events: [Event], decisions: [Decision], policy: PolicyProfile, active: PolicyProfile, network: Network)? = try await { () async throws in
+            guard visible else { return nil }
             let events = try await state.store.caseEvents(id)
             guard !events.isEmpty, let facts = CaseFacts(records: try events.map { try $0.record() }) else { return nil }
             let view = try await state.live.current()

@@ -68,8 +68,9 @@ extension PageRoutes {
             RouteSpec(method: .get, path: "/transfers", access: .caseReaders, tag: "pages", summary: "Transfers with status and load",
                       success: (200, "html")) { request, context in
                 let view = try await state.live.current()
+                let scope = try await state.scope(context)
                 return html(request, context, "transfers", title: "Transfers", [
-                    "rows": view.transfers.sorted { $0.record.departs > $1.record.departs }.map { t in
+                    "rows": view.transfers.filter(scope.seesTransfer).sorted { $0.record.departs > $1.record.departs }.map { t in
                         ["id": t.id.rawValue, "href": "/transfers/" + pathComponent(t.id.rawValue), "destination": view.network.countryName(t.record.destination),
                          "departs": t.record.departs.description, "status": t.status.rawValue, "load": "\(t.onBoard.count) / \(t.record.seats)",
                          "arrangement": t.record.arrangement?.rawValue ?? "—"]
@@ -86,11 +87,16 @@ extension PageRoutes {
             transferAction(state, "strike", summary: "Strike a person from the manifest (form, a reason is required)"),
             RouteSpec(method: .get, path: "/audit", access: .overseers, tag: "pages",
                       summary: "The audit chain: status, head, recent events and recent reads of personal records", success: (200, "html")) { request, context in
+                let scope = try await state.scope(context)
                 let (verification, recent, reads): (ChainVerification, [Event], [Event]) = try await { () async throws in
                     let verification = try await state.store.verifyChain()
                     let head = verification.head.seq
                     var recent: [Event] = [], reads: [Event] = []
+                    let whole = scope.seesEveryone && scope.seesOperations
+                    let manifests = whole ? [:] : try await state.live.current().manifests
                     for try await event in state.store.events(from: Swift.max(1, head - 20_000)) {
+                        // Counsel: only what concerns their clients, and the network.
+                        if !whole, !scope.sees(EventAudience.of(event, manifest: { manifests[$0] ?? [] })) { continue }
                         recent.append(event)
                         if recent.count > 25 { recent.removeFirst(recent.count - 25) }
                         if event.type == "system.read" { reads.append(event); if reads.count > 25 { reads.removeFirst() } }
@@ -157,12 +163,14 @@ extension PageRoutes {
     static func courtOrderImpactPage<Store: EventStore>(_ request: Request, _ context: CorridorRequestContext, _ state: AppState<Store>,
                                                          id: CourtOrderRecord.ID) async throws -> Response {
         let today = state.clock().day
+        let scope = try await state.scope(context)
         let data: [String: String]?, covered: [String], touched: [(TransferView, [CaseRecord.ID])], coveredCount: Int
         (data, covered, touched, coveredCount) = try await { () async throws in
             let view = try await state.live.withCaseload()
             guard let order = view.network.courtOrders[id] else { return (nil, [], [], 0) }
-            let impact = CourtOrderImpact.of(order, caseload: view.caseload!, transfers: view.transfers)
-            return (courtOrderSummary(order, lift: view.network.courtOrderLifts[id], network: view.network, today: today, forPublic: false),
+            // Counsel: their clients among those covered; the order's named cases only as a count.
+            let impact = scope.visibleImpact(CourtOrderImpact.of(order, caseload: view.caseload!, transfers: view.transfers))
+            return (courtOrderSummary(order, lift: view.network.courtOrderLifts[id], network: view.network, today: today, forPublic: !scope.seesEveryone),
                     impact.coveredCases.prefix(200).map(\.rawValue), impact.transfers.map { ($0.transfer, $0.covered) }, impact.coveredCases.count)
         }()
         guard let data else {
@@ -275,15 +283,16 @@ extension PageRoutes {
     static func transferPage<Store: EventStore>(_ request: Request, _ context: CorridorRequestContext, _ state: AppState<Store>,
                                                  error: String?, status: HTTPResponse.Status) async throws -> Response {
         let id = TransferRecord.ID(try context.pathParameter("id"))
+        let scope = try await state.scope(context)
         let found: (TransferService<Store>.Detail, Network)? = try await { () async throws in
-            guard let detail = try await TransferService(store: state.store).detail(id) else { return nil }
+            guard let detail = try await TransferService(store: state.store).detail(id), scope.seesTransfer(detail.transfer) else { return nil }
             return (detail, try await state.live.current().network)
         }()
         guard let (detail, network) = found else {
             return message(request, context, title: "No such transfer", "No transfer '\(id.rawValue.prefix(60))' has been recorded.", status: .notFound)
         }
         let t = detail.transfer
-        let passengers: [[String: Any]] = detail.passengers.map { p in
+        let passengers: [[String: Any]] = detail.passengers.filter { scope.sees($0.caseID) }.map { p in
             let blocking = p.decision?.gates.filter { $0.result != .pass }.map { "\($0.gate.rawValue): \($0.reason)" } ?? []
             return [
                 "case": p.caseID.rawValue, "href": "/cases/" + pathComponent(p.caseID.rawValue), "manifest": p.status.rawValue, "on": p.status == .on,
@@ -291,7 +300,7 @@ extension PageRoutes {
                 "held": !p.holds.isEmpty, "holds": p.holds.map { ["id": $0.id.rawValue, "href": "/court-orders/" + pathComponent($0.id.rawValue), "court": $0.court] },
             ]
         }
-        let heldCount = detail.passengers.filter { !$0.holds.isEmpty && $0.status == .on }.count
+        let heldCount = detail.passengers.filter { !$0.holds.isEmpty && $0.status == .on && scope.sees($0.caseID) }.count
         let canAct = Access.supervisors.allows(context.principal?.role)
         let open = t.status == .scheduled || t.status == .locked
         let done = request.query("done").flatMap { ["lock": "The manifest is locked.", "depart": "The departure is recorded.", "strike": "The person was struck from the manifest."][$0] }
@@ -303,8 +312,8 @@ extension PageRoutes {
             "passengers": passengers, "holdNotice": heldCount == 0 ? "" : (heldCount == 1 ? "1 person on the manifest is" : "\(heldCount) people on the manifest are") + " held by a court order.",
             "error": error ?? "", "done": done ?? "",
             "canLock": canAct && t.status == .scheduled, "canDepart": canAct && open, "canStrike": canAct && open,
-            "onCases": detail.passengers.filter { $0.status == .on }.map(\.caseID.rawValue),
-            "history": detail.history.map { ["seq": $0.seq, "type": $0.type, "at": $0.recordedAt.description, "actor": $0.actor] as [String: Any] },
+            "onCases": detail.passengers.filter { $0.status == .on && scope.sees($0.caseID) }.map(\.caseID.rawValue),
+            "history": scope.visibleHistory(detail.history, of: t).map { ["seq": $0.seq, "type": $0.type, "at": $0.recordedAt.description, "actor": $0.actor] as [String: Any] },
         ], status: status)
     }
 }

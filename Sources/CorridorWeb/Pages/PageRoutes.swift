@@ -31,11 +31,14 @@ enum PageRoutes {
                 if let address, let seconds = state.authFailures.retryAfter(address) {
                     return try AuthMiddleware<Store>.tooManyFailures(request, context, retryAfter: seconds, isPage: true)
                 }
-                guard let secret = form["token"], (try await state.tokens.authenticate(secret)) != nil else {
+                guard let secret = form["token"], let token = try await state.tokens.authenticate(secret) else {
                     if let address { AuthMiddleware<Store>.countFailure(address, state: state, logger: context.logger) }
                     return signInForm(request, context, error: "That token is unknown or revoked.", status: .unauthorized, next: form["next"])
                 }
-                return PageSession.redirect(PageSession.safeNext(form["next"]), cookies: [PageSession.setCookie(secret)])
+                // Counsel land on their clients, unless they were on their way somewhere.
+                var next = PageSession.safeNext(form["next"])
+                if token.role == .counsel, next == "/" { next = "/clients" }
+                return PageSession.redirect(next, cookies: [PageSession.setCookie(secret)])
             },
             RouteSpec(method: .post, path: "/signout", access: .anyone, tag: "pages", summary: "Sign out: clears the session cookie",
                       success: (303, "html")) { request, context in
@@ -45,6 +48,7 @@ enum PageRoutes {
         ]
         routes += networkPages(state)
         routes += casePages(state)
+        routes += clientPages(state)
         routes += operationsPages(state)
         return routes
     }

@@ -30,6 +30,14 @@ public final class AppState<Store: EventStore>: Sendable {
     public let simulations: SimulationRunner
     /// Whether the caseload and the home figures are in memory (see ``Readiness``).
     public let readiness = Readiness()
+    /// How event streams pace themselves (tests shorten the heartbeat).
+    public let streams: EventStreamSettings
+    /// Where webhook subscriptions live (nil for a store that keeps none).
+    public let subscriptions: (any SubscriptionStore)?
+    /// Where webhooks may go and how they are retried.
+    public let webhooks: WebhookSettings
+    /// Each counsel's clients, as of the live view's `seq` (see `AppState+Scope.swift`).
+    let clientSets = Mutex<[String: (seq: Int64, ids: Set<CaseRecord.ID>)]>([:])
 
     /// - Parameter staleness: how long (nanoseconds) the in-memory view may answer without
     ///   asking the store whether another process wrote (writes through this server are seen
@@ -37,8 +45,13 @@ public final class AppState<Store: EventStore>: Sendable {
     /// - Parameter authFailuresPerMinute: failed authentications an address may make in a
     ///   minute before it is answered 429 (0 turns the limit off; see ``AuthFailureLimiter``).
     public init(store: Store, tokens: some TokenStore, clock: @escaping @Sendable () -> Instant, logger: Logger, staleness: UInt64 = 0,
-                simulations: SimulationRunner = SimulationRunner(), authFailuresPerMinute: Int = AuthFailureLimiter.Policy.standard.failures) async throws {
+                simulations: SimulationRunner = SimulationRunner(), authFailuresPerMinute: Int = AuthFailureLimiter.Policy.standard.failures,
+                streams: EventStreamSettings = EventStreamSettings(), webhooks: WebhookSettings = WebhookSettings()) async throws {
         self.store = store
+        self.streams = streams
+        self.webhooks = webhooks
+        // Every store Corridor ships keeps subscriptions; a store without them serves no webhooks.
+        self.subscriptions = store as? any SubscriptionStore
         self.live = try await LiveView(store: store, staleness: staleness)
         self.readLog = ReadAuditLog(store: store, clock: clock, logger: logger)
         self.clock = clock
@@ -53,9 +66,10 @@ public final class AppState<Store: EventStore>: Sendable {
     /// State over a store that keeps its own tokens.
     public convenience init(store: Store, clock: @escaping @Sendable () -> Instant, logger: Logger, staleness: UInt64 = 0,
                             simulations: SimulationRunner = SimulationRunner(),
-                            authFailuresPerMinute: Int = AuthFailureLimiter.Policy.standard.failures) async throws where Store: TokenStore {
+                            authFailuresPerMinute: Int = AuthFailureLimiter.Policy.standard.failures,
+                            streams: EventStreamSettings = EventStreamSettings(), webhooks: WebhookSettings = WebhookSettings()) async throws where Store: TokenStore {
         try await self.init(store: store, tokens: store, clock: clock, logger: logger, staleness: staleness, simulations: simulations,
-                      authFailuresPerMinute: authFailuresPerMinute)
+                            authFailuresPerMinute: authFailuresPerMinute, streams: streams, webhooks: webhooks)
     }
 
     /// A destination context, shared between requests asking about the same destination,
@@ -84,7 +98,7 @@ public final class AppState<Store: EventStore>: Sendable {
 /// A revocation recorded in the log (by this process or another) empties the cache at the next
 /// request, so a revoked token stops working at once.
 final class TokenCache<Store: EventStore>: Sendable {
-    private let store: any TokenStore
+    let store: any TokenStore
     private let live: LiveView<Store>
     private let entries = Mutex<(epoch: Int64, byHash: [String: (info: TokenInfo, checked: UInt64)])>((0, [:]))
     static var lifetimeNanoseconds: UInt64 { 1_000_000_000 }
@@ -92,6 +106,11 @@ final class TokenCache<Store: EventStore>: Sendable {
     init(store: any TokenStore, live: LiveView<Store>) {
         self.store = store
         self.live = live
+    }
+
+    /// Whether the token with this id is still live (a stream checks after a revocation).
+    func isLive(id: String) async throws -> Bool {
+        try await store.tokens().contains { $0.id == id && $0.revokedAt == nil }
     }
 
     func authenticate(_ secret: String) async throws -> TokenInfo? {

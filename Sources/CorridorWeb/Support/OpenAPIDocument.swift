@@ -36,12 +36,14 @@ enum OpenAPIDocument {
         switch route.success.schema {
         case "html": content = .object(["text/html": .object(["schema": .object(["type": "string"])])])
         case "text": content = .object(["text/plain": .object(["schema": .object(["type": "string"])])])
+        case "empty": content = .null
+        case "event-stream": content = .object(["text/event-stream": .object(["schema": .object(["type": "string"])])])
         case "atom": content = .object(["application/atom+xml": .object(["schema": .object(["type": "string"])])])
         case "json": content = .object(["application/json": .object(["schema": .object(["type": "object"])])])
         case "schema": content = .object(["application/schema+json": .object(["schema": .object(["type": "object"])])])
         default: content = .object(["application/json": .object(["schema": ref(route.success.schema)])])
         }
-        responses[String(route.success.status)] = .object(["description": "Success", "content": content])
+        responses[String(route.success.status)] = content == .null ? .object(["description": "Success"]) : .object(["description": "Success", "content": content])
         let problem: JSONValue = .object(["application/problem+json": .object(["schema": ref("Problem")])])
         responses["400"] = .object(["description": "Malformed request", "content": problem])
         if route.access != .anyone {
@@ -150,6 +152,36 @@ enum OpenAPIDocument {
             "CaseRecords": objectSchema(["case": ref("Record"), "records": array(ref("Event"))], required: ["case", "records"]),
             "Event": objectSchema(["seq": integer, "type": string, "actor": string, "recordedAt": string, "hash": string, "record": object]),
             "EventList": objectSchema(["events": array(ref("Event"))]),
+            "FeedItem": objectSchema([
+                "seq": integer, "type": string, "recordedAt": string, "cases": array(string), "actor": string, "record": object,
+                "transfer": object, "verdict": object, "deadline": object, "coversClients": array(string),
+            ], required: ["seq", "type", "recordedAt", "cases", "record"],
+               description: "One event with the facts that follow from it: `transfer` (the transfer it concerns), `verdict` (a person added to a manifest, judged at its departure, with `earliestDeparture` when pending), `deadline` (after a notice or a negative screening: the earliest lawful departure under the active profile, with the gate's reason and citation), `coversClients` (a court order, for counsel)."),
+            "SubscriptionBody": objectSchema(["url": string, "types": array(string), "cases": array(string)], required: ["url"],
+                                             description: "`url`: http(s), resolving to no loopback, private, link-local or metadata address unless the operator allows it; `types` and `cases` narrow what is delivered (default: everything the token may see)."),
+            "Subscription": objectSchema([
+                "id": string, "url": string, "types": nullable("array"), "cases": nullable("array"), "createdAt": string, "owner": string,
+                "status": .object(["type": "string", "enum": ["active", "retrying", "paused"]]), "acknowledged": integer, "attempts": integer,
+                "failingSince": nullable("string"), "nextAttemptAt": nullable("string"), "pausedAt": nullable("string"), "pausedReason": nullable("string"),
+                "lastError": nullable("string"), "deliveries": array(objectSchema([
+                    "seq": integer, "attempt": integer, "at": string, "status": nullable("integer"), "error": nullable("string"), "milliseconds": integer,
+                    "acknowledged": boolean,
+                ])),
+            ], description: "`acknowledged`: every event up to this seq has been delivered (or was not for this subscription)."),
+            "SubscriptionCreated": objectSchema(["id": string, "url": string, "secret": string, "status": string, "acknowledged": integer],
+                                                required: ["id", "secret"],
+                                                description: "The Subscription and its signing `secret` (`whsec_<base64>`), shown only here. Deliveries are POSTs with `webhook-id` (the event's seq), `webhook-timestamp` and `webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>` (Standard Webhooks); the body is {type, timestamp, data: FeedItem}."),
+            "TokenBody": objectSchema(["name": string, "role": .object(["type": "string", "enum": .array(Role.allCases.map { .string($0.rawValue) })]),
+                                       "counsel": string], required: ["name", "role"],
+                                      description: "`counsel`: required for the counsel role (the counsel name as the case records spell it), refused for others."),
+            "Token": objectSchema(["id": string, "name": string, "role": string, "counsel": nullable("string"), "createdAt": string, "revokedAt": nullable("string")]),
+            "TokenCreated": objectSchema(["id": string, "name": string, "role": string, "counsel": nullable("string"), "secret": string], required: ["id", "secret"],
+                                         description: "The token and its secret (`cor_…`), shown only here; the store keeps its SHA-256."),
+            "TokenList": objectSchema(["tokens": array(ref("Token")), "count": integer]),
+            "SubscriptionList": objectSchema(["subscriptions": array(ref("Subscription")), "count": integer]),
+            "EventFeed": objectSchema(["events": array(ref("FeedItem")), "next": integer, "head": integer, "more": boolean],
+                                      required: ["events", "next", "head", "more"],
+                                      description: "`next` is the cursor to pass as `after`: it may be past the last event shown, when later events were not for this token."),
             "Country": object, "CountryList": objectSchema(["countries": array(object), "count": integer]),
             "Arrangement": object, "ArrangementList": objectSchema(["arrangements": array(object), "count": integer]),
             "CourtOrderList": objectSchema(["courtOrders": array(object), "count": integer]),

@@ -46,6 +46,8 @@ struct RouteProbe: Sendable {
             case "court-orders/{id}": value = ids.courtOrder
             case "transfers/{id}": value = ids.transfer
             case "files/{file}": value = "arrangements.csv"
+            case "subscriptions/{id}": value = "sub_000000000000"  // none exists: the route answers 404 after its role check
+            case "tokens/{id}": value = "tok_000000000000"  // none exists: 404 after the role check (revoking the probe's own would break the rest)
             default: throw Unknown(description: "no sample value for path parameter \(segment) (after '\(key)') of \(path): add one to RouteProbe")
             }
             filled.append(value)
@@ -80,6 +82,11 @@ struct RouteProbe: Sendable {
             return TestRecords.courtOrder("CO-PROPOSED-\(unique)", issuedOn: "2025-05-01", scope: ["nationalities": ["VEN"]])
         case "PolicyChoice":
             return ["policy": "us-dvd-2025"]
+        case "TokenBody":
+            return ["name": .string("probe \(unique)"), "role": "counsel", "counsel": "Synthetic counsel of the route probe"]
+        case "SubscriptionBody":
+            // The scenario's server allows no private address: refused (422) after the role check.
+            return ["url": "http://127.0.0.1:9/corridor-probe"]
         default:
             throw Unknown(description: "no sample body for schema '\(schema)' of \(Self.name(route)): add one to RouteProbe")
         }

@@ -16,13 +16,16 @@ struct WebWorld<Store: EventStore>: Sendable {
     let revokedSecret: String
     let ids: SampleIDs
 
-    init(store: Store, ids: SampleIDs) async throws where Store: TokenStore {
+    /// Event streams end after a moment here, so a test reading one through the router gets its whole body.
+    static var quickStreams: EventStreamSettings { EventStreamSettings(poll: .milliseconds(20), heartbeat: .milliseconds(100), maximumDuration: .milliseconds(250)) }
+
+    init(store: Store, ids: SampleIDs, webhooks: WebhookSettings = WebhookSettings(), streams: EventStreamSettings = quickStreams) async throws where Store: TokenStore {
         self.store = store
         tokens = try await TestTokens.issue(in: store)
         let (revoked, info) = try await Tokens.issue(name: "revoked-officer", role: .officer, in: store, context: .test)
         guard try await store.revokeToken(id: info.id, context: .test) else { throw WorldError("could not revoke the test token") }
         revokedSecret = revoked
-        state = try await AppState(store: store, clock: { TestClock.instant }, logger: Self.logger)
+        state = try await AppState(store: store, clock: { TestClock.instant }, logger: Self.logger, streams: streams, webhooks: webhooks)
         // Routes are judged as a ready server answers them, whether or not the warming service
         // has finished (ReadinessTests builds a state of its own to see /readyz before that).
         state.readiness.markReady()
@@ -93,10 +96,11 @@ enum Worlds {
     static func reference() async throws -> WebWorld<InMemoryEventStore> { try await reference(InMemoryEventStore()) }
 
     /// A small hand-written world where departures can succeed (see ``Scenario``).
-    static func scenario<Store: EventStore & TokenStore>(_ store: Store) async throws -> WebWorld<Store> {
+    static func scenario<Store: EventStore & TokenStore>(_ store: Store, webhooks: WebhookSettings = WebhookSettings(),
+                                                         streams: EventStreamSettings = WebWorld<Store>.quickStreams) async throws -> WebWorld<Store> {
         try await store.append(records: Scenario.records)
         return try await WebWorld(store: store, ids: .init(caseID: "V1", country: "SLV", arrangement: "arr-slv", courtOrder: "CO-1",
-                                                     transfer: "T1", manifestCase: "V2"))
+                                                           transfer: "T1", manifestCase: "V2"), webhooks: webhooks, streams: streams)
     }
 
     static func scenario() async throws -> WebWorld<InMemoryEventStore> { try await scenario(InMemoryEventStore()) }
@@ -111,6 +115,8 @@ enum Worlds {
 ///   are allowed to El Salvador on 2025-07-01 under the default `us-dvd-2025`; `V3` has no
 ///   notice (the notice gate waits). `R1`…`R6` (Venezuela) were served notice naming Costa Rica.
 ///   `V1` holds withholding against Venezuela. `G1` (Guatemala) has a final order.
+/// - `V1`, `V2` and `V3` name ``TestTokens/counselName`` as their counsel: the `counsel` test
+///   token's clients.
 /// - A court order `CO-1` blocks removals of Cuban nationals to Mexico.
 /// - Transfer `T1` to El Salvador (10:00 on 2025-07-01) carries `V1`, `V2`, `C1`; transfer `T2`
 ///   to Costa Rica carries `R1`…`R6`. Nothing is locked or departed.
@@ -119,6 +125,8 @@ enum Scenario {
     static let lockAt = "2025-06-28T12:00:00Z"
     static let departAt = "2025-07-01T09:00:00Z"
     static let costaRicaCases = (1...6).map { "R\($0)" }
+    /// The cases whose counsel of record is ``TestTokens/counselName`` (the `counsel` token's clients).
+    static let counselClients: Set<String> = ["V1", "V2", "V3"]
 
     static func country(_ code: String, returns: String? = nil, risk: Double? = nil) -> JSONValue {
         var extra: [String: JSONValue] = [:]
@@ -135,7 +143,10 @@ enum Scenario {
     }
 
     static func notice(_ caseID: String, _ destination: String, servedOn: String = "2025-06-01T09:00:00Z") -> JSONValue {
-        ["type": "notice", "case": .string(caseID), "destination": .string(destination), "servedOn": .string(servedOn), "language": "es"]
+        var notice: JSONValue = ["type": "notice", "case": .string(caseID), "destination": .string(destination), "servedOn": .string(servedOn), "language": "es"]
+        // A represented person's notice goes to their counsel too (as us-dvd-2025 requires).
+        if counselClients.contains(caseID), case .object(var fields) = notice { fields["counselNotified"] = true; notice = .object(fields) }
+        return notice
     }
 
     static var records: [JSONValue] {
@@ -154,7 +165,9 @@ enum Scenario {
         let people: [(String, String)] = [("V1", "VEN"), ("V2", "VEN"), ("V3", "VEN"), ("C1", "CUB"), ("G1", "GTM")]
             + costaRicaCases.map { ($0, "VEN") }
         for (id, nationality) in people {
-            records.append(TestRecords.caseRecord(id, nationalities: [nationality]))
+            // V1…V3 are the clients of the `counsel` test token; nobody else names that counsel.
+            let counsel: [String: JSONValue] = counselClients.contains(id) ? ["counsel": .string(TestTokens.counselName)] : [:]
+            records.append(TestRecords.caseRecord(id, nationalities: [nationality], extra: counsel))
             records.append(TestRecords.order(id, kind: "final", on: "2025-01-10"))
         }
         records.append(TestRecords.claim("V1", "withholding", against: "VEN", status: "granted", on: "2024-03-01"))

@@ -3,11 +3,12 @@ import CorridorStore
 
 /// The store a command opened, whichever backend `--db` chose (SQLite or PostgreSQL), as one
 /// concrete type: the services are generic over their store, and an existential cannot stand
-/// for a generic parameter. Every requirement forwards to the store inside.
-struct AnyStore: EventStore, TokenStore {
-    let base: any EventStore & TokenStore
+/// for a generic parameter. Every requirement forwards to the store inside — subscriptions too:
+/// the server finds its webhook store by asking whether its store is a ``SubscriptionStore``.
+struct AnyStore: EventStore, TokenStore, SubscriptionStore {
+    let base: any EventStore & TokenStore & SubscriptionStore
 
-    init(_ base: any EventStore & TokenStore) { self.base = base }
+    init(_ base: any EventStore & TokenStore & SubscriptionStore) { self.base = base }
 
     func append(context: AppendContext, _ produce: @Sendable (_ emit: (SourcedRecord) throws -> Void) throws -> Void) async throws -> AppendReceipt {
         try await base.append(context: context, produce)
@@ -34,10 +35,23 @@ struct AnyStore: EventStore, TokenStore {
     func summary() async throws -> StoreSummary { try await base.summary() }
     func caseEvents(_ id: CaseRecord.ID) async throws -> [Event] { try await base.caseEvents(id) }
 
-    func createToken(id: String, name: String, role: Role, hash: String, context: AppendContext) async throws -> TokenInfo {
-        try await base.createToken(id: id, name: name, role: role, hash: hash, context: context)
+    func createToken(id: String, name: String, role: Role, counsel: String?, hash: String, context: AppendContext) async throws -> TokenInfo {
+        try await base.createToken(id: id, name: name, role: role, counsel: counsel, hash: hash, context: context)
     }
     func token(hash: String) async throws -> TokenInfo? { try await base.token(hash: hash) }
     func tokens() async throws -> [TokenInfo] { try await base.tokens() }
     func revokeToken(id: String, context: AppendContext) async throws -> Bool { try await base.revokeToken(id: id, context: context) }
+
+    func createSubscription(_ subscription: Subscription) async throws { try await base.createSubscription(subscription) }
+    func subscriptions() async throws -> [Subscription] { try await base.subscriptions() }
+    func subscription(id: String) async throws -> Subscription? { try await base.subscription(id: id) }
+    func deleteSubscription(id: String, at: Instant) async throws -> Bool { try await base.deleteSubscription(id: id, at: at) }
+    func saveProgress(id: String, _ progress: Subscription.Progress, attempt: DeliveryAttempt?) async throws {
+        try await base.saveProgress(id: id, progress, attempt: attempt)
+    }
+    func deliveries(subscription id: String, limit: Int) async throws -> [DeliveryAttempt] { try await base.deliveries(subscription: id, limit: limit) }
+    func lease(_ id: String, holder: String, until: Instant, now: Instant) async throws -> Bool {
+        try await base.lease(id, holder: holder, until: until, now: now)
+    }
+    func releaseLease(_ id: String, holder: String) async throws { try await base.releaseLease(id, holder: holder) }
 }

@@ -90,7 +90,7 @@ struct ReportCommand: AsyncParsableCommand {
 
 extension ReportCommand {
     func runPublic() async throws {
-        let store = try self.store.open()
+        let store = try await self.store.open()
         let network = try await store.network()
         let report = try await PublicReport.load(store: store, asOf: Edge.now().day, from: from.flatMap(Day.init), to: to.flatMap(Day.init))
         var files: [(String, String)] = []
@@ -135,7 +135,7 @@ struct StrandedCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print JSON.") var json = false
 
     func run() async throws {
-        let store = try self.store.open()
+        let store = try await self.store.open()
         let report = try await reportingRules { try await StrandedReport.load(store: store, on: on?.instant ?? Edge.now().day.startInstant, policy: policy) }
         let network = try await store.network()
         print(json ? report.json(network: network).prettyString : report.text(network: network), terminator: json ? "\n" : "")

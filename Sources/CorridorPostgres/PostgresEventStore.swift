@@ -15,7 +15,8 @@ import Synchronization
 ///
 /// The pool runs from ``init`` until ``close()``. As a `Service`, ``run()`` runs the change
 /// listener until the service group shuts down, then closes the store. CLI commands use
-/// ``open(_:logger:migrate:)`` or ``withRunning(_:logger:migrate:maximumConnections:_:)``.
+/// ``open(_:logger:migrate:)`` or ``withRunning(_:logger:migrate:maximumConnections:_:)``. Webhook
+/// subscriptions: `PostgresEventStore+Subscriptions.swift`.
 public final class PostgresEventStore: EventStore, TokenStore, Service {
     /// The channel commits notify on: `corridor_changes`, or `corridor_changes_<schema>` for
     /// a store in a schema of its own (stores in other schemas of the database are not told).
@@ -216,15 +217,23 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
     /// Runs `query` through the pool, collecting its rows; a database that does not answer
     /// within the timeout is `database-unavailable`.
     func rows(_ query: PostgresQuery, timeout: Duration = PostgresEventStore.readTimeout) async throws -> [PostgresRow] {
+        try await throughPool("reading", timeout: timeout) { client, logger in
+            var rows: [PostgresRow] = []
+            for try await row in try await client.query(query, logger: logger) { rows.append(row) }
+            return rows
+        }
+    }
+
+    /// Runs `body` on the pool (reads, and writes that are not appends), with the outage
+    /// handling of every pooled query: during an outage it fails at once, and a database that
+    /// does not answer within the timeout is `database-unavailable`.
+    func throughPool<Value: Sendable>(_ action: String, timeout: Duration = PostgresEventStore.readTimeout,
+                                      _ body: @escaping @Sendable (PostgresClient, Logger) async throws -> Value) async throws -> Value {
         try await checkAvailable()
         let client = self.client, logger = self.logger, url = self.url
         do {
-            return try await withThrowingTaskGroup(of: [PostgresRow]?.self) { group in
-                group.addTask {
-                    var rows: [PostgresRow] = []
-                    for try await row in try await client.query(query, logger: logger) { rows.append(row) }
-                    return rows
-                }
+            return try await withThrowingTaskGroup(of: Value?.self) { group in
+                group.addTask { try await body(client, logger) }
                 group.addTask {
                     // The pool keeps a query waiting while it cannot connect. If the answer is
                     // slow, look whether the server is there at all: a refused connection is an
@@ -240,13 +249,13 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
                     return nil
                 }
                 defer { group.cancelAll() }
-                guard let first = try await group.next(), let rows = first else {
+                guard let first = try await group.next(), let value = first else {
                     throw StoreError(code: .databaseUnavailable, message: "PostgreSQL at \(url.address) did not answer within \(timeout)", details: "\(url)")
                 }
-                return rows
+                return value
             }
         } catch {
-            let mapped = PostgresFault.map(error, while: "reading", url: url)
+            let mapped = PostgresFault.map(error, while: action, url: url)
             if let store = mapped as? StoreError, store.code == .databaseUnavailable {
                 outage.since.withLock { $0 = ContinuousClock.now }
             }
@@ -434,30 +443,34 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
 
     // MARK: Tokens
 
-    public func createToken(id: String, name: String, role: Role, hash: String, context: AppendContext) async throws -> TokenInfo {
+    public func createToken(id: String, name: String, role: Role, counsel: String?, hash: String, context: AppendContext) async throws -> TokenInfo {
         try await writer.transaction { transaction in
             try transaction.db.query("""
-                INSERT INTO tokens (id, name, role, hash, created_at) VALUES (\(id), \(name), \(role.rawValue), \(hash), \(context.recordedAt.epochMilliseconds))
+                INSERT INTO tokens (id, name, role, hash, created_at, counsel)
+                VALUES (\(id), \(name), \(role.rawValue), \(hash), \(context.recordedAt.epochMilliseconds), \(counsel))
                 """)
             var chain = transaction
-            try EventChain.appendSystemEvents([(TokenEvents.created(id: id, name: name, role: role), context.actor)], at: context.recordedAt,
-                                              marksChange: true, in: &chain)
-            return TokenInfo(id: id, name: name, role: role, createdAt: context.recordedAt, revokedAt: nil)
+            try EventChain.appendSystemEvents([(TokenEvents.created(id: id, name: name, role: role, counsel: counsel), context.actor)],
+                                              at: context.recordedAt, marksChange: true, in: &chain)
+            return TokenInfo(id: id, name: name, role: role, counsel: counsel, createdAt: context.recordedAt, revokedAt: nil)
         }
     }
 
     public func token(hash: String) async throws -> TokenInfo? {
         try await rows(PostgresQueries.tokenQuery(hash: hash)).first.flatMap { row in
-            let (id, name, role, created) = try row.decode((String, String, String, Int64).self)
-            return Role(rawValue: role).map { TokenInfo(id: id, name: name, role: $0, createdAt: Instant(epochMilliseconds: created), revokedAt: nil) }
+            let (id, name, role, created, counsel) = try row.decode((String, String, String, Int64, String?).self)
+            return Role(rawValue: role).map {
+                TokenInfo(id: id, name: name, role: $0, counsel: counsel, createdAt: Instant(epochMilliseconds: created), revokedAt: nil)
+            }
         }
     }
 
     public func tokens() async throws -> [TokenInfo] {
         try await rows(PostgresQueries.tokensQuery).compactMap { row in
-            let (id, name, role, created, revoked) = try row.decode((String, String, String, Int64, Int64?).self)
+            let (id, name, role, created, revoked, counsel) = try row.decode((String, String, String, Int64, Int64?, String?).self)
             return Role(rawValue: role).map {
-                TokenInfo(id: id, name: name, role: $0, createdAt: Instant(epochMilliseconds: created), revokedAt: revoked.map { Instant(epochMilliseconds: $0) })
+                TokenInfo(id: id, name: name, role: $0, counsel: counsel, createdAt: Instant(epochMilliseconds: created),
+                          revokedAt: revoked.map { Instant(epochMilliseconds: $0) })
             }
         }
     }

@@ -164,10 +164,10 @@ enum PostgresQueries {
     // MARK: Tokens
 
     static func tokenQuery(hash: String) -> PostgresQuery {
-        "SELECT id, name, role, created_at FROM tokens WHERE hash = \(hash) AND revoked_at IS NULL"
+        "SELECT id, name, role, created_at, counsel FROM tokens WHERE hash = \(hash) AND revoked_at IS NULL"
     }
 
-    static let tokensQuery: PostgresQuery = "SELECT id, name, role, created_at, revoked_at FROM tokens ORDER BY created_at, id COLLATE \"C\""
+    static let tokensQuery: PostgresQuery = "SELECT id, name, role, created_at, revoked_at, counsel FROM tokens ORDER BY created_at, id COLLATE \"C\""
 
     // MARK: Synchronous forms, for the writer's transaction
 

@@ -86,6 +86,30 @@ enum PostgresSchema {
             FOR EACH STATEMENT EXECUTE FUNCTION corridor_events_append_only()
             """,
         ]),
+        // SQLite's v3 and v4 in one step (issue #15): the counsel name a `counsel` token is bound
+        // to, and webhook subscriptions with their delivery log — operational state beside the
+        // log, so a restart (of any instance) resumes from the last acknowledged seq, and the
+        // lease columns let exactly one instance deliver each subscription.
+        Migration(version: 2, name: "counsel tokens, webhook subscriptions and their delivery log", sql: [
+            "ALTER TABLE tokens ADD COLUMN counsel TEXT",
+            """
+            CREATE TABLE subscriptions (
+                id TEXT PRIMARY KEY, url TEXT NOT NULL, types TEXT, cases TEXT, secret TEXT NOT NULL,
+                owner_token TEXT NOT NULL, owner_name TEXT NOT NULL, owner_role TEXT NOT NULL, owner_counsel TEXT,
+                created_at BIGINT NOT NULL, deleted_at BIGINT,
+                acknowledged BIGINT NOT NULL, attempts BIGINT NOT NULL DEFAULT 0, failing_since BIGINT, next_attempt_at BIGINT,
+                paused_at BIGINT, paused_reason TEXT, last_error TEXT,
+                lease_holder TEXT, lease_until BIGINT
+            )
+            """,
+            """
+            CREATE TABLE deliveries (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, subscription TEXT NOT NULL, seq BIGINT NOT NULL, attempt BIGINT NOT NULL,
+                at BIGINT NOT NULL, status BIGINT, error TEXT, milliseconds BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX deliveries_by_subscription ON deliveries (subscription, id)",
+        ]),
     ]
 
     static let createMigrationsTable = """

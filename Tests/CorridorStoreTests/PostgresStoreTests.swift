@@ -76,11 +76,11 @@ struct PostgresStoreTests {
 
             let store = PostgresEventStore(url: url, maximumConnections: 1)
             #expect(try await store.schemaVersion() == 0)
-            #expect(try await store.migrate() == [1])
+            #expect(try await store.migrate() == [1, 2])
             await store.close()
             try await PostgresEventStore.withRunning(url, migrate: true) { store async throws in
                 #expect(try await store.migrate().isEmpty)
-                #expect(try await store.schemaVersion() == 1)
+                #expect(try await store.schemaVersion() == 2)
             }
             try await PostgresTestDatabase.admin(url) { connection in
                 try await connection.query("INSERT INTO schema_migrations (version, name) VALUES (99, 'from a newer build')", logger: .init(label: "test"))
@@ -98,6 +98,42 @@ struct PostgresStoreTests {
             if !scenario.given.isEmpty { try await store.append(records: scenario.given) }
             _ = try? await store.append(records: scenario.batch + [scenario.record])
             #expect(store.fallbackLookups == 0, "\(scenario.name): \(store.fallbackLookups) lookups missed the prefetch")
+        }
+    }
+
+    @Test("Two stores on one database: one holds a subscription's lease until it runs out or is given up", .enabled(if: PostgresTestDatabase.isAvailable))
+    func leaseAcrossStores() async throws {
+        try await PostgresTestDatabase.withSchema { url in
+            try await PostgresEventStore.withRunning(url, maximumConnections: 2) { first in
+                try await PostgresEventStore.withRunning(url, maximumConnections: 2) { second in
+                    try await first.createSubscription(SubscriptionStoreContractTests.subscription("sub_shared"))
+                    let now = TestClock.instant, later = now.adding(milliseconds: 30_000)
+                    // Both instances ask at once, again and again: exactly one wins each round, and
+                    // it is the same one while its lease has not run out.
+                    var firstWon: Bool?
+                    for round in 0..<20 {
+                        let t = now.adding(milliseconds: Int64(round) * 100)
+                        async let a = first.lease("sub_shared", holder: "instance-a", until: later, now: t)
+                        async let b = second.lease("sub_shared", holder: "instance-b", until: later, now: t)
+                        let (wonA, wonB) = try await (a, b)
+                        #expect(wonA != wonB, "round \(round): a \(wonA), b \(wonB)")
+                        if let firstWon { #expect(wonA == firstWon, "round \(round): the lease changed hands before it ran out") } else { firstWon = wonA }
+                    }
+                    let holderIsA = try #require(firstWon)
+                    let (holder, holderStore, other, otherStore): (String, PostgresEventStore, String, PostgresEventStore) =
+                        holderIsA ? ("instance-a", first, "instance-b", second) : ("instance-b", second, "instance-a", first)
+                    #expect(try await holderStore.lease("sub_shared", holder: holder, until: later, now: now), "the holder renews")
+                    #expect(try await !otherStore.lease("sub_shared", holder: other, until: later, now: now.adding(milliseconds: 29_999)))
+                    // Run out: the other takes it over, and the first may not take it back.
+                    #expect(try await otherStore.lease("sub_shared", holder: other, until: now.adding(milliseconds: 90_000), now: later))
+                    #expect(try await !holderStore.lease("sub_shared", holder: holder, until: now.adding(milliseconds: 90_000), now: later))
+                    // Given up by someone who does not hold it: nothing changes; by its holder: free at once.
+                    try await holderStore.releaseLease("sub_shared", holder: holder)
+                    #expect(try await !holderStore.lease("sub_shared", holder: holder, until: now.adding(milliseconds: 90_000), now: later))
+                    try await otherStore.releaseLease("sub_shared", holder: other)
+                    #expect(try await holderStore.lease("sub_shared", holder: holder, until: now.adding(milliseconds: 90_000), now: later))
+                }
+            }
         }
     }
 

@@ -49,7 +49,9 @@ struct AnyStore: EventStore, TokenStore, SubscriptionStore {
     func saveProgress(id: String, _ progress: Subscription.Progress, attempt: DeliveryAttempt?) async throws {
         try await base.saveProgress(id: id, progress, attempt: attempt)
     }
-    func deliveries(subscription id: String, limit: Int) async throws -> [DeliveryAttempt] { try await base.deliveries(subscription: id, limit: limit) }
+    func deliveries(subscription id: String, limit: Int) async throws -> [DeliveryAttempt] {
+        try await base.deliveries(subscription: id, limit: limit)
+    }
     func lease(_ id: String, holder: String, until: Instant, now: Instant) async throws -> Bool {
         try await base.lease(id, holder: holder, until: until, now: now)
     }

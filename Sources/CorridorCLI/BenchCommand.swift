@@ -52,8 +52,12 @@ struct ImportBench: AsyncParsableCommand {
         // 1. Create and import N synthetic cases (the reference network first).
         let seeded = try SQLiteEventStore(path: directory + "/seeded.sqlite")
         _ = try await Seeding.seedReference(into: seeded, context: context)
-        let (receipt, seedSeconds) = try await Stopwatch.time { try await Seeding.seedSynthetic(count: cases, seed: 1, into: seeded, context: context) }
-        print("seed --synthetic \(cases.grouped): \(receipt.count.grouped) records in \(String(format: "%.2f", seedSeconds)) s (\((Double(receipt.count) / seedSeconds).groupedWhole) records/s)")
+        let (receipt, seedSeconds) = try await Stopwatch.time {
+            try await Seeding.seedSynthetic(count: cases, seed: 1, into: seeded, context: context)
+        }
+        print(
+            "seed --synthetic \(cases.grouped): \(receipt.count.grouped) records in \(String(format: "%.2f", seedSeconds)) s (\((Double(receipt.count) / seedSeconds).groupedWhole) records/s)"
+        )
 
         // 2. A JSON Lines file of `records` records: import versus raw inserts of the same rows.
         let file = directory + "/records.jsonl"
@@ -76,8 +80,12 @@ struct ImportBench: AsyncParsableCommand {
         let (imported, importSeconds) = try await Stopwatch.time { try await RecordImport.importFiles([file], into: target, context: context) }
         let baselineRate = Double(rows.count) / baselineSeconds
         let importRate = Double(imported.count) / importSeconds
-        print("import \(imported.count.grouped) records (\(size / 1_000_000) MB JSON Lines): \(String(format: "%.2f", importSeconds)) s, \(importRate.groupedWhole) records/s")
-        print("baseline (same rows, GRDB, one transaction, no validation or chain): \(String(format: "%.2f", baselineSeconds)) s, \(baselineRate.groupedWhole) rows/s")
+        print(
+            "import \(imported.count.grouped) records (\(size / 1_000_000) MB JSON Lines): \(String(format: "%.2f", importSeconds)) s, \(importRate.groupedWhole) records/s"
+        )
+        print(
+            "baseline (same rows, GRDB, one transaction, no validation or chain): \(String(format: "%.2f", baselineSeconds)) s, \(baselineRate.groupedWhole) rows/s"
+        )
         print("import rate / baseline rate = \(String(format: "%.2f", importRate / baselineRate)) (target ≥ 0.50)")
 
         if roundTrip {
@@ -96,7 +104,9 @@ struct ImportBench: AsyncParsableCommand {
             let copy = try SQLiteEventStore(path: directory + "/reimport.sqlite")
             let (_, reimportSeconds) = try await Stopwatch.time { try await RecordImport.importFiles([exported], into: copy, context: context) }
             let same = try await seeded.stateDigest() == copy.stateDigest()
-            print("export \(count.grouped) records: \(String(format: "%.2f", exportSeconds)) s; re-import: \(String(format: "%.2f", reimportSeconds)) s; state digests \(same ? "identical" : "DIFFER")")
+            print(
+                "export \(count.grouped) records: \(String(format: "%.2f", exportSeconds)) s; re-import: \(String(format: "%.2f", reimportSeconds)) s; state digests \(same ? "identical" : "DIFFER")"
+            )
             if !same { throw ExitCode(1) }
         }
     }
@@ -143,10 +153,13 @@ struct RulesBench: AsyncParsableCommand {
         let (_, storeCheckSeconds) = try await Stopwatch.time {
             for index in 0..<1000 { _ = try await service.check(caseload.cases[index].id, to: "MEX", at: on) }
         }
-        print("check (reading the case from SQLite and the network): \(String(format: "%.0f", storeCheckSeconds / 1000 * 1e6)) µs per check over 1,000")
+        print(
+            "check (reading the case from SQLite and the network): \(String(format: "%.0f", storeCheckSeconds / 1000 * 1e6)) µs per check over 1,000")
 
         let (eligibility, eligibleSeconds) = await Stopwatch.time { caseload.eligibility(mexico) }
-        print("eligible --to MEX: \(String(format: "%.3f", eligibleSeconds)) s for \(eligibility.total.grouped) cases (\(eligibility.allowed.count.grouped) allowed)")
+        print(
+            "eligible --to MEX: \(String(format: "%.3f", eligibleSeconds)) s for \(eligibility.total.grouped) cases (\(eligibility.allowed.count.grouped) allowed)"
+        )
 
         let partners = Array(Set(network.arrangements.values.filter { $0.removingState == policy.removingState }.map(\.partner))).sorted()
         let contexts = partners.map { DestinationContext(destination: $0, instant: on, policy: policy, network: network) }
@@ -156,11 +169,15 @@ struct RulesBench: AsyncParsableCommand {
                 for outcome in caseload.outcomes(context) { verdicts[outcome.verdict, default: 0] += 1 }
             }
         }
-        print("every case against every partner (\(partners.count) countries, \((caseload.count * partners.count).grouped) verdicts): \(String(format: "%.2f", allSeconds)) s")
+        print(
+            "every case against every partner (\(partners.count) countries, \((caseload.count * partners.count).grouped) verdicts): \(String(format: "%.2f", allSeconds)) s"
+        )
 
-        let classWide = try Record.decode(try JSONParser.parse("""
-            {"type":"court-order","id":"bench-class","court":"D. Mass.","citation":"benchmark class-wide order","issuedOn":"2025-09-01","scope":{"thirdCountryOnly":true},"effect":"block"}
-            """))
+        let classWide = try Record.decode(
+            try JSONParser.parse(
+                """
+                {"type":"court-order","id":"bench-class","court":"D. Mass.","citation":"benchmark class-wide order","issuedOn":"2025-09-01","scope":{"thirdCountryOnly":true},"effect":"block"}
+                """))
         guard case .courtOrder(let order) = classWide else { return }
         let transfers = try await store.transfers()
         let (impact, impactSeconds) = await Stopwatch.time { CourtOrderImpact.of(order, caseload: caseload, transfers: transfers) }

@@ -27,7 +27,9 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let service = RulesService(store: try await store.open())
-        let decision = try await reportingRules { try await service.check(CaseRecord.ID(caseID), to: question.to.code, at: question.on.instant, policy: question.policy) }
+        let decision = try await reportingRules {
+            try await service.check(CaseRecord.ID(caseID), to: question.to.code, at: question.on.instant, policy: question.policy)
+        }
         if json {
             print(decision.jsonText())
         } else {

@@ -1,8 +1,8 @@
 import ArgumentParser
 import CorridorDomain
 import CorridorRules
-import CorridorServices
 import CorridorSQLite
+import CorridorServices
 
 struct CompareCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,9 +40,11 @@ struct CompareCommand: AsyncParsableCommand {
         let second = try await reportingRules { try await service.profile(policy[1]) }
         let instant = on?.instant ?? Edge.now()
         let network = try await service.store.network()
-        let destinations = to.isEmpty ? RulesService<AnyStore>.activePartners(network, on: instant.day, removingState: first.removingState) : to.map(\.code)
-        let comparison = PolicyComparison.run(caseload: try await service.loadCaseload(), network: network, capacity: try await service.capacityUsage(),
-                                              first: first, second: second, destinations: destinations, at: instant)
+        let destinations =
+            to.isEmpty ? RulesService<AnyStore>.activePartners(network, on: instant.day, removingState: first.removingState) : to.map(\.code)
+        let comparison = PolicyComparison.run(
+            caseload: try await service.loadCaseload(), network: network, capacity: try await service.capacityUsage(),
+            first: first, second: second, destinations: destinations, at: instant)
         print("\(first.id) (\(first.version)) vs \(second.id) (\(second.version)) at \(instant)")
         print("destinations: \(destinations.map(\.rawValue).joined(separator: ", "))")
         print("\(comparison.evaluated.grouped) case-destination pairs; \(comparison.differences.count.grouped) differ\n")
@@ -59,7 +61,9 @@ struct CompareCommand: AsyncParsableCommand {
         if limit > 0, !comparison.differences.isEmpty {
             print("\nfirst \(Swift.min(limit, comparison.differences.count)) differences:")
             for d in comparison.differences.prefix(limit) {
-                print("  \(d.caseID) → \(d.destination): \(d.first.rawValue) under \(first.id), \(d.second.rawValue) under \(second.id) (\(d.decidingGate?.rawValue ?? "-"))")
+                print(
+                    "  \(d.caseID) → \(d.destination): \(d.first.rawValue) under \(first.id), \(d.second.rawValue) under \(second.id) (\(d.decidingGate?.rawValue ?? "-"))"
+                )
             }
         }
     }

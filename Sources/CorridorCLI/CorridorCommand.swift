@@ -16,7 +16,8 @@ public struct CorridorCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, ImportCommand.self, ExportCommand.self, SeedCommand.self, CheckCommand.self, EligibleCommand.self,
-            ImpactCommand.self, CompareCommand.self, TransfersCommand.self, ReportCommand.self, PolicyCommand.self, TokenCommand.self, AuditCommand.self, StatusCommand.self, MigrateCommand.self, SchemaCommand.self, BenchCommand.self, SimulateCommand.self,
+            ImpactCommand.self, CompareCommand.self, TransfersCommand.self, ReportCommand.self, PolicyCommand.self, TokenCommand.self,
+            AuditCommand.self, StatusCommand.self, MigrateCommand.self, SchemaCommand.self, BenchCommand.self, SimulateCommand.self,
         ]
     )
 

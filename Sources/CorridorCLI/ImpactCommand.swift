@@ -38,7 +38,9 @@ struct ImpactCommand: AsyncParsableCommand {
         if impact.coveredCases.count > limit { print("  … and \((impact.coveredCases.count - limit).grouped) more") }
         print("touches \(impact.transfers.count) open transfer(s)")
         for touched in impact.transfers {
-            print("  \(touched.transfer.id) to \(touched.transfer.record.destination), departs \(touched.transfer.record.departs), \(touched.transfer.status.rawValue): \(touched.covered.count) covered on the manifest")
+            print(
+                "  \(touched.transfer.id) to \(touched.transfer.record.destination), departs \(touched.transfer.record.departs), \(touched.transfer.status.rawValue): \(touched.covered.count) covered on the manifest"
+            )
             for id in touched.covered.prefix(limit) { print("    \(id)") }
         }
     }
@@ -57,7 +59,9 @@ struct ImpactCommand: AsyncParsableCommand {
             throw CLIError(error.forOperator)
         }
         guard records.count == 1, case .courtOrder(let record) = records[0].record else {
-            throw CLIError("\(order!): expected exactly one court-order record, found \(records.count) record(s)\(records.first.map { " starting with '\($0.record.kind.rawValue)'" } ?? "")")
+            throw CLIError(
+                "\(order!): expected exactly one court-order record, found \(records.count) record(s)\(records.first.map { " starting with '\($0.record.kind.rawValue)'" } ?? "")"
+            )
         }
         return record
     }

@@ -29,9 +29,10 @@ struct MigrateCommand: AsyncParsableCommand {
                 throw CLIError(error.forOperator)
             }
             let version = PostgresEventStore.latestSchemaVersion
-            print(applied.isEmpty
-                  ? "\(url): the schema is at version \(version); nothing to do"
-                  : "\(url): applied migration \(applied.map(String.init).joined(separator: ", ")); the schema is at version \(version)")
+            print(
+                applied.isEmpty
+                    ? "\(url): the schema is at version \(version); nothing to do"
+                    : "\(url): applied migration \(applied.map(String.init).joined(separator: ", ")); the schema is at version \(version)")
         case .sqlite(let path):
             _ = try await store.open()
             print("\(path): the schema is up to date")

@@ -10,7 +10,8 @@ struct PolicyCommand: ParsableCommand {
     )
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the active profile (or another) with every parameter and its legal reference.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show the active profile (or another) with every parameter and its legal reference.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "A profile id (default: the active one).") var id: String?
 

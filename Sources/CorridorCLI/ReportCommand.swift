@@ -28,11 +28,16 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("With --public: only departures on or after this day (YYYY-MM-DD).", valueName: "date")) var from: String?
     @Option(name: .long, help: ArgumentHelp("With --public: only departures on or before this day (YYYY-MM-DD).", valueName: "date")) var to: String?
     @Option(name: .long, help: ArgumentHelp("With --public: text, json, csv or html.", valueName: "format")) var format: Format = .text
-    @Option(name: .long, help: ArgumentHelp("With --public: write the report and its codebook into this directory (required for csv and html).", valueName: "dir")) var out: String?
+    @Option(
+        name: .long,
+        help: ArgumentHelp("With --public: write the report and its codebook into this directory (required for csv and html).", valueName: "dir"))
+    var out: String?
 
     func validate() throws {
         if !publicReport {
-            if from != nil || to != nil || out != nil || format != .text { throw ValidationError("--from, --to, --format and --out go with --public") }
+            if from != nil || to != nil || out != nil || format != .text {
+                throw ValidationError("--from, --to, --format and --out go with --public")
+            }
             return
         }
         if json { throw ValidationError("with --public, use --format json instead of --json") }
@@ -63,7 +68,9 @@ struct ReportCommand: AsyncParsableCommand {
             }
             let object: [String: Any] = [
                 "arrangements": report.lines.map(line), "total": line(report.total),
-                "incidents": report.incidents.map { ["kind": $0.kind.rawValue, "case": $0.caseID.rawValue, "to": $0.to.rawValue, "on": $0.on.description, "basis": $0.basis] },
+                "incidents": report.incidents.map {
+                    ["kind": $0.kind.rawValue, "case": $0.caseID.rawValue, "to": $0.to.rawValue, "on": $0.on.description, "basis": $0.basis]
+                },
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -73,13 +80,14 @@ struct ReportCommand: AsyncParsableCommand {
         func percent(_ value: Double?) -> String { value.map { "\(($0 * 100).groupedWhole)%" } ?? "—" }
         print("arrangement".padding(toLength: 46, withPad: " ", startingAt: 0) + "moved  total cost     per person    load  onward  incidents")
         for l in report.lines + [report.total] {
-            print(String(l.name.prefix(45)).padding(toLength: 46, withPad: " ", startingAt: 0)
-                  + String(l.peopleMoved).padding(toLength: 7, withPad: " ", startingAt: 0)
-                  + money(l.totalCostUSD).padding(toLength: 14, withPad: " ", startingAt: 0)
-                  + money(l.costPerPersonMovedUSD).padding(toLength: 14, withPad: " ", startingAt: 0)
-                  + percent(l.loadFactor).padding(toLength: 6, withPad: " ", startingAt: 0)
-                  + percent(l.onwardReturnRate).padding(toLength: 8, withPad: " ", startingAt: 0)
-                  + "\(l.incidents)" + (l.suspectedIncidents > 0 ? " (+\(l.suspectedIncidents) suspected)" : ""))
+            print(
+                String(l.name.prefix(45)).padding(toLength: 46, withPad: " ", startingAt: 0)
+                    + String(l.peopleMoved).padding(toLength: 7, withPad: " ", startingAt: 0)
+                    + money(l.totalCostUSD).padding(toLength: 14, withPad: " ", startingAt: 0)
+                    + money(l.costPerPersonMovedUSD).padding(toLength: 14, withPad: " ", startingAt: 0)
+                    + percent(l.loadFactor).padding(toLength: 6, withPad: " ", startingAt: 0)
+                    + percent(l.onwardReturnRate).padding(toLength: 8, withPad: " ", startingAt: 0)
+                    + "\(l.incidents)" + (l.suspectedIncidents > 0 ? " (+\(l.suspectedIncidents) suspected)" : ""))
         }
         if !report.incidents.isEmpty {
             print("\nchain-refoulement incidents:")
@@ -122,7 +130,8 @@ extension ReportCommand {
 struct StrandedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stranded",
-        abstract: "The stranded caseload: people with no lawful destination, by nationality, with the gate that blocks them at each candidate country.",
+        abstract:
+            "The stranded caseload: people with no lawful destination, by nationality, with the gate that blocks them at each candidate country.",
         discussion: """
             Everyone not yet moved is judged against their nationality countries and every partner with an \
             arrangement active on the day. Aggregate only: counts from 1 to 4 are shown as "<5".
@@ -136,7 +145,9 @@ struct StrandedCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try await self.store.open()
-        let report = try await reportingRules { try await StrandedReport.load(store: store, on: on?.instant ?? Edge.now().day.startInstant, policy: policy) }
+        let report = try await reportingRules {
+            try await StrandedReport.load(store: store, on: on?.instant ?? Edge.now().day.startInstant, policy: policy)
+        }
         let network = try await store.network()
         print(json ? report.json(network: network).prettyString : report.text(network: network), terminator: json ? "\n" : "")
     }

@@ -41,6 +41,7 @@ struct DecisionOptions: ParsableArguments {
     @Option(name: .long, help: WhenArgument.help)
     var on: WhenArgument
 
-    @Option(name: .long, help: ArgumentHelp("Policy profile (us-dhs-2025, us-dvd-2025, unhcr-2013; default: the store's active one).", valueName: "id"))
+    @Option(
+        name: .long, help: ArgumentHelp("Policy profile (us-dhs-2025, us-dvd-2025, unhcr-2013; default: the store's active one).", valueName: "id"))
     var policy: String?
 }

@@ -24,7 +24,11 @@ struct SeedCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seed of the synthetic caseload; the same seed gives the same cases.", valueName: "s"))
     var seed: UInt64 = 1
 
-    @Flag(name: .long, help: "Record a handful of synthetic demo transfers around today (planned, locked, refused at departure with a hold, departed with dispositions), through the normal guarded path.")
+    @Flag(
+        name: .long,
+        help:
+            "Record a handful of synthetic demo transfers around today (planned, locked, refused at departure with a hold, departed with dispositions), through the normal guarded path."
+    )
     var demoTransfers = false
 
     func validate() throws {
@@ -44,8 +48,9 @@ struct SeedCommand: AsyncParsableCommand {
         }
         if let synthetic {
             let receipt = try await reportingRefusals("seeding the synthetic caseload") {
-                try await Seeding.seedSynthetic(count: synthetic, seed: seed, into: store, context: Edge.context(actor: "seed:synthetic"),
-                                          progress: StderrProgress())
+                try await Seeding.seedSynthetic(
+                    count: synthetic, seed: seed, into: store, context: Edge.context(actor: "seed:synthetic"),
+                    progress: StderrProgress())
             }
             print("synthetic caseload: \(synthetic.grouped) cases (seed \(seed)), \(receipt.count.grouped) records")
         }

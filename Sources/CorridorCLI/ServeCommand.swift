@@ -1,9 +1,9 @@
 import ArgumentParser
-import Foundation
 import CorridorSQLite
 import CorridorServices
 import CorridorStore
 import CorridorWeb
+import Foundation
 import Hummingbird
 import Logging
 
@@ -25,25 +25,42 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Port to listen on.")
     var port: Int = 8080
 
-    @Option(name: .long, help: ArgumentHelp("Least severe log level written to standard error: trace, debug, info (one line per request), notice, warning, error or critical.", valueName: "level"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Least severe log level written to standard error: trace, debug, info (one line per request), notice, warning, error or critical.",
+            valueName: "level"))
     var logLevel: String = "info"
 
     @Option(name: .long, help: ArgumentHelp("Synthetic cases to seed into an empty store.", valueName: "n"))
     var seedCases: Int = 20_000
 
-    @Option(name: .long, help: ArgumentHelp("Close a connection that sends nothing, or only part of a request, for this many seconds.", valueName: "seconds"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Close a connection that sends nothing, or only part of a request, for this many seconds.", valueName: "seconds"))
     var idleTimeout: Int = 30
 
     @Option(name: .long, help: ArgumentHelp("Connections open at once; past this, new ones wait until one closes.", valueName: "n"))
     var maxConnections: Int = 10_000
 
-    @Option(name: .long, help: ArgumentHelp("Connections open at once from one client address; more are closed at once (0: no limit, e.g. behind a proxy).", valueName: "n"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Connections open at once from one client address; more are closed at once (0: no limit, e.g. behind a proxy).", valueName: "n"))
     var maxConnectionsPerClient: Int = 256
 
-    @Option(name: .long, help: ArgumentHelp("Failed authentications a client address may make in a minute before it is answered 429 until the minute ends (0: no limit, e.g. behind a proxy that limits them).", valueName: "n"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Failed authentications a client address may make in a minute before it is answered 429 until the minute ends (0: no limit, e.g. behind a proxy that limits them).",
+            valueName: "n"))
     var authFailureLimit: Int = 10
 
-    @Option(name: .long, help: ArgumentHelp("Let webhooks go to this address range although it is loopback, private or link-local (CIDR, e.g. 127.0.0.0/8 for development and tests); repeatable. Without it such subscriptions are refused.", valueName: "cidr"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Let webhooks go to this address range although it is loopback, private or link-local (CIDR, e.g. 127.0.0.0/8 for development and tests); repeatable. Without it such subscriptions are refused.",
+            valueName: "cidr"))
     var webhookAllow: [String] = []
 
     func validate() throws {
@@ -81,23 +98,27 @@ struct ServeCommand: AsyncParsableCommand {
                     let demo = try await DemoOperations.seed(into: store, now: Edge.now(), context: Edge.context(actor: "seed:demo"))
                     logger.info("seeded the synthetic demo transfers", metadata: ["transfers": "\(demo.transfers.joined(separator: " "))"])
                 }
-                adminSecret = try await Tokens.issue(name: "first admin", role: .admin, in: store, context: Edge.context(actor: "serve:first-start")).secret
+                adminSecret = try await Tokens.issue(name: "first admin", role: .admin, in: store, context: Edge.context(actor: "serve:first-start"))
+                    .secret
             }
         }
         // The store's services (SQLite's checkpointer, PostgreSQL's change listener) and the log
         // sink run in the server's service group and stop after it.
-        var configuration = ServerConfiguration(host: host, port: port, idleTimeout: .seconds(idleTimeout), maximumConnections: maxConnections,
-                                                maximumConnectionsPerClient: maxConnectionsPerClient)
+        var configuration = ServerConfiguration(
+            host: host, port: port, idleTimeout: .seconds(idleTimeout), maximumConnections: maxConnections,
+            maximumConnectionsPerClient: maxConnectionsPerClient)
         configuration.authFailuresPerMinute = authFailureLimit
         configuration.webhooks.addresses = WebhookAddressPolicy(allowed: webhookAllow.compactMap(AddressRange.init))
         if !webhookAllow.isEmpty {
             logger.notice("webhooks may go to these otherwise refused ranges", metadata: ["allowed": "\(webhookAllow.joined(separator: ","))"])
         }
-        let app = try await buildApplication(store: store, configuration: configuration, logger: logger, clock: Edge.now,
+        let app = try await buildApplication(
+            store: store, configuration: configuration, logger: logger, clock: Edge.now,
             services: [LogSink.standardError] + served.services, changes: served.changes)
         var announcement = "Corridor is serving \(self.store.db) at http://\(host):\(port)/\n"
         if let adminSecret {
-            announcement += ("""
+            announcement +=
+                ("""
                 An admin token was created for this new store (it is shown only now; the store keeps only its hash):
 
                     \(adminSecret)

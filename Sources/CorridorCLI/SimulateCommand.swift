@@ -25,7 +25,10 @@ struct SimulateCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("A scenario file (JSON, shape in docs/simulation.md).", valueName: "scenario.json"))
     var scenarioFile: String?
 
-    @Option(name: .customLong("scenario"), help: ArgumentHelp("A scenario shipped with Corridor instead of a file (\(Scenario.bundledNames.joined(separator: ", "))).", valueName: "name"))
+    @Option(
+        name: .customLong("scenario"),
+        help: ArgumentHelp(
+            "A scenario shipped with Corridor instead of a file (\(Scenario.bundledNames.joined(separator: ", "))).", valueName: "name"))
     var bundled: String?
 
     @Option(name: .long, help: ArgumentHelp("Number of replications R.", valueName: "R"))
@@ -99,9 +102,10 @@ struct SimulateCommand: ParsableCommand {
             }
             guard due else { return }
             let seconds = Double(progress.elapsed.components.seconds) + Double(progress.elapsed.components.attoseconds) / 1e18
-            Edge.printError(String(
-                format: "simulate: %d of %d replications done, %.0f%% of simulated days, %.1f s",
-                progress.completedRuns, progress.totalRuns, progress.fractionDone * 100, seconds))
+            Edge.printError(
+                String(
+                    format: "simulate: %d of %d replications done, %.0f%% of simulated days, %.1f s",
+                    progress.completedRuns, progress.totalRuns, progress.fractionDone * 100, seconds))
         }
     }
 

@@ -14,7 +14,8 @@ struct StatusCommand: AsyncParsableCommand {
         let store = try await self.store.open()
         let summary = try await store.summary()
         let head = try await store.head()
-        print("""
+        print(
+            """
             store:        \(self.store.db)
             events:       \(summary.events.formatted) (head \(head.hash))
             countries:    \(summary.countries.grouped)

@@ -7,9 +7,11 @@ import Foundation
 
 /// Options every command that touches the store shares.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .customLong("db"), help: ArgumentHelp(
-        "The store: a SQLite database file, or a PostgreSQL database as postgres://user[:password]@host[:port]/database[?sslmode=disable|prefer|require|verify-full]. Default: $CORRIDOR_DATABASE_URL, else ./corridor.sqlite.",
-        valueName: "path-or-url"))
+    @Option(
+        name: .customLong("db"),
+        help: ArgumentHelp(
+            "The store: a SQLite database file, or a PostgreSQL database as postgres://user[:password]@host[:port]/database[?sslmode=disable|prefer|require|verify-full]. Default: $CORRIDOR_DATABASE_URL, else ./corridor.sqlite.",
+            valueName: "path-or-url"))
     var dbOption: String?
 
     /// Where the store is: `--db`, else `CORRIDOR_DATABASE_URL`, else ./corridor.sqlite.
@@ -57,7 +59,6 @@ enum Edge {
 struct StderrProgress: ProgressReporter {
     func report(_ message: String) { Edge.printError(message) }
 }
-
 
 /// Runs store work, turning refusals into messages that say nothing was recorded.
 func reportingRefusals<T>(_ action: String, _ body: () async throws -> T) async throws -> T {

@@ -20,12 +20,14 @@ struct TokenCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
         @Option(name: .long, help: "The role: officer, supervisor, counsel, monitor, public or admin.") var role: Role
         @Option(name: .long, help: "Who or what the token is for.") var name: String
-        @Option(name: .long, help: ArgumentHelp("For --role counsel (required then): the counsel name as the case records spell it.", valueName: "name"))
+        @Option(
+            name: .long, help: ArgumentHelp("For --role counsel (required then): the counsel name as the case records spell it.", valueName: "name"))
         var counsel: String?
 
         func validate() throws {
             if role == .counsel, counsel == nil {
-                throw ValidationError("--role counsel needs --counsel \"<name as on the case records>\": a counsel token sees only that counsel's clients")
+                throw ValidationError(
+                    "--role counsel needs --counsel \"<name as on the case records>\": a counsel token sees only that counsel's clients")
             }
             if role != .counsel, counsel != nil { throw ValidationError("--counsel is only for --role counsel (got --role \(role.rawValue))") }
         }
@@ -50,7 +52,9 @@ struct TokenCommand: ParsableCommand {
             for token in tokens {
                 let state = token.revokedAt.map { "revoked \($0)" } ?? "live"
                 let bound = token.counsel.map { "  counsel \"\($0)\"" } ?? ""
-                print("\(token.id)  \(token.role.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(token.name)\(bound)  created \(token.createdAt)  \(state)")
+                print(
+                    "\(token.id)  \(token.role.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(token.name)\(bound)  created \(token.createdAt)  \(state)"
+                )
             }
         }
     }

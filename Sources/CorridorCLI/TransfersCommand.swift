@@ -22,8 +22,11 @@ struct TransfersCommand: ParsableCommand {
             print("id".padding(toLength: 16, withPad: " ", startingAt: 0) + "to   departs                status     on board / seats  arrangement")
             for t in transfers {
                 let load = "\(t.onBoard.count) / \(t.record.seats)"
-                print(t.id.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0) + "\(t.record.destination)  \(t.record.departs.description.padding(toLength: 22, withPad: " ", startingAt: 0)) "
-                      + t.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + " " + load.padding(toLength: 17, withPad: " ", startingAt: 0) + " " + (t.record.arrangement?.rawValue ?? "—"))
+                print(
+                    t.id.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)
+                        + "\(t.record.destination)  \(t.record.departs.description.padding(toLength: 22, withPad: " ", startingAt: 0)) "
+                        + t.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + " "
+                        + load.padding(toLength: 17, withPad: " ", startingAt: 0) + " " + (t.record.arrangement?.rawValue ?? "—"))
             }
         }
     }
@@ -43,7 +46,9 @@ struct TransfersCommand: ParsableCommand {
             }
             let t = detail.transfer
             print("transfer \(t.id) to \(t.record.destination), departs \(t.record.departs), \(t.status.rawValue)")
-            print("arrangement \(t.record.arrangement?.rawValue ?? "none"); seats \(t.record.seats); on board \(t.onBoard.count) (load factor \(Int((detail.loadFactor * 100).rounded()))%)")
+            print(
+                "arrangement \(t.record.arrangement?.rawValue ?? "none"); seats \(t.record.seats); on board \(t.onBoard.count) (load factor \(Int((detail.loadFactor * 100).rounded()))%)"
+            )
             for (step, instant) in t.steps.sorted(by: { $0.value < $1.value }) { print("  \(step.rawValue) at \(instant)") }
             print("\nverdicts at \(detail.judgedAt) under \(detail.policy.id) (\(detail.policy.version)):")
             for passenger in detail.passengers {

@@ -42,9 +42,10 @@ extension PostgresEventStore: SubscriptionStore {
             id: id, url: try text(1), types: list(try optionalText(2)), cases: list(try optionalText(3)), secret: try text(4),
             owner: .init(tokenID: try text(5), name: try text(6), role: role, counsel: try optionalText(8)),
             createdAt: Instant(epochMilliseconds: try number(9)), deletedAt: try optionalInstant(10),
-            progress: .init(acknowledged: try number(11), attempts: Int(try number(12)), failingSince: try optionalInstant(13),
-                            nextAttemptAt: try optionalInstant(14), pausedAt: try optionalInstant(15), pausedReason: try optionalText(16),
-                            lastError: try optionalText(17)))
+            progress: .init(
+                acknowledged: try number(11), attempts: Int(try number(12)), failingSince: try optionalInstant(13),
+                nextAttemptAt: try optionalInstant(14), pausedAt: try optionalInstant(15), pausedReason: try optionalText(16),
+                lastError: try optionalText(17)))
     }
 
     /// Runs one statement through the pool; returns the rows it answered (`RETURNING`).
@@ -59,7 +60,8 @@ extension PostgresEventStore: SubscriptionStore {
 
     public func createSubscription(_ s: Subscription) async throws {
         let p = s.progress
-        try await write("""
+        try await write(
+            """
             INSERT INTO subscriptions (\(unescaped: Self.columns)) VALUES (
                 \(s.id), \(s.url), \(Self.list(s.types)), \(Self.list(s.cases)), \(s.secret), \(s.owner.tokenID), \(s.owner.name),
                 \(s.owner.role.rawValue), \(s.owner.counsel), \(s.createdAt.epochMilliseconds), \(s.deletedAt?.epochMilliseconds),
@@ -85,43 +87,54 @@ extension PostgresEventStore: SubscriptionStore {
         let kept = Int64(Self.deliveriesKept)
         try await throughPool("writing subscriptions") { client, logger in
             try await client.withTransaction(logger: logger) { connection in
-                let updated = try await connection.query("""
+                let updated = try await connection.query(
+                    """
                     UPDATE subscriptions SET acknowledged = \(p.acknowledged), attempts = \(Int64(p.attempts)),
                         failing_since = \(p.failingSince?.epochMilliseconds), next_attempt_at = \(p.nextAttemptAt?.epochMilliseconds),
                         paused_at = \(p.pausedAt?.epochMilliseconds), paused_reason = \(p.pausedReason), last_error = \(p.lastError)
                     WHERE id = \(id) RETURNING id
-                    """, logger: logger).collect()
+                    """, logger: logger
+                ).collect()
                 guard !updated.isEmpty else { throw StoreError(code: .invalidArgument, message: "no subscription '\(id)'") }
                 guard let a = attempt else { return }
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO deliveries (subscription, seq, attempt, at, status, error, milliseconds)
                     VALUES (\(id), \(a.seq), \(Int64(a.attempt)), \(a.at.epochMilliseconds), \(a.status.map(Int64.init)), \(a.error),
                             \(Int64(a.milliseconds)))
-                    """, logger: logger).collect()
+                    """, logger: logger
+                ).collect()
                 // The delivery log keeps the newest attempts per subscription.
-                try await connection.query("""
+                try await connection.query(
+                    """
                     DELETE FROM deliveries WHERE subscription = \(id) AND id <= (
                         SELECT id FROM deliveries WHERE subscription = \(id) ORDER BY id DESC LIMIT 1 OFFSET \(kept))
-                    """, logger: logger).collect()
+                    """, logger: logger
+                ).collect()
             }
         }
     }
 
     public func deliveries(subscription id: String, limit: Int) async throws -> [DeliveryAttempt] {
-        try await rows("""
+        try await rows(
+            """
             SELECT seq, attempt, at, status, error, milliseconds FROM deliveries WHERE subscription = \(id) ORDER BY id DESC LIMIT \(Int64(max(0, limit)))
-            """).map { row in
+            """
+        ).map { row in
             let (seq, attempt, at, status, error, milliseconds) = try row.decode((Int64, Int64, Int64, Int64?, String?, Int64).self)
-            return DeliveryAttempt(subscription: id, seq: seq, attempt: Int(attempt), at: Instant(epochMilliseconds: at), status: status.map { Int($0) },
-                                   error: error, milliseconds: Int(milliseconds))
+            return DeliveryAttempt(
+                subscription: id, seq: seq, attempt: Int(attempt), at: Instant(epochMilliseconds: at), status: status.map { Int($0) },
+                error: error, milliseconds: Int(milliseconds))
         }
     }
 
     public func lease(_ id: String, holder: String, until: Instant, now: Instant) async throws -> Bool {
-        try await !write("""
+        try await !write(
+            """
             UPDATE subscriptions SET lease_holder = \(holder), lease_until = \(until.epochMilliseconds)
             WHERE id = \(id) AND (lease_holder IS NULL OR lease_holder = \(holder) OR lease_until <= \(now.epochMilliseconds)) RETURNING id
-            """).isEmpty
+            """
+        ).isEmpty
     }
 
     public func releaseLease(_ id: String, holder: String) async throws {

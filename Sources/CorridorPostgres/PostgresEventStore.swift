@@ -60,7 +60,9 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
 
     /// A store on `url` whose database was reached and whose schema is this build's: migrated
     /// with `migrate` (what `serve` and `migrate` do), otherwise checked.
-    public static func open(_ url: PostgresURL, logger: Logger = Logger(label: "corridor.postgres"), migrate: Bool = true) async throws -> PostgresEventStore {
+    public static func open(
+        _ url: PostgresURL, logger: Logger = Logger(label: "corridor.postgres"), migrate: Bool = true
+    ) async throws -> PostgresEventStore {
         let store = PostgresEventStore(url: url, logger: logger)
         do {
             if migrate { _ = try await store.migrate() } else { try await store.checkSchema() }
@@ -85,9 +87,11 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
     /// after checking the database can be reached and, with `migrate`, bringing its schema up
     /// to date (otherwise refusing a database whose schema is older than this build).
     @discardableResult
-    public static func withRunning<Result>(_ url: PostgresURL, logger: Logger = Logger(label: "corridor.postgres"), migrate: Bool = true,
-                                                     maximumConnections: Int = 8,
-                                                     _ body: (PostgresEventStore) async throws -> Result) async throws -> Result {
+    public static func withRunning<Result>(
+        _ url: PostgresURL, logger: Logger = Logger(label: "corridor.postgres"), migrate: Bool = true,
+        maximumConnections: Int = 8,
+        _ body: (PostgresEventStore) async throws -> Result
+    ) async throws -> Result {
         let store = PostgresEventStore(url: url, logger: logger, maximumConnections: maximumConnections)
         do {
             if migrate { _ = try await store.migrate() } else { try await store.checkSchema() }
@@ -164,8 +168,11 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
                 try db.execute(PostgresSchema.createMigrationsTable)
                 let present = Set(try db.query("SELECT version FROM schema_migrations").rows.map { Int(try $0.decode(Int32.self)) })
                 if let newest = present.max(), newest > PostgresSchema.latestVersion {
-                    throw StoreError(code: .databaseUnavailable,
-                                     message: "the database \(self.url.database) has schema version \(newest), newer than this build knows (\(PostgresSchema.latestVersion)); upgrade Corridor")
+                    throw StoreError(
+                        code: .databaseUnavailable,
+                        message:
+                            "the database \(self.url.database) has schema version \(newest), newer than this build knows (\(PostgresSchema.latestVersion)); upgrade Corridor"
+                    )
                 }
                 var applied: [Int] = []
                 for migration in PostgresSchema.migrations where !present.contains(migration.version) {
@@ -198,8 +205,11 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
     public func checkSchema() async throws {
         let version = try await schemaVersion()
         guard version == PostgresSchema.latestVersion else {
-            throw StoreError(code: .databaseUnavailable,
-                             message: "the database \(url.database) at \(url.address) is at schema version \(version), this build needs \(PostgresSchema.latestVersion): run `corridor migrate --db \(url)`")
+            throw StoreError(
+                code: .databaseUnavailable,
+                message:
+                    "the database \(url.database) at \(url.address) is at schema version \(version), this build needs \(PostgresSchema.latestVersion): run `corridor migrate --db \(url)`"
+            )
         }
     }
 
@@ -227,8 +237,10 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
     /// Runs `body` on the pool (reads, and writes that are not appends), with the outage
     /// handling of every pooled query: during an outage it fails at once, and a database that
     /// does not answer within the timeout is `database-unavailable`.
-    func throughPool<Value: Sendable>(_ action: String, timeout: Duration = PostgresEventStore.readTimeout,
-                                      _ body: @escaping @Sendable (PostgresClient, Logger) async throws -> Value) async throws -> Value {
+    func throughPool<Value: Sendable>(
+        _ action: String, timeout: Duration = PostgresEventStore.readTimeout,
+        _ body: @escaping @Sendable (PostgresClient, Logger) async throws -> Value
+    ) async throws -> Value {
         try await checkAvailable()
         let client = self.client, logger = self.logger, url = self.url
         do {
@@ -250,7 +262,8 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
                 }
                 defer { group.cancelAll() }
                 guard let first = try await group.next(), let value = first else {
-                    throw StoreError(code: .databaseUnavailable, message: "PostgreSQL at \(url.address) did not answer within \(timeout)", details: "\(url)")
+                    throw StoreError(
+                        code: .databaseUnavailable, message: "PostgreSQL at \(url.address) did not answer within \(timeout)", details: "\(url)")
                 }
                 return value
             }
@@ -276,7 +289,8 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
         }
         switch decision {
         case .proceed: return
-        case .failFast: throw StoreError(code: .databaseUnavailable, message: "PostgreSQL at \(url.address) cannot be reached; retrying", details: "\(url)")
+        case .failFast:
+            throw StoreError(code: .databaseUnavailable, message: "PostgreSQL at \(url.address) cannot be reached; retrying", details: "\(url)")
         case .probe: break
         }
         do {
@@ -354,7 +368,9 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
     }
 
     public func summary() async throws -> StoreSummary {
-        guard let row = try await rows(PostgresQueries.summaryQuery).first else { throw StoreError(code: .storageFault, message: "the summary query returned nothing") }
+        guard let row = try await rows(PostgresQueries.summaryQuery).first else {
+            throw StoreError(code: .storageFault, message: "the summary query returned nothing")
+        }
         return try PostgresQueries.summary(row)
     }
 
@@ -368,7 +384,9 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
     /// trip per table before ``EventChain`` validates them.
     static let chunkSize = 2_000
 
-    public func append(context: AppendContext, _ produce: @Sendable (_ emit: (SourcedRecord) throws -> Void) throws -> Void) async throws -> AppendReceipt {
+    public func append(
+        context: AppendContext, _ produce: @Sendable (_ emit: (SourcedRecord) throws -> Void) throws -> Void
+    ) async throws -> AppendReceipt {
         // `produce` runs on the writer's queue while this task waits for it (the continuation
         // does not resume before the transaction ends), so it never outlives this call. The
         // queue's block may outlive the call by a moment, so it holds `produce` through a box
@@ -389,13 +407,17 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
     /// Passes what `produce` emits on to `emit` in chunks, prefetching each chunk's references
     /// first. Errors come in the order a store validating record by record would report them:
     /// when `produce` fails, the records it emitted before are still validated first.
-    static func inChunks(_ produce: (_ emit: (SourcedRecord) throws -> Void) throws -> Void, prefetching transaction: PostgresTransaction,
-                         _ emit: (SourcedRecord) throws -> Void) throws {
+    static func inChunks(
+        _ produce: (_ emit: (SourcedRecord) throws -> Void) throws -> Void, prefetching transaction: PostgresTransaction,
+        _ emit: (SourcedRecord) throws -> Void
+    ) throws {
         try withoutActuallyEscaping(emit) { emit in try inChunks(produce, transaction, emit) }
     }
 
-    private static func inChunks(_ produce: (_ emit: (SourcedRecord) throws -> Void) throws -> Void, _ transaction: PostgresTransaction,
-                                 _ emit: @escaping (SourcedRecord) throws -> Void) throws {
+    private static func inChunks(
+        _ produce: (_ emit: (SourcedRecord) throws -> Void) throws -> Void, _ transaction: PostgresTransaction,
+        _ emit: @escaping (SourcedRecord) throws -> Void
+    ) throws {
         var buffer: [SourcedRecord] = []
         buffer.reserveCapacity(chunkSize)
         var drainFailed = false
@@ -432,12 +454,15 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
     }
 
     @discardableResult
-    public func appendSystemEvent(type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?) async throws -> Event {
+    public func appendSystemEvent(
+        type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?
+    ) async throws -> Event {
         let setting = setting.map { [$0.key, $0.value] }
         return try await writer.transaction { transaction in
             var chain = transaction
-            return try EventChain.appendSystemEvents([(SystemEvent(type: type, payload: payload), context.actor)], at: context.recordedAt, marksChange: true,
-                                                     setting: setting.map { ($0[0], $0[1]) }, in: &chain)!
+            return try EventChain.appendSystemEvents(
+                [(SystemEvent(type: type, payload: payload), context.actor)], at: context.recordedAt, marksChange: true,
+                setting: setting.map { ($0[0], $0[1]) }, in: &chain)!
         }
     }
 
@@ -445,13 +470,15 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
 
     public func createToken(id: String, name: String, role: Role, counsel: String?, hash: String, context: AppendContext) async throws -> TokenInfo {
         try await writer.transaction { transaction in
-            try transaction.db.query("""
+            try transaction.db.query(
+                """
                 INSERT INTO tokens (id, name, role, hash, created_at, counsel)
                 VALUES (\(id), \(name), \(role.rawValue), \(hash), \(context.recordedAt.epochMilliseconds), \(counsel))
                 """)
             var chain = transaction
-            try EventChain.appendSystemEvents([(TokenEvents.created(id: id, name: name, role: role, counsel: counsel), context.actor)],
-                                              at: context.recordedAt, marksChange: true, in: &chain)
+            try EventChain.appendSystemEvents(
+                [(TokenEvents.created(id: id, name: name, role: role, counsel: counsel), context.actor)],
+                at: context.recordedAt, marksChange: true, in: &chain)
             return TokenInfo(id: id, name: name, role: role, counsel: counsel, createdAt: context.recordedAt, revokedAt: nil)
         }
     }
@@ -469,17 +496,20 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
         try await rows(PostgresQueries.tokensQuery).compactMap { row in
             let (id, name, role, created, revoked, counsel) = try row.decode((String, String, String, Int64, Int64?, String?).self)
             return Role(rawValue: role).map {
-                TokenInfo(id: id, name: name, role: $0, counsel: counsel, createdAt: Instant(epochMilliseconds: created),
-                          revokedAt: revoked.map { Instant(epochMilliseconds: $0) })
+                TokenInfo(
+                    id: id, name: name, role: $0, counsel: counsel, createdAt: Instant(epochMilliseconds: created),
+                    revokedAt: revoked.map { Instant(epochMilliseconds: $0) })
             }
         }
     }
 
     public func revokeToken(id: String, context: AppendContext) async throws -> Bool {
         try await writer.transaction { transaction in
-            let revoked = try transaction.db.query("""
+            let revoked = try transaction.db.query(
+                """
                 UPDATE tokens SET revoked_at = \(context.recordedAt.epochMilliseconds) WHERE id = \(id) AND revoked_at IS NULL RETURNING id
-                """).rows.count
+                """
+            ).rows.count
             guard revoked > 0 else { return false }
             var chain = transaction
             try EventChain.appendSystemEvents([(TokenEvents.revoked(id: id), context.actor)], at: context.recordedAt, marksChange: true, in: &chain)

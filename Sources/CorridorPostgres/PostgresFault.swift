@@ -68,7 +68,8 @@ enum PostgresFault {
         } else if lowered.contains("could not resolve") || lowered.contains("name or service not known") {
             reason = "the host name does not resolve"
         }
-        return StoreError(code: .databaseUnavailable, message: "cannot reach PostgreSQL at \(url.address) (database \(url.database)): \(reason)",
-                          details: "\(url)")
+        return StoreError(
+            code: .databaseUnavailable, message: "cannot reach PostgreSQL at \(url.address) (database \(url.database)): \(reason)",
+            details: "\(url)")
     }
 }

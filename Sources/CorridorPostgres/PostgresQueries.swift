@@ -47,13 +47,14 @@ enum PostgresQueries {
         """
     }
 
-    static let networkEventsQuery = PostgresQuery(unsafeSQL: """
-        SELECT \(eventColumns) FROM events e WHERE e.seq IN (
-            SELECT seq FROM countries UNION ALL SELECT seq FROM arrangements
-            UNION ALL SELECT seq FROM arrangement_statuses UNION ALL SELECT seq FROM court_orders
-            UNION ALL SELECT lift_seq FROM court_orders WHERE lift_seq IS NOT NULL)
-        ORDER BY e.seq
-        """)
+    static let networkEventsQuery = PostgresQuery(
+        unsafeSQL: """
+            SELECT \(eventColumns) FROM events e WHERE e.seq IN (
+                SELECT seq FROM countries UNION ALL SELECT seq FROM arrangements
+                UNION ALL SELECT seq FROM arrangement_statuses UNION ALL SELECT seq FROM court_orders
+                UNION ALL SELECT lift_seq FROM court_orders WHERE lift_seq IS NOT NULL)
+            ORDER BY e.seq
+            """)
 
     static func familyMembersQuery(_ unit: String) -> PostgresQuery {
         "SELECT id FROM cases WHERE family_unit = \(unit) ORDER BY id COLLATE \"C\""
@@ -112,8 +113,9 @@ enum PostgresQueries {
 
     static func summary(_ row: PostgresRow) throws -> StoreSummary {
         let (events, countries, arrangements, cases, orders, transfers) = try row.decode((Int64, Int64, Int64, Int64, Int64, Int64).self)
-        return StoreSummary(events: events, countries: Int(countries), arrangements: Int(arrangements), cases: Int(cases),
-                            courtOrders: Int(orders), transfers: Int(transfers))
+        return StoreSummary(
+            events: events, countries: Int(countries), arrangements: Int(arrangements), cases: Int(cases),
+            courtOrders: Int(orders), transfers: Int(transfers))
     }
 
     /// Rows in the order and shape ``StateDigest`` documents, every column as text (NULL as
@@ -121,25 +123,40 @@ enum PostgresQueries {
     static let digestQueries: [(String, String)] = [
         ("countries", "SELECT c.code, e.payload FROM countries c JOIN events e ON e.seq = c.seq ORDER BY c.code COLLATE \"C\""),
         ("arrangements", "SELECT a.id, a.partner, e.payload FROM arrangements a JOIN events e ON e.seq = a.seq ORDER BY a.id COLLATE \"C\""),
-        ("arrangement_statuses", """
+        (
+            "arrangement_statuses",
+            """
             SELECT s.arrangement, s.status, s.on_day, e.payload FROM arrangement_statuses s JOIN events e ON e.seq = s.seq
             ORDER BY s.arrangement COLLATE "C", s.seq
-            """),
+            """
+        ),
         ("cases", "SELECT c.id, e.payload FROM cases c JOIN events e ON e.seq = c.seq ORDER BY c.id COLLATE \"C\""),
-        ("case_facts", "SELECT f.case_id, f.type, e.payload FROM case_facts f JOIN events e ON e.seq = f.seq ORDER BY f.case_id COLLATE \"C\", f.seq"),
-        ("court_orders", """
+        (
+            "case_facts",
+            "SELECT f.case_id, f.type, e.payload FROM case_facts f JOIN events e ON e.seq = f.seq ORDER BY f.case_id COLLATE \"C\", f.seq"
+        ),
+        (
+            "court_orders",
+            """
             SELECT o.id, o.issued_on, COALESCE(o.lifted_on, ''), e.payload, COALESCE(l.payload, '')
             FROM court_orders o JOIN events e ON e.seq = o.seq LEFT JOIN events l ON l.seq = o.lift_seq ORDER BY o.id COLLATE "C"
-            """),
-        ("transfers", """
+            """
+        ),
+        (
+            "transfers",
+            """
             SELECT t.id, t.destination, t.departs::text, t.seats::text, t.status, COALESCE(t.locked_at::text, ''), COALESCE(t.departed_at::text, ''),
                    COALESCE(t.arrived_at::text, ''), COALESCE(t.cancelled_at::text, ''), e.payload
             FROM transfers t JOIN events e ON e.seq = t.seq ORDER BY t.id COLLATE "C"
-            """),
+            """
+        ),
         ("manifest", "SELECT transfer, case_id, status FROM manifest ORDER BY transfer COLLATE \"C\", case_id COLLATE \"C\""),
-        ("transfer_history", """
+        (
+            "transfer_history",
+            """
             SELECT h.transfer, e.type, e.payload FROM transfer_history h JOIN events e ON e.seq = h.seq ORDER BY h.transfer COLLATE "C", h.seq
-            """),
+            """
+        ),
     ]
 
     static let digestColumns: [String: Int] = [

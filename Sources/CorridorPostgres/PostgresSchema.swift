@@ -19,97 +19,101 @@ enum PostgresSchema {
     static let appendLock = "SELECT pg_advisory_xact_lock(1129271041, hashtext(current_schema()))"
 
     static let migrations: [Migration] = [
-        Migration(version: 1, name: "event log and projections", sql: [
-            """
-            CREATE TABLE events (
-                seq BIGINT PRIMARY KEY,
-                type TEXT NOT NULL,
-                payload TEXT NOT NULL,
-                actor TEXT NOT NULL,
-                recorded_at TEXT NOT NULL,
-                prev TEXT NOT NULL,
-                hash TEXT NOT NULL
-            )
-            """,
-            "CREATE TABLE countries (code TEXT PRIMARY KEY, seq BIGINT NOT NULL)",
-            "CREATE TABLE arrangements (id TEXT PRIMARY KEY, partner TEXT NOT NULL, seq BIGINT NOT NULL)",
-            "CREATE TABLE arrangement_statuses (seq BIGINT PRIMARY KEY, arrangement TEXT NOT NULL, status TEXT NOT NULL, on_day TEXT NOT NULL)",
-            "CREATE INDEX arrangement_statuses_by_arrangement ON arrangement_statuses (arrangement, seq)",
-            "CREATE TABLE cases (id TEXT PRIMARY KEY, seq BIGINT NOT NULL, family_unit TEXT, closed_on TEXT)",
-            "CREATE INDEX cases_by_family ON cases (family_unit) WHERE family_unit IS NOT NULL",
-            "CREATE INDEX cases_by_seq ON cases (seq)",
-            "CREATE TABLE case_facts (seq BIGINT PRIMARY KEY, case_id TEXT NOT NULL, type TEXT NOT NULL)",
-            "CREATE INDEX case_facts_by_case ON case_facts (case_id, seq)",
-            """
-            CREATE TABLE court_orders (
-                id TEXT PRIMARY KEY, seq BIGINT NOT NULL, issued_on TEXT NOT NULL, lifted_on TEXT, lift_seq BIGINT
-            )
-            """,
-            """
-            CREATE TABLE transfers (
-                id TEXT PRIMARY KEY, seq BIGINT NOT NULL, destination TEXT NOT NULL, departs BIGINT NOT NULL,
-                seats INTEGER NOT NULL, status TEXT NOT NULL,
-                locked_at BIGINT, departed_at BIGINT, arrived_at BIGINT, cancelled_at BIGINT
-            )
-            """,
-            """
-            CREATE TABLE manifest (
-                transfer TEXT NOT NULL, case_id TEXT NOT NULL, status TEXT NOT NULL,
-                PRIMARY KEY (transfer, case_id)
-            )
-            """,
-            "CREATE INDEX manifest_by_case ON manifest (case_id)",
-            "CREATE TABLE transfer_history (seq BIGINT PRIMARY KEY, transfer TEXT NOT NULL)",
-            "CREATE INDEX transfer_history_by_transfer ON transfer_history (transfer, seq)",
-            "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-            """
-            CREATE TABLE tokens (
-                id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
-                created_at BIGINT NOT NULL, revoked_at BIGINT
-            )
-            """,
-            // The log is append-only: the database itself refuses edits, deletes and truncation
-            // made through SQL. (A superuser can still drop the trigger; `audit verify` catches
-            // any change to the rows.)
-            """
-            CREATE FUNCTION corridor_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                RAISE EXCEPTION 'the event log is append-only: events cannot be changed or deleted';
-            END $$
-            """,
-            """
-            CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
-            FOR EACH ROW EXECUTE FUNCTION corridor_events_append_only()
-            """,
-            """
-            CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
-            FOR EACH STATEMENT EXECUTE FUNCTION corridor_events_append_only()
-            """,
-        ]),
+        Migration(
+            version: 1, name: "event log and projections",
+            sql: [
+                """
+                CREATE TABLE events (
+                    seq BIGINT PRIMARY KEY,
+                    type TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    recorded_at TEXT NOT NULL,
+                    prev TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                )
+                """,
+                "CREATE TABLE countries (code TEXT PRIMARY KEY, seq BIGINT NOT NULL)",
+                "CREATE TABLE arrangements (id TEXT PRIMARY KEY, partner TEXT NOT NULL, seq BIGINT NOT NULL)",
+                "CREATE TABLE arrangement_statuses (seq BIGINT PRIMARY KEY, arrangement TEXT NOT NULL, status TEXT NOT NULL, on_day TEXT NOT NULL)",
+                "CREATE INDEX arrangement_statuses_by_arrangement ON arrangement_statuses (arrangement, seq)",
+                "CREATE TABLE cases (id TEXT PRIMARY KEY, seq BIGINT NOT NULL, family_unit TEXT, closed_on TEXT)",
+                "CREATE INDEX cases_by_family ON cases (family_unit) WHERE family_unit IS NOT NULL",
+                "CREATE INDEX cases_by_seq ON cases (seq)",
+                "CREATE TABLE case_facts (seq BIGINT PRIMARY KEY, case_id TEXT NOT NULL, type TEXT NOT NULL)",
+                "CREATE INDEX case_facts_by_case ON case_facts (case_id, seq)",
+                """
+                CREATE TABLE court_orders (
+                    id TEXT PRIMARY KEY, seq BIGINT NOT NULL, issued_on TEXT NOT NULL, lifted_on TEXT, lift_seq BIGINT
+                )
+                """,
+                """
+                CREATE TABLE transfers (
+                    id TEXT PRIMARY KEY, seq BIGINT NOT NULL, destination TEXT NOT NULL, departs BIGINT NOT NULL,
+                    seats INTEGER NOT NULL, status TEXT NOT NULL,
+                    locked_at BIGINT, departed_at BIGINT, arrived_at BIGINT, cancelled_at BIGINT
+                )
+                """,
+                """
+                CREATE TABLE manifest (
+                    transfer TEXT NOT NULL, case_id TEXT NOT NULL, status TEXT NOT NULL,
+                    PRIMARY KEY (transfer, case_id)
+                )
+                """,
+                "CREATE INDEX manifest_by_case ON manifest (case_id)",
+                "CREATE TABLE transfer_history (seq BIGINT PRIMARY KEY, transfer TEXT NOT NULL)",
+                "CREATE INDEX transfer_history_by_transfer ON transfer_history (transfer, seq)",
+                "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+                """
+                CREATE TABLE tokens (
+                    id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
+                    created_at BIGINT NOT NULL, revoked_at BIGINT
+                )
+                """,
+                // The log is append-only: the database itself refuses edits, deletes and truncation
+                // made through SQL. (A superuser can still drop the trigger; `audit verify` catches
+                // any change to the rows.)
+                """
+                CREATE FUNCTION corridor_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    RAISE EXCEPTION 'the event log is append-only: events cannot be changed or deleted';
+                END $$
+                """,
+                """
+                CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
+                FOR EACH ROW EXECUTE FUNCTION corridor_events_append_only()
+                """,
+                """
+                CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
+                FOR EACH STATEMENT EXECUTE FUNCTION corridor_events_append_only()
+                """,
+            ]),
         // SQLite's v3 and v4 in one step (issue #15): the counsel name a `counsel` token is bound
         // to, and webhook subscriptions with their delivery log — operational state beside the
         // log, so a restart (of any instance) resumes from the last acknowledged seq, and the
         // lease columns let exactly one instance deliver each subscription.
-        Migration(version: 2, name: "counsel tokens, webhook subscriptions and their delivery log", sql: [
-            "ALTER TABLE tokens ADD COLUMN counsel TEXT",
-            """
-            CREATE TABLE subscriptions (
-                id TEXT PRIMARY KEY, url TEXT NOT NULL, types TEXT, cases TEXT, secret TEXT NOT NULL,
-                owner_token TEXT NOT NULL, owner_name TEXT NOT NULL, owner_role TEXT NOT NULL, owner_counsel TEXT,
-                created_at BIGINT NOT NULL, deleted_at BIGINT,
-                acknowledged BIGINT NOT NULL, attempts BIGINT NOT NULL DEFAULT 0, failing_since BIGINT, next_attempt_at BIGINT,
-                paused_at BIGINT, paused_reason TEXT, last_error TEXT,
-                lease_holder TEXT, lease_until BIGINT
-            )
-            """,
-            """
-            CREATE TABLE deliveries (
-                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, subscription TEXT NOT NULL, seq BIGINT NOT NULL, attempt BIGINT NOT NULL,
-                at BIGINT NOT NULL, status BIGINT, error TEXT, milliseconds BIGINT NOT NULL
-            )
-            """,
-            "CREATE INDEX deliveries_by_subscription ON deliveries (subscription, id)",
-        ]),
+        Migration(
+            version: 2, name: "counsel tokens, webhook subscriptions and their delivery log",
+            sql: [
+                "ALTER TABLE tokens ADD COLUMN counsel TEXT",
+                """
+                CREATE TABLE subscriptions (
+                    id TEXT PRIMARY KEY, url TEXT NOT NULL, types TEXT, cases TEXT, secret TEXT NOT NULL,
+                    owner_token TEXT NOT NULL, owner_name TEXT NOT NULL, owner_role TEXT NOT NULL, owner_counsel TEXT,
+                    created_at BIGINT NOT NULL, deleted_at BIGINT,
+                    acknowledged BIGINT NOT NULL, attempts BIGINT NOT NULL DEFAULT 0, failing_since BIGINT, next_attempt_at BIGINT,
+                    paused_at BIGINT, paused_reason TEXT, last_error TEXT,
+                    lease_holder TEXT, lease_until BIGINT
+                )
+                """,
+                """
+                CREATE TABLE deliveries (
+                    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, subscription TEXT NOT NULL, seq BIGINT NOT NULL, attempt BIGINT NOT NULL,
+                    at BIGINT NOT NULL, status BIGINT, error TEXT, milliseconds BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX deliveries_by_subscription ON deliveries (subscription, id)",
+            ]),
     ]
 
     static let createMigrationsTable = """

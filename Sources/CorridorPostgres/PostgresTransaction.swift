@@ -134,13 +134,16 @@ final class PostgresTransaction: AppendTransaction {
         try flush()
         transferRows = [:]
         manifest = [:]
-        for row in try db.query("""
+        for row in try db.query(
+            """
             SELECT id, seq, destination, departs, seats, status, locked_at, departed_at, arrived_at, cancelled_at FROM transfers
-            """).rows {
+            """
+        ).rows {
             let (id, seq, destination, departs, seats, status, locked, departed, arrived, cancelled) =
                 try row.decode((String, Int64, String, Int64, Int32, String, Int64?, Int64?, Int64?, Int64?).self)
-            transferRows[id] = TransferRow(seq: seq, destination: destination, departs: departs, seats: Int(seats), status: status,
-                                        steps: [locked, departed, arrived, cancelled])
+            transferRows[id] = TransferRow(
+                seq: seq, destination: destination, departs: departs, seats: Int(seats), status: status,
+                steps: [locked, departed, arrived, cancelled])
         }
         for row in try db.query("SELECT transfer, case_id, status FROM manifest").rows {
             let (transfer, caseID, status) = try row.decode((String, String, String).self)
@@ -229,7 +232,8 @@ final class PostgresTransaction: AppendTransaction {
 
     func transfer(_ id: TransferRecord.ID) throws -> TransferState? {
         guard let row = try transferRow(id.rawValue), let status = TransferStatus(rawValue: row.status) else { return nil }
-        return TransferState(status: status, seats: row.seats, destination: CountryCode(row.destination), departs: Instant(epochMilliseconds: row.departs))
+        return TransferState(
+            status: status, seats: row.seats, destination: CountryCode(row.destination), departs: Instant(epochMilliseconds: row.departs))
     }
 
     func manifestEntry(transfer: TransferRecord.ID, caseID: CaseRecord.ID) throws -> ManifestEntryStatus? {
@@ -315,8 +319,9 @@ final class PostgresTransaction: AppendTransaction {
             dirtyCourtOrders.insert(id.rawValue)
         case .addTransfer(let id, let state):
             try ensureTransfers()
-            transferRows[id.rawValue] = TransferRow(seq: seq, destination: state.destination.rawValue, departs: state.departs.epochMilliseconds,
-                                                 seats: state.seats, status: state.status.rawValue, steps: [nil, nil, nil, nil])
+            transferRows[id.rawValue] = TransferRow(
+                seq: seq, destination: state.destination.rawValue, departs: state.departs.epochMilliseconds,
+                seats: state.seats, status: state.status.rawValue, steps: [nil, nil, nil, nil])
             dirtyTransfers.insert(id.rawValue)
         case .setTransferStatus(let id, let status, let at):
             guard var row = try transferRow(id.rawValue) else { return }
@@ -357,7 +362,8 @@ final class PostgresTransaction: AppendTransaction {
     func flush() throws {
         if !events.isEmpty {
             for chunk in events.chunked(Self.rowsPerStatement) {
-                try db.query("""
+                try db.query(
+                    """
                     INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash)
                     SELECT * FROM UNNEST(\(chunk.map(\.0.seq))::bigint[], \(chunk.map(\.0.type))::text[], \(chunk.map(\.0.payload))::text[],
                         \(chunk.map(\.0.actor))::text[], \(chunk.map(\.1))::text[], \(chunk.map(\.0.prev))::text[], \(chunk.map(\.0.hash))::text[])
@@ -367,7 +373,8 @@ final class PostgresTransaction: AppendTransaction {
         }
         if !dirtyCountries.isEmpty {
             let keys = Array(dirtyCountries)
-            try db.query("""
+            try db.query(
+                """
                 INSERT INTO countries (code, seq) SELECT * FROM UNNEST(\(keys)::text[], \(keys.map { countries[$0]!! })::bigint[])
                 ON CONFLICT (code) DO UPDATE SET seq = EXCLUDED.seq
                 """)
@@ -376,14 +383,16 @@ final class PostgresTransaction: AppendTransaction {
         if !dirtyArrangements.isEmpty {
             let keys = Array(dirtyArrangements)
             let rows = keys.map { arrangements[$0]!! }
-            try db.query("""
+            try db.query(
+                """
                 INSERT INTO arrangements (id, partner, seq) SELECT * FROM UNNEST(\(keys)::text[], \(rows.map(\.partner))::text[], \(rows.map(\.seq))::bigint[])
                 ON CONFLICT (id) DO UPDATE SET partner = EXCLUDED.partner, seq = EXCLUDED.seq
                 """)
             dirtyArrangements = []
         }
         if !statuses.isEmpty {
-            try db.query("""
+            try db.query(
+                """
                 INSERT INTO arrangement_statuses (seq, arrangement, status, on_day)
                 SELECT * FROM UNNEST(\(statuses.map(\.seq))::bigint[], \(statuses.map(\.arrangement))::text[], \(statuses.map(\.status))::text[], \(statuses.map(\.on))::text[])
                 """)
@@ -394,7 +403,8 @@ final class PostgresTransaction: AppendTransaction {
             for slice in Array(dirtyCases).chunked(Self.rowsPerStatement) {
                 let keys = Array(slice)
                 let rows = keys.map { cases[$0]!! }
-                try db.query("""
+                try db.query(
+                    """
                     INSERT INTO cases (id, seq, family_unit, closed_on)
                     SELECT id, seq, NULLIF(unit, ''), NULLIF(closed, '')
                     FROM UNNEST(\(keys)::text[], \(rows.map(\.seq))::bigint[], \(rows.map { $0.familyUnit ?? "" })::text[], \(rows.map { $0.closedOn ?? "" })::text[])
@@ -406,7 +416,8 @@ final class PostgresTransaction: AppendTransaction {
         }
         if !facts.isEmpty {
             for chunk in facts.chunked(Self.rowsPerStatement) {
-                try db.query("""
+                try db.query(
+                    """
                     INSERT INTO case_facts (seq, case_id, type)
                     SELECT * FROM UNNEST(\(chunk.map(\.seq))::bigint[], \(chunk.map(\.caseID))::text[], \(chunk.map(\.type))::text[])
                     """)
@@ -416,7 +427,8 @@ final class PostgresTransaction: AppendTransaction {
         if !dirtyCourtOrders.isEmpty {
             let keys = Array(dirtyCourtOrders)
             let rows = keys.map { courtOrders[$0]!! }
-            try db.query("""
+            try db.query(
+                """
                 INSERT INTO court_orders (id, seq, issued_on, lifted_on, lift_seq)
                 SELECT id, seq, issued, NULLIF(lifted, ''), NULLIF(lift_seq, 0)
                 FROM UNNEST(\(keys)::text[], \(rows.map(\.seq))::bigint[], \(rows.map(\.issuedOn))::text[], \(rows.map { $0.liftedOn ?? "" })::text[],
@@ -430,7 +442,8 @@ final class PostgresTransaction: AppendTransaction {
             let rows = keys.map { transferRows[$0]!! }
             // A missing step instant travels as Int64.min (no transfer step happens then).
             func step(_ index: Int) -> [Int64] { rows.map { $0.steps[index] ?? Int64.min } }
-            try db.query("""
+            try db.query(
+                """
                 INSERT INTO transfers (id, seq, destination, departs, seats, status, locked_at, departed_at, arrived_at, cancelled_at)
                 SELECT id, seq, destination, departs, seats, status, NULLIF(l, \(Int64.min)), NULLIF(d, \(Int64.min)), NULLIF(a, \(Int64.min)), NULLIF(c, \(Int64.min))
                 FROM UNNEST(\(keys)::text[], \(rows.map(\.seq))::bigint[], \(rows.map(\.destination))::text[], \(rows.map(\.departs))::bigint[],
@@ -444,7 +457,8 @@ final class PostgresTransaction: AppendTransaction {
         }
         if !dirtyManifest.isEmpty {
             let keys = Array(dirtyManifest)
-            try db.query("""
+            try db.query(
+                """
                 INSERT INTO manifest (transfer, case_id, status)
                 SELECT * FROM UNNEST(\(keys.map(\.transfer))::text[], \(keys.map(\.caseID))::text[], \(keys.map { manifest[$0]! })::text[])
                 ON CONFLICT (transfer, case_id) DO UPDATE SET status = EXCLUDED.status
@@ -452,14 +466,16 @@ final class PostgresTransaction: AppendTransaction {
             dirtyManifest = []
         }
         if !history.isEmpty {
-            try db.query("""
+            try db.query(
+                """
                 INSERT INTO transfer_history (seq, transfer) SELECT * FROM UNNEST(\(history.map(\.seq))::bigint[], \(history.map(\.transfer))::text[])
                 """)
             history = []
         }
         if !settings.isEmpty {
             let keys = Array(settings.keys)
-            try db.query("""
+            try db.query(
+                """
                 INSERT INTO settings (key, value) SELECT * FROM UNNEST(\(keys)::text[], \(keys.map { settings[$0]! })::text[])
                 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
                 """)

@@ -128,7 +128,8 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
         case .prefer: tls = .prefer(try NIOSSLContext(configuration: tlsConfiguration()))
         case .require, .verifyFull: tls = .require(try NIOSSLContext(configuration: tlsConfiguration()))
         }
-        var configuration = PostgresConnection.Configuration(host: host, port: port, username: username, password: password, database: database, tls: tls)
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: tls)
         configuration.options.connectTimeout = .seconds(5)
         if sslMode == .verifyFull { configuration.options.tlsServerName = host }
         if let schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }

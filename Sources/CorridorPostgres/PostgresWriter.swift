@@ -84,8 +84,10 @@ final class PostgresWriter: Sendable {
         if let connection, !connection.isClosed { return connection }
         connection = nil
         do {
-            let made = try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: url.connectionConfiguration(),
-                                                      id: nextID.add(1, ordering: .relaxed).oldValue, logger: logger).wait()
+            let made = try PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: url.connectionConfiguration(),
+                id: nextID.add(1, ordering: .relaxed).oldValue, logger: logger
+            ).wait()
             let db = BlockingConnection(connection: made, logger: logger)
             connection = db
             return db

@@ -22,7 +22,10 @@ public enum ImportBaseline {
         let store = try SQLiteEventStore(path: path)
         try store.writer.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
-                let event = try db.makeStatement(sql: "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, 'baseline', '1970-01-01T00:00:00Z', '', '')")
+                let event = try db.makeStatement(
+                    sql:
+                        "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, 'baseline', '1970-01-01T00:00:00Z', '', '')"
+                )
                 let caseRow = try db.makeStatement(sql: "INSERT OR REPLACE INTO cases (id, seq) VALUES (?, ?)")
                 let fact = try db.makeStatement(sql: "INSERT INTO case_facts (seq, case_id, type) VALUES (?, ?, ?)")
                 for (index, row) in rows.enumerated() {

@@ -58,8 +58,10 @@ public final class SQLiteEventStore: EventStore, TokenStore {
     /// the writer and by SQLite's write lock; the caller's task suspends meanwhile), committed
     /// when it returns and rolled back when it throws. `relaxed` commits with
     /// `synchronous=NORMAL` (the read log's batches; see the type's comment).
-    private func transaction<Result: Sendable>(relaxed: Bool = false,
-                                               _ body: @Sendable (inout SQLiteProjectionWriter) throws -> Result) async throws -> Result {
+    private func transaction<Result: Sendable>(
+        relaxed: Bool = false,
+        _ body: @Sendable (inout SQLiteProjectionWriter) throws -> Result
+    ) async throws -> Result {
         try await faults("writing") {
             try await writer.writeWithoutTransaction { db in
                 if relaxed {
@@ -115,7 +117,8 @@ public final class SQLiteEventStore: EventStore, TokenStore {
 
     public func changeMarker() async throws -> Int64 {
         try await unsafeRead { db in
-            try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = ?"), arguments: [SQLiteEventStore.changeKey]).flatMap { Int64($0) } ?? 0
+            try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = ?"), arguments: [SQLiteEventStore.changeKey]).flatMap
+            { Int64($0) } ?? 0
         }
     }
 
@@ -130,12 +133,14 @@ public final class SQLiteEventStore: EventStore, TokenStore {
 
     public func events(from seq: Int64, limit: Int) async throws -> [Event] {
         try await unsafeRead { db in
-            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, type, payload, actor, recorded_at, prev, hash FROM events WHERE seq >= ? ORDER BY seq LIMIT ?"),
-                                        arguments: [seq, limit])
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT seq, type, payload, actor, recorded_at, prev, hash FROM events WHERE seq >= ? ORDER BY seq LIMIT ?"),
+                arguments: [seq, limit])
             return try rows.map { row in
                 let recordedText: String = row[4]
                 guard let recordedAt = Instant(rfc3339: recordedText) else {
-                    throw StoreError(code: .corruptEvent, message: "event \(row[0] as Int64): recorded_at '\(recordedText)' is not an RFC 3339 instant")
+                    throw StoreError(
+                        code: .corruptEvent, message: "event \(row[0] as Int64): recorded_at '\(recordedText)' is not an RFC 3339 instant")
                 }
                 return Event(seq: row[0], type: row[1], payload: row[2], actor: row[3], recordedAt: recordedAt, prev: row[5], hash: row[6])
             }
@@ -149,9 +154,10 @@ public final class SQLiteEventStore: EventStore, TokenStore {
     public func summary() async throws -> StoreSummary {
         try await read { db in
             func count(_ table: String) throws -> Int { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
-            return StoreSummary(events: try SQLiteEventStore.head(db).seq, countries: try count("countries"),
-                                arrangements: try count("arrangements"), cases: try count("cases"),
-                                courtOrders: try count("court_orders"), transfers: try count("transfers"))
+            return StoreSummary(
+                events: try SQLiteEventStore.head(db).seq, countries: try count("countries"),
+                arrangements: try count("arrangements"), cases: try count("cases"),
+                courtOrders: try count("court_orders"), transfers: try count("transfers"))
         }
     }
 
@@ -171,28 +177,37 @@ public final class SQLiteEventStore: EventStore, TokenStore {
 
     public func createToken(id: String, name: String, role: Role, counsel: String?, hash: String, context: AppendContext) async throws -> TokenInfo {
         try await transaction { transaction in
-            try transaction.db.execute(sql: "INSERT INTO tokens (id, name, role, hash, created_at, counsel) VALUES (?, ?, ?, ?, ?, ?)",
-                                       arguments: [id, name, role.rawValue, hash, context.recordedAt.epochMilliseconds, counsel])
-            try EventChain.appendSystemEvents([(TokenEvents.created(id: id, name: name, role: role, counsel: counsel), context.actor)], at: context.recordedAt,
-                                              marksChange: true, in: &transaction)
+            try transaction.db.execute(
+                sql: "INSERT INTO tokens (id, name, role, hash, created_at, counsel) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [id, name, role.rawValue, hash, context.recordedAt.epochMilliseconds, counsel])
+            try EventChain.appendSystemEvents(
+                [(TokenEvents.created(id: id, name: name, role: role, counsel: counsel), context.actor)], at: context.recordedAt,
+                marksChange: true, in: &transaction)
             return TokenInfo(id: id, name: name, role: role, counsel: counsel, createdAt: context.recordedAt, revokedAt: nil)
         }
     }
 
     public func token(hash: String) async throws -> TokenInfo? {
         try await unsafeRead { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT id, name, role, created_at, counsel FROM tokens WHERE hash = ? AND revoked_at IS NULL"), arguments: [hash]).flatMap { row in
-                Role(rawValue: row[2]).map { TokenInfo(id: row[0], name: row[1], role: $0, counsel: row[4], createdAt: Instant(epochMilliseconds: row[3]), revokedAt: nil) }
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT id, name, role, created_at, counsel FROM tokens WHERE hash = ? AND revoked_at IS NULL"),
+                arguments: [hash]
+            ).flatMap { row in
+                Role(rawValue: row[2]).map {
+                    TokenInfo(id: row[0], name: row[1], role: $0, counsel: row[4], createdAt: Instant(epochMilliseconds: row[3]), revokedAt: nil)
+                }
             }
         }
     }
 
     public func tokens() async throws -> [TokenInfo] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT id, name, role, created_at, revoked_at, counsel FROM tokens ORDER BY created_at, id").compactMap { row in
+            try Row.fetchAll(db, sql: "SELECT id, name, role, created_at, revoked_at, counsel FROM tokens ORDER BY created_at, id").compactMap {
+                row in
                 Role(rawValue: row[2]).map {
-                    TokenInfo(id: row[0], name: row[1], role: $0, counsel: row[5], createdAt: Instant(epochMilliseconds: row[3]),
-                              revokedAt: (row[4] as Int64?).map { Instant(epochMilliseconds: $0) })
+                    TokenInfo(
+                        id: row[0], name: row[1], role: $0, counsel: row[5], createdAt: Instant(epochMilliseconds: row[3]),
+                        revokedAt: (row[4] as Int64?).map { Instant(epochMilliseconds: $0) })
                 }
             }
         }
@@ -200,19 +215,24 @@ public final class SQLiteEventStore: EventStore, TokenStore {
 
     public func revokeToken(id: String, context: AppendContext) async throws -> Bool {
         try await transaction { transaction in
-            try transaction.db.execute(sql: "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                                       arguments: [context.recordedAt.epochMilliseconds, id])
+            try transaction.db.execute(
+                sql: "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                arguments: [context.recordedAt.epochMilliseconds, id])
             guard transaction.db.changesCount > 0 else { return false }
-            try EventChain.appendSystemEvents([(TokenEvents.revoked(id: id), context.actor)], at: context.recordedAt, marksChange: true, in: &transaction)
+            try EventChain.appendSystemEvents(
+                [(TokenEvents.revoked(id: id), context.actor)], at: context.recordedAt, marksChange: true, in: &transaction)
             return true
         }
     }
 
     @discardableResult
-    public func appendSystemEvent(type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?) async throws -> Event {
+    public func appendSystemEvent(
+        type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?
+    ) async throws -> Event {
         try await transaction { transaction in
-            try EventChain.appendSystemEvents([(SystemEvent(type: type, payload: payload), context.actor)], at: context.recordedAt, marksChange: true,
-                                              setting: setting, in: &transaction)!
+            try EventChain.appendSystemEvents(
+                [(SystemEvent(type: type, payload: payload), context.actor)], at: context.recordedAt, marksChange: true,
+                setting: setting, in: &transaction)!
         }
     }
 
@@ -225,7 +245,8 @@ public final class SQLiteEventStore: EventStore, TokenStore {
             var records: [CorridorDomain.Record] = []
             var cursor = cursor
             while true {
-                let sql = cursor.phase == .cases
+                let sql =
+                    cursor.phase == .cases
                     ? "SELECT c.seq, e.payload FROM cases c JOIN events e ON e.seq = c.seq WHERE c.seq > ? AND c.seq <= ? ORDER BY c.seq LIMIT ?"
                     : "SELECT f.seq, e.payload FROM case_facts f JOIN events e ON e.seq = f.seq WHERE f.seq > ? AND f.seq <= ? ORDER BY f.seq LIMIT ?"
                 let wanted = limit - records.count
@@ -256,12 +277,16 @@ public final class SQLiteEventStore: EventStore, TokenStore {
 
     public func transferHistory(_ id: TransferRecord.ID) async throws -> [Event] {
         try await read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT e.seq, e.type, e.payload, e.actor, e.recorded_at, e.prev, e.hash
-                FROM transfer_history h JOIN events e ON e.seq = h.seq WHERE h.transfer = ? ORDER BY h.seq
-                """, arguments: [id.rawValue]).map { row in
-                Event(seq: row[0], type: row[1], payload: row[2], actor: row[3], recordedAt: Instant(rfc3339: row[4]) ?? Instant(epochMilliseconds: 0),
-                      prev: row[5], hash: row[6])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.seq, e.type, e.payload, e.actor, e.recorded_at, e.prev, e.hash
+                    FROM transfer_history h JOIN events e ON e.seq = h.seq WHERE h.transfer = ? ORDER BY h.seq
+                    """, arguments: [id.rawValue]
+            ).map { row in
+                Event(
+                    seq: row[0], type: row[1], payload: row[2], actor: row[3], recordedAt: Instant(rfc3339: row[4]) ?? Instant(epochMilliseconds: 0),
+                    prev: row[5], hash: row[6])
             }
         }
     }
@@ -276,16 +301,17 @@ public final class SQLiteEventStore: EventStore, TokenStore {
                 let instantColumns: Set<Int> = name == "transfers" ? [2, 5, 6, 7, 8] : []
                 let cursor = try Row.fetchCursor(db, sql: sql)
                 while let row = try cursor.next() {
-                    builder.add(row.databaseValues.enumerated().map { index, value in
-                        switch value.storage {
-                        case .null: ""
-                        case .string(let text): text
-                        case .int64(let number):
-                            instantColumns.contains(index) ? Instant(epochMilliseconds: number).description : String(number)
-                        case .double(let number): String(number)
-                        case .blob(let data): String(decoding: data, as: UTF8.self)
-                        }
-                    })
+                    builder.add(
+                        row.databaseValues.enumerated().map { index, value in
+                            switch value.storage {
+                            case .null: ""
+                            case .string(let text): text
+                            case .int64(let number):
+                                instantColumns.contains(index) ? Instant(epochMilliseconds: number).description : String(number)
+                            case .double(let number): String(number)
+                            case .blob(let data): String(decoding: data, as: UTF8.self)
+                            }
+                        })
                 }
                 tables[name] = builder.finish()
             }
@@ -298,12 +324,24 @@ public final class SQLiteEventStore: EventStore, TokenStore {
     static let digestQueries: [(String, String)] = [
         ("countries", "SELECT c.code, e.payload FROM countries c JOIN events e ON e.seq = c.seq ORDER BY c.code"),
         ("arrangements", "SELECT a.id, a.partner, e.payload FROM arrangements a JOIN events e ON e.seq = a.seq ORDER BY a.id"),
-        ("arrangement_statuses", "SELECT s.arrangement, s.status, s.on_day, e.payload FROM arrangement_statuses s JOIN events e ON e.seq = s.seq ORDER BY s.arrangement, s.seq"),
+        (
+            "arrangement_statuses",
+            "SELECT s.arrangement, s.status, s.on_day, e.payload FROM arrangement_statuses s JOIN events e ON e.seq = s.seq ORDER BY s.arrangement, s.seq"
+        ),
         ("cases", "SELECT c.id, e.payload FROM cases c JOIN events e ON e.seq = c.seq ORDER BY c.id"),
         ("case_facts", "SELECT f.case_id, f.type, e.payload FROM case_facts f JOIN events e ON e.seq = f.seq ORDER BY f.case_id, f.seq"),
-        ("court_orders", "SELECT o.id, o.issued_on, COALESCE(o.lifted_on, ''), e.payload, COALESCE(l.payload, '') FROM court_orders o JOIN events e ON e.seq = o.seq LEFT JOIN events l ON l.seq = o.lift_seq ORDER BY o.id"),
-        ("transfers", "SELECT t.id, t.destination, t.departs, t.seats, t.status, t.locked_at, t.departed_at, t.arrived_at, t.cancelled_at, e.payload FROM transfers t JOIN events e ON e.seq = t.seq ORDER BY t.id"),
+        (
+            "court_orders",
+            "SELECT o.id, o.issued_on, COALESCE(o.lifted_on, ''), e.payload, COALESCE(l.payload, '') FROM court_orders o JOIN events e ON e.seq = o.seq LEFT JOIN events l ON l.seq = o.lift_seq ORDER BY o.id"
+        ),
+        (
+            "transfers",
+            "SELECT t.id, t.destination, t.departs, t.seats, t.status, t.locked_at, t.departed_at, t.arrived_at, t.cancelled_at, e.payload FROM transfers t JOIN events e ON e.seq = t.seq ORDER BY t.id"
+        ),
         ("manifest", "SELECT transfer, case_id, status FROM manifest ORDER BY transfer, case_id"),
-        ("transfer_history", "SELECT h.transfer, e.type, e.payload FROM transfer_history h JOIN events e ON e.seq = h.seq ORDER BY h.transfer, h.seq"),
+        (
+            "transfer_history",
+            "SELECT h.transfer, e.type, e.payload FROM transfer_history h JOIN events e ON e.seq = h.seq ORDER BY h.transfer, h.seq"
+        ),
     ]
 }

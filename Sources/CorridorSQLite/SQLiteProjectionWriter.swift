@@ -39,7 +39,8 @@ final class SQLiteProjectionWriter: AppendTransaction {
     func chainHead() throws -> ChainHead { try SQLiteEventStore.head(db) }
 
     func insert(_ event: Event, recordedAtText: String) throws {
-        let insert = try statement(&insertEventStatement, "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        let insert = try statement(
+            &insertEventStatement, "INSERT INTO events (seq, type, payload, actor, recorded_at, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
         insert.bind(1, event.seq)
         insert.bind(2, event.type)
         insert.bind(3, event.payload)
@@ -100,40 +101,52 @@ final class SQLiteProjectionWriter: AppendTransaction {
     // as absent, as before; only a database error is thrown.
 
     func courtOrder(_ id: CourtOrderRecord.ID) throws -> CourtOrderState? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT issued_on, lifted_on FROM court_orders WHERE id = ?"), arguments: [id.rawValue]),
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT issued_on, lifted_on FROM court_orders WHERE id = ?"), arguments: [id.rawValue]),
             let issued = Day(row[0] as String)
         else { return nil }
         return CourtOrderState(issuedOn: issued, liftedOn: (row[1] as String?).flatMap(Day.init))
     }
 
     func transfer(_ id: TransferRecord.ID) throws -> TransferState? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT status, seats, destination, departs FROM transfers WHERE id = ?"), arguments: [id.rawValue]),
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT status, seats, destination, departs FROM transfers WHERE id = ?"), arguments: [id.rawValue]),
             let status = TransferStatus(rawValue: row[0])
         else { return nil }
         return TransferState(status: status, seats: row[1], destination: CountryCode(row[2]), departs: Instant(epochMilliseconds: row[3]))
     }
 
     func manifestEntry(transfer: TransferRecord.ID, caseID: CaseRecord.ID) throws -> ManifestEntryStatus? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM manifest WHERE transfer = ? AND case_id = ?"),
-                            arguments: [transfer.rawValue, caseID.rawValue]).flatMap(ManifestEntryStatus.init)
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT status FROM manifest WHERE transfer = ? AND case_id = ?"),
+            arguments: [transfer.rawValue, caseID.rawValue]
+        ).flatMap(ManifestEntryStatus.init)
     }
 
     func manifestCount(transfer: TransferRecord.ID) throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM manifest WHERE transfer = ? AND status = 'on'"), arguments: [transfer.rawValue]) ?? 0
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT COUNT(*) FROM manifest WHERE transfer = ? AND status = 'on'"), arguments: [transfer.rawValue]) ?? 0
     }
 
     func openManifests(caseID: CaseRecord.ID) throws -> [TransferRecord.ID] {
-        try String.fetchAll(db.cachedStatement(sql: """
-            SELECT m.transfer FROM manifest m JOIN transfers t ON t.id = m.transfer
-            WHERE m.case_id = ? AND m.status = 'on' AND t.status IN ('scheduled', 'locked') ORDER BY m.transfer
-            """), arguments: [caseID.rawValue]).map { TransferRecord.ID($0) }
+        try String.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT m.transfer FROM manifest m JOIN transfers t ON t.id = m.transfer
+                    WHERE m.case_id = ? AND m.status = 'on' AND t.status IN ('scheduled', 'locked') ORDER BY m.transfer
+                    """), arguments: [caseID.rawValue]
+        ).map { TransferRecord.ID($0) }
     }
 
     func hasDeparted(caseID: CaseRecord.ID) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: """
-            SELECT 1 FROM manifest m JOIN transfers t ON t.id = m.transfer
-            WHERE m.case_id = ? AND m.status = 'on' AND t.status IN ('departed', 'arrived') LIMIT 1
-            """), arguments: [caseID.rawValue]) ?? false
+        try Bool.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT 1 FROM manifest m JOIN transfers t ON t.id = m.transfer
+                    WHERE m.case_id = ? AND m.status = 'on' AND t.status IN ('departed', 'arrived') LIMIT 1
+                    """), arguments: [caseID.rawValue]) ?? false
     }
 
     func apply(_ change: ProjectionChange, seq: Int64) throws {
@@ -143,7 +156,9 @@ final class SQLiteProjectionWriter: AppendTransaction {
         case .putArrangement(let id, let partner):
             try run("INSERT OR REPLACE INTO arrangements (id, partner, seq) VALUES (?, ?, ?)", [id.rawValue, partner.rawValue, seq])
         case .addArrangementStatus(let id, let status, let on):
-            try run("INSERT INTO arrangement_statuses (seq, arrangement, status, on_day) VALUES (?, ?, ?, ?)", [seq, id.rawValue, status.rawValue, on.description])
+            try run(
+                "INSERT INTO arrangement_statuses (seq, arrangement, status, on_day) VALUES (?, ?, ?, ?)",
+                [seq, id.rawValue, status.rawValue, on.description])
         case .putCase(let id, let familyUnit, let closedOn):
             let putCase = try statement(&putCaseStatement, "INSERT OR REPLACE INTO cases (id, seq, family_unit, closed_on) VALUES (?, ?, ?, ?)")
             putCase.bind(1, id.rawValue)
@@ -163,8 +178,9 @@ final class SQLiteProjectionWriter: AppendTransaction {
         case .liftCourtOrder(let id, let on):
             try run("UPDATE court_orders SET lifted_on = ?, lift_seq = ? WHERE id = ?", [on.description, seq, id.rawValue])
         case .addTransfer(let id, let state):
-            try run("INSERT INTO transfers (id, seq, destination, departs, seats, status) VALUES (?, ?, ?, ?, ?, ?)",
-                    [id.rawValue, seq, state.destination.rawValue, state.departs.epochMilliseconds, state.seats, state.status.rawValue])
+            try run(
+                "INSERT INTO transfers (id, seq, destination, departs, seats, status) VALUES (?, ?, ?, ?, ?, ?)",
+                [id.rawValue, seq, state.destination.rawValue, state.departs.epochMilliseconds, state.seats, state.status.rawValue])
         case .setTransferStatus(let id, let status, let at):
             let column: String
             switch status {

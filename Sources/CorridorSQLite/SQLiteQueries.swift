@@ -22,11 +22,14 @@ enum SQLiteQueries {
     }
 
     static func caseEvents(_ id: CaseRecord.ID, db: Database) throws -> [Event] {
-        try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT \(eventColumns) FROM cases c JOIN events e ON e.seq = c.seq WHERE c.id = ?
-            UNION ALL
-            SELECT * FROM (SELECT \(eventColumns) FROM case_facts f JOIN events e ON e.seq = f.seq WHERE f.case_id = ? ORDER BY f.seq)
-            """), arguments: [id.rawValue, id.rawValue]).map(event)
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT \(eventColumns) FROM cases c JOIN events e ON e.seq = c.seq WHERE c.id = ?
+                    UNION ALL
+                    SELECT * FROM (SELECT \(eventColumns) FROM case_facts f JOIN events e ON e.seq = f.seq WHERE f.case_id = ? ORDER BY f.seq)
+                    """), arguments: [id.rawValue, id.rawValue]
+        ).map(event)
     }
 
     static func caseRecords(_ id: CaseRecord.ID, db: Database) throws -> [CorridorDomain.Record] {
@@ -34,13 +37,16 @@ enum SQLiteQueries {
     }
 
     static func networkEvents(db: Database) throws -> [Event] {
-        try Row.fetchAll(db, sql: """
-            SELECT \(eventColumns) FROM events e WHERE e.seq IN (
-                SELECT seq FROM countries UNION ALL SELECT seq FROM arrangements
-                UNION ALL SELECT seq FROM arrangement_statuses UNION ALL SELECT seq FROM court_orders
-                UNION ALL SELECT lift_seq FROM court_orders WHERE lift_seq IS NOT NULL)
-            ORDER BY e.seq
-            """).map(event)
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(eventColumns) FROM events e WHERE e.seq IN (
+                    SELECT seq FROM countries UNION ALL SELECT seq FROM arrangements
+                    UNION ALL SELECT seq FROM arrangement_statuses UNION ALL SELECT seq FROM court_orders
+                    UNION ALL SELECT lift_seq FROM court_orders WHERE lift_seq IS NOT NULL)
+                ORDER BY e.seq
+                """
+        ).map(event)
     }
 
     static func networkRecords(db: Database) throws -> [CorridorDomain.Record] {
@@ -59,12 +65,16 @@ enum SQLiteQueries {
         do {
             var manifests: [String: [TransferView.Entry]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT transfer, case_id, status FROM manifest ORDER BY transfer, case_id") {
-                manifests[row[0], default: []].append(.init(caseID: CaseRecord.ID(row[1] as String), status: ManifestEntryStatus(rawValue: row[2]) ?? .struck))
+                manifests[row[0], default: []].append(
+                    .init(caseID: CaseRecord.ID(row[1] as String), status: ManifestEntryStatus(rawValue: row[2]) ?? .struck))
             }
-            return try Row.fetchAll(db, sql: """
-                SELECT t.id, e.payload, t.status, t.locked_at, t.departed_at, t.arrived_at, t.cancelled_at
-                FROM transfers t JOIN events e ON e.seq = t.seq ORDER BY t.departs, t.id
-                """).map { row in
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.id, e.payload, t.status, t.locked_at, t.departed_at, t.arrived_at, t.cancelled_at
+                    FROM transfers t JOIN events e ON e.seq = t.seq ORDER BY t.departs, t.id
+                    """
+            ).map { row in
                 let payload: String = row[1]
                 guard case .transfer(let record)? = try? CorridorDomain.Record.parse(payload), let status = TransferStatus(rawValue: row[2]) else {
                     throw StoreError(code: .corruptEvent, message: "transfer \(row[0] as String) no longer decodes")

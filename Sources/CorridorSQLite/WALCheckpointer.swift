@@ -40,8 +40,10 @@ public final class WALCheckpointer: Service, Sendable {
 
     /// A checkpointer for `store` (a file-backed store in WAL mode) that will checkpoint every
     /// `interval` once it runs.
-    public init(store: SQLiteEventStore, interval: Duration = .milliseconds(200), restartFrames: Int32 = 4_096,
-                onProblem: @escaping @Sendable (String) -> Void) throws {
+    public init(
+        store: SQLiteEventStore, interval: Duration = .milliseconds(200), restartFrames: Int32 = 4_096,
+        onProblem: @escaping @Sendable (String) -> Void
+    ) throws {
         var handle: OpaquePointer?
         let code = sqlite3_open_v2(store.path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil)
         guard code == SQLITE_OK, let handle else {
@@ -55,7 +57,8 @@ public final class WALCheckpointer: Service, Sendable {
         var journalMode = ""
         var statement: OpaquePointer?
         if sqlite3_prepare_v2(handle, "PRAGMA journal_mode", -1, &statement, nil) == SQLITE_OK, sqlite3_step(statement) == SQLITE_ROW,
-           let text = sqlite3_column_text(statement, 0) {
+            let text = sqlite3_column_text(statement, 0)
+        {
             journalMode = String(cString: text)
         }
         sqlite3_finalize(statement)

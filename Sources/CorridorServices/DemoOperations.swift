@@ -42,7 +42,9 @@ public enum DemoOperations {
             Instant(epochMilliseconds: today.adding(days: days).startInstant.epochMilliseconds + Int64(hour) * 3_600_000)
         }
         func arrangement(for partner: CountryCode) -> ArrangementRecord? {
-            network.sortedArrangements.first { $0.partner == partner && $0.removingState == policy.removingState && network.status(of: $0.id, on: today)?.status == .active }
+            network.sortedArrangements.first {
+                $0.partner == partner && $0.removingState == policy.removingState && network.status(of: $0.id, on: today)?.status == .active
+            }
         }
         func append(_ values: [JSONValue]) async throws {
             _ = try await store.append(context: context) { emit in
@@ -53,10 +55,12 @@ public enum DemoOperations {
         /// Up to `count` people allowed to go to `partner` at `instant` (not its nationals, not in
         /// a family unit, not unaccompanied minors, not already used), in caseload order.
         func pick(_ count: Int, to partner: CountryCode, at instant: Instant) async throws -> [CaseFacts] {
-            let destination = DestinationContext(destination: partner, instant: instant, policy: policy, network: network,
-                                                 capacity: CapacityUsage(transfers: try await store.transfers()))
+            let destination = DestinationContext(
+                destination: partner, instant: instant, policy: policy, network: network,
+                capacity: CapacityUsage(transfers: try await store.transfers()))
             func eligible(_ facts: CaseFacts) -> Bool {
-                !facts.isNational(of: partner) && facts.person.familyUnit == nil && facts.person.unaccompaniedMinor != true && !used.contains(facts.id)
+                !facts.isNational(of: partner) && facts.person.familyUnit == nil && facts.person.unaccompaniedMinor != true
+                    && !used.contains(facts.id)
             }
             var out: [CaseFacts] = []
             // From the end of the caseload, leaving its first cases to whoever tries the system next.
@@ -74,13 +78,15 @@ public enum DemoOperations {
             for (index, outcome) in outcomes.enumerated().reversed() where out.count + noticed.count < count {
                 let facts = caseload.cases[index]
                 guard outcome.failed == 0, outcome.result(.notice) == .pending, eligible(facts),
-                      GateID.allCases.allSatisfy({ $0 == .notice || outcome.result($0) == .pass }) else { continue }
+                    GateID.allCases.allSatisfy({ $0 == .notice || outcome.result($0) == .pass })
+                else { continue }
                 noticed.append(facts.id)
-                notices.append(.object([
-                    "type": "notice", "case": .string(facts.id.rawValue), "destination": .string(partner.rawValue),
-                    "servedOn": .string(Instant(epochMilliseconds: instant.epochMilliseconds - 30 * 86_400_000).description),
-                    "language": "en", "counselNotified": true,
-                ]))
+                notices.append(
+                    .object([
+                        "type": "notice", "case": .string(facts.id.rawValue), "destination": .string(partner.rawValue),
+                        "servedOn": .string(Instant(epochMilliseconds: instant.epochMilliseconds - 30 * 86_400_000).description),
+                        "language": "en", "counselNotified": true,
+                    ]))
             }
             guard !notices.isEmpty else { return out }
             try await append(notices)
@@ -166,11 +172,13 @@ public enum DemoOperations {
             let (destination, people) = try await pickPartner(0, 5, at: departs)
             if let held = people.first {
                 try await append(transfer(id, to: destination, departs: departs, seats: 8, people: people) + [step("transfer-lock", id, at: at(-2))])
-                try await append([.object([
-                    "type": "court-order", "id": .string(courtOrderID), "court": "Synthetic demo court (not a real court)",
-                    "citation": "SYN-ORDER-1, a synthetic demo order (no real case)", "issuedOn": .string(today.adding(days: -1).description),
-                    "scope": .object(["cases": .array([.string(held.id.rawValue)])]), "effect": "block",
-                ])])
+                try await append([
+                    .object([
+                        "type": "court-order", "id": .string(courtOrderID), "court": "Synthetic demo court (not a real court)",
+                        "citation": "SYN-ORDER-1, a synthetic demo order (no real case)", "issuedOn": .string(today.adding(days: -1).description),
+                        "scope": .object(["cases": .array([.string(held.id.rawValue)])]), "effect": "block",
+                    ])
+                ])
                 do {
                     try await append([step("transfer-depart", id, at: departs)])
                 } catch let error as RecordError {

@@ -16,11 +16,12 @@ public enum EventAudience: Sendable, Equatable {
 
     /// The event types the feed knows, in the vocabulary's order then the system's: what
     /// `types=` accepts.
-    public static let knownTypes: [String] = Record.Kind.allCases.map(\.rawValue) + [
-        "system.policy-use", "system.verdict", "system.departure-check", "system.hold", "system.hold-lift", "system.family-flag",
-        "system.incident", "system.read", "system.token-created", "system.token-revoked", "system.subscription-created",
-        "system.subscription-deleted",
-    ]
+    public static let knownTypes: [String] =
+        Record.Kind.allCases.map(\.rawValue) + [
+            "system.policy-use", "system.verdict", "system.departure-check", "system.hold", "system.hold-lift", "system.family-flag",
+            "system.incident", "system.read", "system.token-created", "system.token-revoked", "system.subscription-created",
+            "system.subscription-deleted",
+        ]
 
     /// The audience of `event`. `manifest` names everyone ever put on a transfer's manifest
     /// (struck or not): a transfer's own events concern them.
@@ -39,7 +40,7 @@ public enum EventAudience: Sendable, Equatable {
         case "country", "arrangement", "arrangement-status", "court-order", "court-order-lift", "system.policy-use":
             return .everyone
         case "case", "order", "claim", "designation", "notice", "fear", "screening", "disposition", "manifest-add", "manifest-strike",
-             "system.verdict", "system.hold", "system.hold-lift", "system.incident":
+            "system.verdict", "system.hold", "system.hold-lift", "system.incident":
             return .people(string("case").map { [CaseRecord.ID($0)] } ?? [])
         case "transfer":
             return .people(string("id").map { manifest(TransferRecord.ID($0)) } ?? [])

@@ -76,10 +76,12 @@ public enum NetworkChanges {
             let sources = arrangement.sources.map { NetworkChange.Source(title: $0.title, url: $0.url) }
             let history = network.statusHistory[id] ?? []
             let day = history.first?.on ?? arrangement.sources.compactMap(\.date).min() ?? recordedDay[id] ?? Day(daysSinceEpoch: 0)
-            var summary = "\(name): a \(arrangement.kind.rawValue) arrangement under which \(network.countryName(arrangement.removingState)) "
+            var summary =
+                "\(name): a \(arrangement.kind.rawValue) arrangement under which \(network.countryName(arrangement.removingState)) "
                 + "sends people to \(network.countryName(arrangement.partner))."
             if let payment = arrangement.terms.payment {
-                let parts = [payment.lumpSumUSD.map { "a lump sum of \(dollars($0))" }, payment.perPersonUSD.map { "\(dollars($0)) per person" }].compactMap { $0 }
+                let parts = [payment.lumpSumUSD.map { "a lump sum of \(dollars($0))" }, payment.perPersonUSD.map { "\(dollars($0)) per person" }]
+                    .compactMap { $0 }
                 if !parts.isEmpty { summary += " Reported payment: " + parts.joined(separator: " and ") + "." }
             }
             if let capacity = arrangement.terms.capacityTotal { summary += " Capacity: \(capacity.grouped) people." }
@@ -88,9 +90,12 @@ public enum NetworkChanges {
             for text in history.compactMap(\.source) where !statusSources.contains(where: { $0.title == text }) {
                 statusSources.append(NetworkChange.Source(title: text, url: nil))
             }
-            add(NetworkChange(kind: .arrangement, key: "arrangement/\(id.rawValue)", day: day, seq: arrangementSeq[id] ?? 0,
-                              title: "New arrangement: \(name) (\(network.countryName(arrangement.removingState)) → \(network.countryName(arrangement.partner)))",
-                              summary: summary, arrangement: id, courtOrder: nil, sources: sources.isEmpty ? statusSources : sources))
+            add(
+                NetworkChange(
+                    kind: .arrangement, key: "arrangement/\(id.rawValue)", day: day, seq: arrangementSeq[id] ?? 0,
+                    title:
+                        "New arrangement: \(name) (\(network.countryName(arrangement.removingState)) → \(network.countryName(arrangement.partner)))",
+                    summary: summary, arrangement: id, courtOrder: nil, sources: sources.isEmpty ? statusSources : sources))
 
             var figureKeys: [String: Int] = [:]
             for figure in arrangement.reported {
@@ -101,9 +106,11 @@ public enum NetworkChanges {
                 var summary = "\(name): \(figure.metric) \(value) as of \(figure.asOf)"
                 if let note = figure.note { summary += " (\(note))" }
                 if figure.conflict { summary += ". Other reporting gives a different figure" }
-                add(NetworkChange(kind: .reportedFigure, key: base + "/\(n)", day: figure.asOf, seq: arrangementSeq[id] ?? 0,
-                                  title: "\(name): \(figure.metric) \(value) as of \(figure.asOf)", summary: summary + ".",
-                                  arrangement: id, courtOrder: nil, sources: cited(figure.source, in: sources)))
+                add(
+                    NetworkChange(
+                        kind: .reportedFigure, key: base + "/\(n)", day: figure.asOf, seq: arrangementSeq[id] ?? 0,
+                        title: "\(name): \(figure.metric) \(value) as of \(figure.asOf)", summary: summary + ".",
+                        arrangement: id, courtOrder: nil, sources: cited(figure.source, in: sources)))
             }
         }
 
@@ -113,22 +120,29 @@ public enum NetworkChanges {
             var summary = "\(name) is \(status.status.rawValue) from \(status.on)."
             if let reason = status.reason { summary += " \(reason)" }
             let sources = arrangement.sources.map { NetworkChange.Source(title: $0.title, url: $0.url) }
-            add(NetworkChange(kind: .status, key: "arrangement/\(arrangement.id.rawValue)/status/\(status.status.rawValue)/\(status.on)",
-                              day: status.on, seq: seq, title: "\(name): \(status.status.rawValue) on \(status.on)", summary: summary,
-                              arrangement: arrangement.id, courtOrder: nil, sources: status.source.map { cited($0, in: sources) } ?? sources))
+            add(
+                NetworkChange(
+                    kind: .status, key: "arrangement/\(arrangement.id.rawValue)/status/\(status.status.rawValue)/\(status.on)",
+                    day: status.on, seq: seq, title: "\(name): \(status.status.rawValue) on \(status.on)", summary: summary,
+                    arrangement: arrangement.id, courtOrder: nil, sources: status.source.map { cited($0, in: sources) } ?? sources))
         }
 
         for order in network.courtOrders.values {
             let citation = NetworkChange.Source(title: "\(order.court), \(order.citation)", url: nil)
-            add(NetworkChange(kind: .courtOrder, key: "court-order/\(order.id.rawValue)", day: order.issuedOn, seq: orderSeq[order.id] ?? 0,
-                              title: "Court order \(order.id.rawValue): \(order.court), \(order.citation)",
-                              summary: "Issued \(order.issuedOn)\(order.expiresOn.map { ", expires \($0)" } ?? ""). Scope: \(scope(order, network: network)). Effect: \(effect(order)).",
-                              arrangement: nil, courtOrder: order.id, sources: [citation]))
+            add(
+                NetworkChange(
+                    kind: .courtOrder, key: "court-order/\(order.id.rawValue)", day: order.issuedOn, seq: orderSeq[order.id] ?? 0,
+                    title: "Court order \(order.id.rawValue): \(order.court), \(order.citation)",
+                    summary:
+                        "Issued \(order.issuedOn)\(order.expiresOn.map { ", expires \($0)" } ?? ""). Scope: \(scope(order, network: network)). Effect: \(effect(order)).",
+                    arrangement: nil, courtOrder: order.id, sources: [citation]))
             if let lift = network.courtOrderLifts[order.id] {
-                add(NetworkChange(kind: .courtOrderLift, key: "court-order/\(order.id.rawValue)/lift", day: lift.on, seq: liftSeq[order.id] ?? 0,
-                                  title: "Court order \(order.id.rawValue) lifted on \(lift.on)",
-                                  summary: "\(order.court), \(order.citation): no longer in force from \(lift.on).\(lift.reason.map { " \($0)" } ?? "")",
-                                  arrangement: nil, courtOrder: order.id, sources: [citation]))
+                add(
+                    NetworkChange(
+                        kind: .courtOrderLift, key: "court-order/\(order.id.rawValue)/lift", day: lift.on, seq: liftSeq[order.id] ?? 0,
+                        title: "Court order \(order.id.rawValue) lifted on \(lift.on)",
+                        summary: "\(order.court), \(order.citation): no longer in force from \(lift.on).\(lift.reason.map { " \($0)" } ?? "")",
+                        arrangement: nil, courtOrder: order.id, sources: [citation]))
             }
         }
         return changes.sorted { ($0.day, $0.seq, $0.key) > ($1.day, $1.seq, $1.key) }

@@ -48,8 +48,10 @@ public struct OperationsReport: Sendable {
 
     /// The report over records already loaded: `facts` gives a moved person's facts (their
     /// dispositions); `departed` keeps only transfers that departed within those days.
-    public static func compute(network: Network, transfers: [TransferView], departed: ClosedRange<Day>? = nil,
-                               facts: (CaseRecord.ID) throws -> CaseFacts?) rethrows -> OperationsReport {
+    public static func compute(
+        network: Network, transfers: [TransferView], departed: ClosedRange<Day>? = nil,
+        facts: (CaseRecord.ID) throws -> CaseFacts?
+    ) rethrows -> OperationsReport {
         var lines: [ArrangementRecord.ID: Line] = [:]
         var adHoc = Line(arrangement: nil, partner: nil, name: "transfers under no recorded arrangement")
         var arrangementOfCase: [CaseRecord.ID: ArrangementRecord.ID?] = [:]

@@ -21,13 +21,17 @@ public struct PolicyComparison: Sendable {
     /// Counts of (first verdict → second verdict) transitions.
     public var transitions: [String: Int]
 
-    public static func run(caseload: Caseload, network: Network, capacity: CapacityUsage, first: PolicyProfile, second: PolicyProfile,
-                           destinations: [CountryCode], at instant: Instant) -> PolicyComparison {
+    public static func run(
+        caseload: Caseload, network: Network, capacity: CapacityUsage, first: PolicyProfile, second: PolicyProfile,
+        destinations: [CountryCode], at instant: Instant
+    ) -> PolicyComparison {
         var differences: [Difference] = []
         var transitions: [String: Int] = [:]
         for destination in destinations {
-            let a = caseload.outcomes(DestinationContext(destination: destination, instant: instant, policy: first, network: network, capacity: capacity))
-            let b = caseload.outcomes(DestinationContext(destination: destination, instant: instant, policy: second, network: network, capacity: capacity))
+            let a = caseload.outcomes(
+                DestinationContext(destination: destination, instant: instant, policy: first, network: network, capacity: capacity))
+            let b = caseload.outcomes(
+                DestinationContext(destination: destination, instant: instant, policy: second, network: network, capacity: capacity))
             for index in a.indices {
                 let va = a[index].verdict, vb = b[index].verdict
                 transitions["\(va.rawValue) → \(vb.rawValue)", default: 0] += 1
@@ -36,7 +40,8 @@ public struct PolicyComparison: Sendable {
                 differences.append(Difference(caseID: caseload.cases[index].id, destination: destination, first: va, second: vb, decidingGate: gate))
             }
         }
-        return PolicyComparison(first: first, second: second, on: instant, destinations: destinations,
-                                evaluated: caseload.count * destinations.count, differences: differences, transitions: transitions)
+        return PolicyComparison(
+            first: first, second: second, on: instant, destinations: destinations,
+            evaluated: caseload.count * destinations.count, differences: differences, transitions: transitions)
     }
 }

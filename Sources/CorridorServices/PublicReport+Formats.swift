@@ -2,7 +2,8 @@ import CorridorDomain
 
 extension PublicReport {
     /// The suppression rule in one sentence (JSON answers carry it).
-    public static let suppressionText = "counts from 1 to \(threshold - 1) are shown as \"<\(threshold)\"; a count that could be worked out from a total or another table is \"suppressed\"; rates and costs computed from either are withheld (null in the legacy lines, \"withheld\" in tables); reported public-source figures are never suppressed"
+    public static let suppressionText =
+        "counts from 1 to \(threshold - 1) are shown as \"<\(threshold)\"; a count that could be worked out from a total or another table is \"suppressed\"; rates and costs computed from either are withheld (null in the legacy lines, \"withheld\" in tables); reported public-source figures are never suppressed"
 
     // MARK: CSV
 
@@ -38,9 +39,10 @@ extension PublicReport {
             tables[table.name] = .object([
                 "title": .string(table.title), "description": .string(table.description),
                 "columns": .array(table.columns.map { .string($0.name) }),
-                "rows": .array(table.rows.map { row in
-                    .object(Dictionary(uniqueKeysWithValues: zip(table.columns, row).map { ($0.name, $1.json) }))
-                }),
+                "rows": .array(
+                    table.rows.map { row in
+                        .object(Dictionary(uniqueKeysWithValues: zip(table.columns, row).map { ($0.name, $1.json) }))
+                    }),
             ])
         }
         return .object(tables)
@@ -51,10 +53,13 @@ extension PublicReport {
         guard let f else { return .null }
         var object: [String: JSONValue] = [
             "low": .number(f.low), "high": .number(f.high), "asOf": .string(f.asOf.description),
-            "sources": .array(f.citations.map { c in
-                .object(["metric": .string(c.metric), "value": .number(c.value), "asOf": .string(c.asOf.description),
-                         "source": .string(c.source), "note": c.note.map(JSONValue.string) ?? .null])
-            }),
+            "sources": .array(
+                f.citations.map { c in
+                    .object([
+                        "metric": .string(c.metric), "value": .number(c.value), "asOf": .string(c.asOf.description),
+                        "source": .string(c.source), "note": c.note.map(JSONValue.string) ?? .null,
+                    ])
+                }),
         ]
         if let currency { object["currency"] = .string(currency) }
         return .object(object)
@@ -62,21 +67,25 @@ extension PublicReport {
 
     /// The reported figures per arrangement as JSON (the API's `reported`).
     public func reportedJSON() -> JSONValue {
-        .array(reported.withFigures.map { line in
-            var object: [String: JSONValue] = [
-                "arrangement": .string(line.arrangement.rawValue), "name": .string(line.name), "partner": .string(line.partner.rawValue),
-                "removingState": .string(line.removingState.rawValue),
-                "peopleMoved": Self.figureJSON(line.peopleMoved), "onwardReturns": Self.figureJSON(line.onwardReturns),
-                "payments": .array(line.payments.map { Self.figureJSON($0.figure, currency: $0.currency) }),
-                "totalCosts": .array(line.totalCosts.map { Self.figureJSON($0.figure, currency: $0.currency) }),
-                "programmePayments": .array(line.programmePayments.map { Self.figureJSON($0.figure, currency: $0.currency) }),
-                "costPerPersonMoved": .array(line.costPerPersonMoved.map { Self.figureJSON($0.figure, currency: $0.currency) }),
-                "paidNobodyMoved": .bool(line.paidNobodyMoved),
-                "benefits": .array(line.benefits.map { .object(["kind": .string($0.kind.rawValue), "description": .string($0.description), "source": .string($0.source)]) }),
-            ]
-            if let rate = line.onwardReturnRate { object["onwardReturnRate"] = .object(["low": .number(rate.low), "high": .number(rate.high)]) }
-            return .object(object)
-        })
+        .array(
+            reported.withFigures.map { line in
+                var object: [String: JSONValue] = [
+                    "arrangement": .string(line.arrangement.rawValue), "name": .string(line.name), "partner": .string(line.partner.rawValue),
+                    "removingState": .string(line.removingState.rawValue),
+                    "peopleMoved": Self.figureJSON(line.peopleMoved), "onwardReturns": Self.figureJSON(line.onwardReturns),
+                    "payments": .array(line.payments.map { Self.figureJSON($0.figure, currency: $0.currency) }),
+                    "totalCosts": .array(line.totalCosts.map { Self.figureJSON($0.figure, currency: $0.currency) }),
+                    "programmePayments": .array(line.programmePayments.map { Self.figureJSON($0.figure, currency: $0.currency) }),
+                    "costPerPersonMoved": .array(line.costPerPersonMoved.map { Self.figureJSON($0.figure, currency: $0.currency) }),
+                    "paidNobodyMoved": .bool(line.paidNobodyMoved),
+                    "benefits": .array(
+                        line.benefits.map {
+                            .object(["kind": .string($0.kind.rawValue), "description": .string($0.description), "source": .string($0.source)])
+                        }),
+                ]
+                if let rate = line.onwardReturnRate { object["onwardReturnRate"] = .object(["low": .number(rate.low), "high": .number(rate.high)]) }
+                return .object(object)
+            })
     }
 
     /// The headline figures as JSON: reported (with sources) and recorded, side by side.
@@ -112,17 +121,23 @@ extension PublicReport {
                 let lump = table.cell(index, "recordedLumpSumUSD") ?? .empty
                 guard moved != .integer(0) || (lump != .decimal(0, places: 0) && lump != .empty) else { continue }
                 func legacy(_ cell: PublicTable.Cell?) -> JSONValue {
-                    switch cell ?? .empty { case .withheld, .empty: .null; case let other: other.json }
+                    switch cell ?? .empty {
+                    case .withheld, .empty: .null;
+                    case let other: other.json
+                    }
                 }
                 let id = row[0].text
-                lines.append(.object([
-                    "arrangement": id.isEmpty ? .null : .string(id), "partner": id.isEmpty ? .null : .string(table.cell(index, "partner")?.text ?? ""),
-                    "name": .string(table.cell(index, "name")?.text ?? ""), "peopleMoved": moved.json,
-                    "totalCostUSD": legacy(table.cell(index, "recordedTotalCostUSD")), "costPerPersonMovedUSD": legacy(table.cell(index, "recordedCostPerPersonUSD")),
-                    "onwardReturns": (table.cell(index, "recordedOnwardReturns") ?? .empty).json,
-                    "onwardReturnRate": legacy(table.cell(index, "recordedOnwardReturnRate")),
-                    "incidents": (table.cell(index, "recordedIncidents") ?? .empty).json,
-                ]))
+                lines.append(
+                    .object([
+                        "arrangement": id.isEmpty ? .null : .string(id),
+                        "partner": id.isEmpty ? .null : .string(table.cell(index, "partner")?.text ?? ""),
+                        "name": .string(table.cell(index, "name")?.text ?? ""), "peopleMoved": moved.json,
+                        "totalCostUSD": legacy(table.cell(index, "recordedTotalCostUSD")),
+                        "costPerPersonMovedUSD": legacy(table.cell(index, "recordedCostPerPersonUSD")),
+                        "onwardReturns": (table.cell(index, "recordedOnwardReturns") ?? .empty).json,
+                        "onwardReturnRate": legacy(table.cell(index, "recordedOnwardReturnRate")),
+                        "incidents": (table.cell(index, "recordedIncidents") ?? .empty).json,
+                    ]))
             }
         }
         let movedHidden = headline.recordedPeopleMoved != .integer(recorded.total.peopleMoved)
@@ -155,30 +170,38 @@ extension PublicReport {
         var out = "Corridor public report, as of \(asOf)"
         if from != nil || to != nil { out += " (departures \(from?.description ?? "…") to \(to?.description ?? asOf.description))" }
         out += "; active profile \(policy) \(policyVersion)\n"
-        out += "Reported: figures public sources report (ranges where they disagree; sources in the CSV/JSON and codebook). Recorded: this store's records, counts 1–4 as <5.\n\n"
+        out +=
+            "Reported: figures public sources report (ranges where they disagree; sources in the CSV/JSON and codebook). Recorded: this store's records, counts 1–4 as <5.\n\n"
         func money(_ f: ReportedFigures.Figure?, _ symbol: String) -> String { f?.text { ReportedFigures.amount($0, symbol: symbol) } ?? "—" }
         func people(_ f: ReportedFigures.Figure?) -> String { f?.text(ReportedFigures.count) ?? "—" }
         out += "people moved        reported \(people(headline.reportedPeopleMoved))   recorded \(headline.recordedPeopleMoved.text)\n"
         out += "onward returns      reported \(people(headline.reportedOnwardReturns))   recorded \(headline.recordedOnwardReturns.text)\n"
         if let p = headline.reportedPaid {
-            out += "paid partners       reported \(money(p.payments, "$")) for \(people(p.peopleMoved)) people (\(p.arrangements.count) arrangements)\n"
+            out +=
+                "paid partners       reported \(money(p.payments, "$")) for \(people(p.peopleMoved)) people (\(p.arrangements.count) arrangements)\n"
             var recordedCost = headline.recordedCostPerPersonUSD.text
             if case .decimal(let value, _) = headline.recordedCostPerPersonUSD { recordedCost = "$" + value.groupedWhole }
             out += "cost per person     reported \(money(p.costPerPersonMoved, "$"))   recorded \(recordedCost.isEmpty ? "—" : recordedCost)\n"
         }
         out += "\nBy arrangement (reported | recorded)\n"
-        var rows: [[String]] = [["arrangement", "reported moved", "reported paid", "cost/person", "onward", "recorded moved", "recorded cost/person"]]
+        var rows: [[String]] = [
+            ["arrangement", "reported moved", "reported paid", "cost/person", "onward", "recorded moved", "recorded cost/person"]
+        ]
         for line in reported.lines {
             let rec = table("arrangements").flatMap { t in t.row(where: "arrangement", is: line.arrangement.rawValue).map { (t, $0) } }
             let recMoved = rec.flatMap { $0.0.cell($0.1, "recordedPeopleMoved")?.text } ?? ""
-            guard line.peopleMoved != nil || !line.payments.isEmpty || !line.totalCosts.isEmpty || (recMoved != "0" && !recMoved.isEmpty) else { continue }
+            guard line.peopleMoved != nil || !line.payments.isEmpty || !line.totalCosts.isEmpty || (recMoved != "0" && !recMoved.isEmpty) else {
+                continue
+            }
             let paid = line.payments.first.map { $0.text() } ?? line.programmePayments.first.map { $0.text() + " (programme)" } ?? "—"
             let perPerson = line.costPerPersonMoved.first.map { $0.text() } ?? (line.paidNobodyMoved ? "paid, nobody moved" : "—")
             let cppCell = rec.flatMap { $0.0.cell($0.1, "recordedCostPerPersonUSD") } ?? .empty
             var cpp = cppCell.text
             if case .decimal(let value, _) = cppCell { cpp = value.groupedWhole }
-            rows.append([String(line.name.prefix(44)), people(line.peopleMoved), paid, perPerson, people(line.onwardReturns), recMoved,
-                         cpp.isEmpty ? "—" : (cpp == "withheld" ? cpp : "$" + cpp)])
+            rows.append([
+                String(line.name.prefix(44)), people(line.peopleMoved), paid, perPerson, people(line.onwardReturns), recMoved,
+                cpp.isEmpty ? "—" : (cpp == "withheld" ? cpp : "$" + cpp),
+            ])
         }
         out += Self.aligned(rows)
         for table in tables where ["stranded", "blocked-by-gate", "pipeline", "verdict-mix", "nationalities"].contains(table.name) {

@@ -45,16 +45,19 @@ public struct PublicReport: Sendable {
     /// to compare; `context` builds a destination context for a country, instant and profile.
     /// `analyseCaseload` false leaves out the passes over the whole caseload (stranded, verdict
     /// mix, people blocked per gate, holds), for pages that show only the flows.
-    public static func build(network: Network, transfers: [TransferView], caseload: Caseload, asOf: Day, from: Day? = nil, to: Day? = nil,
-                             policy: PolicyProfile, profiles: [PolicyProfile], analyseCaseload: Bool = true,
-                             context: (CountryCode, Instant, PolicyProfile) -> DestinationContext) -> PublicReport {
-        let window: ClosedRange<Day>? = (from != nil || to != nil) ? (from ?? Day(daysSinceEpoch: 0))...(to ?? Day(daysSinceEpoch: Int32.max / 2)) : nil
+    public static func build(
+        network: Network, transfers: [TransferView], caseload: Caseload, asOf: Day, from: Day? = nil, to: Day? = nil,
+        policy: PolicyProfile, profiles: [PolicyProfile], analyseCaseload: Bool = true,
+        context: (CountryCode, Instant, PolicyProfile) -> DestinationContext
+    ) -> PublicReport {
+        let window: ClosedRange<Day>? =
+            (from != nil || to != nil) ? (from ?? Day(daysSinceEpoch: 0))...(to ?? Day(daysSinceEpoch: Int32.max / 2)) : nil
         let reported = ReportedFigures(network: network)
         let recorded = OperationsReport.compute(network: network, transfers: transfers, departed: window) { caseload.facts($0) }
         var plan = SuppressionPlan()
 
         // Who moved, under which arrangement, when, and who was returned onward (in the window).
-        var movedBy: [String: Set<String>] = [:]        // arrangement id ("" for none) → case ids
+        var movedBy: [String: Set<String>] = [:]  // arrangement id ("" for none) → case ids
         var onwardBy: [String: Set<String>] = [:]
         var incidentsBy: [String: Set<String>] = [:]
         var movedByNationality: [String: Set<String>] = [:]
@@ -111,31 +114,39 @@ public struct PublicReport: Sendable {
         }
 
         // Arrangements: reported beside recorded.
-        var arrangements = PublicTable(name: "arrangements", title: "By arrangement",
-                                       description: "Each arrangement: what public sources report (with sources and as-of dates) and what this store recorded (departures in the period), side by side.",
-                                       columns: Codebook.arrangementColumns)
+        var arrangements = PublicTable(
+            name: "arrangements", title: "By arrangement",
+            description:
+                "Each arrangement: what public sources report (with sources and as-of dates) and what this store recorded (departures in the period), side by side.",
+            columns: Codebook.arrangementColumns)
         func recordedCells(_ key: String, _ rec: OperationsReport.Line?, lumpSum: Double, into row: inout [String: PublicTable.Cell]) {
             row["recordedTransfers"] = .integer(rec?.transfers ?? 0)
             row["recordedPeopleMoved"] = plan.cell("arrangements", key, "recordedPeopleMoved", members: movedBy[key] ?? [], total: "moved")
             row["recordedSeats"] = .integer(rec?.seats ?? 0)
-            row["recordedLoadFactor"] = plan.dependent("arrangements", key, "recordedLoadFactor", on: ["recordedPeopleMoved"], rec?.loadFactor, places: 3)
+            row["recordedLoadFactor"] = plan.dependent(
+                "arrangements", key, "recordedLoadFactor", on: ["recordedPeopleMoved"], rec?.loadFactor, places: 3)
             row["recordedLumpSumUSD"] = .decimal(lumpSum, places: 0)
             if let rec, rec.perPersonCostUSD > 0 {
-                row["recordedTotalCostUSD"] = plan.dependent("arrangements", key, "recordedTotalCostUSD", on: ["recordedPeopleMoved"], rec.totalCostUSD, places: 0)
+                row["recordedTotalCostUSD"] = plan.dependent(
+                    "arrangements", key, "recordedTotalCostUSD", on: ["recordedPeopleMoved"], rec.totalCostUSD, places: 0)
             } else {
                 row["recordedTotalCostUSD"] = .decimal(rec?.totalCostUSD ?? lumpSum, places: 0)
             }
-            row["recordedCostPerPersonUSD"] = plan.dependent("arrangements", key, "recordedCostPerPersonUSD", on: ["recordedPeopleMoved"], rec?.costPerPersonMovedUSD, places: 0)
+            row["recordedCostPerPersonUSD"] = plan.dependent(
+                "arrangements", key, "recordedCostPerPersonUSD", on: ["recordedPeopleMoved"], rec?.costPerPersonMovedUSD, places: 0)
             row["recordedOnwardReturns"] = plan.cell("arrangements", key, "recordedOnwardReturns", members: onwardBy[key] ?? [], total: "onward")
-            row["recordedOnwardReturnRate"] = plan.dependent("arrangements", key, "recordedOnwardReturnRate", on: ["recordedPeopleMoved", "recordedOnwardReturns"],
-                                                             rec?.onwardReturnRate, places: 3)
+            row["recordedOnwardReturnRate"] = plan.dependent(
+                "arrangements", key, "recordedOnwardReturnRate", on: ["recordedPeopleMoved", "recordedOnwardReturns"],
+                rec?.onwardReturnRate, places: 3)
             row["recordedIncidents"] = plan.cell("arrangements", key, "recordedIncidents", members: incidentsBy[key] ?? [], total: "incidents")
         }
         for line in reported.lines {
             let a = network.arrangements[line.arrangement]!
             let key = a.id.rawValue
             let rec = recorded.lines.first { $0.arrangement == a.id }
-            let status = network.status(of: a.id, on: asOf)?.status.rawValue ?? network.latestStatus(of: a.id).map { "\($0.status.rawValue) (from \($0.on))" } ?? ""
+            let status =
+                network.status(of: a.id, on: asOf)?.status.rawValue ?? network.latestStatus(of: a.id).map { "\($0.status.rawValue) (from \($0.on))" }
+                ?? ""
             let payment = line.payments.first
             let cost = line.totalCosts.first
             let perPerson = line.costPerPersonMoved.first
@@ -176,9 +187,10 @@ public struct PublicReport: Sendable {
         }
 
         // Nationalities of the people moved.
-        var nationalities = PublicTable(name: "nationalities", title: "By nationality (people moved)",
-                                        description: "People this store recorded as moved in the period, and those returned onward, by the first nationality they hold.",
-                                        columns: Codebook.nationalityColumns)
+        var nationalities = PublicTable(
+            name: "nationalities", title: "By nationality (people moved)",
+            description: "People this store recorded as moved in the period, and those returned onward, by the first nationality they hold.",
+            columns: Codebook.nationalityColumns)
         for nationality in Set(movedByNationality.keys).sorted() {
             nationalities.rows.append([
                 .text(nationality), .text(network.countryName(CountryCode(nationality))),
@@ -188,9 +200,11 @@ public struct PublicReport: Sendable {
         }
 
         // Months: recorded departures, and the reported cumulative count at each month's end.
-        var months = PublicTable(name: "months", title: "By month",
-                                 description: "People moved per month: recorded departures in the month, and the people public sources had reported moved by the month's end (all arrangements, cumulative).",
-                                 columns: Codebook.monthColumns)
+        var months = PublicTable(
+            name: "months", title: "By month",
+            description:
+                "People moved per month: recorded departures in the month, and the people public sources had reported moved by the month's end (all arrangements, cumulative).",
+            columns: Codebook.monthColumns)
         for (month, range) in Self.months(reported: network, recordedMonths: Array(movedByMonth.keys), asOf: asOf, from: from, to: to) {
             months.rows.append([
                 .text(month), .integer(transfersByMonth[month] ?? 0),
@@ -200,12 +214,16 @@ public struct PublicReport: Sendable {
         }
 
         // The stranded caseload by nationality, and each group's candidates.
-        var strandedTable = PublicTable(name: "stranded", title: "Stranded caseload by nationality",
-                                        description: "People not yet moved with no lawful destination today (no candidate country where every gate passes), by the first nationality they hold, under the active profile.",
-                                        columns: Codebook.strandedColumns)
-        var candidatesTable = PublicTable(name: "stranded-candidates", title: "Stranded caseload: candidate countries and the gate that blocks",
-                                          description: "For each nationality with stranded people, each candidate country (their nationality countries and the partners active today): how many of them are blocked or waiting there, and the gate that blocks most of them.",
-                                          columns: Codebook.candidateColumns)
+        var strandedTable = PublicTable(
+            name: "stranded", title: "Stranded caseload by nationality",
+            description:
+                "People not yet moved with no lawful destination today (no candidate country where every gate passes), by the first nationality they hold, under the active profile.",
+            columns: Codebook.strandedColumns)
+        var candidatesTable = PublicTable(
+            name: "stranded-candidates", title: "Stranded caseload: candidate countries and the gate that blocks",
+            description:
+                "For each nationality with stranded people, each candidate country (their nationality countries and the partners active today): how many of them are blocked or waiting there, and the gate that blocks most of them.",
+            columns: Codebook.candidateColumns)
         if let s = strandedReport {
             plan.total("stranded", members: Set(s.groups.flatMap { $0.members.map { waiting.cases[$0].id.rawValue } }))
             for group in s.groups {
@@ -218,7 +236,8 @@ public struct PublicReport: Sendable {
                 ])
                 for candidate in group.candidates {
                     candidatesTable.rows.append([
-                        .text(code), .text(candidate.destination.rawValue), .text(s.partners.contains(candidate.destination) ? "partner" : "nationality"),
+                        .text(code), .text(candidate.destination.rawValue),
+                        .text(s.partners.contains(candidate.destination) ? "partner" : "nationality"),
                         plan.count(candidate.blocked), plan.count(candidate.waiting), .text(candidate.blockingGate?.rawValue ?? ""),
                         plan.count(candidate.blockingGatePeople),
                     ])
@@ -227,31 +246,42 @@ public struct PublicReport: Sendable {
         }
 
         // People blocked by each gate today at each partner with an active arrangement.
-        var blocked = PublicTable(name: "blocked-by-gate", title: "People blocked by each gate today",
-                                  description: "People not yet moved, judged today against each partner with an active arrangement under the active profile: how many each gate blocks there (a person may be blocked by several gates).",
-                                  columns: Codebook.blockedColumns)
+        var blocked = PublicTable(
+            name: "blocked-by-gate", title: "People blocked by each gate today",
+            description:
+                "People not yet moved, judged today against each partner with an active arrangement under the active profile: how many each gate blocks there (a person may be blocked by several gates).",
+            columns: Codebook.blockedColumns)
         if let s = strandedReport {
             for partner in s.partners {
-                let arrangementsHere = network.sortedArrangements.filter { $0.partner == partner && $0.removingState == policy.removingState && network.status(of: $0.id, on: asOf)?.status == .active }
+                let arrangementsHere = network.sortedArrangements.filter {
+                    $0.partner == partner && $0.removingState == policy.removingState && network.status(of: $0.id, on: asOf)?.status == .active
+                }
                 for gate in GateID.allCases {
                     let people = s.failingAt[partner]?[gate] ?? 0
                     guard people > 0 else { continue }
-                    blocked.rows.append([.text(partner.rawValue), .text(arrangementsHere.map(\.id.rawValue).joined(separator: " ")), .text(gate.rawValue), plan.count(people)])
+                    blocked.rows.append([
+                        .text(partner.rawValue), .text(arrangementsHere.map(\.id.rawValue).joined(separator: " ")), .text(gate.rawValue),
+                        plan.count(people),
+                    ])
                 }
             }
         }
 
         // The pipeline and the verdict mix.
-        var pipelineTable = PublicTable(name: "pipeline", title: "Caseload pipeline",
-                                        description: "Where the caseload not yet moved stands today: orders, pending claims, notices waiting, screenings, holds.",
-                                        columns: Codebook.pipelineColumns)
+        var pipelineTable = PublicTable(
+            name: "pipeline", title: "Caseload pipeline",
+            description: "Where the caseload not yet moved stands today: orders, pending claims, notices waiting, screenings, holds.",
+            columns: Codebook.pipelineColumns)
         for (measure, value, definition) in pipeline { pipelineTable.rows.append([.text(measure), plan.count(value), .text(definition)]) }
-        var mixTable = PublicTable(name: "verdict-mix", title: "Verdict mix under each policy profile",
-                                   description: "The caseload not yet moved, judged today under each policy profile against each person's candidate countries: allowed somewhere, waiting at best, or blocked everywhere.",
-                                   columns: Codebook.mixColumns)
+        var mixTable = PublicTable(
+            name: "verdict-mix", title: "Verdict mix under each policy profile",
+            description:
+                "The caseload not yet moved, judged today under each policy profile against each person's candidate countries: allowed somewhere, waiting at best, or blocked everywhere.",
+            columns: Codebook.mixColumns)
         for (profile, report) in mixes {
             let cells = plan.additive("verdict-mix:\(profile.id)", [report.allowedSomewhere, report.waitingSomewhere, report.blockedEverywhere])
-            mixTable.rows.append([.text(profile.id), .text(profile.version), .text(profile.id == policy.id ? "yes" : "no"), .integer(report.total)] + cells)
+            mixTable.rows.append(
+                [.text(profile.id), .text(profile.version), .text(profile.id == policy.id ? "yes" : "no"), .integer(report.total)] + cells)
         }
 
         // Complementary suppression across the tables, then the totals.
@@ -262,10 +292,11 @@ public struct PublicReport: Sendable {
         for index in strandedTable.rows.indices { plan.apply(&strandedTable.rows[index], table: "stranded", columns: strandedTable.columns) }
         // A nationality whose stranded count is hidden hides its candidate rows' counts too:
         // every stranded person is a candidate at each active partner, so they add up to it.
-        let hiddenGroups = Set(strandedTable.rows.compactMap { row -> String? in
-            guard case .text(let code) = row[0], row[3] == .small || row[3] == .suppressed else { return nil }
-            return code
-        })
+        let hiddenGroups = Set(
+            strandedTable.rows.compactMap { row -> String? in
+                guard case .text(let code) = row[0], row[3] == .small || row[3] == .suppressed else { return nil }
+                return code
+            })
         for index in candidatesTable.rows.indices {
             guard case .text(let code) = candidatesTable.rows[index][0], hiddenGroups.contains(code) else { continue }
             for column in [3, 4, 6] where candidatesTable.rows[index][column] != .integer(0) { candidatesTable.rows[index][column] = .suppressed }
@@ -278,14 +309,21 @@ public struct PublicReport: Sendable {
         let headline = Headline(
             reportedPeopleMoved: reported.peopleMoved(), reportedOnwardReturns: reported.onwardReturns(), reportedPaid: paid,
             recordedPeopleMoved: plan.totalCell("moved"), recordedOnwardReturns: plan.totalCell("onward"),
-            recordedCostPerPersonUSD: plan.isHidden(total: "moved") ? .withheld : recorded.total.costPerPersonMovedUSD.map { .decimal($0, places: 0) } ?? .empty,
-            recordedTotalCostUSD: plan.isHidden(total: "moved") && recorded.total.perPersonCostUSD > 0 ? .withheld : .decimal(recorded.total.totalCostUSD, places: 0))
-        var totals = PublicTable(name: "totals", title: "Headline figures",
-                                 description: "The network's figures in all: reported by public sources (ranges where they disagree) and recorded by this store, in separate columns.",
-                                 columns: Codebook.totalColumns)
-        func reportedRow(_ measure: String, _ f: ReportedFigures.Figure?, recordedCell: PublicTable.Cell, currency: String = "") -> [PublicTable.Cell] {
-            [.text(measure), .text(currency), f.map { .decimal($0.low, places: 0) } ?? .empty, f.map { .decimal($0.high, places: 0) } ?? .empty,
-             f.map { .text($0.sourcesText) } ?? .empty, recordedCell]
+            recordedCostPerPersonUSD: plan.isHidden(total: "moved")
+                ? .withheld : recorded.total.costPerPersonMovedUSD.map { .decimal($0, places: 0) } ?? .empty,
+            recordedTotalCostUSD: plan.isHidden(total: "moved") && recorded.total.perPersonCostUSD > 0
+                ? .withheld : .decimal(recorded.total.totalCostUSD, places: 0))
+        var totals = PublicTable(
+            name: "totals", title: "Headline figures",
+            description:
+                "The network's figures in all: reported by public sources (ranges where they disagree) and recorded by this store, in separate columns.",
+            columns: Codebook.totalColumns)
+        func reportedRow(_ measure: String, _ f: ReportedFigures.Figure?, recordedCell: PublicTable.Cell, currency: String = "") -> [PublicTable.Cell]
+        {
+            [
+                .text(measure), .text(currency), f.map { .decimal($0.low, places: 0) } ?? .empty, f.map { .decimal($0.high, places: 0) } ?? .empty,
+                f.map { .text($0.sourcesText) } ?? .empty, recordedCell,
+            ]
         }
         totals.rows = [
             reportedRow("people-moved", headline.reportedPeopleMoved, recordedCell: headline.recordedPeopleMoved),
@@ -301,8 +339,9 @@ public struct PublicReport: Sendable {
         }
         var tables = [totals, arrangements, nationalities, months]
         if analyseCaseload { tables += [blocked, strandedTable, candidatesTable, pipelineTable, mixTable] }
-        return PublicReport(asOf: asOf, from: from, to: to, policy: policy.id, policyVersion: policy.version, reported: reported,
-                            recorded: recorded, stranded: strandedReport, tables: tables, headline: headline)
+        return PublicReport(
+            asOf: asOf, from: from, to: to, policy: policy.id, policyVersion: policy.version, reported: reported,
+            recorded: recorded, stranded: strandedReport, tables: tables, headline: headline)
     }
 
     /// Months from the first reported or recorded one to `asOf` (within the period), with the
@@ -339,7 +378,9 @@ public struct PublicReport: Sendable {
     }
 
     /// The pipeline's measures over the people not yet moved, on `day`.
-    static func pipeline(_ caseload: Caseload, transfers: [TransferView], on day: Day, context: (CountryCode) -> DestinationContext) -> [(String, Int, String)] {
+    static func pipeline(
+        _ caseload: Caseload, transfers: [TransferView], on day: Day, context: (CountryCode) -> DestinationContext
+    ) -> [(String, Int, String)] {
         var finalOrders = 0, pendingOrders = 0, noOrder = 0, pendingClaims = 0, grantedProtection = 0, noticesWaiting = 0
         var fearClaims = 0, positive = 0, negative = 0
         var onOpenManifests = Set<CaseRecord.ID>()
@@ -364,7 +405,9 @@ public struct PublicReport: Sendable {
             let destination = context(transfer.record.destination)
             for id in transfer.onBoard {
                 guard let facts = caseload.facts(id) else { continue }
-                if destination.ordersInForce.contains(where: { CourtOrderGate.covers($0, facts: facts, destination: transfer.record.destination, day: day) }) {
+                if destination.ordersInForce.contains(where: {
+                    CourtOrderGate.covers($0, facts: facts, destination: transfer.record.destination, day: day)
+                }) {
                     held.insert(id)
                 }
             }

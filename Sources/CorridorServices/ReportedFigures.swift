@@ -90,10 +90,16 @@ public struct ReportedFigures: Sendable {
             guard let people = peopleMoved, people.high > 0 else { return [] }
             var out: [Money] = []
             for currency in Set((totalCosts + payments).map(\.currency)).sorted() {
-                guard let basis = totalCosts.first(where: { $0.currency == currency }) ?? payments.first(where: { $0.currency == currency }) else { continue }
-                out.append(Money(currency: currency, figure: Figure(
-                    low: basis.figure.low / people.high, high: basis.figure.high / max(people.low, 1), asOf: max(basis.figure.asOf, people.asOf),
-                    citations: basis.figure.citations + people.citations)))
+                guard let basis = totalCosts.first(where: { $0.currency == currency }) ?? payments.first(where: { $0.currency == currency }) else {
+                    continue
+                }
+                out.append(
+                    Money(
+                        currency: currency,
+                        figure: Figure(
+                            low: basis.figure.low / people.high, high: basis.figure.high / max(people.low, 1),
+                            asOf: max(basis.figure.asOf, people.asOf),
+                            citations: basis.figure.citations + people.citations)))
             }
             return out
         }
@@ -114,7 +120,9 @@ public struct ReportedFigures: Sendable {
 
     /// Lines with any reported people, returns or money, in the network's order.
     public var withFigures: [Line] {
-        lines.filter { $0.peopleMoved != nil || $0.onwardReturns != nil || !$0.payments.isEmpty || !$0.totalCosts.isEmpty || !$0.programmePayments.isEmpty }
+        lines.filter {
+            $0.peopleMoved != nil || $0.onwardReturns != nil || !$0.payments.isEmpty || !$0.totalCosts.isEmpty || !$0.programmePayments.isEmpty
+        }
     }
 
     public func line(_ id: ArrangementRecord.ID) -> Line? { lines.first { $0.arrangement == id } }
@@ -139,8 +147,9 @@ public struct ReportedFigures: Sendable {
         public var peopleMoved: Figure
         public var costPerPersonMoved: Figure? {
             guard peopleMoved.high > 0 else { return nil }
-            return Figure(low: payments.low / peopleMoved.high, high: payments.high / max(peopleMoved.low, 1),
-                          asOf: max(payments.asOf, peopleMoved.asOf), citations: payments.citations + peopleMoved.citations)
+            return Figure(
+                low: payments.low / peopleMoved.high, high: payments.high / max(peopleMoved.low, 1),
+                asOf: max(payments.asOf, peopleMoved.asOf), citations: payments.citations + peopleMoved.citations)
         }
     }
 
@@ -168,11 +177,12 @@ public struct ReportedFigures: Sendable {
         line.onwardReturns = figure(a.reported, metric: "people-returned-onward", money: false)
         line.flights = figure(a.reported, metric: "flights", money: false)
         func money(_ prefix: String) -> [Money] {
-            let currencies = Set(a.reported.compactMap { r -> String? in
-                guard r.metric.hasPrefix(prefix + "-") else { return nil }
-                let currency = r.metric.dropFirst(prefix.count + 1)
-                return currency.count == 3 ? currency.uppercased() : nil
-            })
+            let currencies = Set(
+                a.reported.compactMap { r -> String? in
+                    guard r.metric.hasPrefix(prefix + "-") else { return nil }
+                    let currency = r.metric.dropFirst(prefix.count + 1)
+                    return currency.count == 3 ? currency.uppercased() : nil
+                })
             return currencies.sorted().compactMap { currency in
                 figure(a.reported, metric: "\(prefix)-\(currency.lowercased())", money: true).map { Money(currency: currency, figure: $0) }
             }

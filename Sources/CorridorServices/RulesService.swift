@@ -22,9 +22,11 @@ public struct RulesService<Store: EventStore>: Sendable {
     public func useProfile(_ id: String, context: AppendContext) async throws -> PolicyProfile {
         let profile = try PolicyLibrary.profile(id)
         let previous = try await store.setting(Self.activePolicyKey) ?? PolicyLibrary.defaultID
-        try await store.appendSystemEvent(type: "system.policy-use", payload: .object([
-            "policy": .string(profile.id), "version": .string(profile.version), "previous": .string(previous),
-        ]), context: context, setting: (Self.activePolicyKey, profile.id))
+        try await store.appendSystemEvent(
+            type: "system.policy-use",
+            payload: .object([
+                "policy": .string(profile.id), "version": .string(profile.version), "previous": .string(previous),
+            ]), context: context, setting: (Self.activePolicyKey, profile.id))
         return profile
     }
 
@@ -41,7 +43,9 @@ public struct RulesService<Store: EventStore>: Sendable {
     }
 
     /// The context for one destination at one instant.
-    public func destination(_ code: CountryCode, at instant: Instant, policy: PolicyProfile, network: Network? = nil) async throws -> DestinationContext {
+    public func destination(
+        _ code: CountryCode, at instant: Instant, policy: PolicyProfile, network: Network? = nil
+    ) async throws -> DestinationContext {
         let network = if let network { network } else { try await store.network() }
         return DestinationContext(destination: code, instant: instant, policy: policy, network: network, capacity: try await capacityUsage())
     }
@@ -82,8 +86,11 @@ public struct RulesService<Store: EventStore>: Sendable {
 
     /// Partner countries with an arrangement active on the day, for the profile's removing state.
     public static func activePartners(_ network: Network, on day: Day, removingState: CountryCode) -> [CountryCode] {
-        Array(Set(network.arrangements.values.filter {
-            $0.removingState == removingState && network.status(of: $0.id, on: day)?.status == .active
-        }.map(\.partner))).sorted()
+        Array(
+            Set(
+                network.arrangements.values.filter {
+                    $0.removingState == removingState && network.status(of: $0.id, on: day)?.status == .active
+                }.map(\.partner))
+        ).sorted()
     }
 }

@@ -60,8 +60,10 @@ public struct StrandedReport: Sendable {
 
     /// Judges `caseload` on `instant` under `policy`; `context` gives the destination context
     /// for a country (the live view's, or one built from the store's network and capacity).
-    public static func compute(caseload: Caseload, network: Network, policy: PolicyProfile, on instant: Instant,
-                               context: (CountryCode) -> DestinationContext) -> StrandedReport {
+    public static func compute(
+        caseload: Caseload, network: Network, policy: PolicyProfile, on instant: Instant,
+        context: (CountryCode) -> DestinationContext
+    ) -> StrandedReport {
         let partners = RulesService<InMemoryEventStore>.activePartners(network, on: instant.day, removingState: policy.removingState)
         let cases = caseload.cases
         let nationalityCountries = Set(cases.flatMap(\.person.nationalities))
@@ -101,7 +103,12 @@ public struct StrandedReport: Sendable {
             for (index, outcome) in outcomes.enumerated() {
                 let candidate = partnerSet.contains(destination) || cases[index].person.nationalities.contains(destination)
                 guard candidate else { continue }
-                let rank: UInt8 = switch outcome.verdict { case .allowed: 0; case .pending: 1; case .blocked: 2 }
+                let rank: UInt8 =
+                    switch outcome.verdict {
+                    case .allowed: 0;
+                    case .pending: 1;
+                    case .blocked: 2
+                    }
                 best[index] = min(best[index], rank)
                 if outcome.failed != 0 {
                     for gate in GateID.allCases where outcome.result(gate) == .fail { failing[gate, default: 0] += 1 }
@@ -114,8 +121,11 @@ public struct StrandedReport: Sendable {
         var allowed = 0
         for (index, facts) in cases.enumerated() {
             guard let nationality = facts.person.nationalities.first else { continue }
-            var group = byNationality[nationality] ?? Group(nationality: nationality, caseload: 0, stranded: 0, blockedEverywhere: 0,
-                                                            waitingSomewhere: 0, candidates: [], members: [])
+            var group =
+                byNationality[nationality]
+                ?? Group(
+                    nationality: nationality, caseload: 0, stranded: 0, blockedEverywhere: 0,
+                    waitingSomewhere: 0, candidates: [], members: [])
             group.caseload += 1
             switch best[index] {
             case 0: allowed += 1
@@ -128,7 +138,8 @@ public struct StrandedReport: Sendable {
             var candidates: [Candidate] = []
             for destination in destinations {
                 guard let outcomes = outcomesAt[destination] else { continue }
-                var candidate = Candidate(destination: destination, people: 0, blocked: 0, waiting: 0, blockingGate: nil, blockingGatePeople: 0, blockedBy: [:])
+                var candidate = Candidate(
+                    destination: destination, people: 0, blocked: 0, waiting: 0, blockingGate: nil, blockingGatePeople: 0, blockedBy: [:])
                 for index in group.members {
                     guard partnerSet.contains(destination) || cases[index].person.nationalities.contains(destination) else { continue }
                     candidate.people += 1
@@ -150,8 +161,11 @@ public struct StrandedReport: Sendable {
             group.candidates = candidates
             byNationality[nationality] = group
         }
-        let groups = byNationality.values.filter { $0.stranded > 0 }.sorted { ($1.stranded, $0.nationality.rawValue) < ($0.stranded, $1.nationality.rawValue) }
-        return StrandedReport(on: instant, policy: policy.id, policyVersion: policy.version, partners: partners, total: cases.count,
-                              allowedSomewhere: allowed, groups: groups, failingAt: failingAt)
+        let groups = byNationality.values.filter { $0.stranded > 0 }.sorted {
+            ($1.stranded, $0.nationality.rawValue) < ($0.stranded, $1.nationality.rawValue)
+        }
+        return StrandedReport(
+            on: instant, policy: policy.id, policyVersion: policy.version, partners: partners, total: cases.count,
+            allowedSomewhere: allowed, groups: groups, failingAt: failingAt)
     }
 }

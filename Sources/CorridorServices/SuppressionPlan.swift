@@ -53,7 +53,8 @@ public struct SuppressionPlan: Sendable {
     func count(_ n: Int) -> PublicTable.Cell { Self.small(n) ? .small : .integer(n) }
 
     /// A figure computed from the counts in `columns` of the same row: withheld when any is hidden.
-    mutating func dependent(_ table: String, _ row: String, _ column: String, on columns: [String], _ value: Double?, places: Int) -> PublicTable.Cell {
+    mutating func dependent(_ table: String, _ row: String, _ column: String, on columns: [String], _ value: Double?, places: Int) -> PublicTable.Cell
+    {
         let key = Key(table: table, row: row, column: column)
         dependents[key] = columns.map { Key(table: table, row: row, column: $0) }
         return value.map { .decimal($0, places: places) } ?? .empty
@@ -82,7 +83,9 @@ public struct SuppressionPlan: Sendable {
                 guard !shut.isEmpty, let total = groupTotal[group], !hiddenTotals.contains(total) else { continue }
                 let sum = shut.reduce(0) { $0 + members[$1]!.count }
                 guard shut.count == 1 || sum < PublicReport.threshold else { continue }
-                if let next = keys.filter({ !hidden.contains($0) && members[$0]!.count > 0 }).min(by: { (members[$0]!.count, $0.row) < (members[$1]!.count, $1.row) }) {
+                if let next = keys.filter({ !hidden.contains($0) && members[$0]!.count > 0 }).min(by: {
+                    (members[$0]!.count, $0.row) < (members[$1]!.count, $1.row)
+                }) {
                     hidden.insert(next)
                 } else {
                     hiddenTotals.insert(total)
@@ -97,7 +100,8 @@ public struct SuppressionPlan: Sendable {
                     changed = true
                 }
                 let ownTable = members.filter { $0.key.table == h.table && $0.key.column == h.column && !hidden.contains($0.key) }
-                for (key, set) in members where (key.table, key.column) != (h.table, h.column) && !hidden.contains(key) && set.isSuperset(of: people) {
+                for (key, set) in members where (key.table, key.column) != (h.table, h.column) && !hidden.contains(key) && set.isSuperset(of: people)
+                {
                     let rest = set.subtracting(people)
                     var covered = Set<String>()
                     var exact = true

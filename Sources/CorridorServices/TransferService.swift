@@ -36,8 +36,9 @@ public struct TransferService<Store: EventStore>: Sendable {
         let profile = try await rules.profile(policy)
         let judgedAt = instant ?? transfer.steps[.departed] ?? transfer.record.departs
         let network = try await store.network()
-        let context = DestinationContext(destination: transfer.record.destination, instant: judgedAt, policy: profile, network: network,
-                                         capacity: CapacityUsage(transfers: transfers.filter { $0.id != id }))
+        let context = DestinationContext(
+            destination: transfer.record.destination, instant: judgedAt, policy: profile, network: network,
+            capacity: CapacityUsage(transfers: transfers.filter { $0.id != id }))
         var facts: [CaseRecord.ID: CaseFacts] = [:]
         for entry in transfer.manifest { facts[entry.caseID] = CaseFacts(records: try await store.caseRecords(entry.caseID)) }
         var families: [String: [CaseRecord.ID]] = [:]
@@ -47,11 +48,14 @@ public struct TransferService<Store: EventStore>: Sendable {
         let manifest = ManifestContext(transfer: id, cases: Set(transfer.onBoard), familyMembers: families)
         let passengers = transfer.manifest.map { entry -> Passenger in
             guard let person = facts[entry.caseID] else { return Passenger(caseID: entry.caseID, status: entry.status, decision: nil, holds: []) }
-            let holds = context.ordersInForce.filter { CourtOrderGate.covers($0, facts: person, destination: transfer.record.destination, day: judgedAt.day) }
+            let holds = context.ordersInForce.filter {
+                CourtOrderGate.covers($0, facts: person, destination: transfer.record.destination, day: judgedAt.day)
+            }
             let unit = person.person.familyUnit
             let family = unit == nil ? [] : transfer.onBoard.compactMap { facts[$0] }.filter { $0.person.familyUnit == unit && $0.id != person.id }
-            return Passenger(caseID: entry.caseID, status: entry.status,
-                             decision: entry.status == .on ? RulesEngine.decide(person, context, manifest: manifest, family: family) : nil, holds: holds)
+            return Passenger(
+                caseID: entry.caseID, status: entry.status,
+                decision: entry.status == .on ? RulesEngine.decide(person, context, manifest: manifest, family: family) : nil, holds: holds)
         }
         return Detail(transfer: transfer, judgedAt: judgedAt, policy: profile, passengers: passengers, history: try await store.transferHistory(id))
     }

@@ -34,15 +34,17 @@ extension Simulator {
         let scenario = try scenario.validated()
         let problems = limits.problems(scenario, runs: runs)
         guard problems.isEmpty else {
-            throw SimulationError(code: .scenarioTooLarge, summary: "the scenario exceeds the limits of an interactive simulation", problems: problems)
+            throw SimulationError(
+                code: .scenarioTooLarge, summary: "the scenario exceeds the limits of an interactive simulation", problems: problems)
         }
         let cancellation = SimulationCancellation()
         let result: Result<InteractiveSimulation, SimulationError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 queue.async {
                     do throws(SimulationError) {
-                        let report = try replicate(scenario, runs: runs, seed: seed, threads: threads, timeLimit: timeLimit,
-                                                   deadline: deadline, cancellation: cancellation)
+                        let report = try replicate(
+                            scenario, runs: runs, seed: seed, threads: threads, timeLimit: timeLimit,
+                            deadline: deadline, cancellation: cancellation)
                         continuation.resume(returning: .success(InteractiveSimulation(report: report, svg: report.chartSVG(idPrefix: chartIDPrefix))))
                     } catch {
                         continuation.resume(returning: .failure(error))

@@ -15,8 +15,9 @@ public enum Simulator {
     public static func run(_ scenario: Scenario, seed: UInt64, replication: Int = 0) throws(SimulationError) -> RunResult {
         var engine = Replication(scenario: try scenario.validated(), seed: seed, trace: NoTrace())
         let parts = try engine.run()
-        return RunResult(replication: replication, seed: seed, outputs: parts.outputs, series: parts.series,
-                         injunctionPeriods: parts.injunctionPeriods)
+        return RunResult(
+            replication: replication, seed: seed, outputs: parts.outputs, series: parts.series,
+            injunctionPeriods: parts.injunctionPeriods)
     }
 
     /// R replications, S + i for replication i, in parallel.
@@ -50,9 +51,10 @@ public enum Simulator {
         let report: @Sendable () -> Void = {
             guard let progress else { return }
             board.reporting.withLock { _ in
-                progress(SimulationProgress(
-                    completedRuns: board.completed.load(ordering: .relaxed), totalRuns: runs,
-                    simulatedDays: board.counter.simulatedDays, totalDays: totalDays, elapsed: clock.now - started))
+                progress(
+                    SimulationProgress(
+                        completedRuns: board.completed.load(ordering: .relaxed), totalRuns: runs,
+                        simulatedDays: board.counter.simulatedDays, totalDays: totalDays, elapsed: clock.now - started))
             }
         }
         let timer = progress == nil ? nil : DispatchSource.makeTimerSource(queue: .global())
@@ -67,12 +69,14 @@ public enum Simulator {
                 let index = board.next.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard index < runs else { return }
                 let runSeed = seed &+ UInt64(index)
-                var engine = Replication(scenario: scenario, seed: runSeed, trace: NoTrace(), deadline: deadline,
-                                         cancellation: cancellation, progress: board.counter)
+                var engine = Replication(
+                    scenario: scenario, seed: runSeed, trace: NoTrace(), deadline: deadline,
+                    cancellation: cancellation, progress: board.counter)
                 do throws(SimulationError) {
                     let parts = try engine.run()
-                    let result = RunResult(replication: index, seed: runSeed, outputs: parts.outputs, series: parts.series,
-                                           injunctionPeriods: parts.injunctionPeriods)
+                    let result = RunResult(
+                        replication: index, seed: runSeed, outputs: parts.outputs, series: parts.series,
+                        injunctionPeriods: parts.injunctionPeriods)
                     board.results.withLock { $0[index] = result }
                     board.completed.add(1, ordering: .relaxed)
                 } catch {

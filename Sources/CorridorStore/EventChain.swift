@@ -82,7 +82,9 @@ public enum EventChain {
         /// Numbers, links, hashes and inserts one event; returns its seq.
         @inlinable
         @discardableResult
-        mutating func append<Transaction: AppendTransaction>(type: String, payload: String, actor: String, to transaction: inout Transaction) throws -> Int64 {
+        mutating func append<Transaction: AppendTransaction>(
+            type: String, payload: String, actor: String, to transaction: inout Transaction
+        ) throws -> Int64 {
             let seq = head.seq + 1
             let hash = EventHash.compute(prev: head.hash, seq: seq, type: type, actor: actor, recordedAt: recordedAtText, payload: payload)
             let event = Event(seq: seq, type: type, payload: payload, actor: actor, recordedAt: recordedAt, prev: head.hash, hash: hash)

@@ -45,8 +45,9 @@ public enum EventHash {
     public static func check(_ event: Event, expectedPrev: String, expectedSeq: Int64) -> String? {
         if event.seq != expectedSeq { return "sequence gap: expected seq \(expectedSeq), found \(event.seq)" }
         if event.prev != expectedPrev { return "prev does not match the hash of event \(expectedSeq - 1)" }
-        let recomputed = compute(prev: event.prev, seq: event.seq, type: event.type, actor: event.actor,
-                                 recordedAt: event.recordedAt.description, payload: event.payload)
+        let recomputed = compute(
+            prev: event.prev, seq: event.seq, type: event.type, actor: event.actor,
+            recordedAt: event.recordedAt.description, payload: event.payload)
         if recomputed != event.hash { return "hash does not match the event's contents (type, actor, time or payload changed)" }
         return nil
     }

@@ -176,10 +176,13 @@ public final class InMemoryEventStore: EventStore, TokenStore {
     }
 
     @discardableResult
-    public func appendSystemEvent(type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?) async throws -> Event {
+    public func appendSystemEvent(
+        type: String, payload: JSONValue, context: AppendContext, setting: (key: String, value: String)?
+    ) async throws -> Event {
         try transaction(rollback: false) { s in
-            try EventChain.appendSystemEvents([(SystemEvent(type: type, payload: payload), context.actor)], at: context.recordedAt, marksChange: true,
-                                              setting: setting, in: &s)!
+            try EventChain.appendSystemEvents(
+                [(SystemEvent(type: type, payload: payload), context.actor)], at: context.recordedAt, marksChange: true,
+                setting: setting, in: &s)!
         }
     }
 
@@ -198,8 +201,9 @@ public final class InMemoryEventStore: EventStore, TokenStore {
             }
             let info = TokenInfo(id: id, name: name, role: role, counsel: counsel, createdAt: context.recordedAt, revokedAt: nil)
             s.tokens.append((info, hash))
-            try EventChain.appendSystemEvents([(TokenEvents.created(id: id, name: name, role: role, counsel: counsel), context.actor)], at: context.recordedAt,
-                                              marksChange: true, in: &s)
+            try EventChain.appendSystemEvents(
+                [(TokenEvents.created(id: id, name: name, role: role, counsel: counsel), context.actor)], at: context.recordedAt,
+                marksChange: true, in: &s)
             return info
         }
     }
@@ -228,8 +232,9 @@ public final class InMemoryEventStore: EventStore, TokenStore {
 
     public func summary() async throws -> StoreSummary {
         state.withLock { s in
-            StoreSummary(events: Int64(s.events.count), countries: s.countries.count, arrangements: s.arrangements.count,
-                         cases: s.cases.count, courtOrders: s.courtOrders.count, transfers: s.transferTable.count)
+            StoreSummary(
+                events: Int64(s.events.count), countries: s.countries.count, arrangements: s.arrangements.count,
+                cases: s.cases.count, courtOrders: s.courtOrders.count, transfers: s.transferTable.count)
         }
     }
 
@@ -259,7 +264,8 @@ public final class InMemoryEventStore: EventStore, TokenStore {
 
             b = StateDigest.Builder()
             for row in s.statuses.enumerated().sorted(by: {
-                $0.element.arrangement == $1.element.arrangement ? $0.offset < $1.offset : bytesLess($0.element.arrangement.rawValue, $1.element.arrangement.rawValue)
+                $0.element.arrangement == $1.element.arrangement
+                    ? $0.offset < $1.offset : bytesLess($0.element.arrangement.rawValue, $1.element.arrangement.rawValue)
             }).map(\.element) {
                 b.add([row.arrangement.rawValue, row.status, row.on.description, payload(row.event)])
             }
@@ -279,7 +285,10 @@ public final class InMemoryEventStore: EventStore, TokenStore {
             b = StateDigest.Builder()
             for id in s.courtOrders.keys.sorted(by: { bytesLess($0.rawValue, $1.rawValue) }) {
                 let entry = s.courtOrders[id]!
-                b.add([id.rawValue, entry.state.issuedOn.description, entry.state.liftedOn?.description ?? "", payload(entry.event), payload(entry.liftEvent)])
+                b.add([
+                    id.rawValue, entry.state.issuedOn.description, entry.state.liftedOn?.description ?? "", payload(entry.event),
+                    payload(entry.liftEvent),
+                ])
             }
             tables["court_orders"] = b.finish()
 
@@ -287,8 +296,11 @@ public final class InMemoryEventStore: EventStore, TokenStore {
             for id in s.transferTable.keys.sorted(by: { bytesLess($0.rawValue, $1.rawValue) }) {
                 let entry = s.transferTable[id]!
                 let steps = [TransferStatus.locked, .departed, .arrived, .cancelled].map { entry.steps[$0]?.description ?? "" }
-                b.add([id.rawValue, entry.state.destination.rawValue, entry.state.departs.description, String(entry.state.seats),
-                       entry.state.status.rawValue] + steps + [payload(entry.event)])
+                b.add(
+                    [
+                        id.rawValue, entry.state.destination.rawValue, entry.state.departs.description, String(entry.state.seats),
+                        entry.state.status.rawValue,
+                    ] + steps + [payload(entry.event)])
             }
             tables["transfers"] = b.finish()
 

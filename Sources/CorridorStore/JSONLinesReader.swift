@@ -27,7 +27,8 @@ public struct JSONLinesReader: Sendable {
             // A closed standard input (`<&-`) has no descriptor 0, or (once something else has
             // been opened) one that is not ours: say so rather than "Invalid argument".
             guard fcntl(0, F_GETFD) != -1 else {
-                throw StoreError(code: .fileUnreadable, message: "stdin: standard input is closed; pipe or redirect the records into it, or name a file")
+                throw StoreError(
+                    code: .fileUnreadable, message: "stdin: standard input is closed; pipe or redirect the records into it, or name a file")
             }
             self.init(descriptor: 0, name: "stdin")
             return
@@ -104,12 +105,15 @@ public struct JSONLinesReader: Sendable {
 
     private func refuseLongLine(_ length: Int, line: Int) throws {
         guard length > Self.maximumLineBytes else { return }
-        throw RecordError(code: "line-too-long", message: "line \(line) is longer than \(Self.maximumLineBytes.grouped) bytes (the most a record may take)",
-                          file: name, line: line)
+        throw RecordError(
+            code: "line-too-long", message: "line \(line) is longer than \(Self.maximumLineBytes.grouped) bytes (the most a record may take)",
+            file: name, line: line)
     }
 
-    private func emit(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ total: Int64,
-                      _ body: (Int, UnsafeBufferPointer<UInt8>, Int64) throws -> Void) throws {
+    private func emit(
+        _ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ total: Int64,
+        _ body: (Int, UnsafeBufferPointer<UInt8>, Int64) throws -> Void
+    ) throws {
         var end = line.count
         if end > 0, line[end - 1] == 0x0D { end -= 1 }  // tolerate CRLF
         let trimmed = UnsafeBufferPointer(rebasing: line[0..<end])

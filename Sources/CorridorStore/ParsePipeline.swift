@@ -29,8 +29,10 @@ final class ParsePipeline: @unchecked Sendable {
 
     /// Streams every record of `reader` to `emit`, parsing ahead on another thread. The first
     /// bad line (or an error thrown by `emit`) stops both sides and is rethrown.
-    static func run(_ reader: JSONLinesReader, progress: (@Sendable (Int, Int64) -> Void)?, batchSize: Int = 1024,
-                    _ emit: (SourcedRecord) throws -> Void) throws {
+    static func run(
+        _ reader: JSONLinesReader, progress: (@Sendable (Int, Int64) -> Void)?, batchSize: Int = 1024,
+        _ emit: (SourcedRecord) throws -> Void
+    ) throws {
         let pipeline = ParsePipeline(capacity: 8)
         let box = UncheckedBox(reader)
         DispatchQueue.global().async {

@@ -33,8 +33,10 @@ public struct Subscription: Sendable, Equatable {
         public var pausedAt: Instant?
         public var pausedReason: String?
         public var lastError: String?
-        public init(acknowledged: Int64, attempts: Int = 0, failingSince: Instant? = nil, nextAttemptAt: Instant? = nil, pausedAt: Instant? = nil,
-                    pausedReason: String? = nil, lastError: String? = nil) {
+        public init(
+            acknowledged: Int64, attempts: Int = 0, failingSince: Instant? = nil, nextAttemptAt: Instant? = nil, pausedAt: Instant? = nil,
+            pausedReason: String? = nil, lastError: String? = nil
+        ) {
             self.acknowledged = acknowledged
             self.attempts = attempts
             self.failingSince = failingSince
@@ -58,8 +60,10 @@ public struct Subscription: Sendable, Equatable {
     public var deletedAt: Instant?
     public var progress: Progress
 
-    public init(id: String, url: String, types: [String]?, cases: [String]?, secret: String, owner: Owner, createdAt: Instant,
-                deletedAt: Instant? = nil, progress: Progress) {
+    public init(
+        id: String, url: String, types: [String]?, cases: [String]?, secret: String, owner: Owner, createdAt: Instant,
+        deletedAt: Instant? = nil, progress: Progress
+    ) {
         self.id = id
         self.url = url
         self.types = types

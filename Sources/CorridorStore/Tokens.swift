@@ -35,8 +35,10 @@ public enum Tokens {
     /// Creates a token and returns its secret (shown once) with what is stored. A `counsel`
     /// token must be bound to a counsel name (as case records spell it, 1 to 300 characters);
     /// no other role may be.
-    public static func issue(name: String, role: Role, counsel: String? = nil, in store: some TokenStore,
-                             context: AppendContext) async throws -> (secret: String, info: TokenInfo) {
+    public static func issue(
+        name: String, role: Role, counsel: String? = nil, in store: some TokenStore,
+        context: AppendContext
+    ) async throws -> (secret: String, info: TokenInfo) {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.count <= 100 else {
             throw StoreError(code: .invalidArgument, message: "a token needs a name of 1 to 100 characters")
@@ -59,8 +61,9 @@ public enum Tokens {
             return nil
         }
         guard let trimmed, !trimmed.isEmpty, trimmed.utf8.count <= 300 else {
-            throw StoreError(code: .invalidArgument,
-                             message: "a counsel token must be bound to a counsel name of 1 to 300 bytes, as the case records spell it (--counsel \"…\")")
+            throw StoreError(
+                code: .invalidArgument,
+                message: "a counsel token must be bound to a counsel name of 1 to 300 bytes, as the case records spell it (--counsel \"…\")")
         }
         guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw StoreError(code: .invalidArgument, message: "the counsel name must not contain control characters")

@@ -48,7 +48,9 @@ public struct JSONSchemaChecker {
                 case "properties", "$defs":
                     for (name, member) in value.objectValue ?? [:] { try survey(member, path: "\(path)/\(key)/\(name)", patterns: &patterns) }
                 case "allOf", "anyOf", "oneOf":
-                    for (index, member) in (value.arrayValue ?? []).enumerated() { try survey(member, path: "\(path)/\(key)/\(index)", patterns: &patterns) }
+                    for (index, member) in (value.arrayValue ?? []).enumerated() {
+                        try survey(member, path: "\(path)/\(key)/\(index)", patterns: &patterns)
+                    }
                 case "items", "not", "if", "then", "else", "additionalProperties":
                     try survey(value, path: "\(path)/\(key)", patterns: &patterns)
                 default: break
@@ -86,7 +88,11 @@ public struct JSONSchemaChecker {
         }
         guard case .object(let s) = schema else { return }
         if let reference = s["$ref"]?.stringValue {
-            if let target = resolve(reference) { check(instance, against: target, at: path, errors: &errors) } else { errors.append("\(here): unresolved $ref \(reference)") }
+            if let target = resolve(reference) {
+                check(instance, against: target, at: path, errors: &errors)
+            } else {
+                errors.append("\(here): unresolved $ref \(reference)")
+            }
         }
         if let type = s["type"] {
             let allowed = type.arrayValue?.compactMap(\.stringValue) ?? [type.stringValue ?? ""]
@@ -161,5 +167,3 @@ public struct JSONSchemaChecker {
         }
     }
 }
-
-

@@ -24,9 +24,14 @@ public enum TestRecords {
         ["type": "order", "case": .string(caseID), "kind": .string(kind), "on": .string(on)]
     }
 
-    public static func claim(_ caseID: String, _ claim: String = "withholding", against: String = "GTM", status: String = "granted",
-                             on: String = "2024-03-01") -> JSONValue {
-        ["type": "claim", "case": .string(caseID), "claim": .string(claim), "against": .string(against), "status": .string(status), "on": .string(on)]
+    public static func claim(
+        _ caseID: String, _ claim: String = "withholding", against: String = "GTM", status: String = "granted",
+        on: String = "2024-03-01"
+    ) -> JSONValue {
+        [
+            "type": "claim", "case": .string(caseID), "claim": .string(claim), "against": .string(against), "status": .string(status),
+            "on": .string(on),
+        ]
     }
 
     public static func notice(_ caseID: String, destination: String, servedOn: String = "2025-05-20T14:30:00Z") -> JSONValue {
@@ -34,18 +39,24 @@ public enum TestRecords {
     }
 
     public static func courtOrder(_ id: String, issuedOn: String = "2025-04-01", scope: JSONValue = [:], effect: JSONValue = "block") -> JSONValue {
-        ["type": "court-order", "id": .string(id), "court": "D. Mass.", "citation": "No. 25-cv-10676", "issuedOn": .string(issuedOn),
-         "scope": scope, "effect": effect]
+        [
+            "type": "court-order", "id": .string(id), "court": "D. Mass.", "citation": "No. 25-cv-10676", "issuedOn": .string(issuedOn),
+            "scope": scope, "effect": effect,
+        ]
     }
 
     public static func courtOrderLift(_ id: String, on: String) -> JSONValue {
         ["type": "court-order-lift", "id": .string(id), "on": .string(on)]
     }
 
-    public static func transfer(_ id: String, destination: String, seats: Int = 10, departs: String = "2025-07-01T10:00:00Z",
-                                arrangement: String? = nil) -> JSONValue {
-        var fields: [String: JSONValue] = ["type": "transfer", "id": .string(id), "destination": .string(destination),
-                                           "departs": .string(departs), "seats": .number(Double(seats))]
+    public static func transfer(
+        _ id: String, destination: String, seats: Int = 10, departs: String = "2025-07-01T10:00:00Z",
+        arrangement: String? = nil
+    ) -> JSONValue {
+        var fields: [String: JSONValue] = [
+            "type": "transfer", "id": .string(id), "destination": .string(destination),
+            "departs": .string(departs), "seats": .number(Double(seats)),
+        ]
         if let arrangement { fields["arrangement"] = .string(arrangement) }
         return .object(fields)
     }

@@ -18,8 +18,9 @@ public struct TestTokens: Sendable {
         var secrets: [Role: String] = [:]
         var infos: [Role: TokenInfo] = [:]
         for role in roles {
-            let (secret, info) = try await Tokens.issue(name: "test-\(role.rawValue)", role: role, counsel: role == .counsel ? counselName : nil,
-                                                       in: store, context: context)
+            let (secret, info) = try await Tokens.issue(
+                name: "test-\(role.rawValue)", role: role, counsel: role == .counsel ? counselName : nil,
+                in: store, context: context)
             secrets[role] = secret
             infos[role] = info
         }

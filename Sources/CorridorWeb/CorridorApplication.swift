@@ -26,8 +26,10 @@ public struct ServerConfiguration: Sendable {
     /// How event streams pace themselves (heartbeats, cut-off of readers that stop reading).
     public var streams = EventStreamSettings()
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, idleTimeout: Duration = .seconds(30),
-                maximumConnections: Int = 10_000, maximumConnectionsPerClient: Int = 256) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, idleTimeout: Duration = .seconds(30),
+        maximumConnections: Int = 10_000, maximumConnectionsPerClient: Int = 256
+    ) {
         self.host = host
         self.port = port
         self.idleTimeout = idleTimeout
@@ -45,31 +47,39 @@ public struct ServerConfiguration: Sendable {
 /// then the server. A graceful shutdown (SIGTERM, SIGINT) stops them in reverse order:
 /// the server answers the requests in flight (each waits for its read to be logged), the read log
 /// commits what is left, and only then do the store's services and the log sink stop.
-public func buildApplication(store: some EventStore & TokenStore, configuration: ServerConfiguration, logger: Logger,
-                             clock: @escaping @Sendable () -> Instant, simulations: SimulationRunner = SimulationRunner(),
-                             services: [any Service] = [], changes: AsyncStream<Int64>? = nil) async throws -> some ApplicationProtocol {
-    let state = try await AppState(store: store, clock: clock, logger: logger, staleness: 5_000_000, simulations: simulations,
-                                   authFailuresPerMinute: configuration.authFailuresPerMinute, streams: configuration.streams,
-                                   webhooks: configuration.webhooks)
+public func buildApplication(
+    store: some EventStore & TokenStore, configuration: ServerConfiguration, logger: Logger,
+    clock: @escaping @Sendable () -> Instant, simulations: SimulationRunner = SimulationRunner(),
+    services: [any Service] = [], changes: AsyncStream<Int64>? = nil
+) async throws -> some ApplicationProtocol {
+    let state = try await AppState(
+        store: store, clock: clock, logger: logger, staleness: 5_000_000, simulations: simulations,
+        authFailuresPerMinute: configuration.authFailuresPerMinute, streams: configuration.streams,
+        webhooks: configuration.webhooks)
     // The webhook worker runs in the served application (and in tests that run it whole), after
     // the store's own services: it stops before them.
-    return buildApplication(state: state, configuration: configuration, logger: logger, services: services + webhookServices(state, logger: logger),
-                            changes: changes)
+    return buildApplication(
+        state: state, configuration: configuration, logger: logger, services: services + webhookServices(state, logger: logger),
+        changes: changes)
 }
 
 /// The same application over state the caller made (tests share it to inspect the store).
-public func buildApplication<Store: EventStore>(state: AppState<Store>, configuration: ServerConfiguration = ServerConfiguration(), logger: Logger,
-                                                services: [any Service] = [], changes: AsyncStream<Int64>? = nil) -> some ApplicationProtocol {
+public func buildApplication<Store: EventStore>(
+    state: AppState<Store>, configuration: ServerConfiguration = ServerConfiguration(), logger: Logger,
+    services: [any Service] = [], changes: AsyncStream<Int64>? = nil
+) -> some ApplicationProtocol {
     Observability.bootstrap()  // before any metric is made, or it goes to the no-op factory
     let limits = ConnectionLimits(perClient: configuration.maximumConnectionsPerClient, logger: logger)
     let idle = configuration.idleTimeout.components
     return Application(
         router: buildRouter(state: state),
-        server: .http1(configuration: .init(
-            additionalChannelHandlers: [limits.handler()],
-            idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Corridor",
-                             availableConnectionsDelegate: LoggedMaximumConnections(maximum: configuration.maximumConnections, logger: logger)),
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [limits.handler()],
+                idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "Corridor",
+            availableConnectionsDelegate: LoggedMaximumConnections(maximum: configuration.maximumConnections, logger: logger)),
         services: services + [state.readLog, CaseloadWarmer(state: state, logger: logger), LiveViewFollower(live: state.live, changes: changes)],
         logger: logger
     )
@@ -132,12 +142,16 @@ public func buildRouter<Store: EventStore>(state: AppState<Store>) -> Router<Cor
             if !access.allows(context.principal?.role) {
                 // A person on a page gets a page saying so; programs get problem+json.
                 if PageSession.isPagePath(request.uri.path), request.method == .get {
-                    return PageRoutes.message(request, context, title: "Not available to your role",
-                                              "Your role (\(context.principal?.role.rawValue ?? "none")) may not open this page. Roles that may: \(access.description).",
-                                              status: .forbidden)
+                    return PageRoutes.message(
+                        request, context, title: "Not available to your role",
+                        "Your role (\(context.principal?.role.rawValue ?? "none")) may not open this page. Roles that may: \(access.description).",
+                        status: .forbidden)
                 }
-                throw Problem(.forbidden, code: "forbidden",
-                              detail: "role '\(context.principal?.role.rawValue ?? "none")' may not use \(request.method) \(request.uri.path) (allowed: \(access.description))")
+                throw Problem(
+                    .forbidden, code: "forbidden",
+                    detail:
+                        "role '\(context.principal?.role.rawValue ?? "none")' may not use \(request.method) \(request.uri.path) (allowed: \(access.description))"
+                )
             }
             return try await handler(request, context)
         }
@@ -149,41 +163,55 @@ public func buildRouter<Store: EventStore>(state: AppState<Store>) -> Router<Cor
 enum MetaRoutes {
     static func routes<Store: EventStore>(_ state: AppState<Store>) -> [RouteSpec] {
         [
-            RouteSpec(method: .get, path: "/ping", access: .anyone, tag: "operations",
-                      summary: "Liveness of the HTTP layer alone (touches nothing): the server's ceiling in benchmarks", success: (200, "text")) { _, _ in
+            RouteSpec(
+                method: .get, path: "/ping", access: .anyone, tag: "operations",
+                summary: "Liveness of the HTTP layer alone (touches nothing): the server's ceiling in benchmarks", success: (200, "text")
+            ) { _, _ in
                 .text("pong\n")
             },
-            RouteSpec(method: .get, path: "/healthz", access: .anyone, tag: "operations", summary: "Liveness: the store answers",
-                      success: (200, "Health")) { _, _ in
+            RouteSpec(
+                method: .get, path: "/healthz", access: .anyone, tag: "operations", summary: "Liveness: the store answers",
+                success: (200, "Health")
+            ) { _, _ in
                 let head = try await state.store.head()
                 return .json(.object(["status": "ok", "events": .number(Double(head.seq))]))
             },
-            RouteSpec(method: .get, path: "/readyz", access: .anyone, tag: "operations",
-                      summary: "Readiness: 200 once the caseload and home figures are in memory and the store answers; 503 before, or while the store cannot be reached",
-                      success: (200, "Readiness"), unavailable: "Not ready yet (loading), or the store cannot be reached") { _, _ in
+            RouteSpec(
+                method: .get, path: "/readyz", access: .anyone, tag: "operations",
+                summary:
+                    "Readiness: 200 once the caseload and home figures are in memory and the store answers; 503 before, or while the store cannot be reached",
+                success: (200, "Readiness"), unavailable: "Not ready yet (loading), or the store cannot be reached"
+            ) { _, _ in
                 guard state.readiness.isReady else {
                     let seconds = (ContinuousClock.now - state.readiness.startedAt).components.seconds
-                    throw Problem(.serviceUnavailable, code: "not-ready",
-                                  detail: "the server is loading the caseload into memory (started \(seconds) s ago); it answers at full speed once ready",
-                                  headers: [.retryAfter: "1"])
+                    throw Problem(
+                        .serviceUnavailable, code: "not-ready",
+                        detail: "the server is loading the caseload into memory (started \(seconds) s ago); it answers at full speed once ready",
+                        headers: [.retryAfter: "1"])
                 }
                 let head: ChainHead
                 do { head = try await state.store.head() } catch {
                     state.logger.warning("readiness: the store cannot be read", metadata: ["error": "\(error)"])
-                    throw Problem(.serviceUnavailable, code: "store-unavailable", detail: "the store cannot be read; see the server's log",
-                                  headers: [.retryAfter: "5"])
+                    throw Problem(
+                        .serviceUnavailable, code: "store-unavailable", detail: "the store cannot be read; see the server's log",
+                        headers: [.retryAfter: "5"])
                 }
                 let cases = state.live.peek()?.caseload?.count
                 return .json(.object(["status": "ready", "events": .number(Double(head.seq)), "cases": cases.map { .number(Double($0)) } ?? .null]))
             },
-            RouteSpec(method: .get, path: RecordVocabulary.schemaPath, access: .anyone, tag: "records",
-                      summary: "The JSON Schema (draft 2020-12) of one record of the vocabulary, as `corridor schema records` prints it",
-                      success: (200, "schema")) { _, _ in
-                Response(status: .ok, headers: [.contentType: "application/schema+json"],
-                         body: .init(byteBuffer: ByteBuffer(string: recordSchemaText)))
+            RouteSpec(
+                method: .get, path: RecordVocabulary.schemaPath, access: .anyone, tag: "records",
+                summary: "The JSON Schema (draft 2020-12) of one record of the vocabulary, as `corridor schema records` prints it",
+                success: (200, "schema")
+            ) { _, _ in
+                Response(
+                    status: .ok, headers: [.contentType: "application/schema+json"],
+                    body: .init(byteBuffer: ByteBuffer(string: recordSchemaText)))
             },
-            RouteSpec(method: .get, path: "/metrics", access: .roles([.monitor, .admin]), tag: "operations",
-                      summary: "Prometheus metrics: requests and latencies per route, decisions per gate outcome", success: (200, "text")) { _, _ in
+            RouteSpec(
+                method: .get, path: "/metrics", access: .roles([.monitor, .admin]), tag: "operations",
+                summary: "Prometheus metrics: requests and latencies per route, decisions per gate outcome", success: (200, "text")
+            ) { _, _ in
                 .text(Observability.registry.emitToString(), contentType: "text/plain; version=0.0.4; charset=utf-8")
             },
         ]
@@ -193,16 +221,21 @@ enum MetaRoutes {
     static let recordSchemaText = RecordVocabulary.jsonSchema.prettyString
 
     static func openAPIRoute(_ document: JSONValue) -> RouteSpec {
-        RouteSpec(method: .get, path: "/openapi.json", access: .anyone, tag: "operations", summary: "This API's OpenAPI 3.1 document",
-                  success: (200, "json")) { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: document.stringValue ?? "{}")))
+        RouteSpec(
+            method: .get, path: "/openapi.json", access: .anyone, tag: "operations", summary: "This API's OpenAPI 3.1 document",
+            success: (200, "json")
+        ) { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: document.stringValue ?? "{}")))
         }
     }
 
     static func docsRoute(_ routes: [RouteSpec]) -> RouteSpec {
         let page = APIDocsPage(routes: routes)
-        return RouteSpec(method: .get, path: "/docs/api", access: .anyone, tag: "pages", summary: "The API reference, rendered from the OpenAPI routes",
-                         success: (200, "html")) { request, context in
+        return RouteSpec(
+            method: .get, path: "/docs/api", access: .anyone, tag: "pages", summary: "The API reference, rendered from the OpenAPI routes",
+            success: (200, "html")
+        ) { request, context in
             PageRoutes.html(request, context, "api-docs", title: "API reference", page.data)
         }
     }

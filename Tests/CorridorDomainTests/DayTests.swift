@@ -2,26 +2,32 @@ import CorridorDomain
 import Testing
 
 struct DayTests {
-    @Test("Valid dates parse and print back", arguments: [
-        "1970-01-01", "2024-02-29", "2000-02-29", "2025-12-31", "1900-03-01", "0001-01-01", "9999-12-31", "1969-12-31",
-    ])
+    @Test(
+        "Valid dates parse and print back",
+        arguments: [
+            "1970-01-01", "2024-02-29", "2000-02-29", "2025-12-31", "1900-03-01", "0001-01-01", "9999-12-31", "1969-12-31",
+        ])
     func validDates(text: String) throws {
         let day = try #require(Day(text))
         #expect(day.description == text)
     }
 
-    @Test("Impossible or malformed dates are refused", arguments: [
-        "2025-02-30", "2025-02-29", "1900-02-29", "2100-02-29", "2025-13-01", "2025-00-10", "2025-04-31", "2025-01-00",
-        "2025-1-01", "25-01-01", "2025/01/01", "2025-01-01T00:00:00Z", "", "0000-01-01", "2025-01-0a", " 2025-01-01",
-    ])
+    @Test(
+        "Impossible or malformed dates are refused",
+        arguments: [
+            "2025-02-30", "2025-02-29", "1900-02-29", "2100-02-29", "2025-13-01", "2025-00-10", "2025-04-31", "2025-01-00",
+            "2025-1-01", "25-01-01", "2025/01/01", "2025-01-01T00:00:00Z", "", "0000-01-01", "2025-01-0a", " 2025-01-01",
+        ])
     func invalidDates(text: String) {
         #expect(Day(text) == nil)
     }
 
-    @Test("Days count from 1970-01-01", arguments: [
-        ("1970-01-01", 0), ("1970-01-02", 1), ("1969-12-31", -1), ("2000-02-29", 11_016), ("2024-02-29", 19_782),
-        ("2025-03-01", 20_148),
-    ])
+    @Test(
+        "Days count from 1970-01-01",
+        arguments: [
+            ("1970-01-01", 0), ("1970-01-02", 1), ("1969-12-31", -1), ("2000-02-29", 11_016), ("2024-02-29", 19_782),
+            ("2025-03-01", 20_148),
+        ])
     func daysSinceEpoch(text: String, days: Int32) throws {
         #expect(try #require(Day(text)).daysSinceEpoch == days)
         #expect(Day(daysSinceEpoch: days).description == text)

@@ -8,14 +8,16 @@ struct JSONCanonicalFormTests {
         #expect(value.canonicalString == #"{"_":"x","a":{"Z":null,"e":false,"z":[1,2],"é":true},"b":1}"#)
     }
 
-    @Test("Canonical text parses back to the same value and is a fixed point", arguments: [
-        #"{"type":"case","case":"C1","nationalities":["GTM","HND"],"birthYear":1990}"#,
-        #"{"nested":{"deep":[{"x":1.25},{"y":-0.001}]},"empty":{},"list":[]}"#,
-        #"{"s":"line\nbreak \"quoted\" back\\slash tab\t nul\u0000 bell\u0007 del\u007f é 😀"}"#,
-        #"[1e21, 1e-7, 123456789.125, 9007199254740993, -0, 0.1]"#,
-        #""\ud83d\ude00""#,
-        "null", "true", "3",
-    ])
+    @Test(
+        "Canonical text parses back to the same value and is a fixed point",
+        arguments: [
+            #"{"type":"case","case":"C1","nationalities":["GTM","HND"],"birthYear":1990}"#,
+            #"{"nested":{"deep":[{"x":1.25},{"y":-0.001}]},"empty":{},"list":[]}"#,
+            #"{"s":"line\nbreak \"quoted\" back\\slash tab\t nul\u0000 bell\u0007 del\u007f é 😀"}"#,
+            #"[1e21, 1e-7, 123456789.125, 9007199254740993, -0, 0.1]"#,
+            #""\ud83d\ude00""#,
+            "null", "true", "3",
+        ])
     func roundTrip(text: String) throws {
         let value = try JSONParser.parse(text)
         let canonical = value.canonicalString
@@ -23,10 +25,12 @@ struct JSONCanonicalFormTests {
         #expect(try JSONParser.parse(canonical).canonicalString == canonical)
     }
 
-    @Test("Numbers: integers print without a fraction, others in their shortest form", arguments: [
-        (1.0, "1"), (-0.0, "0"), (100, "100"), (-42, "-42"), (2500, "2500"), (1.5, "1.5"), (0.1, "0.1"),
-        (-0.25, "-0.25"), (9_007_199_254_740_991, "9007199254740991"),
-    ])
+    @Test(
+        "Numbers: integers print without a fraction, others in their shortest form",
+        arguments: [
+            (1.0, "1"), (-0.0, "0"), (100, "100"), (-42, "-42"), (2500, "2500"), (1.5, "1.5"), (0.1, "0.1"),
+            (-0.25, "-0.25"), (9_007_199_254_740_991, "9007199254740991"),
+        ])
     func numbers(value: Double, expected: String) {
         #expect(JSONValue.number(value).canonicalString == expected)
     }

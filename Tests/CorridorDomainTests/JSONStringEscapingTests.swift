@@ -52,7 +52,9 @@ struct JSONStringEscapingTests {
     @Test("10,000 random strings over the bytes that matter are escaped as the definition says")
     func random() {
         var generator = SplitMix64(seed: 2026)
-        let alphabet: [Character] = ["a", "Z", "0", " ", "\"", "\\", "\n", "\u{01}", "\u{1F}", "\u{20}", "\u{21}", "\u{5B}", "\u{5D}", "é", "日", "🙂", "\u{7F}", "/"]
+        let alphabet: [Character] = [
+            "a", "Z", "0", " ", "\"", "\\", "\n", "\u{01}", "\u{1F}", "\u{20}", "\u{21}", "\u{5B}", "\u{5D}", "é", "日", "🙂", "\u{7F}", "/",
+        ]
         for _ in 0..<10_000 {
             let length = Int(generator.next() % 64)
             let text = String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })

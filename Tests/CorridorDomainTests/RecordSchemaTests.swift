@@ -39,29 +39,35 @@ struct RecordSchemaTests {
                 #expect(!decoder, "the decoder accepts a record that breaks a rule of \(kind.rawValue): \(probe)")
                 continue
             }
-            #expect(decoder == schemaErrors.isEmpty,
-                    "\(decoder ? "decoder accepts, schema refuses (\(schemaErrors.joined(separator: "; ")))" : "decoder refuses (\(Self.why(probe.record))), schema accepts"): \(probe)")
+            #expect(
+                decoder == schemaErrors.isEmpty,
+                "\(decoder ? "decoder accepts, schema refuses (\(schemaErrors.joined(separator: "; ")))" : "decoder refuses (\(Self.why(probe.record))), schema accepts"): \(probe)"
+            )
             var outcome = outcomes[probe.field] ?? (0, 0)
             if decoder { outcome.accepted += 1 } else { outcome.refused += 1 }
             outcomes[probe.field] = outcome
         }
         // The probes are not vacuous: every field saw values both accepted and refused.
         for (field, outcome) in outcomes.sorted(by: { $0.key < $1.key }) where field != "(record)" && !field.hasSuffix("unknownField") {
-            #expect(outcome.accepted > 0 && outcome.refused > 0, "\(kind.rawValue).\(field): \(outcome.accepted) accepted, \(outcome.refused) refused")
+            #expect(
+                outcome.accepted > 0 && outcome.refused > 0, "\(kind.rawValue).\(field): \(outcome.accepted) accepted, \(outcome.refused) refused")
         }
         #expect(outcomes["(record)"]?.accepted == 2, "the complete and the minimal example of \(kind.rawValue) must be valid")
     }
 
     /// For CI (scripts/check-record-schema.sh): every probe with the decoder's verdict, one JSON
     /// object per line, so that a standard validator can be held to the decoder too.
-    @Test("The probes and the decoder's verdicts, written for a standard validator to check",
-          .enabled(if: ProcessInfo.processInfo.environment["CORRIDOR_PROBES_OUT"] != nil))
+    @Test(
+        "The probes and the decoder's verdicts, written for a standard validator to check",
+        .enabled(if: ProcessInfo.processInfo.environment["CORRIDOR_PROBES_OUT"] != nil))
     func writeProbesForStandardValidator() throws {
         let path = try #require(ProcessInfo.processInfo.environment["CORRIDOR_PROBES_OUT"])
         var lines: [String] = []
         for type in RecordVocabulary.types {
             for probe in VocabularyProbes.probes(type) where !VocabularyProbes.breaksUnstatedRule(probe.record, type) {
-                let line: JSONValue = ["valid": .bool(Self.decoderAccepts(probe.record)), "probe": .string(probe.description), "record": probe.record]
+                let line: JSONValue = [
+                    "valid": .bool(Self.decoderAccepts(probe.record)), "probe": .string(probe.description), "record": probe.record,
+                ]
                 lines.append(line.canonicalString)
             }
         }
@@ -88,7 +94,9 @@ struct RecordSchemaTests {
             case .valid:
                 #expect(errors.isEmpty, "\(testCase.name): \(errors)")
             case .refused:
-                let unstated = RecordVocabulary.types.contains { VocabularyProbes.breaksUnstatedRule(record, $0) && record["type"] == .string($0.kind.rawValue) }
+                let unstated = RecordVocabulary.types.contains {
+                    VocabularyProbes.breaksUnstatedRule(record, $0) && record["type"] == .string($0.kind.rawValue)
+                }
                 // A rule the schema states only in part (partner and removing state differ; an order
                 // does not expire before it is issued) may pass the schema: Corridor refuses it.
                 if !unstated {

@@ -60,7 +60,8 @@ struct RecordValidationTests {
 
     @Test("Decoding gives typed values: dates, instants, enumerations and nested terms")
     func decodedValues() throws {
-        let record = try Record.parse(#"""
+        let record = try Record.parse(
+            #"""
             {"type": "arrangement", "id": "us-gtm-aca-2019", "partner": "GTM", "kind": "asylum-cooperative",
              "terms": {"nationalities": ["HND", "SLV"], "hostHandling": ["asylum"], "capacityTotal": 1000,
                        "payment": {"perPersonUSD": 2500.5}}}
@@ -95,7 +96,9 @@ struct RecordValidationTests {
         }
         #expect(step.step == .lock)
 
-        let order = try Record.parse(#"{"type":"court-order","id":"o","court":"c","citation":"c","issuedOn":"2025-04-18","scope":{"pathways":["asylum-transfer"]},"effect":{"noticeDays":10}}"#)
+        let order = try Record.parse(
+            #"{"type":"court-order","id":"o","court":"c","citation":"c","issuedOn":"2025-04-18","scope":{"pathways":["asylum-transfer"]},"effect":{"noticeDays":10}}"#
+        )
         guard case .courtOrder(let o) = order else {
             Issue.record("decoded as \(order.kind)")
             return

@@ -1,5 +1,6 @@
-@testable import CorridorDomain
 import Testing
+
+@testable import CorridorDomain
 
 /// Dates and instants are formatted in place (no intermediate strings); the text must be the
 /// padded definition's, digit for digit, wherever the fast path applies.

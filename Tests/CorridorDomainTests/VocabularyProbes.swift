@@ -72,29 +72,39 @@ enum VocabularyProbes {
         case .text(let maxBytes):
             result = [("one character", "x"), ("empty", ""), ("with a control character", "a\u{1}b"), ("spaces around", " x ")]
             if let maxBytes {
-                result += [("at the limit", .string(String(repeating: "a", count: maxBytes))),
-                           ("over the limit", .string(String(repeating: "a", count: maxBytes + 1)))]
+                result += [
+                    ("at the limit", .string(String(repeating: "a", count: maxBytes))),
+                    ("over the limit", .string(String(repeating: "a", count: maxBytes + 1))),
+                ]
             }
         case .identifier:
-            result = [("one character", "a"), ("with inner spaces", "a b"), ("SYN id", "SYN-0000001"), ("non-ASCII", "caso-ñ"),
-                      ("at the limit", .string(String(repeating: "a", count: 128))), ("over the limit", .string(String(repeating: "a", count: 129))),
-                      ("empty", ""), ("a leading space", " a"), ("a trailing space", "a "), ("a control character", "a\u{1}b"),
-                      ("DEL", "a\u{7F}"), ("a newline", "a\nb"), ("a tab", "a\tb"),
-                      // Bidi overrides and isolates can make an id display as another.
-                      ("a right-to-left override", "a\u{202E}b"), ("a left-to-right isolate", "a\u{2066}b")]
+            result = [
+                ("one character", "a"), ("with inner spaces", "a b"), ("SYN id", "SYN-0000001"), ("non-ASCII", "caso-ñ"),
+                ("at the limit", .string(String(repeating: "a", count: 128))), ("over the limit", .string(String(repeating: "a", count: 129))),
+                ("empty", ""), ("a leading space", " a"), ("a trailing space", "a "), ("a control character", "a\u{1}b"),
+                ("DEL", "a\u{7F}"), ("a newline", "a\nb"), ("a tab", "a\tb"),
+                // Bidi overrides and isolates can make an id display as another.
+                ("a right-to-left override", "a\u{202E}b"), ("a left-to-right isolate", "a\u{2066}b"),
+            ]
         case .country:
-            result = [("Kosovo", "XKX"), ("USA", "USA"), ("lowercase", "gtm"), ("two letters", "GT"), ("unassigned", "XXX"), ("four letters", "GTMX")]
+            result = [
+                ("Kosovo", "XKX"), ("USA", "USA"), ("lowercase", "gtm"), ("two letters", "GT"), ("unassigned", "XXX"), ("four letters", "GTMX"),
+            ]
         case .date:
-            result = [("a leap day", "2024-02-29"), ("year 1", "0001-01-01"), ("year 9999", "9999-12-31"), ("year 2000 leap", "2000-02-29"),
-                      ("year 1900 not leap", "1900-02-29"), ("29 February 2025", "2025-02-29"), ("31 April", "2025-04-31"),
-                      ("month 13", "2025-13-01"), ("year 0", "0000-01-01"), ("one-digit month", "2025-1-01"),
-                      ("with a time", "2025-03-15T00:00:00Z"), ("no dashes", "20250315"), ("day 00", "2025-03-00")]
+            result = [
+                ("a leap day", "2024-02-29"), ("year 1", "0001-01-01"), ("year 9999", "9999-12-31"), ("year 2000 leap", "2000-02-29"),
+                ("year 1900 not leap", "1900-02-29"), ("29 February 2025", "2025-02-29"), ("31 April", "2025-04-31"),
+                ("month 13", "2025-13-01"), ("year 0", "0000-01-01"), ("one-digit month", "2025-1-01"),
+                ("with a time", "2025-03-15T00:00:00Z"), ("no dashes", "20250315"), ("day 00", "2025-03-00"),
+            ]
         case .instant:
-            result = [("an offset and a fraction", "2025-05-20T10:30:00.250-04:00"), ("space and lowercase z", "2025-05-20 14:30:00z"),
-                      ("leap second", "2016-12-31T23:59:60Z"), ("lowercase t", "2025-05-20t14:30:00Z"),
-                      ("no zone", "2025-03-15T12:00:00"), ("a date", "2025-03-15"), ("hour 24", "2025-03-15T24:00:00Z"),
-                      ("offset without colon", "2025-03-15T12:00:00+0100"), ("empty fraction", "2025-03-15T12:00:00.Z"),
-                      ("30 February", "2025-02-30T12:00:00Z"), ("second 61", "2025-03-15T12:00:61Z"), ("offset hour 24", "2025-03-15T12:00:00+24:00")]
+            result = [
+                ("an offset and a fraction", "2025-05-20T10:30:00.250-04:00"), ("space and lowercase z", "2025-05-20 14:30:00z"),
+                ("leap second", "2016-12-31T23:59:60Z"), ("lowercase t", "2025-05-20t14:30:00Z"),
+                ("no zone", "2025-03-15T12:00:00"), ("a date", "2025-03-15"), ("hour 24", "2025-03-15T24:00:00Z"),
+                ("offset without colon", "2025-03-15T12:00:00+0100"), ("empty fraction", "2025-03-15T12:00:00.Z"),
+                ("30 February", "2025-02-30T12:00:00Z"), ("second 61", "2025-03-15T12:00:61Z"), ("offset hour 24", "2025-03-15T12:00:00+24:00"),
+            ]
         case .boolean:
             result = [("true", true), ("false", false)]
         case .number(let minimum, let maximum):
@@ -102,18 +112,23 @@ enum VocabularyProbes {
             if let minimum { result += [("the minimum", .number(minimum)), ("below the minimum", .number(minimum - 0.5))] }
             if let maximum { result += [("the maximum", .number(maximum)), ("above the maximum", .number(maximum + 1))] }
         case .integer(let range):
-            result = [("the minimum", .number(Double(range.lowerBound))), ("the maximum", .number(Double(range.upperBound))),
-                      ("below the minimum", .number(Double(range.lowerBound - 1))), ("above the maximum", .number(Double(range.upperBound + 1))),
-                      ("a fraction", .number(Double(range.lowerBound) + 0.5))]
+            result = [
+                ("the minimum", .number(Double(range.lowerBound))), ("the maximum", .number(Double(range.upperBound))),
+                ("below the minimum", .number(Double(range.lowerBound - 1))), ("above the maximum", .number(Double(range.upperBound + 1))),
+                ("a fraction", .number(Double(range.lowerBound) + 0.5)),
+            ]
         case .choice(let values):
-            result = values.map { ("'\($0)'", .string($0)) } + [("an unknown value", "not-a-value"), ("different case", .string(values[0].uppercased()))]
+            result =
+                values.map { ("'\($0)'", .string($0)) } + [("an unknown value", "not-a-value"), ("different case", .string(values[0].uppercased()))]
         case .constant(let value):
             result = [("'\(value)'", .string(value)), ("another string", .string(value + "x"))]
         case .url(let maxBytes):
-            result = [("http", "http://example.org"), ("scheme only", "https://"), ("ftp", "ftp://example.org/x"), ("no scheme", "example.org"),
-                      ("uppercase scheme", "HTTPS://example.org"), ("empty", ""),
-                      ("at the limit", .string("https://" + String(repeating: "a", count: maxBytes - 8))),
-                      ("over the limit", .string("https://" + String(repeating: "a", count: maxBytes - 7)))]
+            result = [
+                ("http", "http://example.org"), ("scheme only", "https://"), ("ftp", "ftp://example.org/x"), ("no scheme", "example.org"),
+                ("uppercase scheme", "HTTPS://example.org"), ("empty", ""),
+                ("at the limit", .string("https://" + String(repeating: "a", count: maxBytes - 8))),
+                ("over the limit", .string("https://" + String(repeating: "a", count: maxBytes - 7))),
+            ]
         case .list(let item, _, let maxItems, _):
             let one = example(item)
             result = [("empty", []), ("one item", [one]), ("the same item twice", [one, one])]

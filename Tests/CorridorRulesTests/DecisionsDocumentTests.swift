@@ -18,15 +18,20 @@ struct DecisionsDocumentTests {
         for id in PolicyLibrary.ids { sections.append((name: "profile \(id)", expected: ProfileTable.markdown(PolicyLibrary.profiles[id]!))) }
         let (missing, stale) = try document.refreshGeneratedSections(sections)
         #expect(missing.isEmpty, "\(Self.documentPath) has no generated sections \(missing)")
-        #expect(stale.isEmpty, "out of date in \(Self.documentPath): \(stale.joined(separator: ", ")); run the tests with CORRIDOR_WRITE_DOCS=1 to rewrite them")
+        #expect(
+            stale.isEmpty,
+            "out of date in \(Self.documentPath): \(stale.joined(separator: ", ")); run the tests with CORRIDOR_WRITE_DOCS=1 to rewrite them")
     }
 
     @Test("docs/decisions.md describes every gate, in evaluation order")
     func everyGate() throws {
         let document = try DocumentFile(Self.documentPath)
-        let gatesPart = try #require(document.text.range(of: "## The gates").flatMap { start in
-            document.text.range(of: "\n## ", range: start.upperBound..<document.text.endIndex).map { document.text[start.upperBound..<$0.lowerBound] }
-        }, "no '## The gates' section")
+        let gatesPart = try #require(
+            document.text.range(of: "## The gates").flatMap { start in
+                document.text.range(of: "\n## ", range: start.upperBound..<document.text.endIndex).map {
+                    document.text[start.upperBound..<$0.lowerBound]
+                }
+            }, "no '## The gates' section")
         let headings = gatesPart.split(separator: "\n").filter { $0.hasPrefix("### `") }
             .map { $0.dropFirst("### `".count).prefix { $0 != "`" } }.map(String.init)
         #expect(headings == GateID.allCases.map(\.rawValue))
@@ -59,7 +64,8 @@ enum ProfileTable {
     }
 
     static func markdown(_ profile: PolicyProfile) -> String {
-        var text = "**\(profile.title)** — version `\(profile.version)`\(profile.id == PolicyLibrary.defaultID ? " (the default)" : ""); removing state \(profile.removingState).\n\n"
+        var text =
+            "**\(profile.title)** — version `\(profile.version)`\(profile.id == PolicyLibrary.defaultID ? " (the default)" : ""); removing state \(profile.removingState).\n\n"
         text += profile.legalStatus + "\n\n"
         var rows = ["| parameter | from | value | legal reference |", "|---|---|---|---|"]
         for (name, _) in PolicyProfile.requiredParameters {

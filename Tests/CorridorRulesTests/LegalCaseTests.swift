@@ -54,7 +54,8 @@ struct LegalCase: Sendable, CustomTestStringConvertible {
 
     // MARK: Loading
 
-    static let directory: URL? = Bundle.module.url(forResource: "LegalCases", withExtension: nil)
+    static let directory: URL? =
+        Bundle.module.url(forResource: "LegalCases", withExtension: nil)
         ?? Bundle.module.resourceURL?.appendingPathComponent("LegalCases")
 
     /// Every case file, in file-name order.
@@ -90,7 +91,9 @@ struct LegalCase: Sendable, CustomTestStringConvertible {
         if let shipped = PolicyLibrary.profiles[id] { return shipped }
         guard let url = directory?.appendingPathComponent("policies/\(id).json"),
             let text = try? String(contentsOf: url, encoding: .utf8)
-        else { throw LegalCaseError("no policy profile '\(id)' (shipped: \(PolicyLibrary.ids.joined(separator: ", ")); fixtures: LegalCases/policies)") }
+        else {
+            throw LegalCaseError("no policy profile '\(id)' (shipped: \(PolicyLibrary.ids.joined(separator: ", ")); fixtures: LegalCases/policies)")
+        }
         return try PolicyProfile(json: text, file: "LegalCases/policies/\(id).json")
     }
 
@@ -99,7 +102,9 @@ struct LegalCase: Sendable, CustomTestStringConvertible {
         self.loadError = loadError
     }
 
-    static let topLevelKeys: Set<String> = ["name", "why", "policy", "on", "destination", "case", "records", "capacityUsed", "manifest", "expect", "knownIssue"]
+    static let topLevelKeys: Set<String> = [
+        "name", "why", "policy", "on", "destination", "case", "records", "capacityUsed", "manifest", "expect", "knownIssue",
+    ]
     static let expectKeys: Set<String> = ["verdict", "gates", "clears", "verdictClears", "reasonContains", "reasonOmits", "wouldClearContains"]
 
     init(file: String, json: JSONValue) throws {
@@ -118,15 +123,18 @@ struct LegalCase: Sendable, CustomTestStringConvertible {
             guard case .array(let items) = uses else { throw LegalCaseError("'capacityUsed' must be an array") }
             capacityUsed = try items.enumerated().map { index, item in
                 let path = "capacityUsed[\(index)]"
-                guard case .number(let count)? = item["count"], count >= 0, count == count.rounded() else { throw LegalCaseError("\(path).count must be a whole number") }
+                guard case .number(let count)? = item["count"], count >= 0, count == count.rounded() else {
+                    throw LegalCaseError("\(path).count must be a whole number")
+                }
                 guard let day = Day(try Self.string(item["day"], path + ".day")) else { throw LegalCaseError("\(path).day must be YYYY-MM-DD") }
                 return CapacityUse(arrangement: .init(try Self.string(item["arrangement"], path + ".arrangement")), day: day, count: Int(count))
             }
         }
         if let value = top["manifest"] {
             guard case .array(let cases)? = value["cases"] else { throw LegalCaseError("'manifest.cases' must be an array") }
-            manifest = Manifest(transfer: .init(try Self.string(value["transfer"], "manifest.transfer")),
-                                cases: try cases.map { .init(try Self.string($0, "manifest.cases[]")) })
+            manifest = Manifest(
+                transfer: .init(try Self.string(value["transfer"], "manifest.transfer")),
+                cases: try cases.map { .init(try Self.string($0, "manifest.cases[]")) })
         }
         if let issue = top["knownIssue"] { knownIssue = try Self.string(issue, "knownIssue") }
 
@@ -147,7 +155,9 @@ struct LegalCase: Sendable, CustomTestStringConvertible {
         let missing = GateID.allCases.filter { self.gates[$0] == nil }.map(\.rawValue)
         guard missing.isEmpty else { throw LegalCaseError("expect.gates must list all twelve gates; missing \(missing.joined(separator: ", "))") }
         if Verdict(results: GateID.allCases.map { self.gates[$0]! }) != verdict {
-            throw LegalCaseError("expect.verdict '\(verdict.rawValue)' contradicts the expected gate results (DESIGN: allowed when every gate passes, blocked when any fails, else pending)")
+            throw LegalCaseError(
+                "expect.verdict '\(verdict.rawValue)' contradicts the expected gate results (DESIGN: allowed when every gate passes, blocked when any fails, else pending)"
+            )
         }
         if case .object(let clears)? = expect["clears"] {
             for (key, value) in clears {
@@ -213,7 +223,8 @@ struct LegalCase: Sendable, CustomTestStringConvertible {
         let profile = try Self.profile(policy)
         var capacity = try await service.capacityUsage()
         for use in capacityUsed { capacity.record(use.count, under: use.arrangement, on: use.day) }
-        let context = DestinationContext(destination: destination, instant: on, policy: profile, network: try await store.network(), capacity: capacity)
+        let context = DestinationContext(
+            destination: destination, instant: on, policy: profile, network: try await store.network(), capacity: capacity)
         guard let facts = CaseFacts(records: try await store.caseRecords(caseID)) else { throw LegalCaseError("no case record for '\(caseID)'") }
         let caseload = try await service.loadCaseload()
         var manifestContext: ManifestContext?
@@ -233,8 +244,9 @@ struct LegalCase: Sendable, CustomTestStringConvertible {
         if manifest == nil {
             let index = try #require(caseload.cases.firstIndex { $0.id == caseID })
             let outcome = caseload.outcomes(context)[index]
-            #expect(GateID.allCases.map { outcome.result($0) } == decision.gates.map(\.result),
-                    "\(file): the whole-caseload pass disagrees with RulesEngine.decide")
+            #expect(
+                GateID.allCases.map { outcome.result($0) } == decision.gates.map(\.result),
+                "\(file): the whole-caseload pass disagrees with RulesEngine.decide")
         }
         return decision
     }
@@ -245,15 +257,18 @@ struct LegalCase: Sendable, CustomTestStringConvertible {
         #expect(decision.verdict == verdict, "verdict: expected \(verdict.rawValue)\n\(shown)")
         for gate in GateID.allCases {
             let actual = decision.finding(gate)
-            #expect(actual?.result == gates[gate],
-                    "gate \(gate.rawValue): expected \(gates[gate]!.rawValue), got \(actual?.result.rawValue ?? "nothing") (\(actual?.reason ?? ""))\n\(shown)")
+            #expect(
+                actual?.result == gates[gate],
+                "gate \(gate.rawValue): expected \(gates[gate]!.rawValue), got \(actual?.result.rawValue ?? "nothing") (\(actual?.reason ?? ""))\n\(shown)"
+            )
         }
         for (gate, instant) in clears.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             let actual = decision.finding(gate)?.clears
             #expect(actual == instant, "gate \(gate.rawValue) clears: expected \(instant), got \(actual?.description ?? "nil")\n\(shown)")
         }
         if let verdictClears {
-            #expect(decision.clears == verdictClears, "verdict clears: expected \(verdictClears), got \(decision.clears?.description ?? "nil")\n\(shown)")
+            #expect(
+                decision.clears == verdictClears, "verdict clears: expected \(verdictClears), got \(decision.clears?.description ?? "nil")\n\(shown)")
         }
         for (gate, texts) in reasonContains.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             let reason = decision.finding(gate)?.reason ?? ""
@@ -280,8 +295,12 @@ struct LegalCase: Sendable, CustomTestStringConvertible {
     /// Gate results DESIGN.md gives no way to reach with the shipped vocabulary and profiles;
     /// the coverage test checks that they are indeed absent, so this list stays honest.
     static let absentByDesign: [GateID: [GateResult: String]] = [
-        .finalOrder: [.fail: "a missing or non-final order is missing facts, so the gate waits (DESIGN: never allowed by default; lacking facts → pending)"],
-        .notice: [.fail: "notice that is missing, too recent, not given to counsel or without a language waits for proper notice; nothing makes it a bar"],
+        .finalOrder: [
+            .fail: "a missing or non-final order is missing facts, so the gate waits (DESIGN: never allowed by default; lacking facts → pending)"
+        ],
+        .notice: [
+            .fail: "notice that is missing, too recent, not given to counsel or without a language waits for proper notice; nothing makes it a bar"
+        ],
         .aea: [.fail: "a designated person needs notice early enough to seek habeas; short or missing notice waits"],
     ]
 }
@@ -323,7 +342,10 @@ struct LegalCaseTests {
             for result in GateResult.allCases {
                 let count = matrix[gate]?[result] ?? 0
                 if let reason = LegalCase.absentByDesign[gate]?[result] {
-                    #expect(count == 0, "\(gate.rawValue) \(result.rawValue) is listed as absent by design (\(reason)) but \(count) case(s) expect it: update absentByDesign")
+                    #expect(
+                        count == 0,
+                        "\(gate.rawValue) \(result.rawValue) is listed as absent by design (\(reason)) but \(count) case(s) expect it: update absentByDesign"
+                    )
                 } else {
                     #expect(count > 0, "no legal case expects \(gate.rawValue) = \(result.rawValue)")
                 }
@@ -346,7 +368,9 @@ struct LegalCaseTests {
             let parts = legal.file.split(separator: "-", maxSplits: 1)
             let number = parts.first ?? ""
             #expect(number.count == 3 && number.allSatisfy(\.isNumber) && parts.count == 2, "\(legal.file) is not named NNN-short-name.json")
-            #expect(legal.file.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" || $0 == "." }, "\(legal.file): use lower-case letters, digits and hyphens")
+            #expect(
+                legal.file.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" || $0 == "." },
+                "\(legal.file): use lower-case letters, digits and hyphens")
             #expect(numbers.insert(number).inserted, "\(legal.file): number \(number) is used twice")
             if legal.loadError == nil { #expect(names.insert(legal.name).inserted, "\(legal.file): name '\(legal.name)' is used twice") }
         }

@@ -28,8 +28,10 @@ struct ArrivalAndReportTests {
     @Test("a disposition needs a departure; arrival needs a departed transfer", arguments: StoreBackend.allCases)
     func dispositionNeedsDeparture(backend: StoreBackend) async throws {
         try await ScenarioWorld.withStore(backend) { store in
-            try await store.append(records: [Fixture.transfer("T1", to: "SLV", arrangement: "arr-slv"), TestRecords.manifestAdd("T1", "V1"),
-                                       Fixture.step(.lock, "T1", at: ScenarioWorld.lockAt)])
+            try await store.append(records: [
+                Fixture.transfer("T1", to: "SLV", arrangement: "arr-slv"), TestRecords.manifestAdd("T1", "V1"),
+                Fixture.step(.lock, "T1", at: ScenarioWorld.lockAt),
+            ])
             try await expectRefusal(in: store, code: "state-conflict") {
                 try await store.append(record: TestRecords.disposition("V1", outcome: "detained", on: "2025-07-02"))
             }
@@ -71,13 +73,17 @@ struct ArrivalAndReportTests {
             #expect(events.last?.string("protection")?.contains("pending since 2025-02-01") == true)
 
             // Repatriation without protection or a pending claim, and other outcomes, are not incidents.
-            #expect(try await store.record(TestRecords.disposition("C1", outcome: "repatriated", on: "2025-08-15", to: "CUB")).map(\.type) == ["disposition"])
+            #expect(
+                try await store.record(TestRecords.disposition("C1", outcome: "repatriated", on: "2025-08-15", to: "CUB")).map(\.type) == [
+                    "disposition"
+                ])
             #expect(try await store.record(TestRecords.disposition("V1", outcome: "detained", on: "2025-07-02")).map(\.type) == ["disposition"])
         }
     }
 
-    @Test("the operations report counts people moved, costs, load factor, onward returns and incidents per arrangement",
-          arguments: StoreBackend.allCases)
+    @Test(
+        "the operations report counts people moved, costs, load factor, onward returns and incidents per arrangement",
+        arguments: StoreBackend.allCases)
     func operationsReport(backend: StoreBackend) async throws {
         try await ScenarioWorld.withStore(backend) { store in
             try await Self.arrived(store)

@@ -51,9 +51,11 @@ struct CapacityTests {
     func monthlyPlacesUsed(backend: StoreBackend) async throws {
         try await ScenarioWorld.withStore(backend, capacityPerMonth: 3) { store in
             try await Self.departures(store)
-            try await store.append(records: [Fixture.person("V3", "VEN"), TestRecords.order("V3", kind: "final", on: "2025-01-10"),
-                                       Fixture.notice("V3", "SLV")])
-                        let july = try await Services.check(store, "V3", to: "SLV", at: try await Self.instant("2025-07-20T10:00:00Z"))
+            try await store.append(records: [
+                Fixture.person("V3", "VEN"), TestRecords.order("V3", kind: "final", on: "2025-01-10"),
+                Fixture.notice("V3", "SLV"),
+            ])
+            let july = try await Services.check(store, "V3", to: "SLV", at: try await Self.instant("2025-07-20T10:00:00Z"))
             #expect(july.verdict == .pending)
             let gate = try await #require(july.finding(.arrangement))
             #expect(gate.result == .pending)
@@ -70,9 +72,11 @@ struct CapacityTests {
     func totalPlacesUsed(backend: StoreBackend) async throws {
         try await ScenarioWorld.withStore(backend, capacityTotal: 3) { store in
             try await Self.departures(store)
-            try await store.append(records: [Fixture.person("V3", "VEN"), TestRecords.order("V3", kind: "final", on: "2025-01-10"),
-                                       Fixture.notice("V3", "SLV")])
-                        let later = try await Services.check(store, "V3", to: "SLV", at: try await Self.instant("2025-09-01T10:00:00Z"))
+            try await store.append(records: [
+                Fixture.person("V3", "VEN"), TestRecords.order("V3", kind: "final", on: "2025-01-10"),
+                Fixture.notice("V3", "SLV"),
+            ])
+            let later = try await Services.check(store, "V3", to: "SLV", at: try await Self.instant("2025-09-01T10:00:00Z"))
             #expect(later.verdict == .blocked)
             #expect(later.finding(.arrangement)?.result == .fail)
             #expect(later.finding(.arrangement)?.reason.contains("3 of 3 places used") == true)

@@ -75,7 +75,8 @@ struct CourtOrderAfterLockTests {
             let lift = try await store.record(TestRecords.courtOrderLift("K1", on: "2025-06-30"))
             #expect(lift.map(\.type) == ["court-order-lift", "system.hold-lift", "system.hold-lift"])
             #expect(Set(lift.dropFirst().compactMap { $0.string("case") }) == ["V1", "V2"])
-            #expect(lift.dropFirst().allSatisfy { $0.string("order") == "K1" && $0.string("liftedOn") == "2025-06-30" && $0.string("transfer") == "T1" })
+            #expect(
+                lift.dropFirst().allSatisfy { $0.string("order") == "K1" && $0.string("liftedOn") == "2025-06-30" && $0.string("transfer") == "T1" })
 
             let detail = try await #require(try await Services.detail(store, "T1"))
             #expect(detail.passengers.allSatisfy { $0.holds.isEmpty })
@@ -104,7 +105,8 @@ struct CourtOrderAfterLockTests {
             #expect(transfer.status == .departed)
             #expect(transfer.onBoard == ["C1"])
             let history = try await #require(try await Services.detail(store, "T1")).history
-            #expect(history.filter { $0.type == "manifest-strike" }.map { "\($0.string("case") ?? ""): \($0.string("reason") ?? "")" }
+            #expect(
+                history.filter { $0.type == "manifest-strike" }.map { "\($0.string("case") ?? ""): \($0.string("reason") ?? "")" }
                     == ["V1: covered by K1", "V2: covered by K1"])
         }
     }
@@ -118,7 +120,8 @@ struct CourtOrderAfterLockTests {
                 Fixture.step(.lock, "T1", at: ScenarioWorld.lockAt),
             ])
             // V1's notice was served 2025-06-01: 45 days are needed, so not before 2025-07-16.
-            let events = try await store.record(Fixture.courtOrder("K2", issuedOn: "2025-06-29", scope: ["cases": ["V1"]], effect: ["noticeDays": 45]))
+            let events = try await store.record(
+                Fixture.courtOrder("K2", issuedOn: "2025-06-29", scope: ["cases": ["V1"]], effect: ["noticeDays": 45]))
             #expect(events.filter { $0.type == "system.hold" }.compactMap { $0.string("case") } == ["V1"])
             let error = try await expectRefusal(in: store, code: "departure-refused") {
                 try await store.append(record: Fixture.step(.depart, "T1", at: ScenarioWorld.departAt))

@@ -38,15 +38,18 @@ struct CourtOrderImpactTests {
         ])
     }
 
-    @Test("a proposed order lists the cases it covers and the open transfers whose manifests hold them, and records nothing",
-          arguments: StoreBackend.allCases)
+    @Test(
+        "a proposed order lists the cases it covers and the open transfers whose manifests hold them, and records nothing",
+        arguments: StoreBackend.allCases)
     func proposedOrderImpact(backend: StoreBackend) async throws {
         try await ScenarioWorld.withStore(backend) { store in
             try await Self.transfers(store)
             let before = try await store.snapshot()
-            let order = try await Self.proposed(Fixture.courtOrder("K9", issuedOn: "2025-07-01",
-                                                             scope: ["nationalities": ["VEN"], "thirdCountryOnly": true]))
-                        let impact = CourtOrderImpact.of(order, caseload: try await Services.caseload(store), transfers: try await store.transfers())
+            let order = try await Self.proposed(
+                Fixture.courtOrder(
+                    "K9", issuedOn: "2025-07-01",
+                    scope: ["nationalities": ["VEN"], "thirdCountryOnly": true]))
+            let impact = CourtOrderImpact.of(order, caseload: try await Services.caseload(store), transfers: try await store.transfers())
 
             #expect(impact.order.id == "K9")
             #expect(impact.coveredCases.sorted() == ["V1", "V2", "V3", "V4"])
@@ -78,8 +81,9 @@ struct CourtOrderImpactTests {
         try await ScenarioWorld.withStore(backend) { store in
             try await Self.transfers(store)
             let value = Fixture.courtOrder("K9", issuedOn: "2025-07-01", scope: ["nationalities": ["VEN"], "thirdCountryOnly": true])
-            let impact = CourtOrderImpact.of(try await Self.proposed(value), caseload: try await Services.caseload(store),
-                                             transfers: try await store.transfers())
+            let impact = CourtOrderImpact.of(
+                try await Self.proposed(value), caseload: try await Services.caseload(store),
+                transfers: try await store.transfers())
             let holds = try await store.record(value).filter { $0.type == "system.hold" }
             let predicted = Set(impact.transfers.flatMap { touched in touched.covered.map { "\(touched.transfer.id)/\($0)" } })
             #expect(Set(holds.map { "\($0.string("transfer") ?? "")/\($0.string("case") ?? "")" }) == predicted)

@@ -1,7 +1,7 @@
 import CorridorDomain
 import CorridorRules
-import CorridorServices
 import CorridorSQLite
+import CorridorServices
 import CorridorStore
 import CorridorTestSupport
 import PropertyBased
@@ -44,11 +44,12 @@ struct DepartureInvariantTests {
             }
         }
 
-        print("departure property: \(tally.sequences) sequences × \(PropertyWorld.length) steps, \(tally.sequencesWithDeparture) with a departure; "
-              + "\(tally.departures) departures with people (\(tally.peopleDeparted) people), \(tally.emptyDepartures) empty departures, "
-              + "\(tally.refusedDepartures) departures refused (gates named: "
-              + tally.refusedByGate.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-              + "); \(tally.capacityOverruns.count) overdrawn arrangement places")
+        print(
+            "departure property: \(tally.sequences) sequences × \(PropertyWorld.length) steps, \(tally.sequencesWithDeparture) with a departure; "
+                + "\(tally.departures) departures with people (\(tally.peopleDeparted) people), \(tally.emptyDepartures) empty departures, "
+                + "\(tally.refusedDepartures) departures refused (gates named: "
+                + tally.refusedByGate.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                + "); \(tally.capacityOverruns.count) overdrawn arrangement places")
         // A fixed seed runs one sequence; the minimums hold for a full run.
         if tally.sequences >= 200 {
             #expect(tally.departures >= 120, "too few departures with people on board: the property would pass vacuously")
@@ -117,7 +118,8 @@ struct DepartureInvariantTests {
                     run.outcomes.append(error.code)
                     if error.code == "departure-refused" {
                         run.refusedDepartures += 1
-                        for gate in GateID.allCases where error.message.contains("\(gate.rawValue) fail") || error.message.contains("\(gate.rawValue) pending") {
+                        for gate in GateID.allCases
+                        where error.message.contains("\(gate.rawValue) fail") || error.message.contains("\(gate.rawValue) pending") {
                             run.refusedByGate[gate.rawValue, default: 0] += 1
                         }
                         if error.message.contains("places left") { run.refusedByGate["capacity", default: 0] += 1 }
@@ -151,8 +153,9 @@ struct DepartureInvariantTests {
             if case .transferStep(let step) = sourced.record, step.step == .depart {
                 let people = try await judgeDeparture(step, seq: event.seq, replay: replay)
                 let check = events.indices.contains(index + 1) ? events[index + 1] : nil
-                #expect(check?.type == "system.departure-check" && check?.strings("allowed") == people.map(\.rawValue),
-                        "departure \(event.seq) is not followed by its departure check")
+                #expect(
+                    check?.type == "system.departure-check" && check?.strings("allowed") == people.map(\.rawValue),
+                    "departure \(event.seq) is not followed by its departure check")
                 for person in people {
                     if let earlier = departed[person] {
                         Issue.record("\(person) departed twice: on \(earlier) and on \(step.transfer) (event \(event.seq))")
@@ -201,14 +204,17 @@ struct DepartureInvariantTests {
             if let unit = person.person.familyUnit { families[unit, default: []].append(person.id) }
         }
         let manifest = ManifestContext(transfer: transfer.id, cases: Set(onBoard), familyMembers: families.mapValues { $0.sorted() })
-        let context = DestinationContext(destination: transfer.record.destination, instant: step.at, policy: profile,
-                                         network: try await replay.network(), capacity: CapacityUsage(transfers: transfers))
+        let context = DestinationContext(
+            destination: transfer.record.destination, instant: step.at, policy: profile,
+            network: try await replay.network(), capacity: CapacityUsage(transfers: transfers))
         for id in onBoard {
             let person = try await #require(facts[id], "departure \(seq): \(id) has no case record")
             let decision = RulesEngine.decide(person, context, manifest: manifest)
             if decision.verdict != .allowed {
                 let gates = decision.gates.filter { $0.result != .pass }.map { "\($0.gate.rawValue) \($0.result.rawValue): \($0.reason)" }
-                Issue.record("departure \(seq): \(id) left on \(transfer.id) to \(transfer.record.destination) at \(step.at) under \(policyID) while \(decision.verdict.rawValue) — \(gates.joined(separator: "; "))")
+                Issue.record(
+                    "departure \(seq): \(id) left on \(transfer.id) to \(transfer.record.destination) at \(step.at) under \(policyID) while \(decision.verdict.rawValue) — \(gates.joined(separator: "; "))"
+                )
             }
         }
         return onBoard
@@ -233,4 +239,3 @@ struct DepartureInvariantTests {
         return overruns
     }
 }
-

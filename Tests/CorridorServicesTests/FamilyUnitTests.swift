@@ -15,7 +15,8 @@ struct FamilyUnitTests {
     static let at = Instant(rfc3339: ScenarioWorld.departs)!
 
     /// The store's answer for one person and the in-memory caseload's, which must agree.
-    static func decisions(_ store: some EventStore, _ id: CaseRecord.ID, policy: String? = nil) async throws -> (stored: Decision, memory: Decision?) {
+    static func decisions(_ store: some EventStore, _ id: CaseRecord.ID, policy: String? = nil) async throws -> (stored: Decision, memory: Decision?)
+    {
         let rules = RulesService(store: store)
         let context = try await rules.destination("SLV", at: at, policy: try await rules.profile(policy))
         return (try await rules.check(id, to: "SLV", at: at, policy: policy), try await rules.loadCaseload().decide(id, context))
@@ -26,8 +27,9 @@ struct FamilyUnitTests {
         return try await rules.loadCaseload().eligibility(try await rules.destination("SLV", at: at, policy: try await rules.profile(nil)))
     }
 
-    @Test("while one member holds protection against the destination, the others are blocked too, in check and in eligible",
-          arguments: StoreBackend.allCases)
+    @Test(
+        "while one member holds protection against the destination, the others are blocked too, in check and in eligible",
+        arguments: StoreBackend.allCases)
     func blockedMemberHoldsTheUnit(backend: StoreBackend) async throws {
         try await ScenarioWorld.withStore(backend) { store in
             try await store.append(record: TestRecords.claim("FC", "cat", against: "SLV", status: "granted", on: "2025-04-01"))
@@ -68,8 +70,9 @@ struct FamilyUnitTests {
         }
     }
 
-    @Test("the whole unit on the transfer but one member blocked: departure is refused naming each, and who holds the others",
-          arguments: StoreBackend.allCases)
+    @Test(
+        "the whole unit on the transfer but one member blocked: departure is refused naming each, and who holds the others",
+        arguments: StoreBackend.allCases)
     func departureWithBlockedMember(backend: StoreBackend) async throws {
         try await ScenarioWorld.withStore(backend) { store in
             try await store.append(records: [

@@ -24,8 +24,9 @@ struct LockAndDepartTests {
         ])
     }
 
-    @Test("transfer-lock records a verdict per person, judged at the scheduled departure under the active profile",
-          arguments: StoreBackend.allCases)
+    @Test(
+        "transfer-lock records a verdict per person, judged at the scheduled departure under the active profile",
+        arguments: StoreBackend.allCases)
     func lockRecordsVerdicts(backend: StoreBackend) async throws {
         try await ScenarioWorld.withStore(backend) { store in
             try await Self.mixedWorld(store)
@@ -51,8 +52,9 @@ struct LockAndDepartTests {
             #expect(verdicts["C1"]?.fields["gates"]?["protection"] == "fail")
 
             // The recorded verdicts agree with a check at the scheduled departure.
-                        for id in ["V1", "V3", "C1"] {
-                let decision = try await Services.check(store, CaseRecord.ID(id), to: "SLV", at: try await #require(Instant(rfc3339: ScenarioWorld.departs)))
+            for id in ["V1", "V3", "C1"] {
+                let decision = try await Services.check(
+                    store, CaseRecord.ID(id), to: "SLV", at: try await #require(Instant(rfc3339: ScenarioWorld.departs)))
                 #expect(verdicts[id]?.string("verdict") == decision.verdict.rawValue, "\(id)")
             }
         }
@@ -73,8 +75,9 @@ struct LockAndDepartTests {
         }
     }
 
-    @Test("transfer-depart is refused naming each person not allowed and their gate; nothing changes; after strikes it departs",
-          arguments: StoreBackend.allCases)
+    @Test(
+        "transfer-depart is refused naming each person not allowed and their gate; nothing changes; after strikes it departs",
+        arguments: StoreBackend.allCases)
     func departureRefusedUntilStruck(backend: StoreBackend) async throws {
         try await ScenarioWorld.withStore(backend) { store in
             try await Self.mixedWorld(store)
@@ -113,7 +116,8 @@ struct LockAndDepartTests {
             #expect(transfer.status == .departed)
             #expect(transfer.steps[.departed] == Instant(rfc3339: ScenarioWorld.departAt))
             #expect(transfer.onBoard == ["V1"])
-            #expect(try await store.transferHistory("T1").filter { $0.type == "manifest-strike" }.compactMap { $0.string("reason") }
+            #expect(
+                try await store.transferHistory("T1").filter { $0.type == "manifest-strike" }.compactMap { $0.string("reason") }
                     == ["withholding granted against El Salvador", "no notice served"])
         }
     }
@@ -140,8 +144,9 @@ struct LockAndDepartTests {
         }
     }
 
-    @Test("departure is refused when the arrangement has fewer places left in total than people on board",
-          arguments: StoreBackend.allCases)
+    @Test(
+        "departure is refused when the arrangement has fewer places left in total than people on board",
+        arguments: StoreBackend.allCases)
     func departureRefusedWithoutTotalPlaces(backend: StoreBackend) async throws {
         try await ScenarioWorld.withStore(backend, capacityTotal: 2) { store in
             try await store.append(records: [
@@ -164,8 +169,9 @@ struct LockAndDepartTests {
         }
     }
 
-    @Test("departure is refused when the arrangement has fewer places left this calendar month than people on board",
-          arguments: StoreBackend.allCases)
+    @Test(
+        "departure is refused when the arrangement has fewer places left this calendar month than people on board",
+        arguments: StoreBackend.allCases)
     func departureRefusedWithoutMonthlyPlaces(backend: StoreBackend) async throws {
         try await ScenarioWorld.withStore(backend, capacityPerMonth: 4) { store in
             try await store.append(records: [
@@ -191,8 +197,10 @@ struct LockAndDepartTests {
     @Test("a departure that names its profile is judged under it and records the profile and its version", arguments: StoreBackend.allCases)
     func departureNamingItsProfile(backend: StoreBackend) async throws {
         try await ScenarioWorld.withStore(backend) { store in
-            try await store.append(records: [Fixture.transfer("T1", to: "SLV", arrangement: "arr-slv"), TestRecords.manifestAdd("T1", "V1"),
-                                       Fixture.step(.lock, "T1", at: ScenarioWorld.lockAt)])
+            try await store.append(records: [
+                Fixture.transfer("T1", to: "SLV", arrangement: "arr-slv"), TestRecords.manifestAdd("T1", "V1"),
+                Fixture.step(.lock, "T1", at: ScenarioWorld.lockAt),
+            ])
             // unhcr-2013 waits for an individual screening for El Salvador: refused, and named.
             let error = try await expectRefusal(in: store, code: "departure-refused") {
                 try await store.append(record: Fixture.step(.depart, "T1", at: ScenarioWorld.departAt, policy: "unhcr-2013"))

@@ -93,8 +93,9 @@ struct ManifestTests {
         }
     }
 
-    @Test("manifest-strike requires a reason, and the strike and its reason appear in the transfer's history",
-          arguments: StoreBackend.allCases)
+    @Test(
+        "manifest-strike requires a reason, and the strike and its reason appear in the transfer's history",
+        arguments: StoreBackend.allCases)
     func strikeRequiresReasonAndIsInHistory(backend: StoreBackend) async throws {
         try await ScenarioWorld.withStore(backend) { store in
             try await store.append(records: [

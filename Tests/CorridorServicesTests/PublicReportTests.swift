@@ -34,26 +34,31 @@ struct PublicReportTests {
     }
 
     static let suppressionCases: [SuppressionCase] = [
-        SuppressionCase(description: "one small cell beside a published total hides the next smallest too",
-                        groups: [("a1", "VEN", "2025-03-10", 3, 1), ("a2", "CUB", "2025-04-10", 6, 0)],
-                        arrangements: ["a1": "<5", "a2": "suppressed"], nationalities: ["VEN": "<5", "CUB": "suppressed"],
-                        months: ["2025-03": "<5", "2025-04": "suppressed"], total: "9"),
-        SuppressionCase(description: "counts of 5 and more are shown",
-                        groups: [("a1", "VEN", "2025-03-10", 5, 0), ("a2", "CUB", "2025-04-10", 6, 0)],
-                        arrangements: ["a1": "5", "a2": "6"], nationalities: ["VEN": "5", "CUB": "6"],
-                        months: ["2025-03": "5", "2025-04": "6"], total: "11"),
-        SuppressionCase(description: "a month counting a hidden arrangement's people plus a shown one's is hidden too",
-                        groups: [("a1", "VEN", "2025-03-10", 3, 0), ("a2", "CUB", "2025-03-12", 20, 0), ("a3", "CUB", "2025-04-10", 6, 0)],
-                        arrangements: ["a1": "<5", "a2": "20", "a3": "suppressed"], nationalities: ["VEN": "<5", "CUB": "suppressed"],
-                        months: ["2025-03": "suppressed", "2025-04": "suppressed"], total: "29"),
-        SuppressionCase(description: "two small cells adding up to less than 5 hide a third",
-                        groups: [("a1", "VEN", "2025-03-10", 1, 0), ("a2", "CUB", "2025-03-10", 2, 0), ("a3", "HTI", "2025-03-10", 10, 0)],
-                        arrangements: ["a1": "<5", "a2": "<5", "a3": "suppressed"], nationalities: ["VEN": "<5", "CUB": "<5", "HTI": "suppressed"],
-                        months: ["2025-03": "13"], total: "13"),
-        SuppressionCase(description: "a small total is itself shown as <5",
-                        groups: [("a1", "VEN", "2025-03-10", 2, 0), ("a2", "CUB", "2025-04-10", 1, 0)],
-                        arrangements: ["a1": "<5", "a2": "<5"], nationalities: ["VEN": "<5", "CUB": "<5"],
-                        months: ["2025-03": "<5", "2025-04": "<5"], total: "<5"),
+        SuppressionCase(
+            description: "one small cell beside a published total hides the next smallest too",
+            groups: [("a1", "VEN", "2025-03-10", 3, 1), ("a2", "CUB", "2025-04-10", 6, 0)],
+            arrangements: ["a1": "<5", "a2": "suppressed"], nationalities: ["VEN": "<5", "CUB": "suppressed"],
+            months: ["2025-03": "<5", "2025-04": "suppressed"], total: "9"),
+        SuppressionCase(
+            description: "counts of 5 and more are shown",
+            groups: [("a1", "VEN", "2025-03-10", 5, 0), ("a2", "CUB", "2025-04-10", 6, 0)],
+            arrangements: ["a1": "5", "a2": "6"], nationalities: ["VEN": "5", "CUB": "6"],
+            months: ["2025-03": "5", "2025-04": "6"], total: "11"),
+        SuppressionCase(
+            description: "a month counting a hidden arrangement's people plus a shown one's is hidden too",
+            groups: [("a1", "VEN", "2025-03-10", 3, 0), ("a2", "CUB", "2025-03-12", 20, 0), ("a3", "CUB", "2025-04-10", 6, 0)],
+            arrangements: ["a1": "<5", "a2": "20", "a3": "suppressed"], nationalities: ["VEN": "<5", "CUB": "suppressed"],
+            months: ["2025-03": "suppressed", "2025-04": "suppressed"], total: "29"),
+        SuppressionCase(
+            description: "two small cells adding up to less than 5 hide a third",
+            groups: [("a1", "VEN", "2025-03-10", 1, 0), ("a2", "CUB", "2025-03-10", 2, 0), ("a3", "HTI", "2025-03-10", 10, 0)],
+            arrangements: ["a1": "<5", "a2": "<5", "a3": "suppressed"], nationalities: ["VEN": "<5", "CUB": "<5", "HTI": "suppressed"],
+            months: ["2025-03": "13"], total: "13"),
+        SuppressionCase(
+            description: "a small total is itself shown as <5",
+            groups: [("a1", "VEN", "2025-03-10", 2, 0), ("a2", "CUB", "2025-04-10", 1, 0)],
+            arrangements: ["a1": "<5", "a2": "<5"], nationalities: ["VEN": "<5", "CUB": "<5"],
+            months: ["2025-03": "<5", "2025-04": "<5"], total: "<5"),
     ]
 
     static let policy = PolicyLibrary.profiles["us-dvd-2025"]!
@@ -80,17 +85,24 @@ struct PublicReportTests {
             let id = "T-\(person.arrangement)-\(person.day)"
             if manifests[id] == nil {
                 let partner = ["a1": "MEX", "a2": "HND", "a3": "SWZ"][person.arrangement]!
-                guard case .transfer(let t) = try record(TestRecords.transfer(id, destination: partner, seats: 100, departs: "\(person.day)T10:00:00Z",
-                                                                              arrangement: person.arrangement)) else { continue }
+                guard
+                    case .transfer(let t) = try record(
+                        TestRecords.transfer(
+                            id, destination: partner, seats: 100, departs: "\(person.day)T10:00:00Z",
+                            arrangement: person.arrangement))
+                else { continue }
                 manifests[id] = (t, [])
             }
             manifests[id]!.1.append(c.id)
         }
         let transfers = manifests.values.sorted { $0.0.id.rawValue < $1.0.id.rawValue }.map { record, people in
-            TransferView(record: record, status: .arrived, steps: [.departed: record.departs], manifest: people.map { .init(caseID: $0, status: .on) })
+            TransferView(
+                record: record, status: .arrived, steps: [.departed: record.departs], manifest: people.map { .init(caseID: $0, status: .on) })
         }
-        return PublicReport.build(network: network, transfers: transfers, caseload: caseload, asOf: asOf, policy: policy, profiles: [policy],
-                                  analyseCaseload: false) { code, instant, profile in
+        return PublicReport.build(
+            network: network, transfers: transfers, caseload: caseload, asOf: asOf, policy: policy, profiles: [policy],
+            analyseCaseload: false
+        ) { code, instant, profile in
             DestinationContext(destination: code, instant: instant, policy: profile, network: network)
         }
     }
@@ -103,8 +115,12 @@ struct PublicReportTests {
     @Test("Complementary suppression across the arrangement, nationality and month tables", arguments: suppressionCases)
     func complementarySuppression(_ c: SuppressionCase) throws {
         let report = try Self.report(c.moved())
-        for (id, expected) in c.arrangements { #expect(Self.shown(report, "arrangements", key: "arrangement", id) == expected, "\(c): arrangement \(id)") }
-        for (code, expected) in c.nationalities { #expect(Self.shown(report, "nationalities", key: "nationality", code) == expected, "\(c): nationality \(code)") }
+        for (id, expected) in c.arrangements {
+            #expect(Self.shown(report, "arrangements", key: "arrangement", id) == expected, "\(c): arrangement \(id)")
+        }
+        for (code, expected) in c.nationalities {
+            #expect(Self.shown(report, "nationalities", key: "nationality", code) == expected, "\(c): nationality \(code)")
+        }
         for (month, expected) in c.months { #expect(Self.shown(report, "months", key: "month", month) == expected, "\(c): month \(month)") }
         #expect(report.headline.recordedPeopleMoved.text == c.total, "\(c): total")
 
@@ -118,7 +134,9 @@ struct PublicReportTests {
                 if case .integer(let n) = row[column] { #expect(n == 0 || n >= PublicReport.threshold, "\(c): \(table) shows \(n)") }
             }
             let hidden = t.rows.filter { $0[column] == .small || $0[column] == .suppressed }
-            if case .integer = report.headline.recordedPeopleMoved { #expect(hidden.count != 1, "\(c): \(table) hides one cell beside a shown total") }
+            if case .integer = report.headline.recordedPeopleMoved {
+                #expect(hidden.count != 1, "\(c): \(table) hides one cell beside a shown total")
+            }
         }
         // A rate over a hidden count is withheld, never computed.
         let arrangements = try #require(report.table("arrangements"))
@@ -176,7 +194,9 @@ struct PublicReportTests {
         #expect(paid.currency == "USD" && paid.figure.low == 4_760_000 && paid.figure.high == 15_000_000)
         let perPerson = try #require(cecot.costPerPersonMoved.first)
         #expect(perPerson.figure.low == 4_760_000 / 252 && perPerson.figure.high == 15_000_000 / 238)
-        #expect(perPerson.figure.citations.contains { $0.source.hasPrefix("[S42]") } && perPerson.figure.citations.contains { $0.source.hasPrefix("[S44]") })
+        #expect(
+            perPerson.figure.citations.contains { $0.source.hasPrefix("[S42]") }
+                && perPerson.figure.citations.contains { $0.source.hasPrefix("[S44]") })
 
         let palau = try #require(reported.line("us-plw-resettle-2025"))
         #expect(palau.paidNobodyMoved && palau.costPerPersonMoved.isEmpty)
@@ -195,7 +215,9 @@ struct PublicReportTests {
 
         let panama = try #require(reported.line("us-pan-transit-2025"))
         #expect(panama.peopleMoved?.low == 299 && panama.onwardReturns?.low == 177)
-        #expect(panama.programmePayments.first?.figure.low == 14_000_000 && panama.costPerPersonMoved.isEmpty, "a programme-wide sum is not divided by 299")
+        #expect(
+            panama.programmePayments.first?.figure.low == 14_000_000 && panama.costPerPersonMoved.isEmpty,
+            "a programme-wide sum is not divided by 299")
 
         for line in reported.lines {
             for figure in [line.peopleMoved, line.onwardReturns].compactMap({ $0 }) + (line.payments + line.totalCosts).map(\.figure) {
@@ -203,7 +225,10 @@ struct PublicReportTests {
             }
         }
         let total = try #require(reported.paidTotal(currency: "USD"))
-        #expect(Set(total.arrangements.map(\.rawValue)) == ["us-slv-cecot-2025", "us-swz-detention-2025", "us-rwa-resettle-2025", "us-gnq-transit-2025", "us-plw-resettle-2025"])
+        #expect(
+            Set(total.arrangements.map(\.rawValue)) == [
+                "us-slv-cecot-2025", "us-swz-detention-2025", "us-rwa-resettle-2025", "us-gnq-transit-2025", "us-plw-resettle-2025",
+            ])
         #expect((total.costPerPersonMoved?.low ?? 0) > 100_000, "the SFRC's order of magnitude: about $133,000 per person")
     }
 
@@ -232,16 +257,21 @@ struct PublicReportTests {
         #expect(refusal.contains("SYN-T-004") && refusal.contains("court-order"), "\(refusal)")
         let held = try #require(try await store.network().courtOrders[CourtOrderRecord.ID(DemoOperations.courtOrderID)]?.scope.cases?.first)
         #expect(transfers["SYN-T-004"]?.onBoard.contains(held) == true)
-        #expect(transfers.keys.allSatisfy { $0.hasPrefix("SYN-") } && transfers.values.flatMap(\.onBoard).allSatisfy { $0.rawValue.hasPrefix("SYN-") })
+        #expect(
+            transfers.keys.allSatisfy { $0.hasPrefix("SYN-") } && transfers.values.flatMap(\.onBoard).allSatisfy { $0.rawValue.hasPrefix("SYN-") })
         // Each departure went through the guard: one departure check per departed transfer, naming everyone on board.
         var checks: [String: Int] = [:]
         for try await event in store.events(from: 1) {
             guard event.type == "system.departure-check", case .object(let fields)? = try? JSONParser.parse(event.payload),
-                  let id = fields["transfer"]?.stringValue, case .array(let allowed)? = fields["allowed"] else { continue }
+                let id = fields["transfer"]?.stringValue, case .array(let allowed)? = fields["allowed"]
+            else { continue }
             checks[id] = allowed.count
         }
-        #expect(checks == ["SYN-T-001": transfers["SYN-T-001"]!.onBoard.count, "SYN-T-002": transfers["SYN-T-002"]!.onBoard.count,
-                           "SYN-T-003": transfers["SYN-T-003"]!.onBoard.count])
+        #expect(
+            checks == [
+                "SYN-T-001": transfers["SYN-T-001"]!.onBoard.count, "SYN-T-002": transfers["SYN-T-002"]!.onBoard.count,
+                "SYN-T-003": transfers["SYN-T-003"]!.onBoard.count,
+            ])
         // One onward return, and the same store and day give the same demo.
         let caseload = try await RulesService(store: store).loadCaseload()
         let repatriated = caseload.cases.filter { $0.dispositions.contains { $0.outcome == .repatriated } }

@@ -32,8 +32,9 @@ struct TransferDetailTests {
         }
     }
 
-    @Test("detail shows a family member blocked when part of the unit is not on the transfer, as the guard does",
-          arguments: StoreBackend.allCases)
+    @Test(
+        "detail shows a family member blocked when part of the unit is not on the transfer, as the guard does",
+        arguments: StoreBackend.allCases)
     func detailSeesWholeFamilyUnit(backend: StoreBackend) async throws {
         try await ScenarioWorld.withStore(backend) { store in
             // FC, the third member of FAM-1, is not on the manifest.

@@ -1,7 +1,8 @@
-@testable import CorridorSimulation
 import CorridorDomain
 import Foundation
 import Testing
+
+@testable import CorridorSimulation
 
 /// Small scenarios whose outputs follow from the model by hand.
 struct ClosedFormTests {
@@ -70,7 +71,8 @@ struct ClosedFormTests {
     @Test("Seats limit each flight: 7 seats every 3 days")
     func seats() throws {
         let scenario = TestScenarios.scenario(
-            horizonDays: 100, initialBacklog: 1_000, arrangements: [TestScenarios.arrangement("small", flightEveryDays: 3, seatsPerFlight: 7, firstFlightDay: 1)])
+            horizonDays: 100, initialBacklog: 1_000,
+            arrangements: [TestScenarios.arrangement("small", flightEveryDays: 3, seatsPerFlight: 7, firstFlightDay: 1)])
         let run = try Simulator.run(scenario, seed: 1).outputs
         // Flights at 1, 4, …, 97; those at 10, 13, …, 97 find people: 30 flights × 7.
         #expect(run.removedThirdCountry == 30 * 7)
@@ -142,9 +144,10 @@ struct ClosedFormTests {
     func injunctionCoverage() throws {
         let scenario = TestScenarios.scenario(
             horizonDays: 36_500, initialBacklog: 0, injunctions: Scenario.Injunctions(ratePerYear: 10, meanDays: 30))
-        let share = try (0..<4).map { seed in
-            try Simulator.run(scenario, seed: UInt64(seed)).injunctionPeriods.totalDays / 36_500
-        }.reduce(0, +) / 4
+        let share =
+            try (0..<4).map { seed in
+                try Simulator.run(scenario, seed: UInt64(seed)).injunctionPeriods.totalDays / 36_500
+            }.reduce(0, +) / 4
         let expected = 1 - exp(-10.0 * 30 / 365)
         #expect(abs(share - expected) < 0.03, "\(share) vs \(expected)")
     }

@@ -1,6 +1,7 @@
-@testable import CorridorSimulation
 import CorridorDomain
 import Testing
+
+@testable import CorridorSimulation
 
 struct ReplicationInvariantTests {
     @Test("The same seed gives the same run; another seed another run")

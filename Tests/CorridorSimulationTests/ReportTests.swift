@@ -1,10 +1,11 @@
-@testable import CorridorSimulation
 import CorridorDomain
 import Foundation
 import Testing
 
+@testable import CorridorSimulation
+
 #if canImport(FoundationXML)
-    import FoundationXML
+import FoundationXML
 #endif
 
 struct ReportTests {

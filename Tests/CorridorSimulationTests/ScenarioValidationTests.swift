@@ -1,6 +1,7 @@
-@testable import CorridorSimulation
 import CorridorDomain
 import Testing
+
+@testable import CorridorSimulation
 
 struct ScenarioValidationTests {
     @Test("The reference scenario ships with the package and validates")
@@ -91,12 +92,13 @@ struct ScenarioValidationTests {
             root["nationalities"] = .array(nationalities)
             root["arrangements"] = .array(arrangements)
         }
-        #expect(problems(json) == [
-            "nationalities[1].code: 'GTM' is already listed at nationalities[0]",
-            "nationalities[2].code: 'hnd' is not an ISO 3166-1 alpha-3 code (three capital letters, e.g. SLV)",
-            "arrangements[4].id: 'swz-2025' is already used by arrangements[2]",
-            "arrangements[4].accepts: must be \"any\" or an array of nationality codes, got the string \"some\"",
-        ])
+        #expect(
+            problems(json) == [
+                "nationalities[1].code: 'GTM' is already listed at nationalities[0]",
+                "nationalities[2].code: 'hnd' is not an ISO 3166-1 alpha-3 code (three capital letters, e.g. SLV)",
+                "arrangements[4].id: 'swz-2025' is already used by arrangements[2]",
+                "arrangements[4].accepts: must be \"any\" or an array of nationality codes, got the string \"some\"",
+            ])
     }
 
     @Test("A scenario built in code goes through the same validation")
@@ -105,11 +107,12 @@ struct ScenarioValidationTests {
         scenario.nationalities.append(TestScenarios.nationality("SLV", share: 0.5))
         #expect(throws: SimulationError.self) { try scenario.validated() }
         do { _ = try scenario.validated() } catch {
-            #expect(error.problems.map(\.description) == [
-                "nationalities: shares must sum to 1 (they sum to 1.5)",
-                "arrangements[0].capacityPerMonth: must not be negative",
-                "arrangements[0].fearRate: must be between 0 and 1",
-            ])
+            #expect(
+                error.problems.map(\.description) == [
+                    "nationalities: shares must sum to 1 (they sum to 1.5)",
+                    "arrangements[0].capacityPerMonth: must not be negative",
+                    "arrangements[0].fearRate: must be between 0 and 1",
+                ])
         }
         #expect(throws: SimulationError.self) { try Simulator.replicate(scenario, runs: 1, seed: 1) }
     }

@@ -1,7 +1,8 @@
-@testable import CorridorSimulation
 import CorridorDomain
 import Foundation
 import Testing
+
+@testable import CorridorSimulation
 
 /// Seeded replications are reproducible across changes to the engine: a faster engine must
 /// give exactly the outputs, daily series and injunction periods the model gave before.
@@ -21,10 +22,12 @@ struct SeededRunsTests {
                 TestScenarios.nationality("VEN", share: 0.5, acceptance: 0.2, docDays: 0, protectedShare: 0.2),
             ],
             arrangements: [
-                TestScenarios.arrangement("a", endDay: 60, capacityPerMonth: 300, flightEveryDays: 2, seatsPerFlight: 40,
-                                          fearRate: 0.5, positiveRate: 0.3, repatriationRate: 0.5),
-                TestScenarios.arrangement("b", startDay: 30, capacityPerMonth: 200, flightEveryDays: 1, seatsPerFlight: 15,
-                                          firstFlightDay: 30, fearRate: 0.3, positiveRate: 0.5, repatriationRate: 0.2),
+                TestScenarios.arrangement(
+                    "a", endDay: 60, capacityPerMonth: 300, flightEveryDays: 2, seatsPerFlight: 40,
+                    fearRate: 0.5, positiveRate: 0.3, repatriationRate: 0.5),
+                TestScenarios.arrangement(
+                    "b", startDay: 30, capacityPerMonth: 200, flightEveryDays: 1, seatsPerFlight: 15,
+                    firstFlightDay: 30, fearRate: 0.3, positiveRate: 0.5, repatriationRate: 0.2),
             ])
     }
 
@@ -55,7 +58,9 @@ struct SeededRunsTests {
         for (name, scenario, seeds) in try cases() {
             for seed in seeds {
                 let run = try Simulator.run(scenario, seed: seed)
-                lines.append(#"{"case":"\#(name)","seed":\#(seed),"series":"\#(fingerprint(run.seriesCSV()))","run":\#(run.detailedJSON.text(pretty: false))}"#)
+                lines.append(
+                    #"{"case":"\#(name)","seed":\#(seed),"series":"\#(fingerprint(run.seriesCSV()))","run":\#(run.detailedJSON.text(pretty: false))}"#
+                )
             }
         }
         return lines

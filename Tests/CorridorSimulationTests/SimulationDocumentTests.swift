@@ -14,10 +14,11 @@ struct SimulationDocumentTests {
 
     /// The first cells of the document's table rows: `` `horizonDays` ``, `` `arrangements[].id` `` …
     static func documentedNames(_ text: String) -> Set<String> {
-        Set(text.split(separator: "\n").compactMap { line -> String? in
-            guard line.hasPrefix("| `") else { return nil }
-            return String(line.dropFirst(3).prefix { $0 != "`" })
-        })
+        Set(
+            text.split(separator: "\n").compactMap { line -> String? in
+                guard line.hasPrefix("| `") else { return nil }
+                return String(line.dropFirst(3).prefix { $0 != "`" })
+            })
     }
 
     /// Every field path of a scenario document, lists written `name[]`.

@@ -1,11 +1,14 @@
-@testable import CorridorSimulation
 import CorridorDomain
+
+@testable import CorridorSimulation
 
 /// Small scenarios whose answers can be worked out by hand.
 enum TestScenarios {
     static let policy = Scenario.Policy(id: "test", noticeDays: 10, screeningDays: 3, waitAfterNegativeDays: 15)
 
-    static func nationality(_ code: String = "GTM", share: Double = 1, acceptance: Double = 0, docDays: Double = 20, protectedShare: Double = 0)
+    static func nationality(
+        _ code: String = "GTM", share: Double = 1, acceptance: Double = 0, docDays: Double = 20, protectedShare: Double = 0
+    )
         -> Scenario.Nationality
     {
         Scenario.Nationality(code: CountryCode(code), share: share, acceptance: acceptance, docDays: docDays, protectedShare: protectedShare)

@@ -11,9 +11,10 @@ struct EventChainTests {
     typealias R = TestRecords
 
     /// `smallWorld` plus a few facts: 13 events.
-    private static let records: [JSONValue] = R.smallWorld + [
-        R.order("C1"), R.claim("C1"), R.notice("C1", destination: "SLV"), R.order("C2"),
-    ]
+    private static let records: [JSONValue] =
+        R.smallWorld + [
+            R.order("C1"), R.claim("C1"), R.notice("C1", destination: "SLV"), R.order("C2"),
+        ]
 
     private func filledSQLiteStore() async throws -> TemporarySQLiteStore {
         let temporary = try TemporarySQLiteStore()
@@ -54,8 +55,9 @@ struct EventChainTests {
         let events = try await temporary.store.allEvents()
         let target = events[4]
         let payload = R.country("MEX", name: "Mexico (edited)").canonicalString
-        let hash = EventHash.compute(prev: target.prev, seq: target.seq, type: target.type, actor: target.actor,
-                                     recordedAt: target.recordedAt.description, payload: payload)
+        let hash = EventHash.compute(
+            prev: target.prev, seq: target.seq, type: target.type, actor: target.actor,
+            recordedAt: target.recordedAt.description, payload: payload)
         try await rawDatabase(temporary).write { db in
             try db.execute(sql: "DROP TRIGGER events_no_update")
             try db.execute(sql: "UPDATE events SET payload = ?, hash = ? WHERE seq = ?", arguments: [payload, hash, target.seq])
@@ -78,9 +80,11 @@ struct EventChainTests {
         #expect(verification.eventsChecked == 2)
     }
 
-    @Test("Changing the actor, time or type of an event is detected", arguments: [
-        ("actor", "'someone-else'"), ("recorded_at", "'2025-06-01T12:00:01Z'"), ("type", "'claim'"),
-    ])
+    @Test(
+        "Changing the actor, time or type of an event is detected",
+        arguments: [
+            ("actor", "'someone-else'"), ("recorded_at", "'2025-06-01T12:00:01Z'"), ("type", "'claim'"),
+        ])
     func sqliteMetadataTamper(column: String, value: String) async throws {
         let temporary = try await filledSQLiteStore()
         try await rawDatabase(temporary).write { db in
@@ -90,12 +94,14 @@ struct EventChainTests {
         #expect(try await temporary.store.verifyChain().firstBad?.seq == 10)
     }
 
-    @Test("The database refuses UPDATE and DELETE on events through SQL", arguments: [
-        "UPDATE events SET payload = '{}' WHERE seq = 2",
-        "UPDATE events SET actor = 'x'",
-        "DELETE FROM events WHERE seq = 13",
-        "DELETE FROM events",
-    ])
+    @Test(
+        "The database refuses UPDATE and DELETE on events through SQL",
+        arguments: [
+            "UPDATE events SET payload = '{}' WHERE seq = 2",
+            "UPDATE events SET actor = 'x'",
+            "DELETE FROM events WHERE seq = 13",
+            "DELETE FROM events",
+        ])
     func appendOnlyTriggers(sql: String) async throws {
         let temporary = try await filledSQLiteStore()
         let before = try await temporary.store.snapshot()

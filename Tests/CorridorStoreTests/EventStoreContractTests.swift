@@ -80,8 +80,9 @@ struct EventStoreContractTests {
                 #expect(event.prev == previous.hash)
             }
             for event in events {
-                let recomputed = EventHash.compute(prev: event.prev, seq: event.seq, type: event.type, actor: event.actor,
-                                                   recordedAt: event.recordedAt.description, payload: event.payload)
+                let recomputed = EventHash.compute(
+                    prev: event.prev, seq: event.seq, type: event.type, actor: event.actor,
+                    recordedAt: event.recordedAt.description, payload: event.payload)
                 #expect(event.hash == recomputed)
                 #expect(event.hash.count == 64)
                 #expect(try event.record().kind.rawValue == event.type)
@@ -103,20 +104,24 @@ struct EventStoreContractTests {
     @Test("The hash covers actor and time: the same records by another actor hash differently", arguments: StoreBackend.allCases)
     func hashCoversActorAndTime(backend: StoreBackend) async throws {
         var heads: [String] = []
-        for context in [AppendContext.test, .test(actor: "other"), AppendContext(actor: "test", recordedAt: TestClock.instant.adding(milliseconds: 1))] {
-            heads.append(try await backend.withStore { store in
-                try await store.append(records: R.smallWorld, context: context)
-                return try await store.head().hash
-            })
+        for context in [
+            AppendContext.test, .test(actor: "other"), AppendContext(actor: "test", recordedAt: TestClock.instant.adding(milliseconds: 1)),
+        ] {
+            heads.append(
+                try await backend.withStore { store in
+                    try await store.append(records: R.smallWorld, context: context)
+                    return try await store.head().hash
+                })
         }
         #expect(Set(heads).count == 3)
         // ...while the state they record is the same.
         var digests: [StateDigest] = []
         for context in [AppendContext.test, .test(actor: "other")] {
-            digests.append(try await backend.withStore { store in
-                try await store.append(records: R.smallWorld, context: context)
-                return try await store.stateDigest()
-            })
+            digests.append(
+                try await backend.withStore { store in
+                    try await store.append(records: R.smallWorld, context: context)
+                    return try await store.stateDigest()
+                })
         }
         #expect(digests[0] == digests[1])
     }
@@ -131,8 +136,11 @@ struct EventStoreContractTests {
                 R.courtOrder("CO1"), R.courtOrderLift("CO1", on: "2025-05-01"),
                 R.transfer("T1", destination: "SLV", arrangement: "arr-slv"),
             ])
-            #expect(try await store.summary() == StoreSummary(events: Int64(R.smallWorld.count + 5), countries: 5, arrangements: 1, cases: 2,
-                                                        courtOrders: 1, transfers: 1))
+            #expect(
+                try await store.summary()
+                    == StoreSummary(
+                        events: Int64(R.smallWorld.count + 5), countries: 5, arrangements: 1, cases: 2,
+                        courtOrders: 1, transfers: 1))
         }
     }
 
@@ -171,11 +179,12 @@ struct EventStoreContractTests {
                 R.transfer("T1", destination: "SLV"),
             ])
             let records = try await store.networkRecords()
-            #expect(records.map(\.kind) == [
-                .country, .country, .country, .country,  // USA GTM HND MEX; SLV is superseded
-                .arrangement, .arrangementStatus,
-                .courtOrder, .arrangementStatus, .arrangementStatus, .country, .courtOrderLift,
-            ])
+            #expect(
+                records.map(\.kind) == [
+                    .country, .country, .country, .country,  // USA GTM HND MEX; SLV is superseded
+                    .arrangement, .arrangementStatus,
+                    .courtOrder, .arrangementStatus, .arrangementStatus, .country, .courtOrderLift,
+                ])
             let network = try await store.network()
             #expect(network.countries.count == 5)
             #expect(network.countryName("SLV") == "Republic of El Salvador")
@@ -218,19 +227,20 @@ struct EventStoreContractTests {
 
     @Test("Every backend fed the same records has the same digest, and exports the same records")
     func backendsAgree() async throws {
-        let records = try StateRuleScenario.load()[0].setup + [
-            R.step(.arrive, "T-GONE", at: "2025-03-16T04:00:00Z"),
-            R.disposition("C3", outcome: "repatriated", on: "2025-06-01", to: "VEN"),
-            R.arrangementStatus("arr-slv", "terminated", on: "2025-09-01"),
-            R.manifestStrike("T-OPEN", "C1"), R.manifestAdd("T-OPEN", "C1"),
-            R.caseRecord("C6", nationalities: ["MEX"]), R.order("C6"),
-            R.manifestStrike("T-FULL", "C2"), R.manifestAdd("T-FULL", "C6"),
-            R.step(.lock, "T-FULL", at: "2025-07-03T08:00:00.125Z"), R.step(.depart, "T-FULL", at: "2025-07-03T10:00:00+02:00"),
-            R.disposition("C6", on: "2025-07-04"),
-            R.courtOrderLift("CO1", on: "2025-06-30"),
-            R.caseRecord("C2", nationalities: ["HND", "GTM"]),
-            R.country("MEX", name: "United Mexican States", extra: ["returns": "accepts"]),
-        ]
+        let records =
+            try StateRuleScenario.load()[0].setup + [
+                R.step(.arrive, "T-GONE", at: "2025-03-16T04:00:00Z"),
+                R.disposition("C3", outcome: "repatriated", on: "2025-06-01", to: "VEN"),
+                R.arrangementStatus("arr-slv", "terminated", on: "2025-09-01"),
+                R.manifestStrike("T-OPEN", "C1"), R.manifestAdd("T-OPEN", "C1"),
+                R.caseRecord("C6", nationalities: ["MEX"]), R.order("C6"),
+                R.manifestStrike("T-FULL", "C2"), R.manifestAdd("T-FULL", "C6"),
+                R.step(.lock, "T-FULL", at: "2025-07-03T08:00:00.125Z"), R.step(.depart, "T-FULL", at: "2025-07-03T10:00:00+02:00"),
+                R.disposition("C6", on: "2025-07-04"),
+                R.courtOrderLift("CO1", on: "2025-06-30"),
+                R.caseRecord("C2", nationalities: ["HND", "GTM"]),
+                R.country("MEX", name: "United Mexican States", extra: ["returns": "accepts"]),
+            ]
         var digests: [StoreBackend: StateDigest] = [:]
         var exports: [StoreBackend: [String]] = [:]
         for backend in StoreBackend.allCases {
@@ -260,8 +270,9 @@ struct EventStoreContractTests {
         try await plain.append(record: R.order("C1"))
         try await backend.withStore { store in
             try await store.append(records: R.smallWorld)
-            let event = try await store.appendSystemEvent(type: "system.read", payload: ["case": "C1", "by": "counsel:1"],
-                                                    context: .test(actor: "counsel:1"), setting: nil)
+            let event = try await store.appendSystemEvent(
+                type: "system.read", payload: ["case": "C1", "by": "counsel:1"],
+                context: .test(actor: "counsel:1"), setting: nil)
             #expect(event.seq == Int64(R.smallWorld.count + 1))
             #expect(event.payload == #"{"by":"counsel:1","case":"C1"}"#)
             #expect(try await store.head() == ChainHead(seq: event.seq, hash: event.hash))
@@ -298,10 +309,12 @@ struct EventStoreContractTests {
     func settings(backend: StoreBackend) async throws {
         try await backend.withStore { store in
             #expect(try await store.setting("policy.active") == nil)
-            try await store.appendSystemEvent(type: "system.policy", payload: ["policy": "unhcr-2013"], context: .test,
-                                        setting: (key: "policy.active", value: "unhcr-2013"))
-            try await store.appendSystemEvent(type: "system.policy", payload: ["policy": "us-dvd-2025"], context: .test,
-                                        setting: (key: "policy.active", value: "us-dvd-2025"))
+            try await store.appendSystemEvent(
+                type: "system.policy", payload: ["policy": "unhcr-2013"], context: .test,
+                setting: (key: "policy.active", value: "unhcr-2013"))
+            try await store.appendSystemEvent(
+                type: "system.policy", payload: ["policy": "us-dvd-2025"], context: .test,
+                setting: (key: "policy.active", value: "us-dvd-2025"))
             #expect(try await store.setting("policy.active") == "us-dvd-2025")
             #expect(try await store.head().seq == 2)
             #expect(try await store.verifyChain().isIntact)
@@ -347,7 +360,9 @@ struct EventStoreContractTests {
     @Test("A cancelled task's streaming read stops at the next page", arguments: StoreBackend.allCases)
     func cancelledStreamStops(backend: StoreBackend) async throws {
         try await backend.withStore { store in
-            let reads = (0..<(StorePaging.eventPage * 2 + 10)).map { (event: SystemEvent(type: "system.read", payload: ["n": .number(Double($0))]), actor: "test") }
+            let reads = (0..<(StorePaging.eventPage * 2 + 10)).map {
+                (event: SystemEvent(type: "system.read", payload: ["n": .number(Double($0))]), actor: "test")
+            }
             try await store.appendSystemEvents(reads, at: TestClock.instant)
             try await store.append(records: R.smallWorld + (0..<(StorePaging.caseloadPage + 10)).map { R.caseRecord("P\($0)") })
             // Each reader cancels its own task after the first element, then keeps iterating.

@@ -67,8 +67,9 @@ struct ExportReplayTests {
         }
     }
 
-    @Test("A log with transfers, court orders and system events re-imports and replays to the same state",
-          arguments: StoreBackend.allCases)
+    @Test(
+        "A log with transfers, court orders and system events re-imports and replays to the same state",
+        arguments: StoreBackend.allCases)
     func transfersRoundTrip(backend: StoreBackend) async throws {
         let setup = try StateRuleScenario.load()[0].setup
         let files = try TemporaryDirectory(prefix: "corridor-export")

@@ -21,12 +21,14 @@ struct ImportAtomicityTests {
     func badLineThree() async throws {
         let (temporary, files) = try await seededStore()
         let store = temporary.store
-        let path = try await files.write("cases.jsonl", records: [
-            R.caseRecord("C10", nationalities: ["SLV"]),
-            R.order("C10"),
-            R.claim("C10", "refugee"),
-            R.caseRecord("C11"),
-        ])
+        let path = try await files.write(
+            "cases.jsonl",
+            records: [
+                R.caseRecord("C10", nationalities: ["SLV"]),
+                R.order("C10"),
+                R.claim("C10", "refugee"),
+                R.caseRecord("C11"),
+            ])
         let before = try await store.snapshot()
 
         let error = await #expect(throws: RecordError.self) { try await RecordImport.importFiles([path], into: store, context: .test) }
@@ -49,11 +51,13 @@ struct ImportAtomicityTests {
         let (temporary, files) = try await seededStore()
         let store = temporary.store
         let first = try await files.write("first.jsonl", records: [R.caseRecord("C10"), R.order("C10"), R.caseRecord("C11")])
-        let second = try await files.write("second.jsonl", text: """
-            {"type":"case","case":"C12","nationalities":["MEX"]}
-            {"type":"notice","case":"C12","destinaton":"SLV","servedOn":"2025-05-20T14:30:00Z"}
+        let second = try await files.write(
+            "second.jsonl",
+            text: """
+                {"type":"case","case":"C12","nationalities":["MEX"]}
+                {"type":"notice","case":"C12","destinaton":"SLV","servedOn":"2025-05-20T14:30:00Z"}
 
-            """)
+                """)
         let before = try await store.snapshot()
 
         let error = await #expect(throws: RecordError.self) {
@@ -76,11 +80,13 @@ struct ImportAtomicityTests {
     @Test("A state refusal inside a file is located too, and nothing of the file is kept", arguments: StoreBackend.allCases)
     func stateRefusalLocated(backend: StoreBackend) async throws {
         let files = try TemporaryDirectory(prefix: "corridor-import")
-        let path = try await files.write("transfers.jsonl", records: [
-            R.transfer("T1", destination: "SLV", seats: 1),
-            R.manifestAdd("T1", "C1"),
-            R.manifestAdd("T1", "C2"),
-        ])
+        let path = try await files.write(
+            "transfers.jsonl",
+            records: [
+                R.transfer("T1", destination: "SLV", seats: 1),
+                R.manifestAdd("T1", "C1"),
+                R.manifestAdd("T1", "C2"),
+            ])
         try await backend.withStore { store in
             try await store.append(records: R.smallWorld)
             let before = try await store.snapshot()
@@ -96,11 +102,13 @@ struct ImportAtomicityTests {
     @Test("A record referring to a case defined later in the same file is refused", arguments: StoreBackend.allCases)
     func forwardReferenceRefused(backend: StoreBackend) async throws {
         let files = try TemporaryDirectory(prefix: "corridor-import")
-        let path = try await files.write("forward.jsonl", records: [
-            R.country("GTM"),
-            R.claim("C20", "asylum", against: "GTM", status: "pending"),
-            R.caseRecord("C20"),
-        ])
+        let path = try await files.write(
+            "forward.jsonl",
+            records: [
+                R.country("GTM"),
+                R.claim("C20", "asylum", against: "GTM", status: "pending"),
+                R.caseRecord("C20"),
+            ])
         try await backend.withStore { store in
             let error = await #expect(throws: RecordError.self) { try await RecordImport.importFiles([path], into: store, context: .test) }
             #expect(error?.code == "unknown-reference")
@@ -115,20 +123,26 @@ struct ImportAtomicityTests {
     @Test("A case defined earlier in the same import can be referred to later in it", arguments: StoreBackend.allCases)
     func backwardReferenceAccepted(backend: StoreBackend) async throws {
         let files = try TemporaryDirectory(prefix: "corridor-import")
-        let countries = try await files.write("countries.jsonl", records: [
-            R.country("USA"), R.country("SLV"), R.country("MEX", extra: ["returns": "accepts"]),
-        ])
-        let network = try await files.write("network.jsonl", records: [
-            R.arrangement("arr-slv", partner: "SLV", kind: "detention"), R.arrangementStatus("arr-slv", "active", on: "2025-03-01"),
-        ])
-        let cases = try await files.write("cases.jsonl", records: [
-            R.caseRecord("C20", nationalities: ["MEX"]),
-            R.order("C20"),
-            R.transfer("T1", destination: "MEX"),
-            R.manifestAdd("T1", "C20"),
-            R.step(.lock, "T1"), R.step(.depart, "T1"),
-            R.disposition("C20"),
-        ])
+        let countries = try await files.write(
+            "countries.jsonl",
+            records: [
+                R.country("USA"), R.country("SLV"), R.country("MEX", extra: ["returns": "accepts"]),
+            ])
+        let network = try await files.write(
+            "network.jsonl",
+            records: [
+                R.arrangement("arr-slv", partner: "SLV", kind: "detention"), R.arrangementStatus("arr-slv", "active", on: "2025-03-01"),
+            ])
+        let cases = try await files.write(
+            "cases.jsonl",
+            records: [
+                R.caseRecord("C20", nationalities: ["MEX"]),
+                R.order("C20"),
+                R.transfer("T1", destination: "MEX"),
+                R.manifestAdd("T1", "C20"),
+                R.step(.lock, "T1"), R.step(.depart, "T1"),
+                R.disposition("C20"),
+            ])
         try await backend.withStore { store in
             let receipt = try await RecordImport.importFiles([countries, network, cases], into: store, context: .test)
             #expect(receipt.count == 12)
@@ -142,8 +156,10 @@ struct ImportAtomicityTests {
     @Test("Blank lines count in line numbers, CRLF endings and a missing final newline are accepted")
     func lineNumbering() async throws {
         let files = try TemporaryDirectory(prefix: "corridor-import")
-        let good = try await files.write("crlf.jsonl", text: "\r\n" + R.country("USA").canonicalString + "\r\n  \t \r\n" + R.country("GTM").canonicalString)
-        let bad = try await files.write("bad.jsonl", text: "\n" + R.country("USA").canonicalString + "\n\n\n{\"type\":\"country\",\"code\":\"usa\",\"name\":\"x\"}\n")
+        let good = try await files.write(
+            "crlf.jsonl", text: "\r\n" + R.country("USA").canonicalString + "\r\n  \t \r\n" + R.country("GTM").canonicalString)
+        let bad = try await files.write(
+            "bad.jsonl", text: "\n" + R.country("USA").canonicalString + "\n\n\n{\"type\":\"country\",\"code\":\"usa\",\"name\":\"x\"}\n")
         let store = InMemoryEventStore()
         let receipt = try await RecordImport.importFiles([good], into: store, context: .test)
         #expect(receipt.count == 2)

@@ -1,10 +1,11 @@
 import CorridorDomain
 import CorridorSQLite
 import CorridorSQLiteTestSupport
-@testable import CorridorStore
 import CorridorTestSupport
 import Foundation
 import Testing
+
+@testable import CorridorStore
 
 #if canImport(Glibc)
 import Glibc
@@ -30,8 +31,9 @@ struct ImportWriterErrorTests {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    @Test("A writer's error at any line of a 10,000-line file names the line and keeps nothing",
-          arguments: [1, 11, 1_024, 1_025, 3_001, 8_193, 9_999, 10_000])
+    @Test(
+        "A writer's error at any line of a 10,000-line file names the line and keeps nothing",
+        arguments: [1, 11, 1_024, 1_025, 3_001, 8_193, 9_999, 10_000])
     func writerErrorAnywhere(line bad: Int) async throws {
         let temporary = try TemporarySQLiteStore()
         try await temporary.store.append(records: TestRecords.smallWorld)
@@ -70,8 +72,9 @@ struct ImportWriterErrorTests {
         }
     }
 
-    @Test("The same error read from a pipe (standard input) while the writer is still writing",
-          arguments: [11, 3_001, 10_000])
+    @Test(
+        "The same error read from a pipe (standard input) while the writer is still writing",
+        arguments: [11, 3_001, 10_000])
     func writerErrorFromPipe(line bad: Int) async throws {
         signal(SIGPIPE, SIG_IGN)  // the feeding thread may write after the import stops reading
         let temporary = try TemporarySQLiteStore()

@@ -83,15 +83,17 @@ struct PostgresStoreTests {
                 #expect(try await store.schemaVersion() == 2)
             }
             try await PostgresTestDatabase.admin(url) { connection in
-                try await connection.query("INSERT INTO schema_migrations (version, name) VALUES (99, 'from a newer build')", logger: .init(label: "test"))
+                try await connection.query(
+                    "INSERT INTO schema_migrations (version, name) VALUES (99, 'from a newer build')", logger: .init(label: "test"))
             }
             let newer = await #expect(throws: StoreError.self) { try await PostgresEventStore.withRunning(url, migrate: true) { _ in } }
             #expect(newer?.message.contains("newer than this build") == true, "\(newer?.message ?? "")")
         }
     }
 
-    @Test("The writer's prefetch answers every state-rule scenario's lookups: no fallback query", .enabled(if: PostgresTestDatabase.isAvailable),
-          arguments: try StateRuleScenario.load())
+    @Test(
+        "The writer's prefetch answers every state-rule scenario's lookups: no fallback query", .enabled(if: PostgresTestDatabase.isAvailable),
+        arguments: try StateRuleScenario.load())
     func prefetchCoversTheScenarios(scenario: StateRuleScenario) async throws {
         try await PostgresTestDatabase.withStore { store in
             try await store.append(records: scenario.setup)
@@ -101,7 +103,9 @@ struct PostgresStoreTests {
         }
     }
 
-    @Test("Two stores on one database: one holds a subscription's lease until it runs out or is given up", .enabled(if: PostgresTestDatabase.isAvailable))
+    @Test(
+        "Two stores on one database: one holds a subscription's lease until it runs out or is given up",
+        .enabled(if: PostgresTestDatabase.isAvailable))
     func leaseAcrossStores() async throws {
         try await PostgresTestDatabase.withSchema { url in
             try await PostgresEventStore.withRunning(url, maximumConnections: 2) { first in
@@ -117,7 +121,11 @@ struct PostgresStoreTests {
                         async let b = second.lease("sub_shared", holder: "instance-b", until: later, now: t)
                         let (wonA, wonB) = try await (a, b)
                         #expect(wonA != wonB, "round \(round): a \(wonA), b \(wonB)")
-                        if let firstWon { #expect(wonA == firstWon, "round \(round): the lease changed hands before it ran out") } else { firstWon = wonA }
+                        if let firstWon {
+                            #expect(wonA == firstWon, "round \(round): the lease changed hands before it ran out")
+                        } else {
+                            firstWon = wonA
+                        }
                     }
                     let holderIsA = try #require(firstWon)
                     let (holder, holderStore, other, otherStore): (String, PostgresEventStore, String, PostgresEventStore) =
@@ -151,8 +159,9 @@ struct PostgresStoreTests {
                                 for n in 0..<10 {
                                     let id = "W\(writer)-\(n)"
                                     try await store.append(records: [R.caseRecord(id), R.order(id)])
-                                    try await store.appendSystemEvents([(SystemEvent(type: "system.read", payload: .string(id)), "reader")],
-                                                                       at: Instant(epochMilliseconds: 1_760_000_000_000))
+                                    try await store.appendSystemEvents(
+                                        [(SystemEvent(type: "system.read", payload: .string(id)), "reader")],
+                                        at: Instant(epochMilliseconds: 1_760_000_000_000))
                                 }
                             }
                         }

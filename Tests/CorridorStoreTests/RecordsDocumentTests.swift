@@ -19,10 +19,13 @@ struct RecordsDocumentTests {
         let (missing, stale) = try document.refreshGeneratedSections(
             RecordVocabulary.types.map { (name: "fields \($0.kind.rawValue)", expected: RecordFieldTable.markdown($0)) })
         #expect(missing.isEmpty, "\(Self.documentPath) has no generated sections \(missing)")
-        #expect(stale.isEmpty, "out of date in \(Self.documentPath): \(stale.joined(separator: ", ")); run the tests with CORRIDOR_WRITE_DOCS=1 to rewrite them")
+        #expect(
+            stale.isEmpty,
+            "out of date in \(Self.documentPath): \(stale.joined(separator: ", ")); run the tests with CORRIDOR_WRITE_DOCS=1 to rewrite them")
     }
 
-    @Test("Every example in docs/records.md is valid for the schema and the decoder, and together they import into a store with the reference network")
+    @Test(
+        "Every example in docs/records.md is valid for the schema and the decoder, and together they import into a store with the reference network")
     func examplesImport() async throws {
         let document = try DocumentFile(Self.documentPath)
         let lines = document.codeLines(language: "jsonl")
@@ -132,7 +135,9 @@ enum RecordFieldTable {
     static func append(_ fields: [RecordVocabulary.Field], prefix: String, to rows: inout [String]) {
         for field in fields {
             let path = prefix + field.name
-            rows.append("| `\(path)` | \(field.required ? "yes" : "no") | \(describe(field.value)) | \(field.summary.replacingOccurrences(of: "|", with: "\\|")) |")
+            rows.append(
+                "| `\(path)` | \(field.required ? "yes" : "no") | \(describe(field.value)) | \(field.summary.replacingOccurrences(of: "|", with: "\\|")) |"
+            )
             switch field.value {
             case .object(let inner, _): append(inner, prefix: path + ".", to: &rows)
             case .list(.object(let inner, _), _, _, _): append(inner, prefix: path + "[].", to: &rows)

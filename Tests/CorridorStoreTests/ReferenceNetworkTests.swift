@@ -41,10 +41,12 @@ struct ReferenceNetworkTests {
         }
     }
 
-    @Test("The arrangements named in the issue are present", arguments: [
-        "gtm-aca-2019", "hnd-aca-2019", "slv-aca-2019", "uk-rwa", "it-alb", "slv-cecot", "pan-transit", "cri-transit",
-        "swz", "rwa", "gnq", "plw", "ssd",
-    ])
+    @Test(
+        "The arrangements named in the issue are present",
+        arguments: [
+            "gtm-aca-2019", "hnd-aca-2019", "slv-aca-2019", "uk-rwa", "it-alb", "slv-cecot", "pan-transit", "cri-transit",
+            "swz", "rwa", "gnq", "plw", "ssd",
+        ])
     func namedArrangement(fragment: String) async throws {
         #expect(try await arrangements().contains { $0.id.rawValue.contains(fragment) })
     }

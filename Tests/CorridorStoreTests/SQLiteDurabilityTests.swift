@@ -1,5 +1,4 @@
 import CorridorDomain
-@testable import CorridorSQLite
 import CorridorSQLiteTestSupport
 import CorridorStore
 import CorridorTestSupport
@@ -7,6 +6,8 @@ import Foundation
 import GRDB
 import Synchronization
 import Testing
+
+@testable import CorridorSQLite
 
 struct SQLiteDurabilityTests {
     typealias R = TestRecords
@@ -107,7 +108,8 @@ struct WALCheckpointerTests {
         let walPath = path + "-wal"
         var largest: UInt64 = 0
         for index in 0..<6_000 {
-            try await store.appendSystemEvents([(SystemEvent(type: "system.read", payload: ["case": .string("C\(index)")]), "test")], at: TestClock.instant)
+            try await store.appendSystemEvents(
+                [(SystemEvent(type: "system.read", payload: ["case": .string("C\(index)")]), "test")], at: TestClock.instant)
             if index % 100 == 0 {
                 largest = max(largest, (try FileManager.default.attributesOfItem(atPath: walPath)[.size] as? UInt64) ?? 0)
                 try await Task.sleep(for: .milliseconds(2))

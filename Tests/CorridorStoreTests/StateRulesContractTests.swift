@@ -55,13 +55,16 @@ struct StateRulesContractTests {
         let scenarios = try StateRuleScenario.load()
         #expect(scenarios.count >= 60)
         #expect(Set(scenarios.map(\.name)).count == scenarios.count)
-        let refusedKinds = Set(scenarios.compactMap { scenario -> String? in
-            if case .refused = scenario.expectation { return scenario.record["type"]?.stringValue }
-            return nil
-        })
-        for kind in ["order", "claim", "designation", "notice", "fear", "screening", "disposition", "arrangement",
-                     "arrangement-status", "court-order", "court-order-lift", "transfer", "manifest-add", "manifest-strike",
-                     "transfer-lock", "transfer-depart", "transfer-arrive", "transfer-cancel"] {
+        let refusedKinds = Set(
+            scenarios.compactMap { scenario -> String? in
+                if case .refused = scenario.expectation { return scenario.record["type"]?.stringValue }
+                return nil
+            })
+        for kind in [
+            "order", "claim", "designation", "notice", "fear", "screening", "disposition", "arrangement",
+            "arrangement-status", "court-order", "court-order-lift", "transfer", "manifest-add", "manifest-strike",
+            "transfer-lock", "transfer-depart", "transfer-arrive", "transfer-cancel",
+        ] {
             #expect(refusedKinds.contains(kind), "no refusal scenario for \(kind)")
         }
     }

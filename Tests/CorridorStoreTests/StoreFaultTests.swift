@@ -53,8 +53,14 @@ struct StoreFaultTests {
         try await store.inject(.readOnly)
         let writes: [(String, () async throws -> Void)] = [
             ("records", { _ = try await store.append(records: [R.caseRecord("C9"), R.order("C9")]) }),
-            ("a system event", { try await store.appendSystemEvent(type: "system.policy", payload: ["id": "x"], context: .test, setting: ("policy.active", "x")) }),
-            ("a batch of reads", { try await store.appendSystemEvents([(SystemEvent(type: "system.read", payload: ["case": "C1"]), "test")], at: TestClock.instant) }),
+            (
+                "a system event",
+                { try await store.appendSystemEvent(type: "system.policy", payload: ["id": "x"], context: .test, setting: ("policy.active", "x")) }
+            ),
+            (
+                "a batch of reads",
+                { try await store.appendSystemEvents([(SystemEvent(type: "system.read", payload: ["case": "C1"]), "test")], at: TestClock.instant) }
+            ),
             ("a token", { _ = try await Tokens.issue(name: "fault", role: .officer, in: store, context: .test) }),
         ]
         for (what, write) in writes {

@@ -11,9 +11,10 @@ import Testing
 @Suite("SubscriptionStore contract")
 struct SubscriptionStoreContractTests {
     static func subscription(_ id: String, acknowledged: Int64 = 10) -> Subscription {
-        Subscription(id: id, url: "https://example.org/hook", types: ["notice", "manifest-add"], cases: nil, secret: "whsec_c2VjcmV0",
-                     owner: .init(tokenID: "tok_c1", name: "counsel desk", role: .counsel, counsel: "Synthetic counsel 7"),
-                     createdAt: TestClock.instant, progress: .init(acknowledged: acknowledged))
+        Subscription(
+            id: id, url: "https://example.org/hook", types: ["notice", "manifest-add"], cases: nil, secret: "whsec_c2VjcmV0",
+            owner: .init(tokenID: "tok_c1", name: "counsel desk", role: .counsel, counsel: "Synthetic counsel 7"),
+            createdAt: TestClock.instant, progress: .init(acknowledged: acknowledged))
     }
 
     static func store(_ backend: StoreBackend, _ body: (any SubscriptionStore) async throws -> Void) async throws {
@@ -43,14 +44,21 @@ struct SubscriptionStoreContractTests {
     func progressAndLog(_ backend: StoreBackend) async throws {
         try await Self.store(backend) { store in
             try await store.createSubscription(Self.subscription("sub_p"))
-            let failing = Subscription.Progress(acknowledged: 10, attempts: 1, failingSince: TestClock.instant,
-                                                nextAttemptAt: TestClock.instant.adding(milliseconds: 1_000), lastError: "HTTP 500")
-            try await store.saveProgress(id: "sub_p", failing, attempt: DeliveryAttempt(subscription: "sub_p", seq: 11, attempt: 1, at: TestClock.instant,
-                                                                                         status: 500, error: "HTTP 500", milliseconds: 12))
+            let failing = Subscription.Progress(
+                acknowledged: 10, attempts: 1, failingSince: TestClock.instant,
+                nextAttemptAt: TestClock.instant.adding(milliseconds: 1_000), lastError: "HTTP 500")
+            try await store.saveProgress(
+                id: "sub_p", failing,
+                attempt: DeliveryAttempt(
+                    subscription: "sub_p", seq: 11, attempt: 1, at: TestClock.instant,
+                    status: 500, error: "HTTP 500", milliseconds: 12))
             let delivered = Subscription.Progress(acknowledged: 11)
-            try await store.saveProgress(id: "sub_p", delivered, attempt: DeliveryAttempt(subscription: "sub_p", seq: 11, attempt: 2,
-                                                                                           at: TestClock.instant.adding(milliseconds: 1_000),
-                                                                                           status: 204, error: nil, milliseconds: 8))
+            try await store.saveProgress(
+                id: "sub_p", delivered,
+                attempt: DeliveryAttempt(
+                    subscription: "sub_p", seq: 11, attempt: 2,
+                    at: TestClock.instant.adding(milliseconds: 1_000),
+                    status: 204, error: nil, milliseconds: 8))
             #expect(try await store.subscription(id: "sub_p")?.progress == delivered)
             let log = try await store.deliveries(subscription: "sub_p", limit: 10)
             #expect(log.map(\.attempt) == [2, 1] && log.map(\.status) == [204, 500] && log.first?.acknowledged == true)

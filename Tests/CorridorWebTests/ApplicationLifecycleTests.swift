@@ -21,8 +21,9 @@ struct ApplicationLifecycleTests {
         try await store.append(records: Scenario.records)
         let tokens = try await TestTokens.issue(in: store, roles: [.officer])
         let checkpointer = try WALCheckpointer(store: store, interval: .milliseconds(5)) { _ in }
-        let app = try await buildApplication(store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
-                                       logger: WebWorld<SQLiteEventStore>.logger, clock: { TestClock.instant }, services: [checkpointer])
+        let app = try await buildApplication(
+            store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
+            logger: WebWorld<SQLiteEventStore>.logger, clock: { TestClock.instant }, services: [checkpointer])
         let before = try await store.head()
 
         let status = try await app.test(.live) { client in
@@ -33,8 +34,10 @@ struct ApplicationLifecycleTests {
                 running = try await store.writerAutocheckpoint()
             }
             #expect(running == 0, "the checkpointer service is not running")
-            return try await client.execute(uri: "/api/v1/cases/V1/records", method: .get,
-                                            headers: [.authorization: "Bearer \(tokens[.officer])"]) { $0.status }
+            return try await client.execute(
+                uri: "/api/v1/cases/V1/records", method: .get,
+                headers: [.authorization: "Bearer \(tokens[.officer])"]
+            ) { $0.status }
         }
 
         #expect(status == .ok)

@@ -1,4 +1,3 @@
-@testable import CorridorWeb
 import CorridorDomain
 import CorridorStore
 import CorridorTestSupport
@@ -7,6 +6,8 @@ import Hummingbird
 import Logging
 import Synchronization
 import Testing
+
+@testable import CorridorWeb
 
 /// Issue 16, hardening: failed authentications are limited per client address — 429 with
 /// `Retry-After` past the limit, for the API and the pages — in memory that stays bounded.
@@ -17,7 +18,8 @@ struct AuthFailureLimitTests {
         private let nanoseconds = Atomic<UInt64>(1_000_000_000)
         var now: @Sendable () -> UInt64 { { [self] in nanoseconds.load(ordering: .relaxed) } }
         func advance(_ duration: Duration) {
-            nanoseconds.add(UInt64(duration.components.seconds) * 1_000_000_000 + UInt64(duration.components.attoseconds / 1_000_000_000), ordering: .relaxed)
+            nanoseconds.add(
+                UInt64(duration.components.seconds) * 1_000_000_000 + UInt64(duration.components.attoseconds / 1_000_000_000), ordering: .relaxed)
         }
     }
 
@@ -97,7 +99,9 @@ struct AuthFailureLimitTests {
             }
         }
         let after = Self.counters()
-        #expect(after.failures - before.failures >= Double(AuthFailureLimiter.Policy.standard.failures), "corridor_auth_failures_total: \(before) → \(after)")
+        #expect(
+            after.failures - before.failures >= Double(AuthFailureLimiter.Policy.standard.failures),
+            "corridor_auth_failures_total: \(before) → \(after)")
         #expect(after.limited - before.limited >= 2, "corridor_auth_limited_total: \(before) → \(after)")
         log.sink.flushNow()
         let warnings = log.lines.filter { $0.contains("authentication failures limited") }
@@ -122,19 +126,25 @@ struct AuthFailureLimitTests {
                 // Failed sign-ins through the form, with its pre-session cookie and CSRF value.
                 let form = try RawRequest.send(port: port, source: "127.0.0.4", "GET /signin")
                 let csrf = try #require(Caller.hiddenCSRF(form.body))
-                let nonce = try #require(form.head.components(separatedBy: "\r\n").first { $0.lowercased().hasPrefix("set-cookie: corridor_presession=") })
-                    .split(separator: ":", maxSplits: 1)[1].split(separator: ";")[0].trimmingCharacters(in: .whitespaces)
+                let nonce = try #require(
+                    form.head.components(separatedBy: "\r\n").first { $0.lowercased().hasPrefix("set-cookie: corridor_presession=") }
+                )
+                .split(separator: ":", maxSplits: 1)[1].split(separator: ";")[0].trimmingCharacters(in: .whitespaces)
                 let limit = AuthFailureLimiter.Policy.standard.failures
                 var statuses: [Int] = []
                 for _ in 2...limit + 1 {
                     let body = "csrf=\(csrf)&token=\(TestTokens.neverIssued)&next=%2Fcases"
-                    statuses.append(try RawRequest.send(port: port, source: "127.0.0.4", "POST /signin",
-                                                        headers: ["Cookie: \(nonce)", "Content-Type: application/x-www-form-urlencoded"], body: body).status)
+                    statuses.append(
+                        try RawRequest.send(
+                            port: port, source: "127.0.0.4", "POST /signin",
+                            headers: ["Cookie: \(nonce)", "Content-Type: application/x-www-form-urlencoded"], body: body
+                        ).status)
                 }
                 #expect(statuses == Array(repeating: 401, count: limit - 1) + [429], "\(statuses)")
                 let good = "csrf=\(csrf)&token=\(world.tokens[.officer])&next=%2Fcases"
-                let limited = try RawRequest.send(port: port, source: "127.0.0.4", "POST /signin",
-                                                  headers: ["Cookie: \(nonce)", "Content-Type: application/x-www-form-urlencoded"], body: good)
+                let limited = try RawRequest.send(
+                    port: port, source: "127.0.0.4", "POST /signin",
+                    headers: ["Cookie: \(nonce)", "Content-Type: application/x-www-form-urlencoded"], body: good)
                 #expect(limited.status == 429, "a good token signed in from a limited address: \(limited.status)")
                 #expect(limited.header("content-type")?.hasPrefix("text/html") == true, "\(limited.head)")
                 #expect(limited.body.contains("Too many failed sign-ins"), "\(limited.body)")
@@ -160,12 +170,17 @@ struct AuthFailureLimitTests {
     /// The process's failed-authentication counters, as /metrics shows them.
     static func counters() -> (failures: Double, limited: Double) {
         let samples = MetricsTests.parse(Observability.registry.emitToString())
-        return (samples[.init(name: "corridor_auth_failures_total", labels: [:])] ?? 0, samples[.init(name: "corridor_auth_limited_total", labels: [:])] ?? 0)
+        return (
+            samples[.init(name: "corridor_auth_failures_total", labels: [:])] ?? 0,
+            samples[.init(name: "corridor_auth_limited_total", labels: [:])] ?? 0
+        )
     }
 
     /// Runs `body` with the port of the real server (`buildApplication`) over `store`.
-    static func withLiveServer(_ store: InMemoryEventStore, logger: Logger = WebWorld<InMemoryEventStore>.logger,
-                               _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
+    static func withLiveServer(
+        _ store: InMemoryEventStore, logger: Logger = WebWorld<InMemoryEventStore>.logger,
+        _ body: @escaping @Sendable (Int) async throws -> Void
+    ) async throws {
         try await LiveServerLimitsTests.withLiveServer(store, logger: logger, body)
     }
 }
@@ -188,7 +203,9 @@ enum RawRequest {
     }
 
     /// `line` is "METHOD /path".
-    static func send(port: Int, source: String? = nil, _ line: String, bearer: String? = nil, headers: [String] = [], body: String? = nil) throws -> Answer {
+    static func send(
+        port: Int, source: String? = nil, _ line: String, bearer: String? = nil, headers: [String] = [], body: String? = nil
+    ) throws -> Answer {
         let socket = try RawSocket(port: port, source: source, receiveTimeout: 30)
         var fields = ["Host: 127.0.0.1", "Connection: close"] + headers
         if let bearer { fields.append("Authorization: Bearer \(bearer)") }

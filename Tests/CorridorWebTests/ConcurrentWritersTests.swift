@@ -1,6 +1,6 @@
 import CorridorDomain
-import CorridorStore
 import CorridorSQLiteTestSupport
+import CorridorStore
 import CorridorTestSupport
 import CorridorWeb
 import Foundation
@@ -55,7 +55,8 @@ struct ConcurrentWritersTests {
             if event.seq != previous + 1 { gaps += 1 }
             previous = event.seq
             guard event.type == "case", case .object(let fields)? = try? JSONParser.parse(event.payload),
-                  let id = fields["case"]?.stringValue else { continue }
+                let id = fields["case"]?.stringValue
+            else { continue }
             seen[id, default: 0] += 1
         }
         #expect(gaps == 0)

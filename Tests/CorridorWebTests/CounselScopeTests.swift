@@ -20,7 +20,10 @@ struct CounselScopeTests {
         try await world.store.append(records: [
             TestRecords.caseRecord(stranger, nationalities: ["VEN"], extra: ["counsel": "Another synthetic counsel"]),
             TestRecords.order(stranger, kind: "final", on: "2025-01-10"),
-            ["type": "notice", "case": .string(stranger), "destination": "SLV", "servedOn": "2025-06-01T09:00:00Z", "language": "es", "counselNotified": true],
+            [
+                "type": "notice", "case": .string(stranger), "destination": "SLV", "servedOn": "2025-06-01T09:00:00Z", "language": "es",
+                "counselNotified": true,
+            ],
             TestRecords.manifestAdd("T1", stranger),
         ])
         return world
@@ -45,7 +48,8 @@ struct CounselScopeTests {
         let probe = RouteProbe(ids: world.ids)
         let uri = try Self.uri(route, probe: probe)
         try await world.test { caller in
-            let reply = RouteProbe.isPage(route)
+            let reply =
+                RouteProbe.isPage(route)
                 ? try await RouteAccessTests.callPage(route, uri: uri, as: .role(.counsel), caller: caller, probe: probe)
                 : try await caller.get(uri, as: .role(.counsel))
             #expect(reply.status.code < 500, "\(name): \(reply)")
@@ -53,8 +57,9 @@ struct CounselScopeTests {
         }
     }
 
-    @Test("Every route naming a person or a transfer answers counsel 404 for someone else's, as for an unknown one; a monitor reads it",
-          arguments: await routeNames().filter { $0.contains("/cases/{id}") || $0.contains("/transfers/{id}") })
+    @Test(
+        "Every route naming a person or a transfer answers counsel 404 for someone else's, as for an unknown one; a monitor reads it",
+        arguments: await routeNames().filter { $0.contains("/cases/{id}") || $0.contains("/transfers/{id}") })
     func othersAreNotFound(_ name: String) async throws {
         let world = try await Self.world()
         let route = try #require(routeSpecs(state: world.state).first { RouteProbe.name($0) == name })
@@ -65,7 +70,8 @@ struct CounselScopeTests {
         let unknownURI = uri.replacingOccurrences(of: Self.stranger, with: "NEVER-RECORDED-9").replacingOccurrences(of: "/T2", with: "/T-NEVER")
         try await world.test { caller in
             func call(_ uri: String, _ who: Who) async throws -> Reply {
-                RouteProbe.isPage(route) ? try await RouteAccessTests.callPage(route, uri: uri, as: who, caller: caller, probe: probe)
+                RouteProbe.isPage(route)
+                    ? try await RouteAccessTests.callPage(route, uri: uri, as: who, caller: caller, probe: probe)
                     : try await caller.get(uri, as: who)
             }
             let counsel = try await call(uri, .role(.counsel))
@@ -73,10 +79,12 @@ struct CounselScopeTests {
             #expect(counsel.status == .notFound, "\(name) as counsel for someone else's: \(counsel)")
             #expect(unknown.status == .notFound, "\(name) as counsel for an unknown one: \(unknown)")
             if !RouteProbe.isPage(route) {
-                #expect(counsel.code == unknown.code, "\(name): someone else's (\(counsel.code ?? "-")) differs from unknown (\(unknown.code ?? "-"))")
-                #expect(counsel.detail?.replacingOccurrences(of: Self.stranger, with: "X").replacingOccurrences(of: "T2", with: "X")
-                    == unknown.detail?.replacingOccurrences(of: "NEVER-RECORDED-9", with: "X").replacingOccurrences(of: "T-NEVER", with: "X"),
-                        "\(name): the 404 tells someone else's from an unknown one")
+                #expect(
+                    counsel.code == unknown.code, "\(name): someone else's (\(counsel.code ?? "-")) differs from unknown (\(unknown.code ?? "-"))")
+                #expect(
+                    counsel.detail?.replacingOccurrences(of: Self.stranger, with: "X").replacingOccurrences(of: "T2", with: "X")
+                        == unknown.detail?.replacingOccurrences(of: "NEVER-RECORDED-9", with: "X").replacingOccurrences(of: "T-NEVER", with: "X"),
+                    "\(name): the 404 tells someone else's from an unknown one")
             }
             let monitor = try await call(uri, .role(.monitor))
             #expect(monitor.status == .ok, "\(name) as monitor: \(monitor)")
@@ -121,7 +129,9 @@ struct CounselScopeTests {
         let store = InMemoryEventStore()
         await #expect(throws: StoreError.self) { try await Tokens.issue(name: "unbound", role: .counsel, in: store, context: .test) }
         await #expect(throws: StoreError.self) { try await Tokens.issue(name: "blank", role: .counsel, counsel: "  ", in: store, context: .test) }
-        await #expect(throws: StoreError.self) { try await Tokens.issue(name: "officer", role: .officer, counsel: "Someone", in: store, context: .test) }
+        await #expect(throws: StoreError.self) {
+            try await Tokens.issue(name: "officer", role: .officer, counsel: "Someone", in: store, context: .test)
+        }
         let (_, info) = try await Tokens.issue(name: "ok", role: .counsel, counsel: " Synthetic counsel 356 ", in: store, context: .test)
         #expect(info.counsel == "Synthetic counsel 356")
         #expect(try await store.tokens().first { $0.id == info.id }?.counsel == "Synthetic counsel 356")

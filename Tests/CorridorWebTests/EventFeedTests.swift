@@ -52,7 +52,9 @@ struct EventFeedTests {
         try await world.test { caller in
             let items = try await Self.all(caller, as: .role(.counsel))
             let added = try #require(items.first { $0["type"] == "manifest-add" && $0["cases"] == ["V1"] })
-            #expect(added["transfer"]?["id"] == "T1" && added["transfer"]?["destination"] == "SLV" && added["transfer"]?["departs"] == .string(Scenario.departs))
+            #expect(
+                added["transfer"]?["id"] == "T1" && added["transfer"]?["destination"] == "SLV"
+                    && added["transfer"]?["departs"] == .string(Scenario.departs))
             #expect(added["verdict"]?["verdict"] == "allowed", "\(added)")
             #expect(added["verdict"]?["policy"] == "us-dvd-2025")
 
@@ -95,7 +97,8 @@ struct EventFeedTests {
     @Test("The stream sends the same items as Server-Sent Events after the cursor, and a heartbeat with the cursor when idle")
     func streamThroughRouter() async throws {
         // Long enough to send the whole feed and go idle even on a loaded machine.
-        let world = try await CounselScopeTests.world(streams: EventStreamSettings(poll: .milliseconds(20), heartbeat: .milliseconds(300), maximumDuration: .seconds(3)))
+        let world = try await CounselScopeTests.world(
+            streams: EventStreamSettings(poll: .milliseconds(20), heartbeat: .milliseconds(300), maximumDuration: .seconds(3)))
         try await world.test { caller in
             let feed = try await Self.all(caller, as: .role(.counsel))
             let reply = try await caller.get("/api/v1/events/stream?after=0", as: .role(.counsel))
@@ -105,7 +108,8 @@ struct EventFeedTests {
             #expect(Array(ids.prefix(sent.count)) == sent, "the stream's ids are the feed's seqs")
             #expect(reply.text.contains(": heartbeat\nid: "), "no heartbeat in \(reply.text.suffix(200))")
             #expect(!reply.text.contains(CounselScopeTests.stranger))
-            let resumed = try await caller.send(.get, "/api/v1/events/stream", as: .role(.counsel), headers: [HTTPFields.Element.Name("Last-Event-ID")!: sent[sent.count - 2]])
+            let resumed = try await caller.send(
+                .get, "/api/v1/events/stream", as: .role(.counsel), headers: [HTTPFields.Element.Name("Last-Event-ID")!: sent[sent.count - 2]])
             let resumedIDs = resumed.text.split(separator: "\n").filter { $0.hasPrefix("id: ") }.map { String($0.dropFirst(4)) }
             #expect(resumedIDs.first == sent.last, "resumed after Last-Event-ID: \(resumedIDs.prefix(3))")
         }

@@ -1,11 +1,12 @@
 import CorridorDomain
 import CorridorStore
 import CorridorTestSupport
-@testable import CorridorWeb
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import CorridorWeb
 
 /// Issue 16, hardening: records holding markup (`<script>`, `"><img onerror>`) or spreadsheet
 /// formula prefixes (`=`, `+`, `-`, `@`) are shown as text on every page, served as data by the
@@ -14,10 +15,14 @@ import Testing
 struct InertRecordsTests {
     static let script = "<script>alert('corridor')</script>"
     static let image = #""><img src=x onerror=alert(1)>"#
-    static let formulas = [#"=HYPERLINK("https://example.invalid/","open")"#, "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0"]
+    static let formulas = [
+        #"=HYPERLINK("https://example.invalid/","open")"#, "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
+    ]
     /// How each attack reads on a page, escaped.
-    static let markers = ["&lt;script&gt;alert(", "&lt;img src=x onerror=alert(1)&gt;", "&lt;img src=x onerror=alert(2)&gt;",
-                          "=HYPERLINK(", "+cmd|", "-2+3+cmd|", "@SUM(1+1)"]
+    static let markers = [
+        "&lt;script&gt;alert(", "&lt;img src=x onerror=alert(1)&gt;", "&lt;img src=x onerror=alert(2)&gt;",
+        "=HYPERLINK(", "+cmd|", "-2+3+cmd|", "@SUM(1+1)",
+    ]
     /// A case id that is itself an attack (ids allow spaces and punctuation).
     static let caseID = #"X"><img src=x onerror=alert(2)>"#
 
@@ -28,10 +33,12 @@ struct InertRecordsTests {
         let source: JSONValue = ["title": .string(formulas[0] + " " + script), "url": "https://example.org/x", "date": "2025-01-01"]
         try await store.append(records: [
             TestRecords.country("PER", name: "Peru " + image),
-            TestRecords.arrangement("arr-per", partner: "PER", kind: "transit", extra: [
-                "name": .string(script + formulas[1]), "sources": [source],
-                "terms": ["nationalities": "any", "hostHandling": ["release"], "notes": .string(image + formulas[2])],
-            ]),
+            TestRecords.arrangement(
+                "arr-per", partner: "PER", kind: "transit",
+                extra: [
+                    "name": .string(script + formulas[1]), "sources": [source],
+                    "terms": ["nationalities": "any", "hostHandling": ["release"], "notes": .string(image + formulas[2])],
+                ]),
             ["type": "arrangement-status", "arrangement": "arr-per", "status": "active", "on": "2025-02-01", "reason": .string(formulas[3] + image)],
             TestRecords.caseRecord(caseID, nationalities: ["VEN"]),
             TestRecords.order(caseID, kind: "final", on: "2025-01-10"),
@@ -56,9 +63,11 @@ struct InertRecordsTests {
             #expect(recorded.status == .created, "\(recorded)")
             let cookie = "corridor_session=\(admin)"
             let encodedCase = Self.caseID.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-            var uris = ["/", "/report", "/arrangements", "/arrangements/arr-per", "/cases", "/cases?q=%22%3E%3Cimg", "/cases/\(encodedCase)",
-                        "/cases/\(encodedCase)?policy=unhcr-2013", "/court-orders", "/court-orders/CO-INERT", "/court-orders/CO-TEXT",
-                        "/transfers", "/transfers/T1", "/audit", "/docs/api", "/simulate", "/court-orders/new"]
+            var uris = [
+                "/", "/report", "/arrangements", "/arrangements/arr-per", "/cases", "/cases?q=%22%3E%3Cimg", "/cases/\(encodedCase)",
+                "/cases/\(encodedCase)?policy=unhcr-2013", "/court-orders", "/court-orders/CO-INERT", "/court-orders/CO-TEXT",
+                "/transfers", "/transfers/T1", "/audit", "/docs/api", "/simulate", "/court-orders/new",
+            ]
             uris += try routeSpecs(state: world.state).filter { RouteProbe.isPage($0) && $0.method == .get }.map { try probe.uri($0) }
             var shown: Set<String> = []
             for uri in uris {

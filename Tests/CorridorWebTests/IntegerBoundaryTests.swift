@@ -1,10 +1,11 @@
 import CorridorDomain
 import CorridorStore
 import CorridorTestSupport
-@testable import CorridorWeb
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import CorridorWeb
 
 /// Every integer a request carries is checked against its declared range before any arithmetic
 /// sees it. `GET /api/v1/audit/events?after=9223372036854775807` once crashed the server on its

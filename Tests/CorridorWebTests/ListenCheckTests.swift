@@ -16,7 +16,9 @@ struct ListenCheckTests {
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && listen(descriptor, 1) == 0 && getsockname(descriptor, $0, &length) == 0 }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && listen(descriptor, 1) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
         }
         try #require(bound)
         return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
@@ -33,7 +35,8 @@ struct ListenCheckTests {
 
     @Test("An address that is not this machine's, and a host that does not resolve, are named")
     func foreignAddresses() {
-        #expect(ListenCheck.problem(host: "192.0.2.1", port: 8080) == "cannot listen on 192.0.2.1:8080: '192.0.2.1' is not an address of this machine")
+        #expect(
+            ListenCheck.problem(host: "192.0.2.1", port: 8080) == "cannot listen on 192.0.2.1:8080: '192.0.2.1' is not an address of this machine")
         let unknown = ListenCheck.problem(host: "no-such-host.invalid", port: 8080)
         #expect(unknown?.hasPrefix("--host 'no-such-host.invalid' is not an address this machine can listen on") == true, "\(unknown ?? "nil")")
     }
@@ -41,7 +44,8 @@ struct ListenCheckTests {
     @Test("The server's own bind failure (the port taken after the check) gets the same sentence; other errors are left alone")
     func bindErrorFromServer() {
         let error = IOError(errnoCode: EADDRINUSE, reason: "bind(descriptor:ptr:bytes:)")
-        #expect(ListenCheck.problem(error, host: "127.0.0.1", port: 8080)
+        #expect(
+            ListenCheck.problem(error, host: "127.0.0.1", port: 8080)
                 == "cannot listen on 127.0.0.1:8080: the port is in use (another 'corridor serve'?); choose another with --port")
         #expect(ListenCheck.problem(IOError(errnoCode: ECONNRESET, reason: "read"), host: "127.0.0.1", port: 8080) == nil)
         #expect(ListenCheck.problem(CancellationError(), host: "127.0.0.1", port: 8080) == nil)

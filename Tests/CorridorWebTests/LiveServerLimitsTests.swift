@@ -23,8 +23,9 @@ struct LiveServerLimitsTests {
         let port = try freeLoopbackPort()
         var configuration = ServerConfiguration(host: "127.0.0.1", port: port)
         configure(&configuration)
-        let app = try await buildApplication(store: store, configuration: configuration, logger: logger,
-                                       clock: { TestClock.instant }, simulations: simulations)
+        let app = try await buildApplication(
+            store: store, configuration: configuration, logger: logger,
+            clock: { TestClock.instant }, simulations: simulations)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 try await app.runService(gracefulShutdownSignals: [])

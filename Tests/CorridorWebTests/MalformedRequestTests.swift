@@ -23,8 +23,10 @@ struct MalformedRequestTests {
         /// Set when the behaviour is known to be wrong: the reason, reported as a known issue.
         var knownIssue: String?
 
-        init(_ method: HTTPRequest.Method, _ uri: String, text: String? = nil, bytes: [UInt8]? = nil, _ status: HTTPResponse.Status? = nil,
-             code: String? = nil, field: String? = nil, knownIssue: String? = nil) {
+        init(
+            _ method: HTTPRequest.Method, _ uri: String, text: String? = nil, bytes: [UInt8]? = nil, _ status: HTTPResponse.Status? = nil,
+            code: String? = nil, field: String? = nil, knownIssue: String? = nil
+        ) {
             self.method = method
             self.uri = uri
             self.body = bytes ?? text.map { Array($0.utf8) }
@@ -71,43 +73,81 @@ struct MalformedRequestTests {
             Malformed(.post, records, text: #"{"type":"case","case":5,"nationalities":["GTM"]}"#, .unprocessableContent, field: "case"),
             Malformed(.post, records, text: #"{"type":"case","case":"X1","nationalities":"GTM"}"#, .unprocessableContent, field: "nationalities"),
             Malformed(.post, records, text: #"{"type":"case","case":"X1","nationalities":["ZZZ"]}"#, .unprocessableContent),
-            Malformed(.post, records, text: #"{"type":"case","case":"X1","nationalities":["GTM"],"colour":"red"}"#, .unprocessableContent, field: "colour"),
+            Malformed(
+                .post, records, text: #"{"type":"case","case":"X1","nationalities":["GTM"],"colour":"red"}"#, .unprocessableContent, field: "colour"),
             Malformed(.post, records, text: #"{"type":"case","case":"","nationalities":["GTM"]}"#, .unprocessableContent, field: "case"),
-            Malformed(.post, records, text: #"{"type":"order","case":"SYN-0000001","kind":"final","on":"2025-13-01"}"#, .unprocessableContent, field: "on"),
-            Malformed(.post, records, text: #"{"type":"notice","case":"SYN-0000001","destination":"SLV","servedOn":"2025-06-01"}"#, .unprocessableContent, field: "servedOn"),
-            Malformed(.post, records, text: #"{"type":"transfer","id":"T-X","destination":"SLV","departs":"2025-07-01T10:00:00Z","seats":-1}"#, .unprocessableContent, field: "seats"),
-            Malformed(.post, records, text: #"{"type":"transfer","id":"T-X","destination":"SLV","departs":"2025-07-01T10:00:00Z","seats":1.5}"#, .unprocessableContent, field: "seats"),
-            Malformed(.post, records, text: #"{"type":"transfer","id":"T-X","destination":"SLV","departs":"2025-07-01T10:00:00Z","seats":"10"}"#, .unprocessableContent, field: "seats"),
+            Malformed(
+                .post, records, text: #"{"type":"order","case":"SYN-0000001","kind":"final","on":"2025-13-01"}"#, .unprocessableContent, field: "on"),
+            Malformed(
+                .post, records, text: #"{"type":"notice","case":"SYN-0000001","destination":"SLV","servedOn":"2025-06-01"}"#, .unprocessableContent,
+                field: "servedOn"),
+            Malformed(
+                .post, records, text: #"{"type":"transfer","id":"T-X","destination":"SLV","departs":"2025-07-01T10:00:00Z","seats":-1}"#,
+                .unprocessableContent, field: "seats"),
+            Malformed(
+                .post, records, text: #"{"type":"transfer","id":"T-X","destination":"SLV","departs":"2025-07-01T10:00:00Z","seats":1.5}"#,
+                .unprocessableContent, field: "seats"),
+            Malformed(
+                .post, records, text: #"{"type":"transfer","id":"T-X","destination":"SLV","departs":"2025-07-01T10:00:00Z","seats":"10"}"#,
+                .unprocessableContent, field: "seats"),
             Malformed(.post, records, text: #"{"type":"transfer","id":"T-X","destination":"SLV","departs":"2025-07-01T10:00:00Z","seats":1e400}"#),
-            Malformed(.post, records, text: #"{"type":"court-order","id":"CO-X","court":"D. Mass.","citation":"x","issuedOn":"2025-05-01","scope":{},"effect":"maybe"}"#, .unprocessableContent, field: "effect"),
+            Malformed(
+                .post, records,
+                text: #"{"type":"court-order","id":"CO-X","court":"D. Mass.","citation":"x","issuedOn":"2025-05-01","scope":{},"effect":"maybe"}"#,
+                .unprocessableContent, field: "effect"),
             // Unknown references and state conflicts: 422 or 409, naming the field.
             Malformed(.post, records, text: unknownCaseClaim, .unprocessableContent, code: "unknown-reference", field: "case"),
-            Malformed(.post, records, text: #"{"type":"manifest-add","transfer":"NO-SUCH-TRANSFER","case":"SYN-0000010"}"#, .unprocessableContent, field: "transfer"),
-            Malformed(.post, records, text: #"{"type":"court-order-lift","id":"NO-SUCH-ORDER","on":"2025-06-01"}"#, .unprocessableContent, field: "id"),
-            Malformed(.post, records, text: #"{"type":"transfer","id":"T-X","destination":"SLV","departs":"2025-07-01T10:00:00Z","seats":5,"arrangement":"no-such"}"#, .unprocessableContent, field: "arrangement"),
-            Malformed(.post, records, text: #"{"type":"court-order","id":"CO-WEB-1","court":"D. Mass.","citation":"x","issuedOn":"2025-05-01","scope":{},"effect":"block"}"#, .conflict, code: "state-conflict", field: "id"),
-            Malformed(.post, records, text: #"{"type":"transfer-depart","transfer":"T-WEB-1","at":"2025-07-01T09:00:00Z"}"#, .conflict, field: "transfer"),
+            Malformed(
+                .post, records, text: #"{"type":"manifest-add","transfer":"NO-SUCH-TRANSFER","case":"SYN-0000010"}"#, .unprocessableContent,
+                field: "transfer"),
+            Malformed(
+                .post, records, text: #"{"type":"court-order-lift","id":"NO-SUCH-ORDER","on":"2025-06-01"}"#, .unprocessableContent, field: "id"),
+            Malformed(
+                .post, records,
+                text: #"{"type":"transfer","id":"T-X","destination":"SLV","departs":"2025-07-01T10:00:00Z","seats":5,"arrangement":"no-such"}"#,
+                .unprocessableContent, field: "arrangement"),
+            Malformed(
+                .post, records,
+                text:
+                    #"{"type":"court-order","id":"CO-WEB-1","court":"D. Mass.","citation":"x","issuedOn":"2025-05-01","scope":{},"effect":"block"}"#,
+                .conflict, code: "state-conflict", field: "id"),
+            Malformed(
+                .post, records, text: #"{"type":"transfer-depart","transfer":"T-WEB-1","at":"2025-07-01T09:00:00Z"}"#, .conflict, field: "transfer"),
             // One bad record in an array: nothing of it is recorded.
             Malformed(.post, records, text: "[\(goodCase),\(unknownCaseClaim)]", .unprocessableContent, field: "case"),
-            Malformed(.post, records, text: "[\(goodCase),\(goodCase.replacingOccurrences(of: "NEW-1", with: "NEW-2")),{\"type\":\"case\"}]", .unprocessableContent, field: "case"),
+            Malformed(
+                .post, records, text: "[\(goodCase),\(goodCase.replacingOccurrences(of: "NEW-1", with: "NEW-2")),{\"type\":\"case\"}]",
+                .unprocessableContent, field: "case"),
             // Too large: more than 8 MiB.
-            Malformed(.post, records, text: "[" + String(repeating: " ", count: 8 * 1024 * 1024) + "]", .contentTooLarge, code: "body-too-large",
-                      knownIssue: "ProblemMiddleware turns Hummingbird's NIOTooManyBytesError (from request.body.collect(upTo:)) into a 500 'internal' instead of a 413 problem"),
+            Malformed(
+                .post, records, text: "[" + String(repeating: " ", count: 8 * 1024 * 1024) + "]", .contentTooLarge, code: "body-too-large",
+                knownIssue:
+                    "ProblemMiddleware turns Hummingbird's NIOTooManyBytesError (from request.body.collect(upTo:)) into a 500 'internal' instead of a 413 problem"
+            ),
             // Convenience routes' bodies.
             Malformed(.post, "/api/v1/transfers/T-WEB-1/lock", text: "[]", .badRequest),
             Malformed(.post, "/api/v1/transfers/T-WEB-1/lock", text: "{", .badRequest),
             Malformed(.post, "/api/v1/transfers/T-WEB-1/lock", text: #"{"at":"tomorrow"}"#, .unprocessableContent, field: "at"),
-            Malformed(.post, "/api/v1/transfers/T-WEB-1/lock", text: #"{"at":"2025-06-28T12:00:00Z","colour":1}"#, .unprocessableContent, field: "colour"),
+            Malformed(
+                .post, "/api/v1/transfers/T-WEB-1/lock", text: #"{"at":"2025-06-28T12:00:00Z","colour":1}"#, .unprocessableContent, field: "colour"),
             Malformed(.post, "/api/v1/transfers/T-WEB-1/depart", text: #"{"at":42}"#, .unprocessableContent, field: "at"),
             Malformed(.post, "/api/v1/transfers/T-WEB-1/strike", text: "{}", .unprocessableContent),
             Malformed(.post, "/api/v1/transfers/T-WEB-1/strike", text: #"{"case":"SYN-0000003"}"#, .unprocessableContent, field: "reason"),
             Malformed(.post, "/api/v1/transfers/T-WEB-1/strike", text: #"{"case":"SYN-0000100","reason":"not on it"}"#, .conflict, field: "case"),
             Malformed(.post, "/api/v1/transfers/T-WEB-1/strike", text: "nope", .badRequest),
-            Malformed(.post, "/api/v1/transfers/T-WEB-1/strike", text: String(repeating: "x", count: 70 * 1024), .contentTooLarge, knownIssue: "ProblemMiddleware turns Hummingbird's NIOTooManyBytesError (from request.body.collect(upTo:)) into a 500 'internal' instead of a 413 problem"),
+            Malformed(
+                .post, "/api/v1/transfers/T-WEB-1/strike", text: String(repeating: "x", count: 70 * 1024), .contentTooLarge,
+                knownIssue:
+                    "ProblemMiddleware turns Hummingbird's NIOTooManyBytesError (from request.body.collect(upTo:)) into a 500 'internal' instead of a 413 problem"
+            ),
             Malformed(.post, "/api/v1/court-orders/impact", text: "", .badRequest),
             Malformed(.post, "/api/v1/court-orders/impact", text: goodCase, .unprocessableContent, field: "type"),
             Malformed(.post, "/api/v1/court-orders/impact", text: #"{"type":"court-order","id":"CO-P"}"#, .unprocessableContent),
-            Malformed(.post, "/api/v1/court-orders/impact", text: String(repeating: " ", count: 300 * 1024), .contentTooLarge, knownIssue: "ProblemMiddleware turns Hummingbird's NIOTooManyBytesError (from request.body.collect(upTo:)) into a 500 'internal' instead of a 413 problem"),
+            Malformed(
+                .post, "/api/v1/court-orders/impact", text: String(repeating: " ", count: 300 * 1024), .contentTooLarge,
+                knownIssue:
+                    "ProblemMiddleware turns Hummingbird's NIOTooManyBytesError (from request.body.collect(upTo:)) into a 500 'internal' instead of a 413 problem"
+            ),
             Malformed(.put, "/api/v1/policy", text: "", .badRequest),
             Malformed(.put, "/api/v1/policy", text: #"{"policy":"nope"}"#, .badRequest, code: "unknown-policy"),
             Malformed(.put, "/api/v1/policy", text: #"{"policy":"us-dvd-2025","also":1}"#, .badRequest),
@@ -144,12 +184,15 @@ struct MalformedRequestTests {
             Malformed(.get, "/api/v1/audit/events?after=-1", .badRequest, code: "invalid-parameter"),
             Malformed(.get, "/api/v1/audit/events?after=abc", .badRequest, code: "invalid-parameter"),
             Malformed(.get, "/api/v1/audit/events?limit=0", .badRequest, code: "invalid-parameter"),
-            Malformed(.get, "/api/v1/arrangements?status=nope", .badRequest,
-                      knownIssue: "GET /api/v1/arrangements does not validate 'status': an unknown status answers 200 with an empty list"),
-            Malformed(.get, "/api/v1/arrangements?kind=nope", .badRequest,
-                      knownIssue: "GET /api/v1/arrangements does not validate 'kind': an unknown kind answers 200 with an empty list"),
-            Malformed(.get, "/api/v1/arrangements?partner=XX", .badRequest,
-                      knownIssue: "GET /api/v1/arrangements does not validate 'partner': a non-ISO3 code answers 200 with an empty list"),
+            Malformed(
+                .get, "/api/v1/arrangements?status=nope", .badRequest,
+                knownIssue: "GET /api/v1/arrangements does not validate 'status': an unknown status answers 200 with an empty list"),
+            Malformed(
+                .get, "/api/v1/arrangements?kind=nope", .badRequest,
+                knownIssue: "GET /api/v1/arrangements does not validate 'kind': an unknown kind answers 200 with an empty list"),
+            Malformed(
+                .get, "/api/v1/arrangements?partner=XX", .badRequest,
+                knownIssue: "GET /api/v1/arrangements does not validate 'partner': a non-ISO3 code answers 200 with an empty list"),
             // Unknown ids.
             Malformed(.get, "/api/v1/cases/NO-SUCH-CASE", .notFound, code: "unknown-case"),
             Malformed(.get, "/api/v1/cases/NO-SUCH-CASE/records", .notFound, code: "unknown-case"),
@@ -161,12 +204,21 @@ struct MalformedRequestTests {
             Malformed(.get, "/api/v1/arrangements/no-such-arrangement", .notFound, code: "unknown-arrangement"),
             Malformed(.get, "/api/v1/court-orders/NO-SUCH-ORDER", .notFound, code: "unknown-court-order"),
             Malformed(.get, "/api/v1/countries/ZZZ", .notFound, code: "unknown-country"),
-            Malformed(.post, "/api/v1/transfers/NO-SUCH-TRANSFER/lock", text: "{}", .notFound,
-                      knownIssue: "POST /api/v1/transfers/{id}/lock for an unknown transfer answers 422 unknown-reference, not the 404 the OpenAPI document promises"),
-            Malformed(.post, "/api/v1/transfers/NO-SUCH-TRANSFER/depart", text: "{}", .notFound,
-                      knownIssue: "POST /api/v1/transfers/{id}/depart for an unknown transfer answers 422 unknown-reference, not the 404 the OpenAPI document promises"),
-            Malformed(.post, "/api/v1/transfers/NO-SUCH-TRANSFER/strike", text: #"{"case":"SYN-0000001","reason":"x"}"#, .notFound,
-                      knownIssue: "POST /api/v1/transfers/{id}/strike for an unknown transfer answers 422 unknown-reference, not the 404 the OpenAPI document promises"),
+            Malformed(
+                .post, "/api/v1/transfers/NO-SUCH-TRANSFER/lock", text: "{}", .notFound,
+                knownIssue:
+                    "POST /api/v1/transfers/{id}/lock for an unknown transfer answers 422 unknown-reference, not the 404 the OpenAPI document promises"
+            ),
+            Malformed(
+                .post, "/api/v1/transfers/NO-SUCH-TRANSFER/depart", text: "{}", .notFound,
+                knownIssue:
+                    "POST /api/v1/transfers/{id}/depart for an unknown transfer answers 422 unknown-reference, not the 404 the OpenAPI document promises"
+            ),
+            Malformed(
+                .post, "/api/v1/transfers/NO-SUCH-TRANSFER/strike", text: #"{"case":"SYN-0000001","reason":"x"}"#, .notFound,
+                knownIssue:
+                    "POST /api/v1/transfers/{id}/strike for an unknown transfer answers 422 unknown-reference, not the 404 the OpenAPI document promises"
+            ),
             // Wrong methods and unknown paths.
             Malformed(.delete, "/api/v1/cases"),
             Malformed(.get, records),
@@ -196,13 +248,18 @@ struct MalformedRequestTests {
         try await world.test { caller in
             for malformed in Self.table {
                 let before = try await world.store.head()
-                let reply = try await caller.send(malformed.method, malformed.uri, as: .role(.admin), body: malformed.body.map { ByteBuffer(bytes: $0) })
+                let reply = try await caller.send(
+                    malformed.method, malformed.uri, as: .role(.admin), body: malformed.body.map { ByteBuffer(bytes: $0) })
                 let context = "\(malformed)"
                 let check = {
                     expectClientError(reply, context)
                     if let status = malformed.status { #expect(reply.status == status, "\(context): expected \(status.code), got \(reply)") }
-                    if let code = malformed.code { #expect(reply.code == code, "\(context): code \(reply.code ?? "none"), expected \(code): \(reply)") }
-                    if let field = malformed.field { #expect(reply.json?["field"] == .string(field), "\(context): the problem does not name field '\(field)': \(reply)") }
+                    if let code = malformed.code {
+                        #expect(reply.code == code, "\(context): code \(reply.code ?? "none"), expected \(code): \(reply)")
+                    }
+                    if let field = malformed.field {
+                        #expect(reply.json?["field"] == .string(field), "\(context): the problem does not name field '\(field)': \(reply)")
+                    }
                     // A bad query parameter's problem names it, so the client knows what to fix.
                     if reply.code == "invalid-parameter" || reply.code == "missing-parameter" {
                         let names = Self.queryNames(malformed.uri) + ["to"]
@@ -259,8 +316,11 @@ struct MalformedRequestTests {
                     for value in Self.badValues {
                         var uri = try probe.uri(route)
                         let given = uri.contains("?\(parameter.name)=") || uri.contains("&\(parameter.name)=")
-                        if given { uri = uri.replacingOccurrences(of: "\(parameter.name)=SLV", with: "\(parameter.name)=\(value)") }
-                        else { uri += (uri.contains("?") ? "&" : "?") + "\(parameter.name)=\(value)" }
+                        if given {
+                            uri = uri.replacingOccurrences(of: "\(parameter.name)=SLV", with: "\(parameter.name)=\(value)")
+                        } else {
+                            uri += (uri.contains("?") ? "&" : "?") + "\(parameter.name)=\(value)"
+                        }
                         let reply = try await caller.get(uri, as: .role(.admin))
                         #expect(reply.status.code < 500, "GET \(uri.prefix(200)): \(reply)")
                         // The API answers problems; pages answer a page saying what went wrong.
@@ -271,8 +331,9 @@ struct MalformedRequestTests {
         }
     }
 
-    @Test("Fuzz: mutated records (seeded) are recorded whole (201) or refused whole (4xx problem, nothing changed), never a 5xx",
-          arguments: [StoreBackend.inMemory, .sqliteFile])
+    @Test(
+        "Fuzz: mutated records (seeded) are recorded whole (201) or refused whole (4xx problem, nothing changed), never a 5xx",
+        arguments: [StoreBackend.inMemory, .sqliteFile])
     func bodyFuzz(_ backend: StoreBackend) async throws {
         switch backend {
         case .sqliteFile:
@@ -288,8 +349,9 @@ struct MalformedRequestTests {
         let seeds: [JSONValue] = [
             TestRecords.caseRecord("FUZZ-1", nationalities: ["VEN", "CUB"], extra: ["birthYear": 1990, "familyUnit": "F1", "pathway": "removal"]),
             TestRecords.claim("SYN-0000004", "withholding", against: "VEN", status: "granted", on: "2024-03-01"),
-            TestRecords.courtOrder("CO-FUZZ", issuedOn: "2025-05-01", scope: ["nationalities": ["VEN"], "destinations": ["SLV"], "thirdCountryOnly": true],
-                                   effect: ["noticeDays": 10]),
+            TestRecords.courtOrder(
+                "CO-FUZZ", issuedOn: "2025-05-01", scope: ["nationalities": ["VEN"], "destinations": ["SLV"], "thirdCountryOnly": true],
+                effect: ["noticeDays": 10]),
             TestRecords.transfer("T-FUZZ", destination: "SLV", seats: 10, arrangement: "us-slv-cecot-2025"),
             Scenario.notice("SYN-0000005", "SLV"),
             TestRecords.manifestAdd("T-WEB-1", "SYN-0000006"),
@@ -328,7 +390,8 @@ struct MalformedRequestTests {
         guard case .object(var fields) = record else { return record.canonicalString }
         let keys = fields.keys.sorted()
         let odd: [JSONValue] = [
-            .null, true, 0, -1, 1.5, 1e300, -1e300, "", "x", .string(String(repeating: "é", count: 500)), "2025-13-01", "ZZZ", "\u{0}", [], [1, "a"], [:],
+            .null, true, 0, -1, 1.5, 1e300, -1e300, "", "x", .string(String(repeating: "é", count: 500)), "2025-13-01", "ZZZ", "\u{0}", [], [1, "a"],
+            [:],
             ["nested": ["deeper": [1, 2, 3]]], "SYN-0000001", "us-slv-cecot-2025", "any", "2025-07-01T10:00:00Z",
         ]
         switch random.next(7) {

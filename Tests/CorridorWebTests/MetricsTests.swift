@@ -38,7 +38,15 @@ struct MetricsTests {
                     var escaped = false
                     while let character = rest.first {
                         rest = rest.dropFirst()
-                        if escaped { value.append(character); escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { break } else { value.append(character) }
+                        if escaped {
+                            value.append(character); escaped = false
+                        } else if character == "\\" {
+                            escaped = true
+                        } else if character == "\"" {
+                            break
+                        } else {
+                            value.append(character)
+                        }
                     }
                     labels[key] = value
                 }
@@ -76,9 +84,12 @@ struct MetricsTests {
             for _ in 0..<2 { #expect(try await caller.get("/api/v1/transfers/NOPE", as: .role(.officer)).status == .notFound) }
             #expect(try await caller.get("/api/v1/cases/V1", as: .role(.counsel)).status == .ok)
             let after = try await Self.metrics(caller, as: .admin)
-            #expect(Self.requests(after, route: "/api/v1/transfers") - Self.requests(before, route: "/api/v1/transfers") >= 3,
-                    "hb_requests for GET /api/v1/transfers: \(after.keys.filter { $0.name.hasPrefix("hb_requests") }.map(\.labels).prefix(5))")
-            #expect(Self.requests(after, route: "/api/v1/transfers/{id}", status: 404) - Self.requests(before, route: "/api/v1/transfers/{id}", status: 404) >= 2)
+            #expect(
+                Self.requests(after, route: "/api/v1/transfers") - Self.requests(before, route: "/api/v1/transfers") >= 3,
+                "hb_requests for GET /api/v1/transfers: \(after.keys.filter { $0.name.hasPrefix("hb_requests") }.map(\.labels).prefix(5))")
+            #expect(
+                Self.requests(after, route: "/api/v1/transfers/{id}", status: 404)
+                    - Self.requests(before, route: "/api/v1/transfers/{id}", status: 404) >= 2)
             #expect(Self.requests(after, route: "/api/v1/cases/{id}") - Self.requests(before, route: "/api/v1/cases/{id}") >= 1)
             // The metrics request itself is counted too.
             #expect(Self.requests(after, route: "/metrics") >= 1)
@@ -93,8 +104,9 @@ struct MetricsTests {
             let decision = try await caller.getJSON("/api/v1/cases/V3/check?to=SLV&on=2025-07-01", as: .role(.officer))
             let verdict = try #require(decision["verdict"]?.stringValue)
             let after = try await Self.metrics(caller)
-            #expect(Self.decisions(after, verdict: verdict) - Self.decisions(before, verdict: verdict) >= 1,
-                    "corridor_decisions_total{verdict=\"\(verdict)\"}: \(after.filter { $0.key.name.hasPrefix("corridor_decisions") })")
+            #expect(
+                Self.decisions(after, verdict: verdict) - Self.decisions(before, verdict: verdict) >= 1,
+                "corridor_decisions_total{verdict=\"\(verdict)\"}: \(after.filter { $0.key.name.hasPrefix("corridor_decisions") })")
         }
     }
 }

@@ -3,12 +3,13 @@ import CorridorStore
 import CorridorTestSupport
 import CorridorWeb
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 
 /// Issue #19: a feed of network changes for people who follow the story, and `?since=` on the
 /// JSON lists. Here the structure is checked with Foundation's XML parser; CI also reads the
@@ -50,7 +51,9 @@ struct NetworkFeedTests {
         let builder = TreeBuilder()
         parser.delegate = builder
         let ok = parser.parse()
-        try #require(ok, "the feed is not well-formed XML: \(parser.parserError.map { "\($0)" } ?? "?") at line \(parser.lineNumber)", sourceLocation: sourceLocation)
+        try #require(
+            ok, "the feed is not well-formed XML: \(parser.parserError.map { "\($0)" } ?? "?") at line \(parser.lineNumber)",
+            sourceLocation: sourceLocation)
         return try #require(builder.root, sourceLocation: sourceLocation)
     }
 
@@ -83,8 +86,9 @@ struct NetworkFeedTests {
                 let updated = entry.first("updated")?.text ?? ""
                 #expect(Instant(rfc3339: updated) != nil, "\(id): updated '\(updated)' is not RFC 3339")
                 let page = entry.all("link").first { $0.attributes["rel"] == "alternate" }?.attributes["href"] ?? ""
-                #expect(page.hasPrefix(base + "/arrangements/") || page.hasPrefix(base + "/court-orders/"),
-                        "\(id) links to \(page)")
+                #expect(
+                    page.hasPrefix(base + "/arrangements/") || page.hasPrefix(base + "/court-orders/"),
+                    "\(id) links to \(page)")
                 let summary = entry.first("summary")?.text ?? ""
                 #expect(summary.contains("Source: ") && !summary.contains("Source: none recorded"), "\(id) cites no source")
             }
@@ -98,15 +102,19 @@ struct NetworkFeedTests {
             #expect(arrangements.count == (try await world.store.network().arrangements.count))
             #expect(entries.contains { $0.first("id")?.text == "tag:corridor.invalid,2025:court-order/CO-WEB-1" })
             // A status whose source names the arrangement's sources by tag links to them.
-            #expect(statusEntries.contains { entry in entry.all("link").contains { $0.attributes["rel"] == "related" && $0.attributes["href"]?.hasPrefix("https://") == true } },
-                    "no status entry links its source")
+            #expect(
+                statusEntries.contains { entry in
+                    entry.all("link").contains { $0.attributes["rel"] == "related" && $0.attributes["href"]?.hasPrefix("https://") == true }
+                },
+                "no status entry links its source")
         }
     }
 
     @Test("Entry ids do not depend on where the records sit in the log: the same network after other events gives the same ids")
     func stableIDs() async throws {
         func ids(_ store: InMemoryEventStore) async throws -> Set<String> {
-            let world = try await WebWorld(store: store, ids: .init(caseID: "", country: "SLV", arrangement: "", courtOrder: "", transfer: "", manifestCase: ""))
+            let world = try await WebWorld(
+                store: store, ids: .init(caseID: "", country: "SLV", arrangement: "", courtOrder: "", transfer: "", manifestCase: ""))
             return try await world.test { caller in
                 let feed = try await Self.parse(try await caller.get("/feeds/network.atom", as: .anonymous).text)
                 return Set(feed.all("entry").compactMap { $0.first("id")?.text })
@@ -116,7 +124,10 @@ struct NetworkFeedTests {
         _ = try await Seeding.seedReference(into: plain, context: .test(actor: "seed"))
         let busy = InMemoryEventStore()
         // Events before the network move every record to another place in the log.
-        for _ in 0..<3 { try await busy.appendSystemEvent(type: "system.policy-use", payload: ["policy": "us-dvd-2025"], context: .test(actor: "test"), setting: nil) }
+        for _ in 0..<3 {
+            try await busy.appendSystemEvent(
+                type: "system.policy-use", payload: ["policy": "us-dvd-2025"], context: .test(actor: "test"), setting: nil)
+        }
         _ = try await Seeding.seedReference(into: busy, context: .test(actor: "seed"))
         let first = try await ids(plain), second = try await ids(busy)
         #expect(!first.isEmpty && first == second, "\(first.symmetricDifference(second).sorted().prefix(5))")
@@ -161,7 +172,8 @@ struct NetworkFeedTests {
         try await world.test { caller in
             let reply = try await caller.get("/feeds/network.atom", as: .anonymous)
             let feed = try await Self.parse(reply.text)
-            let entries = Dictionary(feed.all("entry").compactMap { entry in entry.first("id").map { ($0.text, entry) } }, uniquingKeysWith: { a, _ in a })
+            let entries = Dictionary(
+                feed.all("entry").compactMap { entry in entry.first("id").map { ($0.text, entry) } }, uniquingKeysWith: { a, _ in a })
             let order = try #require(entries["tag:corridor.invalid,2025:court-order/CO-NAMES"], "no entry for the order")
             let lift = try #require(entries["tag:corridor.invalid,2025:court-order/CO-NAMES/lift"], "no entry for the lift")
             #expect(order.first("updated")?.text == "2025-05-02T00:00:00Z" && lift.first("updated")?.text == "2025-06-10T00:00:00Z")

@@ -35,7 +35,10 @@ struct OpenAPIDocumentTests {
         try router.validate()
         let served = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
         let specified = Set(routeSpecs(state: world.state).map(RouteProbe.name))
-        #expect(served == specified, "served but not specified: \(served.subtracting(specified).sorted()); specified but not served: \(specified.subtracting(served).sorted())")
+        #expect(
+            served == specified,
+            "served but not specified: \(served.subtracting(specified).sorted()); specified but not served: \(specified.subtracting(served).sorted())"
+        )
         let documented = try await world.test { caller in Set(try await Self.document(caller).operations.keys) }
         #expect(served.subtracting(documented).isEmpty, "served but not documented: \(served.subtracting(documented).sorted())")
         #expect(documented.subtracting(served).isEmpty, "documented but not served: \(documented.subtracting(served).sorted())")
@@ -75,11 +78,14 @@ struct OpenAPIDocumentTests {
                     #expect(operation["security"] == .array([]), "\(name): an open route must override the global bearer requirement")
                     #expect(operation["responses"]?["401"] == nil, "\(name) documents a 401 it never answers")
                 case .roles(let allowed):
-                    #expect(roles == Set(allowed.map(\.rawValue)), "\(name): documented \(roles.sorted()), enforced \(allowed.map(\.rawValue).sorted())")
+                    #expect(
+                        roles == Set(allowed.map(\.rawValue)), "\(name): documented \(roles.sorted()), enforced \(allowed.map(\.rawValue).sorted())")
                     #expect(operation["security"] == nil, "\(name): a protected route must not drop the bearer requirement")
                     #expect(operation["responses"]?["401"] != nil && operation["responses"]?["403"] != nil, "\(name) does not document 401 and 403")
                 }
-                #expect(operation["responses"]?[String(route.success.status)] != nil, "\(name) does not document its success status \(route.success.status)")
+                #expect(
+                    operation["responses"]?[String(route.success.status)] != nil,
+                    "\(name) does not document its success status \(route.success.status)")
             }
         }
     }
@@ -197,7 +203,11 @@ struct OpenAPIDocumentTests {
         switch value {
         case .object(let object):
             for (key, member) in object {
-                if key == "$ref", let reference = member.stringValue { references.append(reference) } else { collectReferences(member, into: &references) }
+                if key == "$ref", let reference = member.stringValue {
+                    references.append(reference)
+                } else {
+                    collectReferences(member, into: &references)
+                }
             }
         case .array(let array): for member in array { collectReferences(member, into: &references) }
         default: break

@@ -18,8 +18,10 @@ struct PageSessionTests {
     func withoutSession() async throws {
         let world = try await Worlds.scenario()
         try await world.test { caller in
-            for (uri, next) in [("/cases", "/cases"), ("/cases/V1", "/cases/V1"), ("/transfers/T1", "/transfers/T1"),
-                                ("/cases?nationality=VEN&from=0", "/cases?nationality=VEN&from=0")] {
+            for (uri, next) in [
+                ("/cases", "/cases"), ("/cases/V1", "/cases/V1"), ("/transfers/T1", "/transfers/T1"),
+                ("/cases?nationality=VEN&from=0", "/cases?nationality=VEN&from=0"),
+            ] {
                 let reply = try await caller.get(uri, as: .anonymous)
                 #expect(reply.status == .seeOther, "GET \(uri) without a session: \(reply)")
                 #expect(Self.signInNext(reply) == next, "GET \(uri): Location \(reply.headers[.location] ?? "none")")
@@ -33,7 +35,9 @@ struct PageSessionTests {
             let revoked = try await Self.page(caller, "/cases", cookie: caller.sessionCookie(.revoked))
             #expect(revoked.status == .seeOther && Self.signInNext(revoked) == "/cases", "\(revoked)")
             let cleared = Self.setCookies(revoked)["corridor_session"]
-            #expect(cleared?.value == "" && cleared?.attributes["max-age"] == "0", "a revoked session's cookie is not cleared: \(revoked.headers[values: .setCookie])")
+            #expect(
+                cleared?.value == "" && cleared?.attributes["max-age"] == "0",
+                "a revoked session's cookie is not cleared: \(revoked.headers[values: .setCookie])")
 
             for uri in ["/", "/report", "/signin", "/simulate"] {
                 let reply = try await caller.get(uri, as: .anonymous)
@@ -67,14 +71,17 @@ struct PageSessionTests {
         }
     }
 
-    @Test("POST /signin with the pre-session cookie, its CSRF value and a valid token sets an HttpOnly, SameSite=Strict session and redirects 303 to next")
+    @Test(
+        "POST /signin with the pre-session cookie, its CSRF value and a valid token sets an HttpOnly, SameSite=Strict session and redirects 303 to next"
+    )
     func signInSetsSession() async throws {
         let world = try await Worlds.scenario()
         try await world.test { caller in
             let form = try #require(try await caller.signInForm())
             let secret = world.tokens[.officer]
-            let reply = try await Self.post(caller, "/signin", cookie: form.cookie,
-                                            fields: ["csrf": form.csrf, "token": secret, "next": "/cases/V1?policy=us-dvd-2025"])
+            let reply = try await Self.post(
+                caller, "/signin", cookie: form.cookie,
+                fields: ["csrf": form.csrf, "token": secret, "next": "/cases/V1?policy=us-dvd-2025"])
             #expect(reply.status == .seeOther, "\(reply)")
             #expect(reply.headers[.location] == "/cases/V1?policy=us-dvd-2025", "Location \(reply.headers[.location] ?? "none")")
             let session = try #require(Self.setCookies(reply)["corridor_session"], "no session cookie: \(reply.headers[values: .setCookie])")
@@ -98,9 +105,12 @@ struct PageSessionTests {
         }
     }
 
-    @Test("A next that leaves the site is not followed: the sign-in redirects to a local path",
-          arguments: ["https://evil.example/x", "//evil.example", "///evil.example", "/\\evil.example", "\\\\evil.example",
-                      "javascript:alert(1)", "http:evil.example", "evil.example"])
+    @Test(
+        "A next that leaves the site is not followed: the sign-in redirects to a local path",
+        arguments: [
+            "https://evil.example/x", "//evil.example", "///evil.example", "/\\evil.example", "\\\\evil.example",
+            "javascript:alert(1)", "http:evil.example", "evil.example",
+        ])
     func signInIgnoresForeignNext(_ next: String) async throws {
         let world = try await Worlds.scenario()
         try await world.test { caller in
@@ -114,15 +124,19 @@ struct PageSessionTests {
         }
     }
 
-    @Test("A next with a tab or newline inside `//` (which browsers strip from URLs) is not followed either",
-          arguments: ["/\t/evil.example", "/\n/evil.example", "/\r/evil.example"])
+    @Test(
+        "A next with a tab or newline inside `//` (which browsers strip from URLs) is not followed either",
+        arguments: ["/\t/evil.example", "/\n/evil.example", "/\r/evil.example"])
     func signInIgnoresNextWithStrippedCharacters(_ next: String) async throws {
         let world = try await Worlds.scenario()
         try await world.test { caller in
             let location = try await Self.signInLocation(caller, secret: world.tokens[.officer], next: next)
             // WHATWG URL parsing removes ASCII tab and newline anywhere in the input, so a
             // Location of "/\t/evil.example" takes the browser to //evil.example.
-            #expect(Self.isSameSite(location), "next \(next.debugDescription) → Location \(location.debugDescription): a browser goes to \(Self.browserView(location).debugDescription)")
+            #expect(
+                Self.isSameSite(location),
+                "next \(next.debugDescription) → Location \(location.debugDescription): a browser goes to \(Self.browserView(location).debugDescription)"
+            )
         }
     }
 
@@ -132,10 +146,13 @@ struct PageSessionTests {
         try await world.test { caller in
             let form = try #require(try await caller.signInForm())
             for token in [TestTokens.neverIssued, world.revokedSecret, "not-a-token", ""] {
-                let reply = try await Self.post(caller, "/signin", cookie: form.cookie, fields: ["csrf": form.csrf, "token": token, "next": "/cases"])
+                let reply = try await Self.post(
+                    caller, "/signin", cookie: form.cookie, fields: ["csrf": form.csrf, "token": token, "next": "/cases"])
                 #expect(reply.status == .unauthorized, "token '\(token)': \(reply)")
                 #expect(reply.contentType.hasPrefix("text/html"), "token '\(token)': \(reply.contentType)")
-                #expect(reply.text.contains(#"action="/signin""#) && reply.text.contains(#"role="alert""#), "token '\(token)': not the form with an error")
+                #expect(
+                    reply.text.contains(#"action="/signin""#) && reply.text.contains(#"role="alert""#), "token '\(token)': not the form with an error"
+                )
                 #expect(Caller.hiddenCSRF(reply.text) == form.csrf, "token '\(token)': the form again cannot be submitted")
                 // Corrected, the token should still take the person where they were going.
                 do {
@@ -217,7 +234,9 @@ struct PageSessionTests {
             let fields = ["case": "V2", "reason": "struck by a page test"]
             let adminCookie = try #require(caller.sessionCookie(.role(.admin)))
             let adminCSRF = try #require(try await caller.pageCSRF(cookie: adminCookie))
-            for (name, csrf) in [("no CSRF field", nil), ("an empty CSRF field", ""), ("another session's CSRF value", adminCSRF)] as [(String, String?)] {
+            for (name, csrf) in [("no CSRF field", nil), ("an empty CSRF field", ""), ("another session's CSRF value", adminCSRF)]
+                as [(String, String?)]
+            {
                 let before = try await world.store.head()
                 var body = fields
                 if let csrf { body["csrf"] = csrf }
@@ -249,10 +268,11 @@ struct PageSessionTests {
             let cookie = try #require(caller.sessionCookie(.role(.admin)))
             for route in forms {
                 let before = try await world.store.head()
-                let fields = Dictionary(probe.formFields(route).map { field -> (String, String) in
-                    let parts = field.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ") }
-                    return (parts[0], parts.count > 1 ? parts[1] : "")
-                }, uniquingKeysWith: { a, _ in a })
+                let fields = Dictionary(
+                    probe.formFields(route).map { field -> (String, String) in
+                        let parts = field.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ") }
+                        return (parts[0], parts.count > 1 ? parts[1] : "")
+                    }, uniquingKeysWith: { a, _ in a })
                 let reply = try await Self.post(caller, try probe.uri(route), method: route.method, cookie: cookie, fields: fields)
                 #expect(reply.status == .forbidden, "\(RouteProbe.name(route)) without CSRF: \(reply)")
                 #expect(try await world.store.head() == before, "\(RouteProbe.name(route)) without CSRF changed the log")
@@ -274,12 +294,14 @@ struct PageSessionTests {
                 expectProblem(reply, .unauthorized, code: "unauthenticated", "GET \(uri) with only the session cookie")
             }
             let record = TestRecords.caseRecord("COOKIE-1", nationalities: ["GTM"]).canonicalString
-            let post = try await caller.send(.post, "/api/v1/records", as: .anonymous, body: ByteBuffer(string: record),
-                                             headers: [.cookie: cookie, .contentType: "application/json"])
+            let post = try await caller.send(
+                .post, "/api/v1/records", as: .anonymous, body: ByteBuffer(string: record),
+                headers: [.cookie: cookie, .contentType: "application/json"])
             expectProblem(post, .unauthorized, code: "unauthenticated", "POST /api/v1/records with only the session cookie")
-            let strike = try await caller.send(.post, "/api/v1/transfers/T1/strike", as: .anonymous,
-                                               body: ByteBuffer(string: #"{"case":"V2","reason":"cookie"}"#),
-                                               headers: [.cookie: cookie, .contentType: "application/json"])
+            let strike = try await caller.send(
+                .post, "/api/v1/transfers/T1/strike", as: .anonymous,
+                body: ByteBuffer(string: #"{"case":"V2","reason":"cookie"}"#),
+                headers: [.cookie: cookie, .contentType: "application/json"])
             expectProblem(strike, .unauthorized, code: "unauthenticated", "POST /api/v1/transfers/T1/strike with only the session cookie")
             #expect(try await world.store.head() == before, "a cookie-only API call read or wrote the log")
 
@@ -288,8 +310,9 @@ struct PageSessionTests {
         }
     }
 
-    @Test("Spellings of an API path that the router still matches do not let the cookie in either",
-          arguments: ["//api/v1/cases/V1", "/api/v1//cases/V1", "/api/v1/cases/V1/", "/%61pi/v1/cases/V1", "/api%2Fv1/cases/V1"])
+    @Test(
+        "Spellings of an API path that the router still matches do not let the cookie in either",
+        arguments: ["//api/v1/cases/V1", "/api/v1//cases/V1", "/api/v1/cases/V1/", "/%61pi/v1/cases/V1", "/api%2Fv1/cases/V1"])
     func cookieNotOnAPISpellings(_ uri: String) async throws {
         let world = try await Worlds.scenario()
         try await world.test { caller in
@@ -310,12 +333,14 @@ struct PageSessionTests {
         try await world.test { caller in
             let cookie = try #require(caller.sessionCookie(.role(.supervisor)))
             let before = try await world.store.head()
-            let reply = try await caller.send(.post, "//api/v1/transfers/T1/strike", as: .anonymous,
-                                              body: ByteBuffer(string: #"{"case":"V2","reason":"no CSRF value, only the cookie"}"#),
-                                              headers: [.cookie: cookie, .contentType: "application/json"])
+            let reply = try await caller.send(
+                .post, "//api/v1/transfers/T1/strike", as: .anonymous,
+                body: ByteBuffer(string: #"{"case":"V2","reason":"no CSRF value, only the cookie"}"#),
+                headers: [.cookie: cookie, .contentType: "application/json"])
             let appended = try await world.events(after: before.seq)
             do {
-                #expect(reply.status == .unauthorized || reply.status == .notFound, "POST //api/v1/transfers/T1/strike with only the cookie: \(reply)")
+                #expect(
+                    reply.status == .unauthorized || reply.status == .notFound, "POST //api/v1/transfers/T1/strike with only the cookie: \(reply)")
                 #expect(appended.isEmpty, "recorded \(appended.map(\.type))")
             }
         }
@@ -323,7 +348,8 @@ struct PageSessionTests {
 
     // MARK: 5b. Lifting a court order
 
-    @Test("Counsel lifts a court order from its page: a bad date is refused naming the field and records nothing; other roles see no form and get 403")
+    @Test(
+        "Counsel lifts a court order from its page: a bad date is refused naming the field and records nothing; other roles see no form and get 403")
     func liftCourtOrder() async throws {
         let store = InMemoryEventStore()
         let world = try await Worlds.scenario(store)
@@ -333,7 +359,8 @@ struct PageSessionTests {
             let officerPage = try await Self.page(caller, "/court-orders/CO-LIFT", cookie: officer)
             #expect(officerPage.status == .ok && !officerPage.text.contains("Record a lift"), "an officer is offered the lift form")
             let officerCSRF = try #require(try await caller.pageCSRF(cookie: officer))
-            let refused = try await Self.post(caller, "/court-orders/CO-LIFT/lift", cookie: officer, fields: ["csrf": officerCSRF, "on": "2025-05-01"])
+            let refused = try await Self.post(
+                caller, "/court-orders/CO-LIFT/lift", cookie: officer, fields: ["csrf": officerCSRF, "on": "2025-05-01"])
             #expect(refused.status == .forbidden, "\(refused)")
 
             let counsel = try #require(caller.sessionCookie(.role(.counsel)))
@@ -344,18 +371,22 @@ struct PageSessionTests {
             let before = try await world.events().count
             let bad = try await Self.post(caller, "/court-orders/CO-LIFT/lift", cookie: counsel, fields: ["csrf": csrf, "on": "2025-13-01"])
             #expect(bad.status == .unprocessableContent, "\(bad)")
-            #expect(bad.text.contains("on") && bad.text.contains("2025-13-01") && bad.text.contains("role=\"alert\""), "the error does not name the date: \(bad.text.prefix(2000))")
+            #expect(
+                bad.text.contains("on") && bad.text.contains("2025-13-01") && bad.text.contains("role=\"alert\""),
+                "the error does not name the date: \(bad.text.prefix(2000))")
             #expect(try await world.events().count == before, "a refused lift recorded something")
             let unknown = try await Self.post(caller, "/court-orders/NO-SUCH/lift", cookie: counsel, fields: ["csrf": csrf, "on": "2025-05-01"])
             #expect(unknown.status == .unprocessableContent || unknown.status == .notFound, "\(unknown)")
             #expect(try await world.events().count == before, "a lift of an unknown order recorded something")
 
-            let lifted = try await Self.post(caller, "/court-orders/CO-LIFT/lift", cookie: counsel,
-                                             fields: ["csrf": csrf, "on": "2025-05-01", "reason": "vacated on appeal"])
+            let lifted = try await Self.post(
+                caller, "/court-orders/CO-LIFT/lift", cookie: counsel,
+                fields: ["csrf": csrf, "on": "2025-05-01", "reason": "vacated on appeal"])
             #expect(lifted.status == .seeOther && lifted.headers[.location] == "/court-orders/CO-LIFT", "\(lifted)")
             let events = try await world.events()
             let event = try #require(events.last { $0.type == "court-order-lift" }, "\(events.suffix(3).map(\.type))")
-            #expect(event.json["id"] == "CO-LIFT" && event.json["on"] == "2025-05-01" && event.json["reason"] == "vacated on appeal", "\(event.payload)")
+            #expect(
+                event.json["id"] == "CO-LIFT" && event.json["on"] == "2025-05-01" && event.json["reason"] == "vacated on appeal", "\(event.payload)")
             #expect(event.actor.hasPrefix("counsel:"), "\(event.actor)")
             let after = try await Self.page(caller, "/court-orders/CO-LIFT", cookie: counsel)
             #expect(after.text.contains("<dt>Lifted</dt><dd>2025-05-01</dd>") && !after.text.contains("Record a lift"), "\(after.text.prefix(3000))")
@@ -375,10 +406,12 @@ struct PageSessionTests {
             // Recorded through the page form, as counsel would.
             let counsel = try #require(caller.sessionCookie(.role(.counsel)))
             let csrf = try #require(try await caller.pageCSRF(cookie: counsel))
-            let recorded = try await Self.post(caller, "/court-orders", cookie: counsel, fields: [
-                "csrf": csrf, "id": "CO-XSS", "court": court, "citation": citation, "issuedOn": "2025-04-01",
-                "cases": "\(caseID) V1", "effect": "block",
-            ])
+            let recorded = try await Self.post(
+                caller, "/court-orders", cookie: counsel,
+                fields: [
+                    "csrf": csrf, "id": "CO-XSS", "court": court, "citation": citation, "issuedOn": "2025-04-01",
+                    "cases": "\(caseID) V1", "effect": "block",
+                ])
             #expect(recorded.status == .seeOther && recorded.headers[.location] == "/court-orders/CO-XSS", "\(recorded)")
             let stored = try #require(try await world.events().last { $0.type == "court-order" })
             #expect(stored.json["court"] == .string(court) && stored.json["citation"] == .string(citation), "\(stored.payload)")
@@ -400,16 +433,21 @@ struct PageSessionTests {
             // query, and the transfer holding V1 under the order.
             let casePage = try await Self.page(caller, "/cases/X%3Ci%3E1", cookie: officer)
             #expect(casePage.status == .ok, "\(casePage)")
-            #expect(casePage.text.contains("Case <code>\(escapedCase)</code>") && casePage.text.contains("<title>Case \(escapedCase) — Corridor</title>"),
-                    "the case page does not show the id escaped")
+            #expect(
+                casePage.text.contains("Case <code>\(escapedCase)</code>") && casePage.text.contains("<title>Case \(escapedCase) — Corridor</title>"),
+                "the case page does not show the id escaped")
             Self.expectNoRawMarkup(casePage, "the case page")
             for uri in ["/cases?q=%3Ci%3E", "/transfers/T1"] {
                 let page = try await Self.page(caller, uri, cookie: officer)
                 #expect(page.status == .ok, "GET \(uri): \(page)")
                 Self.expectNoRawMarkup(page, uri)
             }
-            #expect(try await Self.page(caller, "/cases?q=%3Ci%3E", cookie: officer).text.contains(escapedCase), "the list does not show the case escaped")
-            #expect(try await Self.page(caller, "/transfers/T1", cookie: officer).text.contains(escapedCourt), "the transfer's hold does not show the court escaped")
+            #expect(
+                try await Self.page(caller, "/cases?q=%3Ci%3E", cookie: officer).text.contains(escapedCase), "the list does not show the case escaped"
+            )
+            #expect(
+                try await Self.page(caller, "/transfers/T1", cookie: officer).text.contains(escapedCourt),
+                "the transfer's hold does not show the court escaped")
             let unknown = try await Self.page(caller, "/cases/%3Cb%3Ex%3C%2Fb%3E", cookie: officer)
             #expect(unknown.status == .notFound && unknown.text.contains(escapedCourt), "\(unknown)")
             Self.expectNoRawMarkup(unknown, "the no-such-case page")
@@ -431,7 +469,8 @@ struct PageSessionTests {
             let refused = try await caller.get("/simulate?runs=999&run=1", as: .anonymous)
             #expect(refused.status == .badRequest, "\(refused.status.code)")
             #expect(refused.contentType.hasPrefix("text/html"), "\(refused.contentType)")
-            #expect(refused.text.contains("runs: &#39;999&#39; must be a number from 1 to 20"), "the problem is not named: \(refused.text.suffix(3000))")
+            #expect(
+                refused.text.contains("runs: &#39;999&#39; must be a number from 1 to 20"), "the problem is not named: \(refused.text.suffix(3000))")
             #expect(!refused.text.contains("<svg"), "it ran anyway")
         }
     }
@@ -494,7 +533,9 @@ extension PageSessionTests {
     }
 
     /// Submits a form as a browser with `cookie`.
-    static func post(_ caller: Caller, _ uri: String, method: HTTPRequest.Method = .post, cookie: String?, fields: [String: String]) async throws -> Reply {
+    static func post(
+        _ caller: Caller, _ uri: String, method: HTTPRequest.Method = .post, cookie: String?, fields: [String: String]
+    ) async throws -> Reply {
         let body = fields.sorted { $0.key < $1.key }.map { "\(Self.encoded($0.key))=\(Self.encoded($0.value))" }.joined(separator: "&")
         var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
         if let cookie { headers[.cookie] = cookie }
@@ -503,7 +544,9 @@ extension PageSessionTests {
 
     /// Signs in through the form; the `Cookie` header of the session it set.
     /// Signs in through the form with `next`; expects 303 and returns its Location.
-    static func signInLocation(_ caller: Caller, secret: String, next: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+    static func signInLocation(
+        _ caller: Caller, secret: String, next: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> String {
         let form = try #require(try await caller.signInForm(), sourceLocation: sourceLocation)
         let reply = try await post(caller, "/signin", cookie: form.cookie, fields: ["csrf": form.csrf, "token": secret, "next": next])
         #expect(reply.status == .seeOther, "\(reply)", sourceLocation: sourceLocation)

@@ -41,13 +41,16 @@ struct PostgresOutageTests {
         let world = try await Worlds.scenario(store)
         @Sendable func setConnections(_ allowed: Bool) async throws {
             try await PostgresTestDatabase.admin(base) { connection in
-                try await connection.query("ALTER DATABASE \(unescaped: name) WITH ALLOW_CONNECTIONS \(unescaped: allowed ? "true" : "false")", logger: logger)
+                try await connection.query(
+                    "ALTER DATABASE \(unescaped: name) WITH ALLOW_CONNECTIONS \(unescaped: allowed ? "true" : "false")", logger: logger)
                 if !allowed {
                     try await connection.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(name)", logger: logger)
                 }
             }
         }
-        @Sendable func record(_ id: String) -> JSONValue { [TestRecords.caseRecord(id, nationalities: ["CUB"]), TestRecords.order(id, kind: "final", on: "2025-02-01")] }
+        @Sendable func record(_ id: String) -> JSONValue {
+            [TestRecords.caseRecord(id, nationalities: ["CUB"]), TestRecords.order(id, kind: "final", on: "2025-02-01")]
+        }
 
         try await world.test { caller in
             #expect(try await caller.send(.post, "/api/v1/records", as: .role(.officer), json: record("UP-1")).status == .created)

@@ -15,9 +15,11 @@ struct PublicNetworkTests {
     func networkOpenSignedOut() async throws {
         let world = try await Worlds.reference()
         try await world.test { caller in
-            for path in ["/arrangements", "/arrangements/us-slv-cecot-2025", "/arrangements?partner=SLV", "/court-orders", "/court-orders/CO-WEB-1",
-                         "/report", "/api/v1/arrangements", "/api/v1/arrangements/us-slv-cecot-2025", "/api/v1/countries",
-                         "/api/v1/countries/SLV", "/api/v1/court-orders", "/api/v1/court-orders/CO-WEB-1", "/api/v1/reports/public"] {
+            for path in [
+                "/arrangements", "/arrangements/us-slv-cecot-2025", "/arrangements?partner=SLV", "/court-orders", "/court-orders/CO-WEB-1",
+                "/report", "/api/v1/arrangements", "/api/v1/arrangements/us-slv-cecot-2025", "/api/v1/countries",
+                "/api/v1/countries/SLV", "/api/v1/court-orders", "/api/v1/court-orders/CO-WEB-1", "/api/v1/reports/public",
+            ] {
                 let reply = try await caller.get(path, as: .anonymous)
                 #expect(reply.status == .ok, "GET \(path) signed out: \(reply)")
             }
@@ -28,19 +30,24 @@ struct PublicNetworkTests {
     func peopleClosedSignedOut() async throws {
         let world = try await Worlds.reference()
         try await world.test { caller in
-            for path in ["/cases", "/cases/\(world.ids.caseID)", "/transfers", "/transfers/T-WEB-1", "/audit", "/court-orders/CO-WEB-1/impact",
-                         "/court-orders/new"] {
+            for path in [
+                "/cases", "/cases/\(world.ids.caseID)", "/transfers", "/transfers/T-WEB-1", "/audit", "/court-orders/CO-WEB-1/impact",
+                "/court-orders/new",
+            ] {
                 let reply = try await caller.get(path, as: .anonymous)
                 #expect(reply.isSignInRedirect, "GET \(path) signed out: \(reply)")
             }
-            for path in ["/api/v1/cases", "/api/v1/cases/\(world.ids.caseID)", "/api/v1/transfers", "/api/v1/transfers/T-WEB-1",
-                         "/api/v1/audit/events", "/api/v1/audit/verify", "/api/v1/court-orders/CO-WEB-1/impact", "/api/v1/eligible?to=SLV"] {
+            for path in [
+                "/api/v1/cases", "/api/v1/cases/\(world.ids.caseID)", "/api/v1/transfers", "/api/v1/transfers/T-WEB-1",
+                "/api/v1/audit/events", "/api/v1/audit/verify", "/api/v1/court-orders/CO-WEB-1/impact", "/api/v1/eligible?to=SLV",
+            ] {
                 let reply = try await caller.get(path, as: .anonymous)
                 expectProblem(reply, .unauthorized, code: "unauthenticated", "GET \(path) signed out")
             }
             // Open and closed routes share a path: the open GET does not open the closed POST.
-            let post = try await caller.send(.post, "/api/v1/court-orders/impact", as: .anonymous,
-                                             json: TestRecords.courtOrder("CO-P", scope: ["nationalities": ["VEN"]]))
+            let post = try await caller.send(
+                .post, "/api/v1/court-orders/impact", as: .anonymous,
+                json: TestRecords.courtOrder("CO-P", scope: ["nationalities": ["VEN"]]))
             expectProblem(post, .unauthorized, code: "unauthenticated", "POST /api/v1/court-orders/impact signed out")
         }
     }
@@ -50,7 +57,9 @@ struct PublicNetworkTests {
         let store = InMemoryEventStore()
         let world = try await Worlds.reference(store)
         let named = [SyntheticCaseload.caseID(0), SyntheticCaseload.caseID(1)]
-        try await store.append(records: [TestRecords.courtOrder("CO-NAMED", issuedOn: "2025-05-01", scope: ["cases": .array(named.map { .string($0) })])])
+        try await store.append(records: [
+            TestRecords.courtOrder("CO-NAMED", issuedOn: "2025-05-01", scope: ["cases": .array(named.map { .string($0) })])
+        ])
         try await world.test { caller in
             for id in ["CO-WEB-1", "CO-NAMED"] {
                 for path in ["/court-orders/\(id)", "/api/v1/court-orders/\(id)", "/court-orders", "/api/v1/court-orders"] {
@@ -76,11 +85,13 @@ struct PublicNetworkTests {
             #expect(open["covered"] == nil && open["transfers"] == nil, "the public answer carries the impact list: \(open)")
 
             // Those who may read cases see the impact list, and are linked to it from the order.
-            let monitorPage = try await caller.send(.get, "/court-orders/CO-NAMED", as: .anonymous,
-                                                    headers: [.cookie: try #require(caller.sessionCookie(.role(.monitor)))])
+            let monitorPage = try await caller.send(
+                .get, "/court-orders/CO-NAMED", as: .anonymous,
+                headers: [.cookie: try #require(caller.sessionCookie(.role(.monitor)))])
             #expect(monitorPage.text.contains(#"href="/court-orders/CO-NAMED/impact""#), "no link to the impact list for a monitor")
-            let list = try await caller.send(.get, "/court-orders/CO-NAMED/impact", as: .anonymous,
-                                             headers: [.cookie: try #require(caller.sessionCookie(.role(.monitor)))])
+            let list = try await caller.send(
+                .get, "/court-orders/CO-NAMED/impact", as: .anonymous,
+                headers: [.cookie: try #require(caller.sessionCookie(.role(.monitor)))])
             #expect(list.status == .ok && named.allSatisfy { list.text.contains($0) }, "\(list)")
             let named2 = try await caller.getJSON("/api/v1/court-orders/CO-NAMED/impact", as: .role(.officer))
             #expect(named2["covered"]?.arrayValue?.compactMap(\.stringValue).sorted() == named, "\(named2)")
@@ -104,7 +115,9 @@ struct PublicNetworkTests {
             // With fewer than 5 covered in all, even their nationalities are withheld.
             #expect(open["coveredByNationality"] == .null, "\(open)")
             let page = try await caller.get("/court-orders/CO-1", as: .anonymous)
-            #expect(page.text.contains("<strong>&lt;5</strong>") && page.text.contains("Withheld: with fewer than 5 people covered"), "\(page.text.prefix(4000))")
+            #expect(
+                page.text.contains("<strong>&lt;5</strong>") && page.text.contains("Withheld: with fewer than 5 people covered"),
+                "\(page.text.prefix(4000))")
             #expect(!page.text.contains("<th scope=\"row\">Cuba</th>"), "the page gives the one covered person's nationality")
             #expect(!page.text.contains("C1"), "the page names the covered person")
         }
@@ -176,7 +189,9 @@ struct PublicNetworkTests {
     func searchAndPreviews() async throws {
         let world = try await Worlds.reference()
         try await world.test { caller in
-            for path in ["/", "/arrangements", "/arrangements/us-slv-cecot-2025", "/countries/SLV", "/court-orders", "/court-orders/CO-WEB-1", "/report"] {
+            for path in [
+                "/", "/arrangements", "/arrangements/us-slv-cecot-2025", "/countries/SLV", "/court-orders", "/court-orders/CO-WEB-1", "/report",
+            ] {
                 let page = try await caller.get(path + "?utm=x", as: .anonymous)
                 try #require(page.status == .ok, "GET \(path): \(page)")
                 #expect(page.text.contains("<title>") && page.text.contains(" — Corridor</title>"), "GET \(path): no title")

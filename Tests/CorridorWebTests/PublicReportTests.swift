@@ -16,13 +16,16 @@ struct PublicReportTests {
     /// records that V1, who holds withholding against Venezuela, was repatriated there.
     static func moveEveryone(_ caller: Caller) async throws {
         for transfer in ["T1", "T2"] {
-            let lock = try await caller.send(.post, "/api/v1/transfers/\(transfer)/lock", as: .role(.supervisor), json: ["at": .string(Scenario.lockAt)])
+            let lock = try await caller.send(
+                .post, "/api/v1/transfers/\(transfer)/lock", as: .role(.supervisor), json: ["at": .string(Scenario.lockAt)])
             try #require(lock.status == .created, "lock \(transfer): \(lock)")
-            let depart = try await caller.send(.post, "/api/v1/transfers/\(transfer)/depart", as: .role(.supervisor), json: ["at": .string(Scenario.departAt)])
+            let depart = try await caller.send(
+                .post, "/api/v1/transfers/\(transfer)/depart", as: .role(.supervisor), json: ["at": .string(Scenario.departAt)])
             try #require(depart.status == .created, "depart \(transfer): \(depart)")
         }
-        let repatriated = try await caller.send(.post, "/api/v1/records", as: .role(.officer),
-                                                json: TestRecords.disposition("V1", outcome: "repatriated", on: "2025-07-20", to: "VEN"))
+        let repatriated = try await caller.send(
+            .post, "/api/v1/records", as: .role(.officer),
+            json: TestRecords.disposition("V1", outcome: "repatriated", on: "2025-07-20", to: "VEN"))
         try #require(repatriated.status == .created, "\(repatriated)")
     }
 
@@ -99,8 +102,10 @@ struct PublicReportTests {
     func fiveIsShown() async throws {
         let world = try await Worlds.scenario()
         let extra: [JSONValue] = ["V4", "V5"].flatMap { id -> [JSONValue] in
-            [TestRecords.caseRecord(id, nationalities: ["VEN"]), TestRecords.order(id, kind: "final", on: "2025-01-10"),
-             Scenario.notice(id, "SLV"), TestRecords.manifestAdd("T1", id)]
+            [
+                TestRecords.caseRecord(id, nationalities: ["VEN"]), TestRecords.order(id, kind: "final", on: "2025-01-10"),
+                Scenario.notice(id, "SLV"), TestRecords.manifestAdd("T1", id),
+            ]
         }
         try await world.store.append(records: extra)
         try await world.test { caller in
@@ -135,7 +140,9 @@ struct PublicReportTests {
             let codebook = try await caller.get("/report/files/codebook.md", as: .anonymous)
             #expect(codebook.text.contains("never suppressed") && codebook.text.contains("recordedPeopleMoved"))
             let html = try await caller.get("/report/files/report.html", as: .anonymous)
-            #expect(html.text.hasPrefix("<!doctype html>") && html.text.contains("<svg") && !html.text.contains("<script") && !html.text.contains("src=\"http"))
+            #expect(
+                html.text.hasPrefix("<!doctype html>") && html.text.contains("<svg") && !html.text.contains("<script")
+                    && !html.text.contains("src=\"http"))
             let missing = try await caller.get("/report/files/passwords.txt", as: .anonymous)
             #expect(missing.status == .notFound)
             let bad = try await caller.get("/api/v1/reports/public?from=2025-13-01", as: .anonymous)

@@ -39,7 +39,9 @@ struct ReadAuditTests {
                     #expect(event.json["role"] == .string(role.rawValue), "\(context): \(event.payload)")
                     #expect(event.json["route"] == .string(route), "\(context): \(event.payload)")
                     #expect(event.actor.contains(world.tokens.infos[role]!.id), "\(context): actor \(event.actor)")
-                    #expect(!event.payload.contains(world.tokens[role]) && !event.actor.contains(world.tokens[role]), "\(context): the secret is in the log")
+                    #expect(
+                        !event.payload.contains(world.tokens[role]) && !event.actor.contains(world.tokens[role]),
+                        "\(context): the secret is in the log")
                 }
             }
             #expect(try await world.store.verifyChain().isIntact)
@@ -81,7 +83,9 @@ struct ReadAuditTests {
                 // As another process would open the database, right after the answer.
                 let other = try file.reopen()
                 let last = try #require(try await other.allEvents().last)
-                #expect(last.type == "system.read" && last.json["route"] == .string(route) && last.json["case"] == "V1", "\(uri): \(last.type) \(last.payload)")
+                #expect(
+                    last.type == "system.read" && last.json["route"] == .string(route) && last.json["case"] == "V1",
+                    "\(uri): \(last.type) \(last.payload)")
                 #expect(last.json["token"] == .string(world.tokens.infos[.counsel]!.id))
             }
             #expect(try await file.reopen().verifyChain().isIntact)

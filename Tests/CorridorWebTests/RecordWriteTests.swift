@@ -12,8 +12,10 @@ import Testing
 @Suite("Writes through the API")
 struct RecordWriteTests {
     /// Asserts a receipt: `count` records, ending at the store's head.
-    func expectReceipt<Store: EventStore>(_ reply: Reply, count: Int, after before: ChainHead, in world: WebWorld<Store>,
-                                          sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    func expectReceipt<Store: EventStore>(
+        _ reply: Reply, count: Int, after before: ChainHead, in world: WebWorld<Store>,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         #expect(reply.status == .created, "\(reply)", sourceLocation: sourceLocation)
         let head = try await world.store.head()
         let json = try await #require(reply.json, sourceLocation: sourceLocation)
@@ -35,7 +37,8 @@ struct RecordWriteTests {
             let history = try await caller.getJSON("/api/v1/cases/V2/records", as: .role(.officer))
             #expect(history["case"]?["case"] == "V2")
             let records = try await #require(history["records"]?.arrayValue)
-            let recorded = try await #require(records.first { $0["seq"] == .number(Double(before.seq + 1)) }, "the claim is not in the case's records: \(records)")
+            let recorded = try await #require(
+                records.first { $0["seq"] == .number(Double(before.seq + 1)) }, "the claim is not in the case's records: \(records)")
             #expect(recorded["record"] == claim)
             #expect(recorded["type"] == "claim")
             #expect(recorded["actor"]?.stringValue?.contains(world.tokens.infos[.officer]!.id) == true, "the actor names the token: \(recorded)")
@@ -76,7 +79,9 @@ struct RecordWriteTests {
             expectProblem(reply, .unprocessableContent, code: "unknown-reference", "an array whose third record names an unknown case")
             #expect(reply.json?["index"] == 3 && reply.json?["field"] == "case", "\(reply)")
             #expect(try await world.store.snapshot() == before, "part of a refused array was kept")
-            expectProblem(try await caller.get("/api/v1/cases/N1", as: .role(.officer)), .notFound, code: "unknown-case", "the first record of the refused array")
+            expectProblem(
+                try await caller.get("/api/v1/cases/N1", as: .role(.officer)), .notFound, code: "unknown-case",
+                "the first record of the refused array")
         }
     }
 
@@ -86,8 +91,9 @@ struct RecordWriteTests {
         try await world.test { caller in
             // V3 was never served notice: the notice gate waits.
             var before = try await world.store.head()
-            try await expectReceipt(try await caller.send(.post, "/api/v1/records", as: .role(.supervisor), json: TestRecords.manifestAdd("T1", "V3")),
-                              count: 1, after: before, in: world)
+            try await expectReceipt(
+                try await caller.send(.post, "/api/v1/records", as: .role(.supervisor), json: TestRecords.manifestAdd("T1", "V3")),
+                count: 1, after: before, in: world)
 
             before = try await world.store.head()
             let lock = try await caller.send(.post, "/api/v1/transfers/T1/lock", as: .role(.supervisor), json: ["at": .string(Scenario.lockAt)])
@@ -100,7 +106,8 @@ struct RecordWriteTests {
 
             // Departure refused: nothing recorded, the problem names V3 and the notice gate.
             before = try await world.store.head()
-            let refused = try await caller.send(.post, "/api/v1/transfers/T1/depart", as: .role(.supervisor), json: ["at": .string(Scenario.departAt)])
+            let refused = try await caller.send(
+                .post, "/api/v1/transfers/T1/depart", as: .role(.supervisor), json: ["at": .string(Scenario.departAt)])
             expectProblem(refused, .conflict, code: "departure-refused", "departure with V3 on board")
             #expect(refused.detail?.contains("V3") == true, "the problem does not name the person: \(refused)")
             #expect(refused.detail?.contains("notice") == true, "the problem does not name the gate: \(refused)")
@@ -109,7 +116,8 @@ struct RecordWriteTests {
             #expect(try await world.store.head() == before)
 
             // Struck with a reason, the rest may go.
-            let strike = try await caller.send(.post, "/api/v1/transfers/T1/strike", as: .role(.supervisor), json: ["case": "V3", "reason": "no notice was served"])
+            let strike = try await caller.send(
+                .post, "/api/v1/transfers/T1/strike", as: .role(.supervisor), json: ["case": "V3", "reason": "no notice was served"])
             try await expectReceipt(strike, count: 1, after: before, in: world)
             let struck = try await #require(try await world.events(after: before.seq).first)
             #expect(struck.type == "manifest-strike" && struck.json["case"] == "V3" && struck.json["reason"] == "no notice was served")
@@ -129,7 +137,9 @@ struct RecordWriteTests {
     func courtOrderAfterLock() async throws {
         let world = try await Worlds.scenario()
         try await world.test { caller in
-            #expect(try await caller.send(.post, "/api/v1/transfers/T1/lock", as: .role(.supervisor), json: ["at": .string(Scenario.lockAt)]).status == .created)
+            #expect(
+                try await caller.send(.post, "/api/v1/transfers/T1/lock", as: .role(.supervisor), json: ["at": .string(Scenario.lockAt)]).status
+                    == .created)
             let order = TestRecords.courtOrder("CO-VEN", issuedOn: "2025-06-30", scope: ["nationalities": ["VEN"], "destinations": ["SLV"]])
             #expect(try await caller.send(.post, "/api/v1/records", as: .role(.counsel), json: order).status == .created)
             let before = try await world.store.head()
@@ -146,7 +156,9 @@ struct RecordWriteTests {
     func departUnderAnotherPolicy() async throws {
         let world = try await Worlds.scenario()
         try await world.test { caller in
-            #expect(try await caller.send(.post, "/api/v1/transfers/T2/lock", as: .role(.supervisor), json: ["at": .string(Scenario.lockAt)]).status == .created)
+            #expect(
+                try await caller.send(.post, "/api/v1/transfers/T2/lock", as: .role(.supervisor), json: ["at": .string(Scenario.lockAt)]).status
+                    == .created)
             var depart: [String: JSONValue] = ["type": "transfer-depart", "transfer": "T2", "at": .string(Scenario.departAt), "policy": "unhcr-2013"]
             let before = try await world.store.snapshot()
             let refused = try await caller.send(.post, "/api/v1/records", as: .role(.supervisor), json: .object(depart))

@@ -1,9 +1,10 @@
-@testable import CorridorWeb
 import CorridorDomain
 import CorridorStore
 import Foundation
 import Hummingbird
 import Testing
+
+@testable import CorridorWeb
 
 /// How the server reads what a caller sends: the bearer credential, query parameters and
 /// percent-encoding. Each is decoded exactly once, the way RFC 3986 and RFC 9110 say.
@@ -12,14 +13,18 @@ struct RequestParsingTests {
     static func request(authorization: String?) -> Request {
         var fields = HTTPFields()
         if let authorization { fields[.authorization] = authorization }
-        return Request(head: HTTPRequest(method: .get, scheme: "http", authority: "localhost", path: "/api/v1/policy", headerFields: fields),
-                       body: .init(buffer: ByteBuffer()))
+        return Request(
+            head: HTTPRequest(method: .get, scheme: "http", authority: "localhost", path: "/api/v1/policy", headerFields: fields),
+            body: .init(buffer: ByteBuffer()))
     }
 
     @Test("The bearer credential: the scheme in any case, surrounding blanks ignored; other schemes are no credential")
     func bearerCredential() {
         let token = "cor_" + String(repeating: "a", count: 64)
-        for header in ["Bearer \(token)", "bearer \(token)", "BEARER \(token)", "Bearer   \(token)  ", " Bearer \(token)", "Bearer\t\(token)".replacingOccurrences(of: "\t", with: " ")] {
+        for header in [
+            "Bearer \(token)", "bearer \(token)", "BEARER \(token)", "Bearer   \(token)  ", " Bearer \(token)",
+            "Bearer\t\(token)".replacingOccurrences(of: "\t", with: " "),
+        ] {
             #expect(AuthMiddleware<InMemoryStoreAlias>.credential(Self.request(authorization: header)) == token, "\(header)")
         }
         for header in ["Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Bearertoken", token, ""] {
@@ -71,8 +76,9 @@ struct RequestParsingTests {
             let twice = try await caller.get("/api/v1/cases/V1/check?to=SLV&on=2025-07-01T12%253A00%253A00Z", as: .role(.officer))
             #expect(twice.status == .badRequest && twice.code == "invalid-parameter", "\(twice)")
             #expect(twice.detail?.contains("2025-07-01T12%3A00%3A00Z") == true, "\(twice)")
-            let lower = try await caller.send(.get, "/api/v1/policy", as: .anonymous,
-                                              headers: [.authorization: "bearer \(caller.tokens[.officer])"])
+            let lower = try await caller.send(
+                .get, "/api/v1/policy", as: .anonymous,
+                headers: [.authorization: "bearer \(caller.tokens[.officer])"])
             #expect(lower.status == .ok, "a lower-case scheme is still a bearer token: \(lower)")
         }
     }
@@ -84,8 +90,9 @@ struct RequestParsingTests {
             for uri in ["/api/v1/cases/V1/check?to=SLV&policy=nope", "/api/v1/eligible?to=SLV&policy=nope"] {
                 let reply = try await caller.get(uri, as: .role(.officer))
                 #expect(reply.status == .badRequest && reply.code == "unknown-policy", "\(uri): \(reply)")
-                #expect(reply.detail == "query parameter 'policy': unknown policy profile 'nope' (known: us-dhs-2025, us-dvd-2025, unhcr-2013)",
-                        "\(uri): \(reply)")
+                #expect(
+                    reply.detail == "query parameter 'policy': unknown policy profile 'nope' (known: us-dhs-2025, us-dvd-2025, unhcr-2013)",
+                    "\(uri): \(reply)")
             }
         }
     }

@@ -13,7 +13,8 @@ import Testing
 struct RouteAccessTests {
     /// `METHOD /path` of every route the server serves (from a server over an empty store).
     static func routeNames() async -> [String] {
-        guard let state = try? await AppState(store: InMemoryEventStore(), clock: { TestClock.instant }, logger: WebWorld<InMemoryEventStore>.logger) else { return [] }
+        guard let state = try? await AppState(store: InMemoryEventStore(), clock: { TestClock.instant }, logger: WebWorld<InMemoryEventStore>.logger)
+        else { return [] }
         return routeSpecs(state: state).map(RouteProbe.name)
     }
 
@@ -30,7 +31,8 @@ struct RouteAccessTests {
     static let openToAnyone: Set<String> = [
         "GET /", "GET /ping", "GET /healthz", "GET /readyz", "GET /openapi.json", "GET /docs/api", "GET /static/corridor.css",
         "GET /static/corridor.js",
-        "GET /signin", "POST /signin", "POST /signout", "GET /simulate", "GET /report", "GET /report/files/{file}", "GET /api/v1/reports/public", "GET /api/v1/reports/stranded",
+        "GET /signin", "POST /signin", "POST /signout", "GET /simulate", "GET /report", "GET /report/files/{file}", "GET /api/v1/reports/public",
+        "GET /api/v1/reports/stranded",
         "GET /api/v1/countries", "GET /api/v1/countries/{code}", "GET /api/v1/arrangements", "GET /api/v1/arrangements/{id}",
         "GET /api/v1/court-orders", "GET /api/v1/court-orders/{id}",
         "GET /arrangements", "GET /arrangements/{id}", "GET /countries/{code}", "GET /court-orders", "GET /court-orders/{id}",
@@ -60,10 +62,14 @@ struct RouteAccessTests {
         try await world.test { caller in
             for who in Who.everyone {
                 let before = try await world.store.head()
-                let reply = RouteProbe.isPage(route)
+                let reply =
+                    RouteProbe.isPage(route)
                     ? try await Self.callPage(route, uri: uri, as: who, caller: caller, probe: probe)
-                    : try await caller.send(route.method, uri, as: who,
-                                            body: try await probe.body(route, as: who, unique: "\(who)".replacingOccurrences(of: " ", with: "-")).map { ByteBuffer(string: $0.canonicalString) })
+                    : try await caller.send(
+                        route.method, uri, as: who,
+                        body: try await probe.body(route, as: who, unique: "\(who)".replacingOccurrences(of: " ", with: "-")).map {
+                            ByteBuffer(string: $0.canonicalString)
+                        })
                 let context = "\(name) as \(who)"
                 #expect(reply.status.code < 500, "\(context): \(reply)")
                 #expect(!reply.isRouterNotFound, "\(context): the router does not serve \(uri)")
@@ -75,15 +81,18 @@ struct RouteAccessTests {
                     #expect(!refused, "\(context): an open route refused: \(reply)")
                     if route.method == .get { #expect(reply.status == .ok, "\(context): \(reply)") }
                 case (.roles, .anonymous) where RouteProbe.isPage(route), (.roles, .revoked) where RouteProbe.isPage(route),
-                     (.roles, .unknownToken) where RouteProbe.isPage(route):
+                    (.roles, .unknownToken) where RouteProbe.isPage(route):
                     // A browser without a live session is sent to sign in, never shown the page.
-                    #expect(reply.isSignInRedirect, "\(context): expected 303 to /signin, got \(reply) (Location \(reply.headers[.location] ?? "none"))")
+                    #expect(
+                        reply.isSignInRedirect, "\(context): expected 303 to /signin, got \(reply) (Location \(reply.headers[.location] ?? "none"))")
                 case (.roles, .anonymous):
                     expectProblem(reply, .unauthorized, code: "unauthenticated", context)
                     #expect(reply.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true, "\(context): no WWW-Authenticate: Bearer")
                 case (.roles, .revoked), (.roles, .unknownToken):
                     expectProblem(reply, .unauthorized, code: "invalid-token", context)
-                    #expect(reply.headers[.wwwAuthenticate]?.contains("error=\"invalid_token\"") == true, "\(context): WWW-Authenticate \(reply.headers[.wwwAuthenticate] ?? "missing")")
+                    #expect(
+                        reply.headers[.wwwAuthenticate]?.contains("error=\"invalid_token\"") == true,
+                        "\(context): WWW-Authenticate \(reply.headers[.wwwAuthenticate] ?? "missing")")
                 case (.roles(let roles), .role(let role)) where !roles.contains(role):
                     #expect(reply.status == .forbidden, "\(context): expected 403, got \(reply)")
                     if !RouteProbe.isPage(route) {
@@ -91,7 +100,8 @@ struct RouteAccessTests {
                         #expect(reply.detail?.contains("'\(role.rawValue)'") == true, "\(context): the detail does not name the role: \(reply)")
                     }
                 case (.roles, .role):
-                    #expect(!refused && reply.status != .unauthorized && reply.status != .forbidden, "\(context): an allowed role was refused: \(reply)")
+                    #expect(
+                        !refused && reply.status != .unauthorized && reply.status != .forbidden, "\(context): an allowed role was refused: \(reply)")
                     if route.method == .get { #expect(reply.status == .ok, "\(context): \(reply)") }
                 }
                 if refused { #expect(try await world.store.head() == before, "\(context): a refused call changed the log") }
@@ -103,7 +113,9 @@ struct RouteAccessTests {
     /// (read off a page of the same session, or off the sign-in form).
     static func callPage(_ route: RouteSpec, uri: String, as who: Who, caller: Caller, probe: RouteProbe) async throws -> Reply {
         var cookies = caller.sessionCookie(who).map { [$0] } ?? []
-        guard route.method != .get else { return try await caller.send(.get, uri, as: .anonymous, headers: cookies.isEmpty ? [:] : [.cookie: cookies.joined(separator: "; ")]) }
+        guard route.method != .get else {
+            return try await caller.send(.get, uri, as: .anonymous, headers: cookies.isEmpty ? [:] : [.cookie: cookies.joined(separator: "; ")])
+        }
         var fields: [String] = []
         if route.path == "/signin" {
             let form = try await #require(try await caller.signInForm(), "GET /signin has no CSRF value and pre-session cookie")
@@ -198,8 +210,9 @@ struct RecordPermissionTests {
         }
     }
 
-    @Test("Each record type is refused (403, recording nothing) for the roles not allowed it, and recorded (201) for those allowed",
-          arguments: Record.Kind.allCases)
+    @Test(
+        "Each record type is refused (403, recording nothing) for the roles not allowed it, and recorded (201) for those allowed",
+        arguments: Record.Kind.allCases)
     func perRecordType(_ kind: Record.Kind) async throws {
         let (setup, record) = try await #require(Self.sample(kind), "no sample record for '\(kind.rawValue)'")
         let allowed = RecordPermissions.roles(for: kind)
@@ -218,7 +231,8 @@ struct RecordPermissionTests {
                 if !allowed.contains(role) {
                     expectProblem(reply, .forbidden, code: "forbidden", context)
                     if route.access.allows(role) {
-                        #expect(reply.detail?.contains("'\(kind.rawValue)'") == true, "\(context): the detail does not name the record type: \(reply)")
+                        #expect(
+                            reply.detail?.contains("'\(kind.rawValue)'") == true, "\(context): the detail does not name the record type: \(reply)")
                     }
                     #expect(try await world.store.head() == before, "\(context): a refused record changed the log")
                 } else if !recorded {

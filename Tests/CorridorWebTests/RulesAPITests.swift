@@ -75,7 +75,9 @@ struct RulesAPITests {
     }
 
     /// Follows `nextCursor` from the first page to the last; returns the ids in order.
-    static func allPages(_ caller: Caller, query: String, limit: Int, sourceLocation: SourceLocation = #_sourceLocation) async throws -> (ids: [String], total: Int?) {
+    static func allPages(
+        _ caller: Caller, query: String, limit: Int, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> (ids: [String], total: Int?) {
         var ids: [String] = []
         var cursor: String?
         var total: Int?
@@ -88,7 +90,8 @@ struct RulesAPITests {
             ids += items.compactMap { $0["id"]?.stringValue }
             total = page["total"]?.intValue
             guard let next = page["nextCursor"]?.stringValue else {
-                #expect(page["nextCursor"] == .null, "GET \(uri): nextCursor \(String(describing: page["nextCursor"]))", sourceLocation: sourceLocation)
+                #expect(
+                    page["nextCursor"] == .null, "GET \(uri): nextCursor \(String(describing: page["nextCursor"]))", sourceLocation: sourceLocation)
                 return (ids, total)
             }
             #expect(items.count == limit, "GET \(uri): a page before the last is not full", sourceLocation: sourceLocation)
@@ -107,8 +110,10 @@ struct RulesAPITests {
         let on = Instant(dateOrInstant: "2025-07-01")!
         let outcomes = caseload.outcomes(try await rules.destination("SLV", at: on, policy: try await rules.profile(nil)))
         let blockedOnNotice = zip(caseload.cases, outcomes).filter { $0.1.result(.notice) != .pass }.map(\.0.id.rawValue)
-        let blockedUnderUNHCR = zip(caseload.cases, caseload.outcomes(try await rules.destination("MEX", at: on, policy: try await rules.profile("unhcr-2013"))))
-            .filter { $0.1.result(.humanRightsRisk) != .pass }.map(\.0.id.rawValue)
+        let blockedUnderUNHCR = zip(
+            caseload.cases, caseload.outcomes(try await rules.destination("MEX", at: on, policy: try await rules.profile("unhcr-2013")))
+        )
+        .filter { $0.1.result(.humanRightsRisk) != .pass }.map(\.0.id.rawValue)
         let filters: [(query: String, expected: [String])] = [
             ("", all),
             ("nationality=GTM", caseload.cases.filter { $0.person.nationalities.contains("GTM") }.map(\.id.rawValue)),
@@ -121,12 +126,16 @@ struct RulesAPITests {
             ("blocked=human-rights-risk&to=MEX&on=2025-07-01&policy=unhcr-2013", blockedUnderUNHCR),
         ]
         #expect(all.count == Worlds.syntheticCount)
-        #expect(!blockedOnNotice.isEmpty && blockedOnNotice.count < all.count, "the blocked filter should select some cases: \(blockedOnNotice.count)")
+        #expect(
+            !blockedOnNotice.isEmpty && blockedOnNotice.count < all.count, "the blocked filter should select some cases: \(blockedOnNotice.count)")
         try await world.test { caller in
             for (query, expected) in filters {
                 for limit in [1, 7, 50, 1000] where limit >= 7 || query.isEmpty {
                     let (ids, total) = try await Self.allPages(caller, query: query, limit: limit)
-                    #expect(ids == expected, "?\(query) limit \(limit): \(ids.count) ids, expected \(expected.count); missing \(Set(expected).subtracting(ids).sorted().prefix(5)), extra \(Set(ids).subtracting(expected).sorted().prefix(5))")
+                    #expect(
+                        ids == expected,
+                        "?\(query) limit \(limit): \(ids.count) ids, expected \(expected.count); missing \(Set(expected).subtracting(ids).sorted().prefix(5)), extra \(Set(ids).subtracting(expected).sorted().prefix(5))"
+                    )
                     #expect(Set(ids).count == ids.count, "?\(query) limit \(limit): a case came twice")
                     #expect(total == all.count, "?\(query): total \(String(describing: total))")
                 }
@@ -138,8 +147,12 @@ struct RulesAPITests {
     func departedFilter() async throws {
         let world = try await Worlds.scenario()
         try await world.test { caller in
-            #expect(try await caller.send(.post, "/api/v1/transfers/T2/lock", as: .role(.supervisor), json: ["at": .string(Scenario.lockAt)]).status == .created)
-            #expect(try await caller.send(.post, "/api/v1/transfers/T2/depart", as: .role(.supervisor), json: ["at": .string(Scenario.departAt)]).status == .created)
+            #expect(
+                try await caller.send(.post, "/api/v1/transfers/T2/lock", as: .role(.supervisor), json: ["at": .string(Scenario.lockAt)]).status
+                    == .created)
+            #expect(
+                try await caller.send(.post, "/api/v1/transfers/T2/depart", as: .role(.supervisor), json: ["at": .string(Scenario.departAt)]).status
+                    == .created)
             let (departed, _) = try await Self.allPages(caller, query: "status=departed", limit: 4)
             #expect(departed.sorted() == Scenario.costaRicaCases)
             let (open, _) = try await Self.allPages(caller, query: "status=open", limit: 4)
@@ -160,7 +173,9 @@ struct RulesAPITests {
                         var uri = "/api/v1/eligible?to=\(destination)&on=\(on)&limit=100000"
                         if let policy { uri += "&policy=\(policy)" }
                         let json = try await caller.getJSON(uri, as: .role(.supervisor))
-                        let expected = caseload.eligibility(try await rules.destination(CountryCode(destination), at: Instant(dateOrInstant: on)!, policy: try await rules.profile(policy)))
+                        let expected = caseload.eligibility(
+                            try await rules.destination(
+                                CountryCode(destination), at: Instant(dateOrInstant: on)!, policy: try await rules.profile(policy)))
                         let context = "GET \(uri)"
                         #expect(json["total"]?.intValue == expected.total, "\(context)")
                         #expect(json["allowedCount"]?.intValue == expected.allowed.count, "\(context)")

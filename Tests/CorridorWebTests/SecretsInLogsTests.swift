@@ -1,4 +1,3 @@
-@testable import CorridorWeb
 import CorridorDomain
 import CorridorStore
 import CorridorTestSupport
@@ -7,11 +6,15 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
+@testable import CorridorWeb
+
 /// Issue 16, hardening: no token secret (nor its stored hash) reaches a log line, an error
 /// answer or the metrics, whatever a client sends, at every log level.
 @Suite("No secret in logs, errors or metrics")
 struct SecretsInLogsTests {
-    @Test("Representative requests — good, unknown, revoked and misplaced tokens, sign-in and sign-out, writes — log no secret at trace level, and answer none")
+    @Test(
+        "Representative requests — good, unknown, revoked and misplaced tokens, sign-in and sign-out, writes — log no secret at trace level, and answer none"
+    )
     func noSecretAnywhere() async throws {
         let world = try await Worlds.scenario()
         let log = ServerLoggingTests.FileLog()
@@ -21,7 +24,8 @@ struct SecretsInLogsTests {
             var answers: [Reply] = []
             let officer = world.tokens[.officer]
             for role in Role.allCases {
-                answers.append(try await caller.send(.get, "/api/v1/cases/V1", as: .anonymous, headers: [.authorization: "Bearer \(world.tokens[role])"]))
+                answers.append(
+                    try await caller.send(.get, "/api/v1/cases/V1", as: .anonymous, headers: [.authorization: "Bearer \(world.tokens[role])"]))
             }
             for who in [Who.revoked, .unknownToken] {
                 answers.append(try await caller.get("/api/v1/cases/V1", as: who))
@@ -36,14 +40,18 @@ struct SecretsInLogsTests {
             // The sign-in form: a wrong token, then the right one; a page; sign-out.
             let form = try await #require(try await caller.signInForm())
             for token in [issued.dropLast() + "0", Substring(issued)] {
-                answers.append(try await caller.send(.post, "/signin", as: .anonymous, body: ByteBuffer(string: "csrf=\(form.csrf)&token=\(token)&next=%2Fcases"),
-                                                     headers: [.cookie: form.cookie, .contentType: "application/x-www-form-urlencoded"]))
+                answers.append(
+                    try await caller.send(
+                        .post, "/signin", as: .anonymous, body: ByteBuffer(string: "csrf=\(form.csrf)&token=\(token)&next=%2Fcases"),
+                        headers: [.cookie: form.cookie, .contentType: "application/x-www-form-urlencoded"]))
             }
             let session = try await #require(caller.sessionCookie(.role(.counsel)))
             answers.append(try await caller.send(.get, "/court-orders", as: .anonymous, headers: [.cookie: session]))
             let csrf = try await #require(try await caller.pageCSRF(cookie: session))
-            answers.append(try await caller.send(.post, "/signout", as: .anonymous, body: ByteBuffer(string: "csrf=\(csrf)"),
-                                                 headers: [.cookie: session, .contentType: "application/x-www-form-urlencoded"]))
+            answers.append(
+                try await caller.send(
+                    .post, "/signout", as: .anonymous, body: ByteBuffer(string: "csrf=\(csrf)"),
+                    headers: [.cookie: session, .contentType: "application/x-www-form-urlencoded"]))
             // A write and a refused write, by token.
             answers.append(try await caller.send(.post, "/api/v1/records", as: .role(.officer), json: TestRecords.caseRecord("LOG-1")))
             answers.append(try await caller.send(.post, "/api/v1/records", as: .role(.officer), text: #"{"type":"case"}"#))

@@ -15,10 +15,11 @@ struct SecurityHeadersTests {
     /// Asserts the headers every answer must carry.
     static func expectSecurityHeaders(_ reply: Reply, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let policy = reply.headers[.contentSecurityPolicy] ?? ""
-        let directives = Dictionary(policy.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.map { directive in
-            let words = directive.split(separator: " ").map(String.init)
-            return (words.first ?? "", Set(words.dropFirst()))
-        }, uniquingKeysWith: { first, _ in first })
+        let directives = Dictionary(
+            policy.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.map { directive in
+                let words = directive.split(separator: " ").map(String.init)
+                return (words.first ?? "", Set(words.dropFirst()))
+            }, uniquingKeysWith: { first, _ in first })
         #expect(directives["frame-ancestors"] == ["'none'"], "\(context): frame-ancestors in '\(policy)'", sourceLocation: sourceLocation)
         #expect(directives["default-src"] == ["'none'"], "\(context): default-src in '\(policy)'", sourceLocation: sourceLocation)
         for directive in ["script-src", "style-src"] {
@@ -26,7 +27,9 @@ struct SecurityHeadersTests {
             #expect(sources == ["'self'"], "\(context): \(directive) allows \(sources) in '\(policy)'", sourceLocation: sourceLocation)
         }
         #expect(reply.headers[.xContentTypeOptions] == "nosniff", "\(context): X-Content-Type-Options", sourceLocation: sourceLocation)
-        #expect(reply.headers[HTTPFields.Element.Name("Referrer-Policy")!] == "no-referrer", "\(context): Referrer-Policy", sourceLocation: sourceLocation)
+        #expect(
+            reply.headers[HTTPFields.Element.Name("Referrer-Policy")!] == "no-referrer", "\(context): Referrer-Policy", sourceLocation: sourceLocation
+        )
     }
 
     /// Inline script or style (which the policy refuses, so a page relying on it would break).
@@ -53,7 +56,9 @@ struct SecurityHeadersTests {
             for route in routeSpecs(state: world.state) {
                 let uri = try await probe.uri(route)
                 for who in [Who.role(.admin), .anonymous, .unknownToken] {
-                    let body = route.method == .get ? nil : try await probe.body(route, as: who, unique: "sec").map { ByteBuffer(string: $0.canonicalString) }
+                    let body =
+                        route.method == .get
+                        ? nil : try await probe.body(route, as: who, unique: "sec").map { ByteBuffer(string: $0.canonicalString) }
                     let reply = try await caller.send(route.method, uri, as: who, body: body)
                     let context = "\(RouteProbe.name(route)) as \(who) → \(reply.status.code)"
                     Self.expectSecurityHeaders(reply, context)
@@ -83,8 +88,9 @@ struct SecurityHeadersTests {
             #expect(routes.count >= 10, "\(routes.count) routes take a body")
             for route in routes {
                 let before = try await world.store.head()
-                let reply = try await caller.send(route.method, try await probe.uri(route), as: .role(.admin), body: huge,
-                                                  headers: RouteProbe.isPage(route) ? [.contentType: "application/x-www-form-urlencoded"] : [:])
+                let reply = try await caller.send(
+                    route.method, try await probe.uri(route), as: .role(.admin), body: huge,
+                    headers: RouteProbe.isPage(route) ? [.contentType: "application/x-www-form-urlencoded"] : [:])
                 expectProblem(reply, .contentTooLarge, code: "body-too-large", RouteProbe.name(route))
                 #expect(reply.detail?.contains("bytes") == true, "\(RouteProbe.name(route)): the limit is not named: \(reply)")
                 #expect(try await world.store.head() == before, "\(RouteProbe.name(route)): the store changed")
@@ -101,11 +107,17 @@ struct SecurityHeadersTests {
                 let reply = try await caller.send(.get, "/api/v1/cases/V1", as: who, headers: [HTTPFields.Element.Name("X-Padding")!: big])
                 expectProblem(reply, .init(code: 431, reasonPhrase: "Request Header Fields Too Large"), code: "headers-too-large", "\(who)")
             }
-            let many = try await caller.send(.get, "/report", as: .anonymous, headers: HTTPFields((0..<400).map {
-                HTTPFields.Element(name: HTTPFields.Element.Name("X-Field-\($0)")!, value: String(repeating: "b", count: 40))
-            }))
+            let many = try await caller.send(
+                .get, "/report", as: .anonymous,
+                headers: HTTPFields(
+                    (0..<400).map {
+                        HTTPFields.Element(name: HTTPFields.Element.Name("X-Field-\($0)")!, value: String(repeating: "b", count: 40))
+                    }))
             #expect(many.status.code == 431, "\(many)")
-            #expect(try await caller.send(.get, "/api/v1/cases/V1", as: .role(.officer), headers: [HTTPFields.Element.Name("X-Padding")!: String(big.prefix(8 * 1024))]).status == .ok)
+            #expect(
+                try await caller.send(
+                    .get, "/api/v1/cases/V1", as: .role(.officer), headers: [HTTPFields.Element.Name("X-Padding")!: String(big.prefix(8 * 1024))]
+                ).status == .ok)
         }
     }
 }

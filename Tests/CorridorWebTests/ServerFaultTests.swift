@@ -73,8 +73,9 @@ struct ServerFaultTests {
             try await temporary.store.inject(.readOnly)
             let reply = try await caller.get("/api/v1/cases/V1/records", as: .role(.officer))
             try await expectFault(reply)
-            #expect(reply.json?["records"] == nil && !reply.text.contains("nationalities"),
-                    "the record was sent without its read being logged: \(reply.text)")
+            #expect(
+                reply.json?["records"] == nil && !reply.text.contains("nationalities"),
+                "the record was sent without its read being logged: \(reply.text)")
         }
     }
 }

@@ -1,9 +1,10 @@
-@testable import CorridorWeb
 import CorridorStore
 import CorridorTestSupport
 import Foundation
 import Logging
 import Testing
+
+@testable import CorridorWeb
 
 /// The server's own log: logfmt lines on a batching sink, and one access line per answered
 /// request (without the query string).
@@ -43,7 +44,8 @@ struct ServerLoggingTests {
         logger.info("caseload in memory", metadata: ["cases": "1000000", "note": "a \"quoted\" = value\nnext", "zone": "explicit"])
         log.sink.flushNow()
         let line = try await #require(log.lines.first)
-        let pattern = #/^ts=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z level=info logger=corridor msg="caseload in memory" cases=1000000 note="a \\"quoted\\" = value\\nnext" zone=explicit$/#
+        let pattern =
+            #/^ts=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z level=info logger=corridor msg="caseload in memory" cases=1000000 note="a \\"quoted\\" = value\\nnext" zone=explicit$/#
         #expect(line.wholeMatch(of: pattern) != nil, "\(line)")
         #expect(log.lines.count == 1)
     }
@@ -63,7 +65,9 @@ struct ServerLoggingTests {
         }
         let lines = log.lines
         #expect(lines.count == 3, "\(lines)")
-        #expect(lines.map { $0.contains("msg=first") || $0.contains("msg=second") || $0.contains("msg=\"disk nearly full\"") } == [true, true, true], "order kept: \(lines)")
+        #expect(
+            lines.map { $0.contains("msg=first") || $0.contains("msg=second") || $0.contains("msg=\"disk nearly full\"") } == [true, true, true],
+            "order kept: \(lines)")
         #expect(lines.last?.contains(" source=") == true, "\(lines)")
     }
 
@@ -123,7 +127,8 @@ extension ServerLoggingTests {
             log.sink.flushNow()
             let warnings = log.lines.filter { $0.contains("level=warning") }
             if warns {
-                #expect(warnings.count == 1 && warnings[0].contains("msg=\"slow read-log commit: the reads waiting for it were delayed\"")
+                #expect(
+                    warnings.count == 1 && warnings[0].contains("msg=\"slow read-log commit: the reads waiting for it were delayed\"")
                         && warnings[0].contains(" reads=1") && warnings[0].wholeMatch(of: #/.* ms=\d+ .*/#) != nil, "\(log.lines)")
             } else {
                 #expect(warnings.isEmpty, "\(log.lines)")

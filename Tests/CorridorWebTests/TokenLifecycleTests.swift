@@ -16,7 +16,8 @@ struct TokenLifecycleTests {
     @Test("Tokens.issue stores only the hash: neither tokens() nor any event holds the secret")
     func onlyTheHashIsStored() async throws {
         let store = InMemoryEventStore()
-        let (secret, info) = try await Tokens.issue(name: "Ana (counsel)", role: .counsel, counsel: "Synthetic counsel 12", in: store, context: .test(actor: "admin"))
+        let (secret, info) = try await Tokens.issue(
+            name: "Ana (counsel)", role: .counsel, counsel: "Synthetic counsel 12", in: store, context: .test(actor: "admin"))
         #expect(secret.hasPrefix("cor_") && secret.utf8.count == 68)
         #expect(Tokens.hash(secret).count == 64 && Tokens.hash(secret) != secret)
 
@@ -63,8 +64,9 @@ struct TokenLifecycleTests {
             expectProblem(refused, .unauthorized, code: "invalid-token", "the request right after revocation")
             #expect(refused.headers[.wwwAuthenticate]?.contains("invalid_token") == true)
             // The stolen hash is no credential either.
-            expectProblem(try await caller.send(.get, "/api/v1/policy", as: .anonymous, headers: [.authorization: "Bearer \(Tokens.hash(secret))"]),
-                          .unauthorized, code: "invalid-token", "the token's hash used as a token")
+            expectProblem(
+                try await caller.send(.get, "/api/v1/policy", as: .anonymous, headers: [.authorization: "Bearer \(Tokens.hash(secret))"]),
+                .unauthorized, code: "invalid-token", "the token's hash used as a token")
             // Other tokens are untouched.
             #expect(try await caller.get("/api/v1/cases/V1", as: .role(.officer)).status == .ok)
         }
@@ -79,7 +81,8 @@ struct TokenLifecycleTests {
             #expect(try await caller.get("/api/v1/policy", as: .role(.monitor)).status == .ok)
             let cli = try file.reopen()  // as `corridor token revoke` would open it
             #expect(try await cli.revokeToken(id: world.tokens.infos[.monitor]!.id, context: .test(actor: "cli")))
-            expectProblem(try await caller.get("/api/v1/policy", as: .role(.monitor)), .unauthorized, code: "invalid-token", "after revocation by the CLI")
+            expectProblem(
+                try await caller.get("/api/v1/policy", as: .role(.monitor)), .unauthorized, code: "invalid-token", "after revocation by the CLI")
             #expect(try await caller.get("/api/v1/policy", as: .role(.counsel)).status == .ok)
         }
         withExtendedLifetime(file) {}

@@ -19,21 +19,23 @@ struct WebhookTests {
 
     @Test("Signatures match the Standard Webhooks specification's own test vector")
     func signatureVector() {
-        let signature = WebhookSignature.sign(id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: 1_614_265_330, body: Array(#"{"test": 2432232314}"#.utf8),
-                                              secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        let signature = WebhookSignature.sign(
+            id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: 1_614_265_330, body: Array(#"{"test": 2432232314}"#.utf8),
+            secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         #expect(signature == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
         let secret = WebhookSignature.newSecret()
         #expect(secret.hasPrefix("whsec_") && WebhookSignature.key(secret)?.count == 32)
         #expect(WebhookSignature.sign(id: "1", timestamp: 1, body: [], secret: "not-a-secret") == nil)
     }
 
-    @Test("Address ranges: loopback, private, link-local and metadata are refused unless allowed; public addresses pass",
-          arguments: [
-              ("127.0.0.1", false), ("10.0.0.1", false), ("169.254.169.254", false), ("172.16.5.4", false), ("192.168.1.1", false),
-              ("100.64.0.1", false), ("0.0.0.0", false), ("::1", false), ("fe80::1", false), ("fd00:ec2::254", false),
-              ("::ffff:10.0.0.1", false), ("::ffff:127.0.0.1", false), ("224.0.0.1", false),
-              ("93.184.215.14", true), ("8.8.8.8", true), ("2606:4700::1111", true), ("172.32.0.1", true),
-          ])
+    @Test(
+        "Address ranges: loopback, private, link-local and metadata are refused unless allowed; public addresses pass",
+        arguments: [
+            ("127.0.0.1", false), ("10.0.0.1", false), ("169.254.169.254", false), ("172.16.5.4", false), ("192.168.1.1", false),
+            ("100.64.0.1", false), ("0.0.0.0", false), ("::1", false), ("fe80::1", false), ("fd00:ec2::254", false),
+            ("::ffff:10.0.0.1", false), ("::ffff:127.0.0.1", false), ("224.0.0.1", false),
+            ("93.184.215.14", true), ("8.8.8.8", true), ("2606:4700::1111", true), ("172.32.0.1", true),
+        ])
     func addressPolicy(_ address: String, _ permitted: Bool) throws {
         let bytes = try #require(IPAddress.parse(address), "\(address) does not parse")
         #expect((WebhookAddressPolicy().refusal(bytes) == nil) == permitted, "\(address)")
@@ -68,15 +70,18 @@ struct WebhookTests {
         let temporary = try TemporarySQLiteStore()
         let store: any SubscriptionStore = sqlite ? temporary.store : InMemoryEventStore()
         let owner = Subscription.Owner(tokenID: "tok_x", name: "x", role: .monitor, counsel: nil)
-        try await store.createSubscription(Subscription(id: "sub_lease", url: "https://example.org/", types: nil, cases: nil,
-                                                        secret: WebhookSignature.newSecret(), owner: owner, createdAt: TestClock.instant,
-                                                        progress: .init(acknowledged: 0)))
+        try await store.createSubscription(
+            Subscription(
+                id: "sub_lease", url: "https://example.org/", types: nil, cases: nil,
+                secret: WebhookSignature.newSecret(), owner: owner, createdAt: TestClock.instant,
+                progress: .init(acknowledged: 0)))
         let now = TestClock.instant
         #expect(try await store.lease("sub_lease", holder: "a", until: now.adding(milliseconds: 30_000), now: now))
         #expect(try await !store.lease("sub_lease", holder: "b", until: now.adding(milliseconds: 30_000), now: now))
         #expect(try await store.lease("sub_lease", holder: "a", until: now.adding(milliseconds: 30_000), now: now), "the holder renews")
-        #expect(try await store.lease("sub_lease", holder: "b", until: now.adding(milliseconds: 90_000), now: now.adding(milliseconds: 30_000)),
-                "a lease that ran out is taken over")
+        #expect(
+            try await store.lease("sub_lease", holder: "b", until: now.adding(milliseconds: 90_000), now: now.adding(milliseconds: 30_000)),
+            "a lease that ran out is taken over")
         try await store.releaseLease("sub_lease", holder: "a")  // not a's any more: nothing changes
         #expect(try await !store.lease("sub_lease", holder: "a", until: now.adding(milliseconds: 60_000), now: now.adding(milliseconds: 40_000)))
         try await store.releaseLease("sub_lease", holder: "b")
@@ -85,9 +90,12 @@ struct WebhookTests {
 
     // MARK: Subscriptions
 
-    @Test("A subscription to an internal address is refused (422, naming why) and nothing is stored",
-          arguments: ["http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/", "http://127.0.0.1:9/hook", "http://[::1]/hook",
-                      "http://[::ffff:10.0.0.1]/", "http://localhost/hook", "http://0.0.0.0/"])
+    @Test(
+        "A subscription to an internal address is refused (422, naming why) and nothing is stored",
+        arguments: [
+            "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/", "http://127.0.0.1:9/hook", "http://[::1]/hook",
+            "http://[::ffff:10.0.0.1]/", "http://localhost/hook", "http://0.0.0.0/",
+        ])
     func ssrfRefused(_ url: String) async throws {
         let world = try await Worlds.scenario()
         try await world.test { caller in
@@ -100,13 +108,16 @@ struct WebhookTests {
         }
     }
 
-    @Test("Bad subscription bodies are refused naming the field",
-          arguments: [
-              (#"{"url": "ftp://example.org/"}"#, "invalid-url"), (#"{"url": "http://user:pw@example.org/"}"#, "invalid-url"),
-              (#"{"url": "not a url"}"#, "invalid-url"), (#"{}"#, "invalid-field"), (#"{"url": "https://example.org/", "types": ["nonsense"]}"#, "invalid-field"),
-              (#"{"url": "https://example.org/", "cases": ["C1"]}"#, "invalid-field"), (#"{"url": "https://example.org/", "extra": 1}"#, "invalid-field"),
-              (#"{"url": "https://example.org/", "types": []}"#, "invalid-field"),
-          ])
+    @Test(
+        "Bad subscription bodies are refused naming the field",
+        arguments: [
+            (#"{"url": "ftp://example.org/"}"#, "invalid-url"), (#"{"url": "http://user:pw@example.org/"}"#, "invalid-url"),
+            (#"{"url": "not a url"}"#, "invalid-url"), (#"{}"#, "invalid-field"),
+            (#"{"url": "https://example.org/", "types": ["nonsense"]}"#, "invalid-field"),
+            (#"{"url": "https://example.org/", "cases": ["C1"]}"#, "invalid-field"),
+            (#"{"url": "https://example.org/", "extra": 1}"#, "invalid-field"),
+            (#"{"url": "https://example.org/", "types": []}"#, "invalid-field"),
+        ])
     func badBodies(_ body: String, _ code: String) async throws {
         let world = try await Worlds.scenario()
         try await world.test { caller in
@@ -117,17 +128,21 @@ struct WebhookTests {
 
     // MARK: Delivery to a real receiver
 
-    static let allowLoopback = WebhookSettings(addresses: WebhookAddressPolicy(allowed: [AddressRange("127.0.0.0/8")!]),
-                                               initialDelay: .milliseconds(100), maximumDelay: .milliseconds(400), poll: .milliseconds(30),
-                                               connectTimeout: .seconds(2), requestTimeout: .seconds(3))
+    static let allowLoopback = WebhookSettings(
+        addresses: WebhookAddressPolicy(allowed: [AddressRange("127.0.0.0/8")!]),
+        initialDelay: .milliseconds(100), maximumDelay: .milliseconds(400), poll: .milliseconds(30),
+        connectTimeout: .seconds(2), requestTimeout: .seconds(3))
 
     static func wallClock() -> Instant { Instant(epochMilliseconds: Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down))) }
 
     /// Runs a delivery worker over `state` until `body` returns (as `serve` runs it, then stopped).
-    static func withDeliverer<Store: EventStore, T: Sendable>(_ state: AppState<Store>, settings: WebhookSettings = allowLoopback,
-                                                               _ body: () async throws -> T) async throws -> T {
-        let deliverer = WebhookDeliverer(state: state, subscriptions: state.subscriptions!, settings: settings, now: { wallClock() },
-                                         logger: WebWorld<Store>.logger)
+    static func withDeliverer<Store: EventStore, T: Sendable>(
+        _ state: AppState<Store>, settings: WebhookSettings = allowLoopback,
+        _ body: () async throws -> T
+    ) async throws -> T {
+        let deliverer = WebhookDeliverer(
+            state: state, subscriptions: state.subscriptions!, settings: settings, now: { wallClock() },
+            logger: WebWorld<Store>.logger)
         let task = Task { try await deliverer.run() }
         defer { task.cancel() }
         let result = try await body()
@@ -148,19 +163,23 @@ struct WebhookTests {
     /// swift-crypto, not with the server's own code).
     static func verify(_ delivery: WebhookReceiver.Delivery, secret: String) -> Bool {
         guard let key = Data(base64Encoded: String(secret.dropFirst("whsec_".count))) else { return false }
-        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(delivery.id).\(delivery.timestamp).\(delivery.body)".utf8), using: SymmetricKey(data: key))
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: Data("\(delivery.id).\(delivery.timestamp).\(delivery.body)".utf8), using: SymmetricKey(data: key))
         return delivery.signature == "v1," + Data(mac).base64EncodedString()
     }
 
-    @Test("A counsel's subscription gets their client's manifest addition, signed; a receiver failing twice gets it on the third try; a restart repeats nothing acknowledged and loses nothing")
+    @Test(
+        "A counsel's subscription gets their client's manifest addition, signed; a receiver failing twice gets it on the third try; a restart repeats nothing acknowledged and loses nothing"
+    )
     func deliveryRetryAndRestart() async throws {
         let temporary = try TemporarySQLiteStore()
         let world = try await Worlds.scenario(temporary.store, webhooks: Self.allowLoopback)
         let receiver = WebhookReceiver(port: try freeLoopbackPort(), answers: [500, 500])
         try await receiver.start()
         let (subscription, secret) = try await world.test { caller -> (String, String) in
-            let reply = try await caller.send(.post, "/api/v1/subscriptions", as: .role(.counsel),
-                                              json: ["url": .string("http://127.0.0.1:\(receiver.port)/hook")])
+            let reply = try await caller.send(
+                .post, "/api/v1/subscriptions", as: .role(.counsel),
+                json: ["url": .string("http://127.0.0.1:\(receiver.port)/hook")])
             #expect(reply.status == .created, "\(reply)")
             let json = try #require(reply.json)
             return (try #require(json["id"]?.stringValue), try #require(json["secret"]?.stringValue))
@@ -202,18 +221,23 @@ struct WebhookTests {
             Scenario.notice("C1", "CRI", servedOn: "2025-06-20T09:00:00Z"),
             TestRecords.manifestStrike("T1", "V3", reason: "withdrawn pending the notice period"),
         ])
-        let expected = try await world.store.allEvents().filter { $0.seq > seq && ["notice", "manifest-strike"].contains($0.type) && $0.payload.contains("\"V3\"") }.map(\.seq)
+        let expected = try await world.store.allEvents().filter {
+            $0.seq > seq && ["notice", "manifest-strike"].contains($0.type) && $0.payload.contains("\"V3\"")
+        }.map(\.seq)
         try #require(expected.count == 2)
 
         // A new process over the same file: the worker fails while the receiver is down, then delivers when it is back.
         let reopened = try SQLiteEventStore(path: temporary.store.path)
-        let state = try await AppState(store: reopened, clock: { TestClock.instant }, logger: WebWorld<SQLiteEventStore>.logger, webhooks: Self.allowLoopback)
+        let state = try await AppState(
+            store: reopened, clock: { TestClock.instant }, logger: WebWorld<SQLiteEventStore>.logger, webhooks: Self.allowLoopback)
         let second = try await Self.withDeliverer(state) {
             // A refused connection fails an attempt once the client gives up connecting (its connect timeout).
             var failed: [DeliveryAttempt] = []
             for _ in 0..<200 where failed.isEmpty {
                 try await Task.sleep(for: .milliseconds(50))
-                failed = try await state.subscriptions!.deliveries(subscription: subscription, limit: 50).filter { !$0.acknowledged && $0.seq == expected[0] }
+                failed = try await state.subscriptions!.deliveries(subscription: subscription, limit: 50).filter {
+                    !$0.acknowledged && $0.seq == expected[0]
+                }
             }
             #expect(!failed.isEmpty && failed.allSatisfy { $0.status == nil }, "attempts while the receiver was down are logged as failures")
             try await receiver.start()
@@ -237,7 +261,8 @@ struct WebhookTests {
         let receiver = WebhookReceiver(port: try freeLoopbackPort())
         try await receiver.start()
         let id = try await world.test { caller -> String in
-            let reply = try await caller.send(.post, "/api/v1/subscriptions", as: .role(.monitor), json: ["url": .string("http://127.0.0.1:\(receiver.port)/hook")])
+            let reply = try await caller.send(
+                .post, "/api/v1/subscriptions", as: .role(.monitor), json: ["url": .string("http://127.0.0.1:\(receiver.port)/hook")])
             return try #require(reply.json?["id"]?.stringValue, "\(reply)")
         }
         try await world.store.append(records: [Scenario.notice("V3", "SLV", servedOn: "2025-06-20T09:00:00Z")])
@@ -254,7 +279,8 @@ struct WebhookTests {
     func ownership() async throws {
         let world = try await Worlds.scenario(InMemoryEventStore(), webhooks: Self.allowLoopback)
         try await world.test { caller in
-            let made = try await caller.send(.post, "/api/v1/subscriptions", as: .role(.counsel), json: ["url": "http://127.0.0.1:9/hook", "cases": ["V1"]])
+            let made = try await caller.send(
+                .post, "/api/v1/subscriptions", as: .role(.counsel), json: ["url": "http://127.0.0.1:9/hook", "cases": ["V1"]])
             let id = try #require(made.json?["id"]?.stringValue, "\(made)")
             #expect(try await caller.getJSON("/api/v1/subscriptions", as: .role(.officer))["count"] == .number(0))
             expectProblem(try await caller.send(.delete, "/api/v1/subscriptions/\(id)", as: .role(.officer)), .notFound, code: "unknown-subscription")

@@ -73,11 +73,13 @@ public struct ArrangementRecord: Sendable, Equatable {
         public var benefits: [Benefit]
         public var notes: String?
 
-        public init(capacityTotal: Int? = nil, capacityPerMonth: Int? = nil, nationalities: Nationalities? = nil,
-                    excludedNationalities: [CountryCode] = [], excludesMinors: Bool? = nil, excludesFamilies: Bool? = nil,
-                    excludesCriminalRecord: Bool? = nil, requiresCriminalRecord: Bool? = nil,
-                    hostHandling: [HostHandling]? = nil, assurances: Assurances? = nil, payment: Payment? = nil, benefits: [Benefit] = [],
-                    notes: String? = nil) {
+        public init(
+            capacityTotal: Int? = nil, capacityPerMonth: Int? = nil, nationalities: Nationalities? = nil,
+            excludedNationalities: [CountryCode] = [], excludesMinors: Bool? = nil, excludesFamilies: Bool? = nil,
+            excludesCriminalRecord: Bool? = nil, requiresCriminalRecord: Bool? = nil,
+            hostHandling: [HostHandling]? = nil, assurances: Assurances? = nil, payment: Payment? = nil, benefits: [Benefit] = [],
+            notes: String? = nil
+        ) {
             self.capacityTotal = capacityTotal
             self.capacityPerMonth = capacityPerMonth
             self.nationalities = nationalities
@@ -123,8 +125,10 @@ public struct ArrangementRecord: Sendable, Equatable {
     public var reported: [ReportedFigure]
     public var sources: [Source]
 
-    public init(id: ID, partner: CountryCode, kind: Kind, name: String? = nil, removingState: CountryCode = "USA",
-                terms: Terms = Terms(), reported: [ReportedFigure] = [], sources: [Source] = []) {
+    public init(
+        id: ID, partner: CountryCode, kind: Kind, name: String? = nil, removingState: CountryCode = "USA",
+        terms: Terms = Terms(), reported: [ReportedFigure] = [], sources: [Source] = []
+    ) {
         self.id = id
         self.partner = partner
         self.kind = kind
@@ -153,9 +157,10 @@ extension ArrangementRecord {
             for (index, item) in items.enumerated() {
                 var f = try FieldReader.nested(item, path: "reported[\(index)]")
                 guard let value = try f.optionalNumber("value", in: 0...1e15) else { throw .missing("reported[\(index)].value") }
-                reported.append(ReportedFigure(
-                    metric: try f.string("metric", maxLength: 100), value: value, asOf: try f.day("asOf"),
-                    source: try f.string("source"), note: try f.optionalString("note"), conflict: try f.optionalBool("conflict") ?? false))
+                reported.append(
+                    ReportedFigure(
+                        metric: try f.string("metric", maxLength: 100), value: value, asOf: try f.day("asOf"),
+                        source: try f.string("source"), note: try f.optionalString("note"), conflict: try f.optionalBool("conflict") ?? false))
                 try f.finish()
             }
         }
@@ -210,8 +215,9 @@ extension ArrangementRecord.Terms {
         if let items = try t.optionalArray("benefits") {
             for (index, item) in items.enumerated() {
                 var b = try FieldReader.nested(item, path: t.childPath("benefits[\(index)]"))
-                benefits.append(ArrangementRecord.Benefit(
-                    kind: try b.enumeration("kind"), description: try b.string("description", maxLength: 2000), source: try b.string("source")))
+                benefits.append(
+                    ArrangementRecord.Benefit(
+                        kind: try b.enumeration("kind"), description: try b.string("description", maxLength: 2000), source: try b.string("source")))
                 try b.finish()
             }
         }

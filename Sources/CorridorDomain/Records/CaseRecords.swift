@@ -21,9 +21,11 @@ public struct CaseRecord: Sendable, Equatable {
     /// The case was closed on this date (no longer subject to transfer).
     public var closedOn: Day?
 
-    public init(id: ID, nationalities: [CountryCode], birthYear: Int? = nil, pathway: Pathway = .removal,
-                unaccompaniedMinor: Bool = false, familyUnit: String? = nil, criminalRecord: Bool? = nil, counsel: String? = nil,
-                closedOn: Day? = nil) {
+    public init(
+        id: ID, nationalities: [CountryCode], birthYear: Int? = nil, pathway: Pathway = .removal,
+        unaccompaniedMinor: Bool = false, familyUnit: String? = nil, criminalRecord: Bool? = nil, counsel: String? = nil,
+        closedOn: Day? = nil
+    ) {
         self.id = id
         self.nationalities = nationalities
         self.birthYear = birthYear

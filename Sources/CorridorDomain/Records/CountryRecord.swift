@@ -32,8 +32,10 @@ public struct CountryRecord: Sendable, Equatable {
     public var risk: Risk?
     public var flags: [Flag]
 
-    public init(code: CountryCode, name: String, returns: Returns? = nil, returnsAssessment: ReturnsAssessment? = nil,
-                risk: Risk? = nil, flags: [Flag] = []) {
+    public init(
+        code: CountryCode, name: String, returns: Returns? = nil, returnsAssessment: ReturnsAssessment? = nil,
+        risk: Risk? = nil, flags: [Flag] = []
+    ) {
         self.code = code
         self.name = name
         self.returns = returns

@@ -18,8 +18,10 @@ public struct CourtOrderRecord: Sendable, Equatable {
         public var thirdCountryOnly: Bool?
         public var pathways: [CaseRecord.Pathway]?
 
-        public init(cases: [CaseRecord.ID]? = nil, nationalities: [CountryCode]? = nil, designations: [String]? = nil,
-                    destinations: [CountryCode]? = nil, thirdCountryOnly: Bool? = nil, pathways: [CaseRecord.Pathway]? = nil) {
+        public init(
+            cases: [CaseRecord.ID]? = nil, nationalities: [CountryCode]? = nil, designations: [String]? = nil,
+            destinations: [CountryCode]? = nil, thirdCountryOnly: Bool? = nil, pathways: [CaseRecord.Pathway]? = nil
+        ) {
             self.cases = cases
             self.caseSet = cases.map(Set.init)
             self.nationalities = nationalities

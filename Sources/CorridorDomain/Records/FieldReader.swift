@@ -95,8 +95,12 @@ public struct FieldReader {
             if required { throw .missing(name(field)) }
             return nil
         }
-        guard case .array(let items) = value else { throw .invalid(name(field), "expected an array of ISO 3166-1 alpha-3 codes, got \(value.typeDescription)") }
-        guard items.count <= ISO3166.names.count else { throw .invalid(name(field), "lists \(items.count.grouped) countries; there are only \(ISO3166.names.count)") }
+        guard case .array(let items) = value else {
+            throw .invalid(name(field), "expected an array of ISO 3166-1 alpha-3 codes, got \(value.typeDescription)")
+        }
+        guard items.count <= ISO3166.names.count else {
+            throw .invalid(name(field), "lists \(items.count.grouped) countries; there are only \(ISO3166.names.count)")
+        }
         if !allowEmpty, items.isEmpty { throw .invalid(name(field), "must list at least one country") }
         var codes: [CountryCode] = []
         for (index, item) in items.enumerated() {
@@ -198,7 +202,9 @@ public struct FieldReader {
         var result: [E] = []
         for (index, item) in items.enumerated() {
             let value = try FieldReader.enumeration(item, "\(name(field))[\(index)]", E.self)
-            if result.contains(where: { $0.rawValue == value.rawValue }) { throw .invalid("\(name(field))[\(index)]", "'\(value.rawValue)' is listed twice") }
+            if result.contains(where: { $0.rawValue == value.rawValue }) {
+                throw .invalid("\(name(field))[\(index)]", "'\(value.rawValue)' is listed twice")
+            }
             result.append(value)
         }
         return result
@@ -218,7 +224,9 @@ public struct FieldReader {
     public mutating func optionalArray(_ field: String, maxCount: Int = defaultMaximumListCount) throws(RecordError) -> [JSONValue]? {
         guard let value = raw(field) else { return nil }
         guard case .array(let items) = value else { throw .invalid(name(field), "expected an array, got \(value.typeDescription)") }
-        guard items.count <= maxCount else { throw .invalid(name(field), "lists \(items.count.grouped) items; at most \(maxCount.grouped) are allowed") }
+        guard items.count <= maxCount else {
+            throw .invalid(name(field), "lists \(items.count.grouped) items; at most \(maxCount.grouped) are allowed")
+        }
         return items
     }
 
@@ -241,7 +249,9 @@ public struct FieldReader {
     }
 
     /// A list of distinct identifiers (see ``optionalIdentifier(_:_:)``).
-    public mutating func optionalIdentifierList<Tag>(_ field: String, _ tag: Tag.Type = Tag.self, maxCount: Int) throws(RecordError) -> [Identifier<Tag>]? {
+    public mutating func optionalIdentifierList<Tag>(
+        _ field: String, _ tag: Tag.Type = Tag.self, maxCount: Int
+    ) throws(RecordError) -> [Identifier<Tag>]? {
         guard let items = try optionalArray(field, maxCount: maxCount) else { return nil }
         var result: [Identifier<Tag>] = []
         result.reserveCapacity(items.count)

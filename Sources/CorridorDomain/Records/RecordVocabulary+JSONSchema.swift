@@ -9,7 +9,8 @@ extension RecordVocabulary {
 
     /// An RFC 3339 date-time with a zone, as Corridor reads it (`T`, `t` or a space between date
     /// and time; an optional fraction; `Z` or `±HH:MM`).
-    static let instantPattern = "^" + datePattern
+    static let instantPattern =
+        "^" + datePattern
         + "[Tt ](?:[01][0-9]|2[0-3]):[0-5][0-9]:(?:[0-5][0-9]|60)(?:\\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
 
     /// No control character (U+0000–U+001F, U+007F), and no space first or last.
@@ -26,7 +27,8 @@ extension RecordVocabulary {
             "identifier": .object([
                 "type": "string", "minLength": 1, "maxLength": .number(Double(identifierMaxBytes)),
                 "pattern": .string(identifierPattern),
-                "description": "An id chosen by the recorder: 1 to 128 UTF-8 bytes (the schema counts characters), no control characters, no space first or last.",
+                "description":
+                    "An id chosen by the recorder: 1 to 128 UTF-8 bytes (the schema counts characters), no control characters, no space first or last.",
             ]),
             "country-code": .object([
                 "enum": .array(ISO3166.names.keys.sorted().map { .string($0) }),
@@ -55,11 +57,11 @@ extension RecordVocabulary {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": "Corridor record",
             "description": """
-                One record of Corridor's vocabulary: a line of an import file, a body of POST /api/v1/records, a line of \
-                `corridor export`. A JSON object whose `type` names the record type; the other fields depend on it and \
-                unknown fields are refused. Corridor also checks what a schema cannot: duplicate keys, lengths in UTF-8 \
-                bytes, the rules named in each type's $comment, and the record against the store's state (docs/records.md).
-                """,
+            One record of Corridor's vocabulary: a line of an import file, a body of POST /api/v1/records, a line of \
+            `corridor export`. A JSON object whose `type` names the record type; the other fields depend on it and \
+            unknown fields are refused. Corridor also checks what a schema cannot: duplicate keys, lengths in UTF-8 \
+            bytes, the rules named in each type's $comment, and the record against the store's state (docs/records.md).
+            """,
             "type": "object",
             "required": ["type"],
             "properties": .object(["type": .object(["enum": .array(kinds)])]),
@@ -109,10 +111,12 @@ extension RecordVocabulary {
     static func ruleSchema(_ rule: Rule) -> JSONValue? {
         switch rule {
         case .notBothTrue(let a, let b):
-            return .object(["not": .object([
-                "type": "object", "required": [.string(a), .string(b)],
-                "properties": .object([a: .object(["const": true]), b: .object(["const": true])]),
-            ])])
+            return .object([
+                "not": .object([
+                    "type": "object", "required": [.string(a), .string(b)],
+                    "properties": .object([a: .object(["const": true]), b: .object(["const": true])]),
+                ])
+            ])
         case .differentCountries(let a, let b, let fallback):
             // Stated only for the default: without `b`, `a` may not be the default.
             return .object([

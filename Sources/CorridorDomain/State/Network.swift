@@ -43,7 +43,9 @@ public struct Network: Sendable {
     /// Arrangements sorted by removing state, then partner name, then id.
     public var sortedArrangements: [ArrangementRecord] {
         arrangements.values.sorted {
-            ($0.removingState.rawValue, countryName($0.partner), $0.id.rawValue) < ($1.removingState.rawValue, countryName($1.partner), $1.id.rawValue)
+            ($0.removingState.rawValue, countryName($0.partner), $0.id.rawValue) < (
+                $1.removingState.rawValue, countryName($1.partner), $1.id.rawValue
+            )
         }
     }
 

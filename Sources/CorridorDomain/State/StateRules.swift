@@ -18,7 +18,8 @@ public enum StateRules {
                 throw RecordError.unknownReference("partner", "country '\(r.partner)' has not been recorded; record a 'country' line for it first")
             }
             guard try state.hasCountry(r.removingState) else {
-                throw RecordError.unknownReference("removingState", "country '\(r.removingState)' has not been recorded; record a 'country' line for it first")
+                throw RecordError.unknownReference(
+                    "removingState", "country '\(r.removingState)' has not been recorded; record a 'country' line for it first")
             }
             return [.putArrangement(r.id, partner: r.partner)]
 
@@ -37,13 +38,17 @@ public enum StateRules {
                 throw RecordError.unknownReference("case", "no case '\(caseID)' has been recorded")
             }
             if case .disposition(let d) = record, try !state.hasDeparted(caseID: d.caseID) {
-                throw RecordError.state("case", "case '\(caseID)' has not departed on any transfer; a disposition records what happened after arrival")
+                throw RecordError.state(
+                    "case", "case '\(caseID)' has not departed on any transfer; a disposition records what happened after arrival")
             }
             return [.addCaseFact(caseID, record.kind)]
 
         case .courtOrder(let r):
             if let existing = try state.courtOrder(r.id) {
-                throw RecordError.state("id", "court order '\(r.id)' was already recorded (issued \(existing.issuedOn)); record a court-order-lift and a new order to change it")
+                throw RecordError.state(
+                    "id",
+                    "court order '\(r.id)' was already recorded (issued \(existing.issuedOn)); record a court-order-lift and a new order to change it"
+                )
             }
             if let cases = r.scope.cases {
                 for id in cases where try !state.hasCase(id) {
@@ -71,7 +76,10 @@ public enum StateRules {
             if let arrangement = r.arrangement, try !state.hasArrangement(arrangement) {
                 throw RecordError.unknownReference("arrangement", "no arrangement '\(arrangement)' has been recorded")
             }
-            return [.addTransfer(r.id, TransferState(status: .scheduled, seats: r.seats, destination: r.destination, departs: r.departs)), .linkTransfer(r.id)]
+            return [
+                .addTransfer(r.id, TransferState(status: .scheduled, seats: r.seats, destination: r.destination, departs: r.departs)),
+                .linkTransfer(r.id),
+            ]
 
         case .manifestAdd(let r):
             let transfer = try openTransfer(r.transfer, in: state, action: "add people to")
@@ -117,7 +125,8 @@ public enum StateRules {
             }
             guard allowedFrom.contains(transfer.status) else {
                 let needed = allowedFrom.map(\.rawValue).joined(separator: " or ")
-                throw RecordError.state("transfer", "transfer '\(r.transfer)' is \(transfer.status.rawValue); \(r.step.rawValue) needs it to be \(needed)")
+                throw RecordError.state(
+                    "transfer", "transfer '\(r.transfer)' is \(transfer.status.rawValue); \(r.step.rawValue) needs it to be \(needed)")
             }
             return [.setTransferStatus(r.transfer, next, at: r.at), .linkTransfer(r.transfer)]
         }

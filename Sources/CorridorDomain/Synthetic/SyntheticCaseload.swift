@@ -89,7 +89,9 @@ public struct SyntheticCaseload: Sequence, Sendable {
     static let cumulative: [Double] = {
         let total = nationalityWeights.reduce(0) { $0 + $1.weight }
         var running = 0.0
-        return nationalityWeights.map { running += $0.weight / total; return running }
+        return nationalityWeights.map {
+            running += $0.weight / total; return running
+        }
     }()
 
     static func pickNationality(_ rng: inout SplitMix64) -> CountryCode {
@@ -155,10 +157,15 @@ public struct SyntheticCaseload: Sequence, Sendable {
         let claimFrom = Day(year: 2017, month: 1, day: 1)!, claimTo = Day(year: 2025, month: 9, day: 30)!
         let u = rng.nextUnit()
         var claim: (String, String)?
-        if u < rates.withholdingGranted { claim = ("withholding", "granted") }
-        else if u < rates.withholdingGranted + rates.catGranted { claim = ("cat", "granted") }
-        else if u < rates.withholdingGranted + rates.catGranted + rates.asylumPending { claim = ("asylum", "pending") }
-        else if u < rates.withholdingGranted + rates.catGranted + rates.asylumPending + rates.claimDenied { claim = ("asylum", "denied") }
+        if u < rates.withholdingGranted {
+            claim = ("withholding", "granted")
+        } else if u < rates.withholdingGranted + rates.catGranted {
+            claim = ("cat", "granted")
+        } else if u < rates.withholdingGranted + rates.catGranted + rates.asylumPending {
+            claim = ("asylum", "pending")
+        } else if u < rates.withholdingGranted + rates.catGranted + rates.asylumPending + rates.claimDenied {
+            claim = ("asylum", "denied")
+        }
         if let (kind, status) = claim {
             records.append([
                 "type": "claim", "case": id, "claim": .string(kind), "against": .string(nationality.rawValue),
@@ -167,7 +174,9 @@ public struct SyntheticCaseload: Sequence, Sendable {
         }
 
         if nationality == "VEN", rng.chance(rates.aeaGivenVenezuelan) {
-            records.append(["type": "designation", "case": id, "kind": "aea", "on": "2025-03-15", "basis": "Proclamation 10903 (synthetic designation)"])
+            records.append([
+                "type": "designation", "case": id, "kind": "aea", "on": "2025-03-15", "basis": "Proclamation 10903 (synthetic designation)",
+            ])
         }
 
         if rng.chance(rates.thirdCountryNotice) {

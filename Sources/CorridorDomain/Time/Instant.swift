@@ -44,7 +44,8 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
             return nil
         }
         guard index == b.count else { return nil }
-        let seconds = Int64(day.daysSinceEpoch) * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
+        let seconds =
+            Int64(day.daysSinceEpoch) * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
             - Int64(offsetMinutes * 60)
         let value = seconds * 1000 + Int64(millis)
         // A zone can carry a local time past the years that can be written back
@@ -109,7 +110,8 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
         let millisOfDay = Int(epochMilliseconds - Int64(day.daysSinceEpoch) * 86_400_000)
         let seconds = millisOfDay / 1000
         let fraction = millisOfDay % 1000
-        var text = day.paddedDescription + "T" + Day.pad(seconds / 3600, 2) + ":" + Day.pad(seconds / 60 % 60, 2) + ":"
+        var text =
+            day.paddedDescription + "T" + Day.pad(seconds / 3600, 2) + ":" + Day.pad(seconds / 60 % 60, 2) + ":"
             + Day.pad(seconds % 60, 2)
         if fraction != 0 { text += "." + Day.pad(fraction, 3) }
         return text + "Z"

@@ -1,4 +1,5 @@
 import CorridorDomain
+import Dispatch
 
 /// The whole caseload held in memory for passes over everyone: every person's facts in one
 /// contiguous array, evaluated against a shared ``DestinationContext`` without touching the
@@ -115,8 +116,9 @@ public struct Caseload: Sendable {
     /// every count are theirs alone.
     public func eligibility(_ destination: DestinationContext, among include: ((CaseRecord.ID) -> Bool)?) -> Eligibility {
         let outcomes = outcomes(destination)
-        var eligibility = Eligibility(destination: destination.destination, on: destination.instant, policy: destination.policy.id,
-                                      policyVersion: destination.policy.version, total: include == nil ? cases.count : 0)
+        var eligibility = Eligibility(
+            destination: destination.destination, on: destination.instant, policy: destination.policy.id,
+            policyVersion: destination.policy.version, total: include == nil ? cases.count : 0)
         for (index, outcome) in outcomes.enumerated() {
             if let include {
                 guard include(cases[index].id) else { continue }
@@ -156,8 +158,6 @@ public struct Eligibility: Sendable {
 }
 
 // MARK: Parallel helpers
-
-import Dispatch
 
 enum ProcessInfoCores {
     static let count: Int = {

@@ -26,10 +26,14 @@ extension Decision {
     }
 
     public var json: JSON {
-        JSON(case: caseID.rawValue, destination: destination.rawValue, on: on.description, policy: policy, policyVersion: policyVersion,
-             verdict: verdict, clears: clears?.description,
-             gates: gates.map { .init(gate: $0.gate, result: $0.result, reason: $0.reason, citation: $0.citation,
-                                      clears: $0.clears?.description, wouldClear: $0.wouldClear) })
+        JSON(
+            case: caseID.rawValue, destination: destination.rawValue, on: on.description, policy: policy, policyVersion: policyVersion,
+            verdict: verdict, clears: clears?.description,
+            gates: gates.map {
+                .init(
+                    gate: $0.gate, result: $0.result, reason: $0.reason, citation: $0.citation,
+                    clears: $0.clears?.description, wouldClear: $0.wouldClear)
+            })
     }
 
     /// Pretty-printed JSON text of ``json``.
@@ -46,17 +50,19 @@ extension Decision {
         switch verdict {
         case .allowed: headline = "ALLOWED: \(caseID) may be transferred to \(countryName) at \(on)"
         case .blocked: headline = "BLOCKED: \(caseID) may not be transferred to \(countryName) at \(on)"
-        case .pending: headline = "PENDING: \(caseID) may not yet be transferred to \(countryName) at \(on)" + (clears.map { " (earliest \($0))" } ?? "")
+        case .pending:
+            headline = "PENDING: \(caseID) may not yet be transferred to \(countryName) at \(on)" + (clears.map { " (earliest \($0))" } ?? "")
         }
         lines.append(headline)
         lines.append("policy \(policy) version \(policyVersion)")
         lines.append("")
         for finding in gates {
-            let mark = switch finding.result {
-            case .pass: "pass   "
-            case .fail: "FAIL   "
-            case .pending: "pending"
-            }
+            let mark =
+                switch finding.result {
+                case .pass: "pass   "
+                case .fail: "FAIL   "
+                case .pending: "pending"
+                }
             lines.append("\(mark) \(finding.gate.rawValue): \(finding.reason)")
             lines.append("        citation: \(finding.citation)")
             if let clears = finding.clears { lines.append("        clears: \(clears)") }

@@ -58,8 +58,9 @@ public final class DestinationContext: Sendable {
         candidates = network.arrangements.values
             .filter { $0.partner == destination && $0.removingState == policy.removingState }
             .map { arrangement in
-                Candidate(arrangement: arrangement, status: network.status(of: arrangement.id, on: day),
-                          totalUsed: capacity.total(arrangement.id, through: day), monthUsed: capacity.month(arrangement.id, of: day))
+                Candidate(
+                    arrangement: arrangement, status: network.status(of: arrangement.id, on: day),
+                    totalUsed: capacity.total(arrangement.id, through: day), monthUsed: capacity.month(arrangement.id, of: day))
             }
             .sorted { ($0.isActive ? 0 : 1, $0.arrangement.id.rawValue) < ($1.isActive ? 0 : 1, $1.arrangement.id.rawValue) }
         ordersInForce = network.courtOrders.values

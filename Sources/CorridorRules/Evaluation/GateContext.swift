@@ -27,8 +27,10 @@ public struct GateContext {
     /// When false, gates skip building reason text (whole-caseload passes need results only).
     public let explain: Bool
 
-    public init(facts: CaseFacts, destination: DestinationContext, manifest: ManifestContext? = nil, family: [FamilyMemberStanding] = [],
-                explain: Bool = true) {
+    public init(
+        facts: CaseFacts, destination: DestinationContext, manifest: ManifestContext? = nil, family: [FamilyMemberStanding] = [],
+        explain: Bool = true
+    ) {
         self.facts = facts
         self.destination = destination
         self.manifest = manifest
@@ -47,11 +49,14 @@ public struct GateContext {
     public var isThirdCountry: Bool { !isNationalityCountry }
 
     /// A finding whose reason is built only when explaining.
-    func finding(_ gate: GateID, _ result: GateResult, _ reason: @autoclosure () -> String, citation: @autoclosure () -> String,
-                 clears: Instant? = nil, wouldClear: @autoclosure () -> String? = nil) -> GateFinding {
+    func finding(
+        _ gate: GateID, _ result: GateResult, _ reason: @autoclosure () -> String, citation: @autoclosure () -> String,
+        clears: Instant? = nil, wouldClear: @autoclosure () -> String? = nil
+    ) -> GateFinding {
         guard explain else { return GateFinding(gate: gate, result: result, reason: "", citation: "", clears: clears) }
-        return GateFinding(gate: gate, result: result, reason: reason(), citation: citation(), clears: clears,
-                           wouldClear: result == .pass ? nil : wouldClear())
+        return GateFinding(
+            gate: gate, result: result, reason: reason(), citation: citation(), clears: clears,
+            wouldClear: result == .pass ? nil : wouldClear())
     }
 
     func notApplicable(_ gate: GateID, _ why: @autoclosure () -> String, citation: @autoclosure () -> String) -> GateFinding {

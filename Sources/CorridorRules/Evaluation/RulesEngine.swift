@@ -13,18 +13,23 @@ public enum RulesEngine {
     /// The explained decision for one person. `family` holds the facts of the other members of
     /// their family unit (the person's own facts among them are ignored): the `vulnerability`
     /// gate looks at where each of them stands for the same destination.
-    public static func decide(_ facts: CaseFacts, _ destination: DestinationContext, manifest: ManifestContext? = nil,
-                              family: [CaseFacts] = []) -> Decision {
+    public static func decide(
+        _ facts: CaseFacts, _ destination: DestinationContext, manifest: ManifestContext? = nil,
+        family: [CaseFacts] = []
+    ) -> Decision {
         let standings = family.filter { $0.id != facts.id }.map { standing(of: $0, destination) }
         let context = GateContext(facts: facts, destination: destination, manifest: manifest, family: standings, explain: true)
         let findings = gates.map { $0.evaluate(context) }
-        return Decision(caseID: facts.id, destination: destination.destination, on: destination.instant, policy: destination.policy.id,
-                        policyVersion: destination.policy.version, verdict: Verdict(results: findings.map(\.result)), gates: findings)
+        return Decision(
+            caseID: facts.id, destination: destination.destination, on: destination.instant, policy: destination.policy.id,
+            policyVersion: destination.policy.version, verdict: Verdict(results: findings.map(\.result)), gates: findings)
     }
 
     /// Results only, without reasons: for passes over the whole caseload.
-    public static func outcome(_ facts: CaseFacts, _ destination: DestinationContext, manifest: ManifestContext? = nil,
-                               family: [FamilyMemberStanding] = []) -> GateOutcome {
+    public static func outcome(
+        _ facts: CaseFacts, _ destination: DestinationContext, manifest: ManifestContext? = nil,
+        family: [FamilyMemberStanding] = []
+    ) -> GateOutcome {
         let context = GateContext(facts: facts, destination: destination, manifest: manifest, family: family, explain: false)
         var outcome = GateOutcome()
         for (index, gate) in gates.enumerated() {

@@ -6,7 +6,9 @@ public enum ArrangementGate: Gate {
     public static let id = GateID.arrangement
 
     /// Why an arrangement does not take this person, or nil when it does.
-    public static func exclusion(_ candidate: DestinationContext.Candidate, _ c: GateContext) -> (result: GateResult, reason: String, clears: Instant?)? {
+    public static func exclusion(
+        _ candidate: DestinationContext.Candidate, _ c: GateContext
+    ) -> (result: GateResult, reason: String, clears: Instant?)? {
         let a = candidate.arrangement
         let name = a.id.rawValue
         guard let status = candidate.status else {
@@ -62,8 +64,9 @@ public enum ArrangementGate: Gate {
         }
         let candidates = c.destination.candidates
         guard !candidates.isEmpty else {
-            return c.finding(id, .fail, "no arrangement with \(c.countryName) is recorded for \(c.destination.policy.removingState)",
-                             citation: "arrangements recorded in the network", wouldClear: "an arrangement with \(c.countryName)")
+            return c.finding(
+                id, .fail, "no arrangement with \(c.countryName) is recorded for \(c.destination.policy.removingState)",
+                citation: "arrangements recorded in the network", wouldClear: "an arrangement with \(c.countryName)")
         }
         var reasons: [String] = []
         var best: (GateResult, Instant?, String)?
@@ -71,8 +74,9 @@ public enum ArrangementGate: Gate {
             guard let problem = exclusion(candidate, c) else {
                 let a = candidate.arrangement
                 let left = a.terms.capacityTotal.map { "; \($0 - candidate.totalUsed) of \($0) places left" } ?? ""
-                return c.finding(id, .pass, "\(a.id.rawValue) is active (since \(candidate.status!.on)) and takes this person\(left)",
-                                 citation: citation(a))
+                return c.finding(
+                    id, .pass, "\(a.id.rawValue) is active (since \(candidate.status!.on)) and takes this person\(left)",
+                    citation: citation(a))
             }
             if c.explain { reasons.append(problem.reason) }
             if problem.result == .pending, best == nil || best!.0 == .fail {
@@ -82,7 +86,10 @@ public enum ArrangementGate: Gate {
             }
         }
         let (result, clears, cite) = best!
-        return c.finding(id, result, reasons.joined(separator: "; "), citation: cite, clears: clears,
-                         wouldClear: result == .pending ? "the missing facts or terms (named above), or next month's capacity" : "an active arrangement with \(c.countryName) that takes this person")
+        return c.finding(
+            id, result, reasons.joined(separator: "; "), citation: cite, clears: clears,
+            wouldClear: result == .pending
+                ? "the missing facts or terms (named above), or next month's capacity"
+                : "an active arrangement with \(c.countryName) that takes this person")
     }
 }

@@ -24,8 +24,10 @@ public enum ChainRefoulementGate: Gate {
             }
         }
         if protections.isEmpty, pendingClaims.isEmpty {
-            return c.finding(id, .pass, "the person holds no protection or pending claim against \(c.facts.person.nationalities.map { c.name($0) }.joined(separator: ", ")), the countries they could be returned to",
-                             citation: citation)
+            return c.finding(
+                id, .pass,
+                "the person holds no protection or pending claim against \(c.facts.person.nationalities.map { c.name($0) }.joined(separator: ", ")), the countries they could be returned to",
+                citation: citation)
         }
         /// Each protection and pending claim, with its kind, country and date.
         func risks() -> String {
@@ -34,30 +36,40 @@ public enum ChainRefoulementGate: Gate {
                 .joined(separator: "; ")
         }
         if !v.chainRefoulementBlocks {
-            return c.finding(id, .pass, "\(c.destination.policy.id) does not treat onward return as a bar; risk noted: \(risks())",
-                             citation: c.reference("chainRefoulement.blocks"))
+            return c.finding(
+                id, .pass, "\(c.destination.policy.id) does not treat onward return as a bar; risk noted: \(risks())",
+                citation: c.reference("chainRefoulement.blocks"))
         }
         guard let host = c.destination.candidates.first else {
-            return c.finding(id, .pending, "no arrangement records what \(c.countryName) does with people it receives; the person holds \(risks())", citation: citation,
-                             wouldClear: "an arrangement recording the host's handling")
+            return c.finding(
+                id, .pending, "no arrangement records what \(c.countryName) does with people it receives; the person holds \(risks())",
+                citation: citation,
+                wouldClear: "an arrangement recording the host's handling")
         }
         guard let handling = host.arrangement.terms.hostHandling else {
-            return c.finding(id, .pending, "\(host.arrangement.id.rawValue) does not record what \(c.countryName) does with people it receives; the person holds \(risks())",
-                             citation: citation, wouldClear: "the host's handling (asylum, detention, repatriation …)")
+            return c.finding(
+                id, .pending,
+                "\(host.arrangement.id.rawValue) does not record what \(c.countryName) does with people it receives; the person holds \(risks())",
+                citation: citation, wouldClear: "the host's handling (asylum, detention, repatriation …)")
         }
         guard handling.contains(.repatriation) else {
-            return c.finding(id, .pass, "\(c.countryName) does not repatriate people it receives (\(handling.map(\.rawValue).joined(separator: ", ")))",
-                             citation: citation)
+            return c.finding(
+                id, .pass, "\(c.countryName) does not repatriate people it receives (\(handling.map(\.rawValue).joined(separator: ", ")))",
+                citation: citation)
         }
         if v.chainRefoulementLiftedByAssurances.isMet(by: host.arrangement.terms.assurances) {
-            return c.finding(id, .pass, "\(host.arrangement.id.rawValue) carries \(v.chainRefoulementLiftedByAssurances.rawValue) non-return assurances, which \(c.destination.policy.id) accepts, for: \(risks())",
-                             citation: citation + "; " + c.reference("chainRefoulement.liftedByAssurances"))
+            return c.finding(
+                id, .pass,
+                "\(host.arrangement.id.rawValue) carries \(v.chainRefoulementLiftedByAssurances.rawValue) non-return assurances, which \(c.destination.policy.id) accepts, for: \(risks())",
+                citation: citation + "; " + c.reference("chainRefoulement.liftedByAssurances"))
         }
         if !protections.isEmpty {
-            return c.finding(id, .fail, "\(c.countryName) repatriates people it receives and could return the person to any of: \(risks())",
-                             citation: citation, wouldClear: "binding non-return assurances from \(c.countryName), or a host that does not repatriate")
+            return c.finding(
+                id, .fail, "\(c.countryName) repatriates people it receives and could return the person to any of: \(risks())",
+                citation: citation, wouldClear: "binding non-return assurances from \(c.countryName), or a host that does not repatriate")
         }
-        return c.finding(id, .pending, "\(c.countryName) repatriates people it receives and could return the person to any of: \(risks())",
-                         citation: citation, wouldClear: "a decision on the pending claim" + (pendingClaims.count == 1 ? "" : "s"))
+        return c.finding(
+            id, .pending, "\(c.countryName) repatriates people it receives and could return the person to any of: \(risks())",
+            citation: citation, wouldClear: "a decision on the pending claim" + (pendingClaims.count == 1 ? "" : "s"))
     }
 }

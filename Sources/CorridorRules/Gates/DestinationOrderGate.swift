@@ -21,11 +21,13 @@ public enum DestinationOrderGate: Gate {
                 let how = c.destination.country?.returns == .limited ? "accepts returns, with limits" : "accepts returns"
                 return c.finding(id, .pass, "\(c.countryName) is the \(clause) and \(how)", citation: citation)
             case .refuses?:
-                return c.finding(id, .fail, "\(c.countryName) is the \(clause) but refuses returns" + basis(c.destination.country),
-                                 citation: citation, wouldClear: "\(c.countryName) accepting returns")
+                return c.finding(
+                    id, .fail, "\(c.countryName) is the \(clause) but refuses returns" + basis(c.destination.country),
+                    citation: citation, wouldClear: "\(c.countryName) accepting returns")
             case nil:
-                return c.finding(id, .pending, "\(c.countryName) is the \(clause); whether it accepts returns is not recorded",
-                                 citation: citation, wouldClear: "a returns-cooperation assessment for \(c.countryName)")
+                return c.finding(
+                    id, .pending, "\(c.countryName) is the \(clause); whether it accepts returns is not recorded",
+                    citation: citation, wouldClear: "a returns-cooperation assessment for \(c.countryName)")
             }
         }
         // A third country: every prior country must be impracticable.
@@ -41,11 +43,14 @@ public enum DestinationOrderGate: Gate {
             case .refuses?:
                 impracticable.append("\(c.name(prior)) refuses returns")
             case .accepts?, .limited?:
-                return c.finding(id, .fail, "\(c.countryName) is a third country, but \(c.name(prior)) (\(priors.first == prior && designated == prior ? "designated" : "nationality")) \(c.destination.network.countries[prior]?.returns == .limited ? "accepts returns, with limits," : "accepts returns") and the person holds no protection against it",
-                                 citation: citation, wouldClear: "removal to \(c.name(prior)) first, or a finding that it is impracticable")
+                return c.finding(
+                    id, .fail,
+                    "\(c.countryName) is a third country, but \(c.name(prior)) (\(priors.first == prior && designated == prior ? "designated" : "nationality")) \(c.destination.network.countries[prior]?.returns == .limited ? "accepts returns, with limits," : "accepts returns") and the person holds no protection against it",
+                    citation: citation, wouldClear: "removal to \(c.name(prior)) first, or a finding that it is impracticable")
             case nil:
-                return c.finding(id, .pending, "\(c.countryName) is a third country; whether \(c.name(prior)) accepts returns is not recorded",
-                                 citation: citation, wouldClear: "a returns-cooperation assessment for \(c.name(prior))")
+                return c.finding(
+                    id, .pending, "\(c.countryName) is a third country; whether \(c.name(prior)) accepts returns is not recorded",
+                    citation: citation, wouldClear: "a returns-cooperation assessment for \(c.name(prior))")
             }
         }
         return c.finding(id, .pass, "third country permitted under 1231(b)(2)(E)(vii): " + impracticable.joined(separator: "; "), citation: citation)

@@ -8,19 +8,22 @@ public enum ProtectionGate: Gate {
 
     public static func evaluate(_ c: GateContext) -> GateFinding {
         if let granted = c.facts.protection(against: c.country, on: c.day) {
-            return c.finding(id, .fail, "\(label(granted.claim)) to \(c.countryName) granted \(granted.on)", citation: citation,
-                             wouldClear: "the protection being terminated (a later claim record)")
+            return c.finding(
+                id, .fail, "\(label(granted.claim)) to \(c.countryName) granted \(granted.on)", citation: citation,
+                wouldClear: "the protection being terminated (a later claim record)")
         }
         if let pending = c.facts.pendingClaim(against: c.country, on: c.day) {
-            return c.finding(id, .pending, "\(label(pending.claim)) claim against \(c.countryName) pending since \(pending.on)", citation: citation,
-                             wouldClear: "a decision on the \(pending.claim.rawValue) claim")
+            return c.finding(
+                id, .pending, "\(label(pending.claim)) claim against \(c.countryName) pending since \(pending.on)", citation: citation,
+                wouldClear: "a decision on the \(pending.claim.rawValue) claim")
         }
         let decided = c.facts.claimStandings(on: c.day).filter { $0.against == c.country }
         if decided.isEmpty {
             return c.finding(id, .pass, "no protection claim against \(c.countryName)", citation: citation)
         }
-        return c.finding(id, .pass, decided.map { "\($0.claim.rawValue) against \(c.countryName) \($0.status.rawValue) \($0.on)" }.joined(separator: "; "),
-                         citation: citation)
+        return c.finding(
+            id, .pass, decided.map { "\($0.claim.rawValue) against \(c.countryName) \($0.status.rawValue) \($0.on)" }.joined(separator: "; "),
+            citation: citation)
     }
 
     static func label(_ kind: ClaimRecord.Kind) -> String {

@@ -14,8 +14,9 @@ public enum PolicyLibrary {
     public static let profiles: [PolicyProfile.ID: PolicyProfile] = {
         var result: [PolicyProfile.ID: PolicyProfile] = [:]
         for id in ids {
-            guard let url = Bundle.module.url(forResource: id, withExtension: "json", subdirectory: "Resources/policies")
-                ?? Bundle.module.url(forResource: id, withExtension: "json", subdirectory: "policies"),
+            guard
+                let url = Bundle.module.url(forResource: id, withExtension: "json", subdirectory: "Resources/policies")
+                    ?? Bundle.module.url(forResource: id, withExtension: "json", subdirectory: "policies"),
                 let data = try? Data(contentsOf: url)
             else { fatalError("policy profile \(id).json is missing from the package resources") }
             do { result[id] = try PolicyProfile(json: String(decoding: data, as: UTF8.self), file: "\(id).json") } catch {
@@ -28,7 +29,8 @@ public enum PolicyLibrary {
     /// A shipped profile by id, or an error listing the known ids.
     public static func profile(_ id: String) throws(RecordError) -> PolicyProfile {
         guard let profile = profiles[id] else {
-            throw RecordError(code: "unknown-policy", field: "policy", message: "unknown policy profile '\(id.prefix(64))' (known: \(ids.joined(separator: ", ")))")
+            throw RecordError(
+                code: "unknown-policy", field: "policy", message: "unknown policy profile '\(id.prefix(64))' (known: \(ids.joined(separator: ", ")))")
         }
         return profile
     }

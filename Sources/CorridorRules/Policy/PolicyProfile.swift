@@ -138,7 +138,9 @@ extension PolicyProfile {
                     case ("number-or-null", .null), ("bool", .bool): break
                     case ("assurance", .string(let s)) where AssuranceStandard(rawValue: s) != nil: break
                     default:
-                        throw RecordError.invalid(path + ".value", "expected \(kind == "assurance" ? "\"none\", \"credible\" or \"binding\"" : kind), got \(raw.typeDescription)")
+                        throw RecordError.invalid(
+                            path + ".value",
+                            "expected \(kind == "assurance" ? "\"none\", \"credible\" or \"binding\"" : kind), got \(raw.typeDescription)")
                     }
                     if let last = values.last, from <= last.from {
                         throw RecordError.invalid(path + ".from", "values must be in date order (\(from) is not after \(last.from))")

@@ -63,8 +63,9 @@ public enum TransferRules {
         guard let transfer = transfers.first(where: { $0.id == step.transfer }) else { return Review() }
         let instant = step.step == .lock ? transfer.record.departs : step.at
         let network = Network(records: try snapshot.networkRecords())
-        let context = DestinationContext(destination: transfer.record.destination, instant: instant, policy: policy, network: network,
-                                         capacity: CapacityUsage(transfers: transfers))
+        let context = DestinationContext(
+            destination: transfer.record.destination, instant: instant, policy: policy, network: network,
+            capacity: CapacityUsage(transfers: transfers))
         let onBoard = transfer.onBoard
         var families: [String: [CaseRecord.ID]] = [:]
         var decisions: [Decision] = []
@@ -82,13 +83,19 @@ public enum TransferRules {
         }
 
         var events = decisions.map { decision in
-            SystemEvent(type: "system.verdict", payload: .object([
-                "transfer": .string(transfer.id.rawValue), "case": .string(decision.caseID.rawValue),
-                "step": .string(step.step.rawValue), "at": .string(instant.description),
-                "policy": .string(policy.id), "policyVersion": .string(policy.version),
-                "verdict": .string(decision.verdict.rawValue),
-                "gates": .object(Dictionary(uniqueKeysWithValues: decision.gates.filter { $0.result != .pass }.map { ($0.gate.rawValue, JSONValue.string($0.result.rawValue)) })),
-            ]))
+            SystemEvent(
+                type: "system.verdict",
+                payload: .object([
+                    "transfer": .string(transfer.id.rawValue), "case": .string(decision.caseID.rawValue),
+                    "step": .string(step.step.rawValue), "at": .string(instant.description),
+                    "policy": .string(policy.id), "policyVersion": .string(policy.version),
+                    "verdict": .string(decision.verdict.rawValue),
+                    "gates": .object(
+                        Dictionary(
+                            uniqueKeysWithValues: decision.gates.filter { $0.result != .pass }.map {
+                                ($0.gate.rawValue, JSONValue.string($0.result.rawValue))
+                            })),
+                ]))
         }
         if step.step == .depart {
             let refused = decisions.filter { $0.verdict != .allowed }
@@ -97,35 +104,49 @@ public enum TransferRules {
                     let gates = decision.gates.filter { $0.result != .pass }.map { "\($0.gate.rawValue) \($0.result.rawValue): \($0.reason)" }
                     return "\(decision.caseID) is \(decision.verdict.rawValue) (\(gates.joined(separator: "; ")))"
                 }
-                throw RecordError(code: "departure-refused", field: "transfer",
-                                  message: "transfer '\(transfer.id)' cannot depart at \(instant) under \(policy.id) (\(policy.version)): \(refused.count) of \(onBoard.count) on the manifest are not allowed: \(people.joined(separator: " | ")). Strike them with a reason, or wait until they clear.")
+                throw RecordError(
+                    code: "departure-refused", field: "transfer",
+                    message:
+                        "transfer '\(transfer.id)' cannot depart at \(instant) under \(policy.id) (\(policy.version)): \(refused.count) of \(onBoard.count) on the manifest are not allowed: \(people.joined(separator: " | ")). Strike them with a reason, or wait until they clear."
+                )
             }
             if let id = transfer.record.arrangement, let arrangement = network.arrangements[id] {
-                try checkCapacity(arrangement, carrying: onBoard.count, at: instant, usage: CapacityUsage(transfers: transfers), transfer: transfer.id)
+                try checkCapacity(
+                    arrangement, carrying: onBoard.count, at: instant, usage: CapacityUsage(transfers: transfers), transfer: transfer.id)
             }
-            events = [SystemEvent(type: "system.departure-check", payload: .object([
-                "transfer": .string(transfer.id.rawValue), "at": .string(instant.description), "policy": .string(policy.id),
-                "policyVersion": .string(policy.version), "allowed": .array(onBoard.map { .string($0.rawValue) }),
-            ]))]
+            events = [
+                SystemEvent(
+                    type: "system.departure-check",
+                    payload: .object([
+                        "transfer": .string(transfer.id.rawValue), "at": .string(instant.description), "policy": .string(policy.id),
+                        "policyVersion": .string(policy.version), "allowed": .array(onBoard.map { .string($0.rawValue) }),
+                    ]))
+            ]
         }
         return Review(events: events, stamp: step.policy == nil || step.policyVersion == nil ? (policy.id, policy.version) : nil)
     }
 
-    static func checkCapacity(_ arrangement: ArrangementRecord, carrying count: Int, at instant: Instant, usage: CapacityUsage,
-                              transfer: TransferRecord.ID) throws {
+    static func checkCapacity(
+        _ arrangement: ArrangementRecord, carrying count: Int, at instant: Instant, usage: CapacityUsage,
+        transfer: TransferRecord.ID
+    ) throws {
         let day = instant.day
         if let cap = arrangement.terms.capacityTotal {
             let left = cap - usage.recordedTotal(arrangement.id)
             if count > left {
-                throw RecordError(code: "departure-refused", field: "transfer",
-                                  message: "transfer '\(transfer)' carries \(count) people but \(arrangement.id) has \(Swift.max(left, 0)) of \(cap) places left")
+                throw RecordError(
+                    code: "departure-refused", field: "transfer",
+                    message: "transfer '\(transfer)' carries \(count) people but \(arrangement.id) has \(Swift.max(left, 0)) of \(cap) places left")
             }
         }
         if let perMonth = arrangement.terms.capacityPerMonth {
             let left = perMonth - usage.recordedMonth(arrangement.id, of: day)
             if count > left {
-                throw RecordError(code: "departure-refused", field: "transfer",
-                                  message: "transfer '\(transfer)' carries \(count) people but \(arrangement.id) has \(Swift.max(left, 0)) of its \(perMonth) places left this month")
+                throw RecordError(
+                    code: "departure-refused", field: "transfer",
+                    message:
+                        "transfer '\(transfer)' carries \(count) people but \(arrangement.id) has \(Swift.max(left, 0)) of its \(perMonth) places left this month"
+                )
             }
         }
     }
@@ -159,11 +180,15 @@ public enum TransferRules {
         else { return [] }
         let others = try snapshot.familyMembers(unit).filter { $0 != strike.caseID && transfer.onBoard.contains($0) }
         guard !others.isEmpty else { return [] }
-        return [SystemEvent(type: "system.family-flag", payload: .object([
-            "transfer": .string(transfer.id.rawValue), "familyUnit": .string(unit), "struck": .string(strike.caseID.rawValue),
-            "members": .array(others.map { .string($0.rawValue) }),
-            "note": .string("a member of family unit \(unit) was struck; decide whether the others travel (family units travel together)"),
-        ]))]
+        return [
+            SystemEvent(
+                type: "system.family-flag",
+                payload: .object([
+                    "transfer": .string(transfer.id.rawValue), "familyUnit": .string(unit), "struck": .string(strike.caseID.rawValue),
+                    "members": .array(others.map { .string($0.rawValue) }),
+                    "note": .string("a member of family unit \(unit) was struck; decide whether the others travel (family units travel together)"),
+                ]))
+        ]
     }
 
     // MARK: Incidents
@@ -206,12 +231,14 @@ public enum TransferRules {
     public static func incident(for disposition: DispositionRecord, facts: CaseFacts) -> Incident? {
         guard disposition.outcome == .repatriated, let to = disposition.to else { return nil }
         if let protection = facts.protection(against: to, on: disposition.on) {
-            return Incident(kind: .chainRefoulement, caseID: disposition.caseID, to: to, on: disposition.on,
-                            basis: "\(protection.claim.rawValue) against \(to) granted \(protection.on)")
+            return Incident(
+                kind: .chainRefoulement, caseID: disposition.caseID, to: to, on: disposition.on,
+                basis: "\(protection.claim.rawValue) against \(to) granted \(protection.on)")
         }
         if let pending = facts.pendingClaim(against: to, on: disposition.on) {
-            return Incident(kind: .suspected, caseID: disposition.caseID, to: to, on: disposition.on,
-                            basis: "\(pending.claim.rawValue) claim against \(to) pending since \(pending.on)")
+            return Incident(
+                kind: .suspected, caseID: disposition.caseID, to: to, on: disposition.on,
+                basis: "\(pending.claim.rawValue) claim against \(to) pending since \(pending.on)")
         }
         return nil
     }

@@ -81,8 +81,10 @@ struct Replication<Trace: SimulationTrace> {
     private let cancellation: SimulationCancellation?
     private let progress: ProgressCounter?
 
-    init(scenario: Scenario, seed: UInt64, trace: Trace, deadline: ContinuousClock.Instant? = nil,
-         cancellation: SimulationCancellation? = nil, progress: ProgressCounter? = nil) {
+    init(
+        scenario: Scenario, seed: UInt64, trace: Trace, deadline: ContinuousClock.Instant? = nil,
+        cancellation: SimulationCancellation? = nil, progress: ProgressCounter? = nil
+    ) {
         horizon = Double(scenario.horizonDays)
         days = scenario.horizonDays
         initialBacklog = scenario.initialBacklog

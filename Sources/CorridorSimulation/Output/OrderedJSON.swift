@@ -1,4 +1,5 @@
 import CorridorDomain
+
 /// JSON for output, keeping keys in the order written (outputs appear in docs/simulation.md
 /// order, which `JSONValue`'s dictionaries cannot keep).
 public indirect enum OrderedJSON: Sendable, Equatable {

@@ -91,19 +91,25 @@ public struct SimulationChart: Sendable {
 
         // Grid, ticks and axes.
         svg += "<g aria-hidden=\"true\" stroke=\"#dddddd\" stroke-width=\"1\">\n"
-        for tick in yTicks { svg += "<line x1=\(Self.attr(Self.left)) y1=\(Self.attr(y(tick))) x2=\(Self.attr(Self.left + plotWidth)) y2=\(Self.attr(y(tick)))/>\n" }
+        for tick in yTicks {
+            svg += "<line x1=\(Self.attr(Self.left)) y1=\(Self.attr(y(tick))) x2=\(Self.attr(Self.left + plotWidth)) y2=\(Self.attr(y(tick)))/>\n"
+        }
         svg += "</g>\n<g aria-hidden=\"true\" fill=\"#333333\">\n"
         for tick in yTicks {
             svg += "<text x=\(Self.attr(Self.left - 8)) y=\(Self.attr(y(tick) + 4)) text-anchor=\"end\">\(SimulationReport.grouped(tick))</text>\n"
         }
         for tick in xTicks {
-            svg += "<line x1=\(Self.attr(x(tick))) y1=\(Self.attr(Self.top + plotHeight)) x2=\(Self.attr(x(tick))) y2=\(Self.attr(Self.top + plotHeight + 5)) stroke=\"#333333\"/>\n"
-            svg += "<text x=\(Self.attr(x(tick))) y=\(Self.attr(Self.top + plotHeight + 19)) text-anchor=\"middle\">\(SimulationReport.grouped(tick))</text>\n"
+            svg +=
+                "<line x1=\(Self.attr(x(tick))) y1=\(Self.attr(Self.top + plotHeight)) x2=\(Self.attr(x(tick))) y2=\(Self.attr(Self.top + plotHeight + 5)) stroke=\"#333333\"/>\n"
+            svg +=
+                "<text x=\(Self.attr(x(tick))) y=\(Self.attr(Self.top + plotHeight + 19)) text-anchor=\"middle\">\(SimulationReport.grouped(tick))</text>\n"
         }
-        svg += "<text x=\(Self.attr(Self.left + plotWidth / 2)) y=\(Self.attr(Self.height - 12)) text-anchor=\"middle\">days since the start of the scenario</text>\n"
+        svg +=
+            "<text x=\(Self.attr(Self.left + plotWidth / 2)) y=\(Self.attr(Self.height - 12)) text-anchor=\"middle\">days since the start of the scenario</text>\n"
         svg += "<text transform=\"translate(16 \(Self.format(Self.top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">people</text>\n"
         svg += "</g>\n"
-        svg += "<polyline fill=\"none\" stroke=\"#333333\" stroke-width=\"1\" aria-hidden=\"true\" points=\"\(Self.format(Self.left)),\(Self.format(Self.top)) \(Self.format(Self.left)),\(Self.format(Self.top + plotHeight)) \(Self.format(Self.left + plotWidth)),\(Self.format(Self.top + plotHeight))\"/>\n"
+        svg +=
+            "<polyline fill=\"none\" stroke=\"#333333\" stroke-width=\"1\" aria-hidden=\"true\" points=\"\(Self.format(Self.left)),\(Self.format(Self.top)) \(Self.format(Self.left)),\(Self.format(Self.top + plotHeight)) \(Self.format(Self.left + plotWidth)),\(Self.format(Self.top + plotHeight))\"/>\n"
 
         // The three series.
         let lines: [(String, [Double], String, String)] = [
@@ -112,7 +118,8 @@ public struct SimulationChart: Sendable {
             ("removed to third countries (cumulative)", removedThirdCountry, Self.thirdColour, " stroke-dasharray=\"2 3\""),
         ]
         for (label, values, colour, dash) in lines {
-            svg += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash) stroke-linejoin=\"round\" aria-label=\"\(Self.escape(label))\" points=\""
+            svg +=
+                "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash) stroke-linejoin=\"round\" aria-label=\"\(Self.escape(label))\" points=\""
             var first = true
             for day in Self.sampledDays(values.count) {
                 if !first { svg += " " }
@@ -135,9 +142,11 @@ public struct SimulationChart: Sendable {
             }
             if index < lines.count {
                 let (_, _, colour, dash) = lines[index]
-                svg += "<line x1=\(Self.attr(legendX)) y1=\(Self.attr(legendY)) x2=\(Self.attr(legendX + 26)) y2=\(Self.attr(legendY)) stroke=\"\(colour)\" stroke-width=\"2\"\(dash)/>\n"
+                svg +=
+                    "<line x1=\(Self.attr(legendX)) y1=\(Self.attr(legendY)) x2=\(Self.attr(legendX + 26)) y2=\(Self.attr(legendY)) stroke=\"\(colour)\" stroke-width=\"2\"\(dash)/>\n"
             } else {
-                svg += "<rect x=\(Self.attr(legendX + 4)) y=\(Self.attr(legendY - 7)) width=\"18\" height=\"14\" fill=\"\(Self.shadeColour)\" fill-opacity=\"0.22\"/>\n"
+                svg +=
+                    "<rect x=\(Self.attr(legendX + 4)) y=\(Self.attr(legendY - 7)) width=\"18\" height=\"14\" fill=\"\(Self.shadeColour)\" fill-opacity=\"0.22\"/>\n"
             }
             svg += "<text x=\(Self.attr(legendX + 32)) y=\(Self.attr(legendY + 4))>\(Self.escape(label))</text>\n"
             legendX += width
@@ -152,7 +161,8 @@ public struct SimulationChart: Sendable {
         guard days > 0 else { return "No data." }
         let peak = backlog.enumerated().max { $0.element < $1.element }!
         var text = "Over \(SimulationReport.grouped(Double(days))) days the backlog went from \(SimulationReport.grouped(backlog[0])) "
-        text += "at the end of day 0 to \(SimulationReport.grouped(backlog[days - 1])) at the end (peak \(SimulationReport.grouped(peak.element)) on day \(peak.offset)); "
+        text +=
+            "at the end of day 0 to \(SimulationReport.grouped(backlog[days - 1])) at the end (peak \(SimulationReport.grouped(peak.element)) on day \(peak.offset)); "
         text += "\(SimulationReport.grouped(removedHome[days - 1])) people were removed home and "
         text += "\(SimulationReport.grouped(removedThirdCountry[days - 1])) to third countries. "
         switch shading {
@@ -161,7 +171,8 @@ public struct SimulationChart: Sendable {
                 text += "No injunction was in force."
             } else {
                 let list = periods.prefix(8).map { "days \(Self.format($0.start, 1))–\(Self.format($0.end, 1))" }.joined(separator: ", ")
-                text += "Injunctions halted third-country flights for \(Self.format(periods.totalDays, 0)) days in \(periods.count) period\(periods.count == 1 ? "" : "s") (\(list)\(periods.count > 8 ? ", …" : ""))."
+                text +=
+                    "Injunctions halted third-country flights for \(Self.format(periods.totalDays, 0)) days in \(periods.count) period\(periods.count == 1 ? "" : "s") (\(list)\(periods.count > 8 ? ", …" : ""))."
             }
         case .dailyShare(let share):
             let mean = share.isEmpty ? 0 : share.reduce(0, +) / Double(share.count)

@@ -36,9 +36,10 @@ public struct SimulationLimits: Sendable, Equatable {
         let horizon = Double(scenario.horizonDays)
         let people = Double(scenario.initialBacklog) + scenario.arrivalsPerDay * horizon
         if people > maximumExpectedPeople {
-            problems.append(ScenarioProblem(
-                path: "arrivalsPerDay",
-                message: "initialBacklog + arrivalsPerDay × horizonDays is \(Int(people)); at most \(Int(maximumExpectedPeople)) here"))
+            problems.append(
+                ScenarioProblem(
+                    path: "arrivalsPerDay",
+                    message: "initialBacklog + arrivalsPerDay × horizonDays is \(Int(people)); at most \(Int(maximumExpectedPeople)) here"))
         }
         var flights = 0.0
         for (index, arrangement) in scenario.arrangements.enumerated() {
@@ -46,8 +47,9 @@ public struct SimulationLimits: Sendable, Equatable {
             let count = window > 0 ? window / arrangement.flightEveryDays : 0
             flights += count
             if count > maximumFlights {
-                problems.append(ScenarioProblem(
-                    path: "arrangements[\(index)].flightEveryDays", message: "gives \(Int(count)) flights; at most \(Int(maximumFlights)) here"))
+                problems.append(
+                    ScenarioProblem(
+                        path: "arrangements[\(index)].flightEveryDays", message: "gives \(Int(count)) flights; at most \(Int(maximumFlights)) here"))
             }
         }
         if flights > maximumFlights, !problems.contains(where: { $0.path.hasSuffix("flightEveryDays") }) {

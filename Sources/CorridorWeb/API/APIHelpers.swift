@@ -24,7 +24,8 @@ enum APIValues {
     static func instant(_ request: Request, _ name: String = "on", default now: Instant) throws -> Instant {
         guard let text = request.query(name) else { return now }
         guard let instant = Instant(dateOrInstant: text) else {
-            throw Problem.badRequest("query parameter '\(name)': '\(text.prefix(40))' is neither a date (YYYY-MM-DD) nor an RFC 3339 instant", code: "invalid-parameter")
+            throw Problem.badRequest(
+                "query parameter '\(name)': '\(text.prefix(40))' is neither a date (YYYY-MM-DD) nor an RFC 3339 instant", code: "invalid-parameter")
         }
         return instant
     }
@@ -71,8 +72,9 @@ enum APIValues {
     static func integer(_ request: Request, _ name: String, in range: ClosedRange<Int64>) throws -> Int64? {
         guard let text = request.query(name) else { return nil }
         guard let value = parseInteger(text), range.contains(value) else {
-            throw Problem.badRequest("query parameter '\(name)' must be a whole number from \(range.lowerBound) to \(range.upperBound)",
-                                     code: "invalid-parameter")
+            throw Problem.badRequest(
+                "query parameter '\(name)' must be a whole number from \(range.lowerBound) to \(range.upperBound)",
+                code: "invalid-parameter")
         }
         return value
     }

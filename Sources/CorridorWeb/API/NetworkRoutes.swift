@@ -9,15 +9,19 @@ import Hummingbird
 enum NetworkRoutes {
     static func routes<Store: EventStore>(_ state: AppState<Store>) -> [RouteSpec] {
         [
-            RouteSpec(method: .get, path: "/api/v1/countries", access: .anyone, tag: "network",
-                      summary: "Countries with returns cooperation and risk assessments", success: (200, "CountryList")) { _, _ in
+            RouteSpec(
+                method: .get, path: "/api/v1/countries", access: .anyone, tag: "network",
+                summary: "Countries with returns cooperation and risk assessments", success: (200, "CountryList")
+            ) { _, _ in
                 let view = try await state.live.current()
                 let events = try await state.store.networkEvents()
                 let countries = events.filter { $0.type == "country" }.map(APIValues.payload)
                 return .json(.object(["countries": .array(countries), "count": .number(Double(view.network.countries.count))]))
             },
-            RouteSpec(method: .get, path: "/api/v1/countries/{code}", access: .anyone, tag: "network",
-                      summary: "One country", parameters: [.path("code", "ISO 3166-1 alpha-3 code")], success: (200, "Country")) { _, context in
+            RouteSpec(
+                method: .get, path: "/api/v1/countries/{code}", access: .anyone, tag: "network",
+                summary: "One country", parameters: [.path("code", "ISO 3166-1 alpha-3 code")], success: (200, "Country")
+            ) { _, context in
                 let code = try context.pathParameter("code")
                 let events = try await state.store.networkEvents()
                 guard let event = events.last(where: { $0.type == "country" && APIValues.payload($0)["code"]?.stringValue == code }) else {
@@ -25,20 +29,31 @@ enum NetworkRoutes {
                 }
                 return .json(APIValues.payload(event))
             },
-            RouteSpec(method: .get, path: "/api/v1/arrangements", access: .anyone, tag: "network",
-                      summary: "Arrangements with their current status",
-                      parameters: [.query("partner", "Filter by partner (ISO3)"), .query("status", "Filter by latest status"),
-                                   .query("kind", "Filter by kind"), .query("removingState", "Filter by removing state (ISO3)"),
-                                   .query("since", "Only arrangements that changed on or after this day (YYYY-MM-DD): new, a status change or a reported figure dated then or later, as in /feeds/network.atom")],
-                      success: (200, "ArrangementList")) { request, _ in
+            RouteSpec(
+                method: .get, path: "/api/v1/arrangements", access: .anyone, tag: "network",
+                summary: "Arrangements with their current status",
+                parameters: [
+                    .query("partner", "Filter by partner (ISO3)"), .query("status", "Filter by latest status"),
+                    .query("kind", "Filter by kind"), .query("removingState", "Filter by removing state (ISO3)"),
+                    .query(
+                        "since",
+                        "Only arrangements that changed on or after this day (YYYY-MM-DD): new, a status change or a reported figure dated then or later, as in /feeds/network.atom"
+                    ),
+                ],
+                success: (200, "ArrangementList")
+            ) { request, _ in
                 let since = try APIValues.since(request)
                 _ = try APIValues.country(request, "partner", required: false)
                 _ = try APIValues.country(request, "removingState", required: false)
                 if let status = request.query("status"), ArrangementStatusRecord.Status(rawValue: status) == nil {
-                    throw Problem.badRequest("query parameter 'status' must be one of \(ArrangementStatusRecord.Status.allCases.map(\.rawValue).joined(separator: ", "))", code: "invalid-parameter")
+                    throw Problem.badRequest(
+                        "query parameter 'status' must be one of \(ArrangementStatusRecord.Status.allCases.map(\.rawValue).joined(separator: ", "))",
+                        code: "invalid-parameter")
                 }
                 if let kind = request.query("kind"), ArrangementRecord.Kind(rawValue: kind) == nil {
-                    throw Problem.badRequest("query parameter 'kind' must be one of \(ArrangementRecord.Kind.allCases.map(\.rawValue).joined(separator: ", "))", code: "invalid-parameter")
+                    throw Problem.badRequest(
+                        "query parameter 'kind' must be one of \(ArrangementRecord.Kind.allCases.map(\.rawValue).joined(separator: ", "))",
+                        code: "invalid-parameter")
                 }
                 let view = try await state.live.current()
                 let report = try await PublicFigures.current(state, analyseCaseload: false).0
@@ -60,16 +75,20 @@ enum NetworkRoutes {
                 }
                 return .json(.object(["arrangements": .array(items), "count": .number(Double(items.count))]))
             },
-            RouteSpec(method: .get, path: "/api/v1/arrangements/{id}", access: .anyone, tag: "network",
-                      summary: "One arrangement: status history, terms, sources, reported figures and accounting",
-                      parameters: [.path("id", "Arrangement id")], success: (200, "Arrangement")) { _, context in
+            RouteSpec(
+                method: .get, path: "/api/v1/arrangements/{id}", access: .anyone, tag: "network",
+                summary: "One arrangement: status history, terms, sources, reported figures and accounting",
+                parameters: [.path("id", "Arrangement id")], success: (200, "Arrangement")
+            ) { _, context in
                 let id = ArrangementRecord.ID(try context.pathParameter("id"))
                 let view = try await state.live.current()
                 guard let arrangement = view.network.arrangements[id] else {
                     throw Problem.notFound("no arrangement '\(id.rawValue.prefix(60))' is recorded", code: "unknown-arrangement")
                 }
                 let events = try await state.store.networkEvents()
-                let record = events.last { $0.type == "arrangement" && APIValues.payload($0)["id"]?.stringValue == id.rawValue }.map(APIValues.payload) ?? .null
+                let record =
+                    events.last { $0.type == "arrangement" && APIValues.payload($0)["id"]?.stringValue == id.rawValue }.map(APIValues.payload)
+                    ?? .null
                 let history = events.filter { $0.type == "arrangement-status" && APIValues.payload($0)["arrangement"]?.stringValue == id.rawValue }
                     .map(APIValues.payload)
                 let report = try await PublicFigures.current(state, analyseCaseload: false).0

@@ -8,18 +8,26 @@ import Hummingbird
 enum TokenRoutes {
     static func routes<Store: EventStore>(_ state: AppState<Store>) -> [RouteSpec] {
         [
-            RouteSpec(method: .post, path: "/api/v1/tokens", access: .adminOnly, tag: "tokens",
-                      summary: "Create a token (a counsel token needs `counsel`, the name on its clients' case records); the secret is shown only in this answer",
-                      requestBody: "TokenBody", success: (201, "TokenCreated")) { request, context in
+            RouteSpec(
+                method: .post, path: "/api/v1/tokens", access: .adminOnly, tag: "tokens",
+                summary:
+                    "Create a token (a counsel token needs `counsel`, the name on its clients' case records); the secret is shown only in this answer",
+                requestBody: "TokenBody", success: (201, "TokenCreated")
+            ) { request, context in
                 let principal = try context.requirePrincipal()
                 let body = try await request.body.collect(upTo: 16 * 1024)
                 guard case .object(let fields)? = try? JSONParser.parse(String(buffer: body)) else {
-                    throw Problem.badRequest("the body must be a JSON object: {\"name\": \"…\", \"role\": \"counsel\", \"counsel\": \"…\"}", code: "invalid-body")
+                    throw Problem.badRequest(
+                        "the body must be a JSON object: {\"name\": \"…\", \"role\": \"counsel\", \"counsel\": \"…\"}", code: "invalid-body")
                 }
                 func invalid(_ field: String, _ detail: String) -> Problem {
-                    Problem(.unprocessableContent, code: "invalid-field", detail: "field '\(field)': \(detail); nothing was recorded", extensions: ["field": .string(field)])
+                    Problem(
+                        .unprocessableContent, code: "invalid-field", detail: "field '\(field)': \(detail); nothing was recorded",
+                        extensions: ["field": .string(field)])
                 }
-                for key in fields.keys where !["name", "role", "counsel"].contains(key) { throw invalid(key, "unknown field (known: name, role, counsel)") }
+                for key in fields.keys where !["name", "role", "counsel"].contains(key) {
+                    throw invalid(key, "unknown field (known: name, role, counsel)")
+                }
                 guard let name = fields["name"]?.stringValue else { throw invalid("name", "required, a string") }
                 guard let roleText = fields["role"]?.stringValue, let role = Role(rawValue: roleText) else {
                     throw invalid("role", "required, one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -43,15 +51,19 @@ enum TokenRoutes {
                 object["secret"] = .string(secret)
                 return .json(.object(object), status: .created)
             },
-            RouteSpec(method: .get, path: "/api/v1/tokens", access: .adminOnly, tag: "tokens",
-                      summary: "Every token (never a secret), live or revoked", success: (200, "TokenList")) { _, _ in
+            RouteSpec(
+                method: .get, path: "/api/v1/tokens", access: .adminOnly, tag: "tokens",
+                summary: "Every token (never a secret), live or revoked", success: (200, "TokenList")
+            ) { _, _ in
                 let store = state.tokens.store
                 let tokens = try await store.tokens()
                 return .json(.object(["tokens": .array(tokens.map(json)), "count": .number(Double(tokens.count))]))
             },
-            RouteSpec(method: .delete, path: "/api/v1/tokens/{id}", access: .adminOnly, tag: "tokens",
-                      summary: "Revoke a token: it stops working at once (its webhook subscriptions pause)", parameters: [.path("id", "Token id")],
-                      success: (204, "empty")) { request, context in
+            RouteSpec(
+                method: .delete, path: "/api/v1/tokens/{id}", access: .adminOnly, tag: "tokens",
+                summary: "Revoke a token: it stops working at once (its webhook subscriptions pause)", parameters: [.path("id", "Token id")],
+                success: (204, "empty")
+            ) { request, context in
                 _ = try await request.body.collect(upTo: 16 * 1024)  // none is expected; an oversized one is a 413 like anywhere
                 let principal = try context.requirePrincipal()
                 let id = try context.pathParameter("id")

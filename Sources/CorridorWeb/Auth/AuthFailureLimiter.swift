@@ -88,8 +88,9 @@ public final class AuthFailureLimiter: Sendable {
             entries[address] = entry
             let limited = entry.failures >= policy.failures
             if limited { limitedUntil.max(entry.started &+ window, ordering: .relaxed) }
-            return Outcome(limitedNow: entry.failures == policy.failures, failures: entry.failures,
-                           retryAfter: limited ? Self.seconds(entry.started &+ window &- now) : nil)
+            return Outcome(
+                limitedNow: entry.failures == policy.failures, failures: entry.failures,
+                retryAfter: limited ? Self.seconds(entry.started &+ window &- now) : nil)
         }
     }
 

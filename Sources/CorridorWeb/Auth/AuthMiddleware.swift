@@ -25,7 +25,8 @@ struct AuthMiddleware<Store: EventStore>: RouterMiddleware {
         // A limited address is not authenticated at all (a right guess would look like a wrong
         // one), whatever it sends with a credential or to a route that needs one.
         if credential != nil || !isOpen, state.authFailures.anyLimited, let address = context.clientAddress,
-           let seconds = state.authFailures.retryAfter(address) {
+            let seconds = state.authFailures.retryAfter(address)
+        {
             return try Self.tooManyFailures(request, context, retryAfter: seconds, isPage: isPage)
         }
         var staleCookie = false
@@ -36,8 +37,9 @@ struct AuthMiddleware<Store: EventStore>: RouterMiddleware {
                 failed(context)
                 if !isOpen {
                     if isPage { return PageSession.redirectToSignIn(request, clearCookie: true) }
-                    throw Problem(.unauthorized, code: "invalid-token", detail: "the token is unknown or revoked",
-                                  headers: [.wwwAuthenticate: "Bearer realm=\"corridor\", error=\"invalid_token\""])
+                    throw Problem(
+                        .unauthorized, code: "invalid-token", detail: "the token is unknown or revoked",
+                        headers: [.wwwAuthenticate: "Bearer realm=\"corridor\", error=\"invalid_token\""])
                 }
                 staleCookie = isPage && Self.credential(request) == nil
             }
@@ -46,8 +48,9 @@ struct AuthMiddleware<Store: EventStore>: RouterMiddleware {
             // Pages send a browser to the sign-in form instead of a problem+json 401.
             if isPage { return PageSession.redirectToSignIn(request, clearCookie: false) }
             failed(context)
-            throw Problem(.unauthorized, code: "unauthenticated", detail: "send 'Authorization: Bearer <token>' (create one with `corridor token create`)",
-                          headers: [.wwwAuthenticate: "Bearer realm=\"corridor\""])
+            throw Problem(
+                .unauthorized, code: "unauthenticated", detail: "send 'Authorization: Bearer <token>' (create one with `corridor token create`)",
+                headers: [.wwwAuthenticate: "Bearer realm=\"corridor\""])
         }
         var response = try await next(request, context)
         // A revoked session on an open page: the browser forgets it, so it does not fail again
@@ -69,9 +72,11 @@ struct AuthMiddleware<Store: EventStore>: RouterMiddleware {
         let outcome = state.authFailures.recordFailure(address)
         AuthFailureCounters.failures.increment()
         if outcome.limitedNow {
-            logger.warning("authentication failures limited: the client gets 429 until its window ends", metadata: [
-                "client": "\(address)", "failures": "\(outcome.failures)", "retry_after_s": "\(outcome.retryAfter ?? 0)",
-            ])
+            logger.warning(
+                "authentication failures limited: the client gets 429 until its window ends",
+                metadata: [
+                    "client": "\(address)", "failures": "\(outcome.failures)", "retry_after_s": "\(outcome.retryAfter ?? 0)",
+                ])
         }
     }
 
@@ -80,8 +85,9 @@ struct AuthMiddleware<Store: EventStore>: RouterMiddleware {
         AuthFailureCounters.refused.increment()
         let detail = "too many failed authentications from this address; try again in \(seconds) s"
         if isPage {
-            var response = PageRoutes.message(request, context, title: "Too many failed sign-ins",
-                                              "Too many failed sign-ins came from your address. Try again in \(seconds) seconds.", status: .tooManyRequests)
+            var response = PageRoutes.message(
+                request, context, title: "Too many failed sign-ins",
+                "Too many failed sign-ins came from your address. Try again in \(seconds) seconds.", status: .tooManyRequests)
             response.headers[.retryAfter] = "\(seconds)"
             return response
         }

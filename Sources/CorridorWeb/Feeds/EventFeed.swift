@@ -64,16 +64,20 @@ enum EventFeed {
                 let audience = EventAudience.of(type: event.type, payload: payload, manifest: { manifests[$0] ?? [] })
                 guard scope.sees(audience) else { continue }
                 if let cases = query.cases, !audience.people.contains(where: cases.contains) { continue }
-                items.append(Item(seq: event.seq, type: event.type,
-                                  json: item(event, payload: payload, audience: audience, scope: scope, view: view, state: state)))
+                items.append(
+                    Item(
+                        seq: event.seq, type: event.type,
+                        json: item(event, payload: payload, audience: audience, scope: scope, view: view, state: state)))
             }
         }
         return Page(items: items, next: next, head: head)
     }
 
     /// One event as the feed shows it.
-    static func item<Store: EventStore>(_ event: Event, payload: JSONValue, audience: EventAudience, scope: CaseScope,
-                                        view: LiveView<Store>.State, state: AppState<Store>) -> JSONValue {
+    static func item<Store: EventStore>(
+        _ event: Event, payload: JSONValue, audience: EventAudience, scope: CaseScope,
+        view: LiveView<Store>.State, state: AppState<Store>
+    ) -> JSONValue {
         var object: [String: JSONValue] = [
             "seq": .number(Double(event.seq)), "type": .string(event.type), "recordedAt": .string(event.recordedAt.description),
             "cases": .array(scope.visible(audience.people).map { .string($0.rawValue) }),
@@ -97,20 +101,22 @@ enum EventFeed {
                 if let decision = caseload.decide(CaseRecord.ID(id), context) { object["verdict"] = verdict(decision) }
             }
         case "transfer-lock", "transfer-depart", "transfer-arrive", "transfer-cancel", "system.verdict", "system.hold", "system.hold-lift",
-             "system.departure-check", "system.family-flag":
+            "system.departure-check", "system.family-flag":
             _ = transferFacts(payload["transfer"]?.stringValue)
         case "transfer":
             _ = transferFacts(payload["id"]?.stringValue)
         case "notice":
             if let caseload, let id = payload["case"]?.stringValue, let destination = payload["destination"]?.stringValue,
-               let served = payload["servedOn"]?.stringValue.flatMap(Instant.init(rfc3339:)) {
+                let served = payload["servedOn"]?.stringValue.flatMap(Instant.init(rfc3339:))
+            {
                 // The notice gate judged at service: when the notice period this profile sets runs out.
                 let context = state.destination(CountryCode(destination), at: served, policy: view.policy, state: view)
                 if let decision = caseload.decide(CaseRecord.ID(id), context) { object["deadline"] = deadline(decision, gate: .notice, from: served) }
             }
         case "screening":
             if let caseload, payload["outcome"]?.stringValue == "negative", let id = payload["case"]?.stringValue,
-               let destination = payload["destination"]?.stringValue, let day = payload["on"]?.stringValue.flatMap(Day.init) {
+                let destination = payload["destination"]?.stringValue, let day = payload["on"]?.stringValue.flatMap(Day.init)
+            {
                 let context = state.destination(CountryCode(destination), at: day.startInstant, policy: view.policy, state: view)
                 if let decision = caseload.decide(CaseRecord.ID(id), context) {
                     object["deadline"] = deadline(decision, gate: .fearScreening, from: day.startInstant)
@@ -119,7 +125,8 @@ enum EventFeed {
         case "court-order":
             guard !scope.seesEveryone, case .courtOrder(let order)? = try? event.record() else { break }
             // The order is a public court record; the people it names are not.
-            object["record"] = OversightRoutes.courtOrder(order, lift: view.network.courtOrderLifts[order.id], today: state.clock().day, forPublic: true)
+            object["record"] = OversightRoutes.courtOrder(
+                order, lift: view.network.courtOrderLifts[order.id], today: state.clock().day, forPublic: true)
             if case .clients = scope.reach, let caseload {
                 let covered = CourtOrderImpact.of(order, caseload: caseload, transfers: view.transfers).coveredCases.filter(scope.sees)
                 object["coversClients"] = .array(covered.map { .string($0.rawValue) })
@@ -135,10 +142,13 @@ enum EventFeed {
         var object: [String: JSONValue] = [
             "destination": .string(decision.destination.rawValue), "on": .string(decision.on.description),
             "verdict": .string(decision.verdict.rawValue), "policy": .string(decision.policy), "policyVersion": .string(decision.policyVersion),
-            "gates": .array(decision.gates.filter { $0.result != .pass }.map { finding in
-                .object(["gate": .string(finding.gate.rawValue), "result": .string(finding.result.rawValue), "reason": .string(finding.reason),
-                         "citation": .string(finding.citation)])
-            }),
+            "gates": .array(
+                decision.gates.filter { $0.result != .pass }.map { finding in
+                    .object([
+                        "gate": .string(finding.gate.rawValue), "result": .string(finding.result.rawValue), "reason": .string(finding.reason),
+                        "citation": .string(finding.citation),
+                    ])
+                }),
         ]
         if let clears = decision.clears { object["earliestDeparture"] = .string(clears.description) }
         return .object(object)

@@ -13,32 +13,42 @@ import Synchronization
 enum EventRoutes {
     static func routes<Store: EventStore>(_ state: AppState<Store>) -> [RouteSpec] {
         [
-            RouteSpec(method: .get, path: "/api/v1/events", access: .authenticated, tag: "events",
-                      summary: "The log as a feed of events in seq order, each with the facts a reader needs (transfer, verdict, deadline), filtered to what the token may see; continue with after=next",
-                      parameters: [
-                          .integer("after", "Events after this seq (default 0)", in: 0...APIValues.maximumExactInteger - 1),
-                          .query("types", "Comma-separated event types (default: every type)"), .query("case", "Only events about this case"),
-                          .integer("limit", "1–1000 (default 100)", in: 1...1000),
-                      ],
-                      success: (200, "EventFeed")) { request, context in
+            RouteSpec(
+                method: .get, path: "/api/v1/events", access: .authenticated, tag: "events",
+                summary:
+                    "The log as a feed of events in seq order, each with the facts a reader needs (transfer, verdict, deadline), filtered to what the token may see; continue with after=next",
+                parameters: [
+                    .integer("after", "Events after this seq (default 0)", in: 0...APIValues.maximumExactInteger - 1),
+                    .query("types", "Comma-separated event types (default: every type)"), .query("case", "Only events about this case"),
+                    .integer("limit", "1–1000 (default 100)", in: 1...1000),
+                ],
+                success: (200, "EventFeed")
+            ) { request, context in
                 let principal = try context.requirePrincipal()
-                let query = try await Self.query(request, context, state, after: try APIValues.integer(request, "after", in: 0...APIValues.maximumExactInteger - 1) ?? 0,
-                                                 limit: try APIValues.limit(request, default: 100))
+                let query = try await Self.query(
+                    request, context, state, after: try APIValues.integer(request, "after", in: 0...APIValues.maximumExactInteger - 1) ?? 0,
+                    limit: try APIValues.limit(request, default: 100))
                 let scope = try await state.scope(context)
                 let page = try await EventFeed.page(state, scope: scope, query: query)
                 try await logReads(page.items, principal: principal, state: state, route: "GET /api/v1/events")
-                return .json(.object([
-                    "events": .array(page.items.map(\.json)), "next": .number(Double(page.next)), "head": .number(Double(page.head)),
-                    "more": .bool(page.next < page.head),
-                ]))
+                return .json(
+                    .object([
+                        "events": .array(page.items.map(\.json)), "next": .number(Double(page.next)), "head": .number(Double(page.head)),
+                        "more": .bool(page.next < page.head),
+                    ]))
             },
-            RouteSpec(method: .get, path: "/api/v1/events/stream", access: .authenticated, tag: "events",
-                      summary: "The same events as Server-Sent Events (id = seq, event = type, data = the feed item); resumes after Last-Event-ID, sends a heartbeat comment with the cursor when idle; a reader that stops reading is cut off and resumes from its last id",
-                      parameters: [
-                          .integer("after", "Start after this seq (default: the head, i.e. only new events; Last-Event-ID wins)", in: 0...APIValues.maximumExactInteger - 1),
-                          .query("types", "Comma-separated event types (default: every type)"), .query("case", "Only events about this case"),
-                      ],
-                      success: (200, "event-stream")) { request, context in
+            RouteSpec(
+                method: .get, path: "/api/v1/events/stream", access: .authenticated, tag: "events",
+                summary:
+                    "The same events as Server-Sent Events (id = seq, event = type, data = the feed item); resumes after Last-Event-ID, sends a heartbeat comment with the cursor when idle; a reader that stops reading is cut off and resumes from its last id",
+                parameters: [
+                    .integer(
+                        "after", "Start after this seq (default: the head, i.e. only new events; Last-Event-ID wins)",
+                        in: 0...APIValues.maximumExactInteger - 1),
+                    .query("types", "Comma-separated event types (default: every type)"), .query("case", "Only events about this case"),
+                ],
+                success: (200, "event-stream")
+            ) { request, context in
                 try await stream(request, context, state)
             },
         ]
@@ -46,14 +56,17 @@ enum EventRoutes {
 
     /// The filters common to both routes; bad values are a 400 naming the parameter, a case the
     /// caller may not see a 404 like an unknown one.
-    static func query<Store: EventStore>(_ request: Request, _ context: CorridorRequestContext, _ state: AppState<Store>,
-                                         after: Int64, limit: Int) async throws -> EventFeed.Query {
+    static func query<Store: EventStore>(
+        _ request: Request, _ context: CorridorRequestContext, _ state: AppState<Store>,
+        after: Int64, limit: Int
+    ) async throws -> EventFeed.Query {
         var types: Set<String>?
         if let text = request.query("types") {
             let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             for name in names where !EventAudience.knownTypes.contains(name) {
-                throw Problem.badRequest("query parameter 'types': '\(name.prefix(60))' is not an event type (known: \(EventAudience.knownTypes.joined(separator: ", ")))",
-                                         code: "invalid-parameter")
+                throw Problem.badRequest(
+                    "query parameter 'types': '\(name.prefix(60))' is not an event type (known: \(EventAudience.knownTypes.joined(separator: ", ")))",
+                    code: "invalid-parameter")
             }
             guard !names.isEmpty else { throw Problem.badRequest("query parameter 'types' names no event type", code: "invalid-parameter") }
             types = Set(names)
@@ -82,7 +95,8 @@ enum EventRoutes {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for read in reads {
                 group.addTask {
-                    try await state.readLog.record(principal, caseID: CaseRecord.ID(read.id), route: route, detail: ["seq": .number(Double(read.seq))])
+                    try await state.readLog.record(
+                        principal, caseID: CaseRecord.ID(read.id), route: route, detail: ["seq": .number(Double(read.seq))])
                 }
             }
             try await group.waitForAll()
@@ -98,7 +112,8 @@ enum EventRoutes {
         let principal = try context.requirePrincipal()
         var start: Int64
         if let header = request.headers[HTTPFields.Element.Name("Last-Event-ID")!] {
-            guard let seq = APIValues.parseInteger(header.trimmingCharacters(in: .whitespaces)), (0...APIValues.maximumExactInteger - 1).contains(seq) else {
+            guard let seq = APIValues.parseInteger(header.trimmingCharacters(in: .whitespaces)), (0...APIValues.maximumExactInteger - 1).contains(seq)
+            else {
                 throw Problem.badRequest("header Last-Event-ID must be an event seq this server sent (a whole number)", code: "invalid-header")
             }
             start = seq
@@ -123,8 +138,9 @@ enum EventRoutes {
                     while !Task.isCancelled {
                         try await Task.sleep(for: .milliseconds(200))
                         if let since = writingSince.since.withLock({ $0 }), ContinuousClock.now - since > settings.stallTimeout {
-                            logger.notice("event stream cut off: the reader accepted nothing for too long; it resumes from its last event id",
-                                          metadata: ["token": "\(principal.tokenID)", "stall_s": "\(settings.stallTimeout)"])
+                            logger.notice(
+                                "event stream cut off: the reader accepted nothing for too long; it resumes from its last event id",
+                                metadata: ["token": "\(principal.tokenID)", "stall_s": "\(settings.stallTimeout)"])
                             channel.close(promise: nil)
                             return
                         }

@@ -11,8 +11,10 @@ public struct EventStreamSettings: Sendable {
     /// A stream ends after this long, and the client reconnects with `Last-Event-ID`.
     public var maximumDuration: Duration
 
-    public init(poll: Duration = .milliseconds(250), heartbeat: Duration = .seconds(15), stallTimeout: Duration = .seconds(30),
-                maximumDuration: Duration = .seconds(3_600)) {
+    public init(
+        poll: Duration = .milliseconds(250), heartbeat: Duration = .seconds(15), stallTimeout: Duration = .seconds(30),
+        maximumDuration: Duration = .seconds(3_600)
+    ) {
         self.poll = poll
         self.heartbeat = heartbeat
         self.stallTimeout = stallTimeout

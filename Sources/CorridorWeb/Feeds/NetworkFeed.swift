@@ -13,17 +13,21 @@ enum NetworkFeed {
 
     static func routes<Store: EventStore>(_ state: AppState<Store>) -> [RouteSpec] {
         [
-            RouteSpec(method: .get, path: "/feeds/network.atom", access: .anyone, tag: "feeds",
-                      summary: "Atom feed of network changes: new arrangements, status changes, reported figures, court orders and lifts, each citing its source",
-                      parameters: [.query("since", "Only changes dated on or after this day (YYYY-MM-DD)")], success: (200, "atom")) { request, _ in
+            RouteSpec(
+                method: .get, path: "/feeds/network.atom", access: .anyone, tag: "feeds",
+                summary:
+                    "Atom feed of network changes: new arrangements, status changes, reported figures, court orders and lifts, each citing its source",
+                parameters: [.query("since", "Only changes dated on or after this day (YYYY-MM-DD)")], success: (200, "atom")
+            ) { request, _ in
                 let since = try APIValues.since(request)
                 let changes = try await NetworkChanges.of(try await state.store.networkEvents())
-                let xml = atom(changes.filter { change in since.map { change.day >= $0 } ?? true }, base: PublicURL.base(request),
-                               selfPath: request.uri.path + (since.map { "?since=\($0)" } ?? ""))
+                let xml = atom(
+                    changes.filter { change in since.map { change.day >= $0 } ?? true }, base: PublicURL.base(request),
+                    selfPath: request.uri.path + (since.map { "?since=\($0)" } ?? ""))
                 var response = Response.text(xml, contentType: "application/atom+xml; charset=utf-8")
                 response.headers[.cacheControl] = "public, max-age=300"
                 return response
-            },
+            }
         ]
     }
 
@@ -43,7 +47,8 @@ enum NetworkFeed {
 
             """
         for change in changes {
-            let page = change.arrangement.map { "/arrangements/" + PageRoutes.pathComponent($0.rawValue) }
+            let page =
+                change.arrangement.map { "/arrangements/" + PageRoutes.pathComponent($0.rawValue) }
                 ?? change.courtOrder.map { "/court-orders/" + PageRoutes.pathComponent($0.rawValue) } ?? "/"
             out += "<entry>\n"
             out += "<id>\(xml(tagPrefix + tagSpecific(change.key)))</id>\n"
@@ -84,7 +89,7 @@ enum NetworkFeed {
         for byte in key.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"), UInt8(ascii: ":"), UInt8(ascii: "@"):
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"), UInt8(ascii: ":"), UInt8(ascii: "@"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
@@ -96,9 +101,11 @@ enum NetworkFeed {
     /// Text for XML 1.0 element content and quoted attributes: escaped, and without the control
     /// characters XML 1.0 cannot carry at all.
     static func xml(_ text: String) -> String {
-        let allowed = String(String.UnicodeScalarView(text.unicodeScalars.filter { scalar in
-            scalar == "\t" || scalar == "\n" || scalar == "\r" || (scalar.value >= 0x20 && scalar.value != 0xFFFE && scalar.value != 0xFFFF)
-        }))
+        let allowed = String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.filter { scalar in
+                    scalar == "\t" || scalar == "\n" || scalar == "\r" || (scalar.value >= 0x20 && scalar.value != 0xFFFE && scalar.value != 0xFFFF)
+                }))
         return Markup.escape(allowed)
     }
 }
@@ -113,15 +120,17 @@ extension String {
 enum PublicURL {
     static func base(_ request: Request) -> String {
         let host = request.head.authority ?? ""
-        let plain = !host.isEmpty && host.utf8.count <= 255 && host.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]"):
-                return true
-            default:
-                return false
+        let plain =
+            !host.isEmpty && host.utf8.count <= 255
+            && host.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                    UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]"):
+                    return true
+                default:
+                    return false
+                }
             }
-        }
         let forwarded = request.headers.first { $0.name.canonicalName == "x-forwarded-proto" }?.value
         let scheme = forwarded?.lowercased() == "https" ? "https" : "http"
         return "\(scheme)://\(plain ? host : "localhost")"

@@ -1,3 +1,7 @@
+import Dispatch
+import ServiceLifecycle
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,9 +9,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Dispatch
-import ServiceLifecycle
-import Synchronization
 
 /// Where the server's log lines go: a file descriptor written in batches. A request appends its
 /// line to a buffer and goes on; the buffer is written at most `interval` later, at once when it

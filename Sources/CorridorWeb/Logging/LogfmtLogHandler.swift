@@ -1,3 +1,7 @@
+import CorridorDomain
+import Logging
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,9 +9,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CorridorDomain
-import Logging
-import Synchronization
 
 /// A swift-log handler writing one logfmt line per message (`ts=… level=… logger=… msg=… key=value…`),
 /// which log tools parse without configuration, into a batching `LogSink`. Warnings and worse
@@ -41,7 +42,11 @@ public struct LogfmtLogHandler: LogHandler {
         pairs.reserveCapacity(metadata.count + (event.metadata?.count ?? 0))
         func add(_ more: Logger.Metadata) {
             for (key, value) in more {
-                if let index = pairs.firstIndex(where: { $0.key == key }) { pairs[index].value = value } else { pairs.append(Pair(key: key, value: value)) }
+                if let index = pairs.firstIndex(where: { $0.key == key }) {
+                    pairs[index].value = value
+                } else {
+                    pairs.append(Pair(key: key, value: value))
+                }
             }
         }
         add(metadata)
@@ -81,14 +86,18 @@ public struct LogfmtLogHandler: LogHandler {
         text.withUTF8 { line.append(contentsOf: $0) }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-                    file: String, function: String, line: UInt) {
+    public func log(
+        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
+        file: String, function: String, line: UInt
+    ) {
         log(event: LogEvent(level: level, message: message, metadata: metadata, source: source, file: file, function: function, line: line))
     }
 
     /// A logfmt key: characters that would break the line become `_`.
     static func key(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 <= 0x20 || $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "\"") }) else { return text.isEmpty ? "_" : text }
+        guard text.utf8.contains(where: { $0 <= 0x20 || $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "\"") }) else {
+            return text.isEmpty ? "_" : text
+        }
         return String(text.map { $0.isWhitespace || $0 == "=" || $0 == "\"" ? "_" : $0 })
     }
 
@@ -101,7 +110,9 @@ public struct LogfmtLogHandler: LogHandler {
     }
 
     static func writeValue(_ text: String, into line: inout [UInt8]) {
-        let needsQuotes = text.isEmpty || text.utf8.contains { $0 <= 0x20 || $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0x7F }
+        let needsQuotes =
+            text.isEmpty
+            || text.utf8.contains { $0 <= 0x20 || $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0x7F }
         if needsQuotes { JSONValue.writeString(text, into: &line) } else { append(text, to: &line) }
     }
 }

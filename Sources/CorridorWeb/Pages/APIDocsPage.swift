@@ -19,8 +19,10 @@ struct APIDocsPage: Sendable {
                         "access": route.access.description, "logsRead": route.logsRead,
                         "hasParameters": !route.parameters.isEmpty,
                         "parameters": route.parameters.map { parameter -> [String: Any] in
-                            ["name": parameter.name, "location": parameter.location.rawValue,
-                             "required": parameter.required ? "yes" : "no", "description": parameter.description]
+                            [
+                                "name": parameter.name, "location": parameter.location.rawValue,
+                                "required": parameter.required ? "yes" : "no", "description": parameter.description,
+                            ]
                         },
                         "body": route.requestBody ?? "", "status": route.success.status, "schema": route.success.schema,
                     ]

@@ -8,7 +8,8 @@ enum PageRenderer {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
         guard let base = PageRenderer.resource("Templates"),
-              let names = try? FileManager.default.contentsOfDirectory(atPath: base.path) else { return library }
+            let names = try? FileManager.default.contentsOfDirectory(atPath: base.path)
+        else { return library }
         for name in names where name.hasSuffix(".mustache") {
             guard let text = try? String(contentsOf: base.appendingPathComponent(name), encoding: .utf8) else { continue }
             do { try library.register(text, named: String(name.dropLast(".mustache".count))) } catch {
@@ -60,7 +61,8 @@ enum PageRenderer {
         add("/audit", "Audit", .overseers)
         nav.append(NavItem(href: "/report", label: "Public report", current: path == "/report"))
         nav.append(NavItem(href: "/simulate", label: "Simulate", current: path == "/simulate"))
-        let description = (context["description"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+        let description =
+            (context["description"] as? String).flatMap { $0.isEmpty ? nil : $0 }
             ?? "\(title): Corridor, the system of record, rules engine and simulator for third-country transfer arrangements."
         let layout: [String: Any] = [
             "title": title, "content": content, "description": description, "canonical": context["canonical"] as? String ?? path,

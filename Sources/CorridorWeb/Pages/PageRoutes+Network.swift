@@ -9,52 +9,74 @@ import Hummingbird
 extension PageRoutes {
     static func networkPages<Store: EventStore>(_ state: AppState<Store>) -> [RouteSpec] {
         [
-            RouteSpec(method: .get, path: "/", access: .anyone, tag: "pages",
-                      summary: "Home: the network map, flows by people moved and the headline figures", success: (200, "html")) { request, context in
+            RouteSpec(
+                method: .get, path: "/", access: .anyone, tag: "pages",
+                summary: "Home: the network map, flows by people moved and the headline figures", success: (200, "html")
+            ) { request, context in
                 let view = try await state.live.current()
                 let report = try await PublicFigures.current(state, analyseCaseload: false).0
                 let figures = try await HomeFigures.current(state)
-                return html(request, context, "home", title: "Network", home(view.network, report: report, figures: figures, today: state.clock().day))
+                return html(
+                    request, context, "home", title: "Network", home(view.network, report: report, figures: figures, today: state.clock().day))
             },
-            RouteSpec(method: .get, path: "/arrangements", access: .anyone, tag: "pages", summary: "Arrangements, filtered",
-                      parameters: [.query("partner", "Partner (ISO3)"), .query("status", "Latest status"), .query("kind", "Kind"),
-                                   .query("removingState", "Removing state (ISO3)")], success: (200, "html")) { request, context in
+            RouteSpec(
+                method: .get, path: "/arrangements", access: .anyone, tag: "pages", summary: "Arrangements, filtered",
+                parameters: [
+                    .query("partner", "Partner (ISO3)"), .query("status", "Latest status"), .query("kind", "Kind"),
+                    .query("removingState", "Removing state (ISO3)"),
+                ], success: (200, "html")
+            ) { request, context in
                 let view = try await state.live.current()
                 let report = try await PublicFigures.current(state, analyseCaseload: false).0
-                return html(request, context, "arrangements", title: "Arrangements", arrangements(request, view.network, report: report, today: state.clock().day))
+                return html(
+                    request, context, "arrangements", title: "Arrangements",
+                    arrangements(request, view.network, report: report, today: state.clock().day))
             },
-            RouteSpec(method: .get, path: "/arrangements/{id}", access: .anyone, tag: "pages",
-                      summary: "An arrangement: status timeline, terms, payments, sources, reported figures, accounting",
-                      parameters: [.path("id", "Arrangement id")], success: (200, "html")) { request, context in
+            RouteSpec(
+                method: .get, path: "/arrangements/{id}", access: .anyone, tag: "pages",
+                summary: "An arrangement: status timeline, terms, payments, sources, reported figures, accounting",
+                parameters: [.path("id", "Arrangement id")], success: (200, "html")
+            ) { request, context in
                 let id = ArrangementRecord.ID(try context.pathParameter("id"))
                 let view = try await state.live.current()
                 let report = try await PublicFigures.current(state, analyseCaseload: false).0
                 guard let arrangement = view.network.arrangements[id] else {
-                    return message(request, context, title: "No such arrangement", "No arrangement '\(id.rawValue.prefix(60))' is recorded.", status: .notFound)
+                    return message(
+                        request, context, title: "No such arrangement", "No arrangement '\(id.rawValue.prefix(60))' is recorded.", status: .notFound)
                 }
-                return html(request, context, "arrangement", title: arrangement.name ?? id.rawValue,
-                            detail(arrangement, network: view.network, report: report, today: state.clock().day))
+                return html(
+                    request, context, "arrangement", title: arrangement.name ?? id.rawValue,
+                    detail(arrangement, network: view.network, report: report, today: state.clock().day))
             },
-            RouteSpec(method: .get, path: "/countries/{code}", access: .anyone, tag: "pages",
-                      summary: "A country: returns cooperation, risk assessments and flags with their sources, and its arrangements",
-                      parameters: [.path("code", "ISO 3166-1 alpha-3 code")], success: (200, "html")) { request, context in
+            RouteSpec(
+                method: .get, path: "/countries/{code}", access: .anyone, tag: "pages",
+                summary: "A country: returns cooperation, risk assessments and flags with their sources, and its arrangements",
+                parameters: [.path("code", "ISO 3166-1 alpha-3 code")], success: (200, "html")
+            ) { request, context in
                 let code = CountryCode(try context.pathParameter("code"))
                 let view = try await state.live.current()
                 let involved = view.network.sortedArrangements.filter { $0.partner == code || $0.removingState == code }
                 guard view.network.countries[code] != nil || !involved.isEmpty else {
-                    return message(request, context, title: "No such country", "No country '\(code.rawValue.prefix(40))' is recorded in the network.", status: .notFound)
+                    return message(
+                        request, context, title: "No such country", "No country '\(code.rawValue.prefix(40))' is recorded in the network.",
+                        status: .notFound)
                 }
                 let data = country(code, network: view.network, arrangements: involved, today: state.clock().day)
                 return html(request, context, "country", title: view.network.countryName(code), data)
             },
-            RouteSpec(method: .get, path: "/report", access: .anyone, tag: "pages",
-                      summary: "The public report: aggregate figures and charts, small counts suppressed", success: (200, "html")) { request, context in
+            RouteSpec(
+                method: .get, path: "/report", access: .anyone, tag: "pages",
+                summary: "The public report: aggregate figures and charts, small counts suppressed", success: (200, "html")
+            ) { request, context in
                 let (report, network) = try await PublicFigures.current(state)
                 return html(request, context, "report", title: "Public report", publicReport(report, network: network, today: state.clock().day))
             },
-            RouteSpec(method: .get, path: "/report/files/{file}", access: .anyone, tag: "pages",
-                      summary: "A public report download: report.html (standalone, opens offline), report.json, report.txt, TABLE.csv (e.g. arrangements.csv), codebook.md, codebook.json",
-                      parameters: [.path("file", "The file name")], success: (200, "text")) { request, context in
+            RouteSpec(
+                method: .get, path: "/report/files/{file}", access: .anyone, tag: "pages",
+                summary:
+                    "A public report download: report.html (standalone, opens offline), report.json, report.txt, TABLE.csv (e.g. arrangements.csv), codebook.md, codebook.json",
+                parameters: [.path("file", "The file name")], success: (200, "text")
+            ) { request, context in
                 let name = try context.pathParameter("file")
                 let (report, network) = try await PublicFigures.current(state)
                 guard let (body, type) = PublicFigures.file(name, report: report, network: network) else {
@@ -73,7 +95,9 @@ extension PageRoutes {
         let rank: [ArrangementStatusRecord.Status] = [.terminated, .proposed, .negotiating, .signed, .suspended, .active]
         var out: [String: ArrangementStatusRecord.Status] = [:]
         for arrangement in network.arrangements.values {
-            guard let status = network.status(of: arrangement.id, on: today)?.status ?? network.latestStatus(of: arrangement.id)?.status else { continue }
+            guard let status = network.status(of: arrangement.id, on: today)?.status ?? network.latestStatus(of: arrangement.id)?.status else {
+                continue
+            }
             let code = arrangement.partner.rawValue
             if let existing = out[code], rank.firstIndex(of: existing)! >= rank.firstIndex(of: status)! { continue }
             out[code] = status
@@ -91,10 +115,12 @@ extension PageRoutes {
             let name = network.countryName(CountryCode(code))
             let inTalks = status == ArrangementStatusRecord.Status.proposed.rawValue || status == ArrangementStatusRecord.Status.negotiating.rawValue
             if arrangements.count == 1, !inTalks, let only = arrangements.first {
-                links[code] = .init(href: "/arrangements/" + pathComponent(only.id.rawValue), label: "\(name), \(status): \(only.name ?? only.id.rawValue)")
+                links[code] = .init(
+                    href: "/arrangements/" + pathComponent(only.id.rawValue), label: "\(name), \(status): \(only.name ?? only.id.rawValue)")
             } else {
-                links[code] = .init(href: "/countries/" + pathComponent(code),
-                                    label: "\(name), \(status): \(arrangements.count == 1 ? "1 arrangement" : "\(arrangements.count) arrangements")")
+                links[code] = .init(
+                    href: "/countries/" + pathComponent(code),
+                    label: "\(name), \(status): \(arrangements.count == 1 ? "1 arrangement" : "\(arrangements.count) arrangements")")
             }
         }
         return links
@@ -138,7 +164,8 @@ extension PageRoutes {
                 label = "\(route): \(recorded.text) people moved, recorded (\(name))"
             default:
                 people = Int((reported?.high ?? 0).rounded())
-                label = "\(route): \(reported.map { $0.text(ReportedFigures.count) } ?? "0") people moved, reported (\(name); \(reported?.sourcesText ?? "no figure"))"
+                label =
+                    "\(route): \(reported.map { $0.text(ReportedFigures.count) } ?? "0") people moved, reported (\(name); \(reported?.sourcesText ?? "no figure"))"
                 if people > 0 { drawnFromReported += 1 }
             }
             flows.append(.init(from: arrangement.removingState.rawValue, to: arrangement.partner.rawValue, people: people, label: label, href: href))
@@ -146,44 +173,65 @@ extension PageRoutes {
             rows.append([
                 "from": arrangement.removingState.rawValue, "partner": network.countryName(arrangement.partner), "name": name,
                 "href": href, "partnerHref": "/countries/" + pathComponent(arrangement.partner.rawValue),
-                "status": network.status(of: arrangement.id, on: today)?.status.rawValue ?? network.latestStatus(of: arrangement.id)?.status.rawValue ?? "—",
+                "status": network.status(of: arrangement.id, on: today)?.status.rawValue ?? network.latestStatus(of: arrangement.id)?.status.rawValue
+                    ?? "—",
                 "reported": reportedFigure(reported), "moved": recorded.display,
-                "costPerPerson": line?.costPerPersonMoved.first.map { ["text": $0.text(), "sources": $0.figure.sourcesText, "has": true] as [String: Any] }
-                    ?? (line?.paidNobodyMoved == true ? ["text": "paid, nobody moved", "sources": line?.payments.first?.figure.sourcesText ?? "", "has": true] : ["text": "—", "sources": "", "has": false]),
+                "costPerPerson": line?.costPerPersonMoved.first.map {
+                    ["text": $0.text(), "sources": $0.figure.sourcesText, "has": true] as [String: Any]
+                }
+                    ?? (line?.paidNobodyMoved == true
+                        ? ["text": "paid, nobody moved", "sources": line?.payments.first?.figure.sourcesText ?? "", "has": true]
+                        : ["text": "—", "sources": "", "has": false])
+                    ,
             ])
         }
         let h = report.headline
         let active = network.arrangements.values.filter { network.status(of: $0.id, on: today)?.status == .active }.count
-        let description = "Equirectangular world map. \(network.arrangements.count) arrangements with \(statuses.count) partner countries, coloured by status; "
+        let description =
+            "Equirectangular world map. \(network.arrangements.count) arrangements with \(statuses.count) partner countries, coloured by status; "
             + "lines from each removing state to its partners grow with the people moved (as recorded here, else as reported by public sources). The table below lists every flow."
-        let map = WorldMap.shared.svg(partnerStatus: statuses, removing: removing, flows: flows,
-                                      links: partnerLinks(network, statuses: statuses), description: description)
-        let legend: [[String: Any]] = WorldMap.statusColours.map { ["colour": $0.colour, "label": $0.label] }
+        let map = WorldMap.shared.svg(
+            partnerStatus: statuses, removing: removing, flows: flows,
+            links: partnerLinks(network, statuses: statuses), description: description)
+        let legend: [[String: Any]] =
+            WorldMap.statusColours.map { ["colour": $0.colour, "label": $0.label] }
             + WorldMap.removingColours.sorted(by: { $0.key < $1.key }).filter { removing.contains($0.key) }
-                .map { ["colour": $0.value, "label": "Removing state: \(network.countryName(CountryCode($0.key)))"] }
+            .map { ["colour": $0.value, "label": "Removing state: \(network.countryName(CountryCode($0.key)))"] }
         let paid = h.reportedPaid
         var figuresList: [[String: Any]] = [
-            ["value": reportedFigure(h.reportedPeopleMoved)["text"]!, "label": "people moved, reported by public sources", "sources": h.reportedPeopleMoved?.sourcesText ?? "",
-             "summary": h.reportedPeopleMoved?.sourcesSummary ?? "", "kind": "reported"],
+            [
+                "value": reportedFigure(h.reportedPeopleMoved)["text"]!, "label": "people moved, reported by public sources",
+                "sources": h.reportedPeopleMoved?.sourcesText ?? "",
+                "summary": h.reportedPeopleMoved?.sourcesSummary ?? "", "kind": "reported",
+            ],
             ["value": h.recordedPeopleMoved.display, "label": "people moved, recorded here (departures)", "sources": "", "kind": "recorded"],
         ]
         if let paid {
-            figuresList.append(["value": reportedFigure(paid.costPerPersonMoved, money: "$")["text"]!,
-                                "label": "cost per person moved, reported: \(reportedFigure(paid.payments, money: "$")["text"]!) paid to \(paid.arrangements.count) partners for \(reportedFigure(paid.peopleMoved)["text"]!) people",
-                                "sources": paid.costPerPersonMoved?.sourcesText ?? "", "summary": paid.costPerPersonMoved?.sourcesSummary ?? "", "kind": "reported"])
+            figuresList.append([
+                "value": reportedFigure(paid.costPerPersonMoved, money: "$")["text"]!,
+                "label":
+                    "cost per person moved, reported: \(reportedFigure(paid.payments, money: "$")["text"]!) paid to \(paid.arrangements.count) partners for \(reportedFigure(paid.peopleMoved)["text"]!) people",
+                "sources": paid.costPerPersonMoved?.sourcesText ?? "", "summary": paid.costPerPersonMoved?.sourcesSummary ?? "", "kind": "reported",
+            ])
         }
         var recordedCost = h.recordedCostPerPersonUSD.text.isEmpty ? "—" : h.recordedCostPerPersonUSD.text
         if case .decimal(let value, _) = h.recordedCostPerPersonUSD { recordedCost = dollars(value) }
-        figuresList.append(["value": recordedCost,
-                            "label": "cost per person moved, recorded here", "sources": "", "kind": "recorded"])
+        figuresList.append([
+            "value": recordedCost,
+            "label": "cost per person moved, recorded here", "sources": "", "kind": "recorded",
+        ])
         figuresList += [
-            ["value": reportedFigure(h.reportedOnwardReturns)["text"]!, "label": "onward returns, reported", "sources": h.reportedOnwardReturns?.sourcesText ?? "",
-             "summary": h.reportedOnwardReturns?.sourcesSummary ?? "", "kind": "reported"],
+            [
+                "value": reportedFigure(h.reportedOnwardReturns)["text"]!, "label": "onward returns, reported",
+                "sources": h.reportedOnwardReturns?.sourcesText ?? "",
+                "summary": h.reportedOnwardReturns?.sourcesSummary ?? "", "kind": "reported",
+            ],
             ["value": h.recordedOnwardReturns.text, "label": "onward returns, recorded here", "sources": "", "kind": "recorded"],
             ["value": count(active), "label": "arrangements active today", "sources": "", "kind": "recorded"],
         ]
         return [
-            "description": "A map of the third-country transfer network: \(network.arrangements.count) arrangements with \(statuses.count) partner countries, "
+            "description":
+                "A map of the third-country transfer network: \(network.arrangements.count) arrangements with \(statuses.count) partner countries, "
                 + "coloured by status, with the people moved and the cost per person as public sources report them and as recorded here, and the people each legal gate blocks.",
             "map": map, "legend": legend, "flows": rows, "today": today.description,
             "drawnFromReported": drawnFromReported, "someFromReported": drawnFromReported > 0,
@@ -198,15 +246,22 @@ extension PageRoutes {
         let record = network.countries[code]
         let name = network.countryName(code)
         func risk(_ r: CountryRecord.Risk) -> [String: Any] {
-            ["score": String(format: "%.2f", r.score), "basis": r.basis, "source": r.source, "assessedOn": r.assessedOn.description, "edition": r.edition ?? ""]
+            [
+                "score": String(format: "%.2f", r.score), "basis": r.basis, "source": r.source, "assessedOn": r.assessedOn.description,
+                "edition": r.edition ?? "",
+            ]
         }
         let rows: [[String: Any]] = arrangements.map { a in
             let status = network.status(of: a.id, on: today)?.status ?? network.latestStatus(of: a.id)?.status
-            return ["href": "/arrangements/" + pathComponent(a.id.rawValue), "name": a.name ?? a.id.rawValue, "id": a.id.rawValue,
-                    "role": a.partner == code ? "partner of \(network.countryName(a.removingState))" : "removing state, to \(network.countryName(a.partner))",
-                    "kind": a.kind.rawValue, "status": status?.rawValue ?? "—", "since": network.latestStatus(of: a.id)?.on.description ?? ""]
+            return [
+                "href": "/arrangements/" + pathComponent(a.id.rawValue), "name": a.name ?? a.id.rawValue, "id": a.id.rawValue,
+                "role": a.partner == code
+                    ? "partner of \(network.countryName(a.removingState))" : "removing state, to \(network.countryName(a.partner))",
+                "kind": a.kind.rawValue, "status": status?.rawValue ?? "—", "since": network.latestStatus(of: a.id)?.on.description ?? "",
+            ]
         }
-        var description = "\(name) in the third-country transfer network: \(arrangements.count == 1 ? "1 arrangement" : "\(arrangements.count) arrangements")"
+        var description =
+            "\(name) in the third-country transfer network: \(arrangements.count == 1 ? "1 arrangement" : "\(arrangements.count) arrangements")"
         if let returns = record?.returns { description += "; returns cooperation: \(returns.rawValue)" }
         if let r = record?.risk { description += "; human-rights risk \(String(format: "%.2f", r.score)) (\(r.assessedOn))" }
         return [
@@ -222,7 +277,8 @@ extension PageRoutes {
     }
 
     static func arrangements(_ request: Request, _ network: Network, report: PublicReport, today: Day) -> [String: Any] {
-        let partner = request.query("partner"), status = request.query("status"), kind = request.query("kind"), removing = request.query("removingState")
+        let partner = request.query("partner"), status = request.query("status"), kind = request.query("kind"),
+            removing = request.query("removingState")
         var rows: [[String: Any]] = []
         for arrangement in network.sortedArrangements {
             let latest = network.latestStatus(of: arrangement.id)
@@ -233,11 +289,16 @@ extension PageRoutes {
             let reported = report.reported.line(arrangement.id)
             let cost = recordedCell(report, arrangement.id, "recordedTotalCostUSD")
             rows.append([
-                "href": "/arrangements/" + pathComponent(arrangement.id.rawValue), "id": arrangement.id.rawValue, "name": arrangement.name ?? arrangement.id.rawValue,
-                "from": network.countryName(arrangement.removingState), "partner": network.countryName(arrangement.partner), "kind": arrangement.kind.rawValue,
-                "status": latest?.status.rawValue ?? "—", "since": latest?.on.description ?? "", "moved": recordedCell(report, arrangement.id).display,
+                "href": "/arrangements/" + pathComponent(arrangement.id.rawValue), "id": arrangement.id.rawValue,
+                "name": arrangement.name ?? arrangement.id.rawValue,
+                "from": network.countryName(arrangement.removingState), "partner": network.countryName(arrangement.partner),
+                "kind": arrangement.kind.rawValue,
+                "status": latest?.status.rawValue ?? "—", "since": latest?.on.description ?? "",
+                "moved": recordedCell(report, arrangement.id).display,
                 "reported": reportedFigure(reported?.peopleMoved),
-                "paid": reported?.payments.first.map { ["text": $0.text(), "sources": $0.figure.sourcesText, "has": true] as [String: Any] } ?? ["text": "—", "sources": "", "has": false],
+                "paid": reported?.payments.first.map { ["text": $0.text(), "sources": $0.figure.sourcesText, "has": true] as [String: Any] } ?? [
+                    "text": "—", "sources": "", "has": false,
+                ],
                 "cost": { if case .decimal(let d, _) = cost { return dollars(d) } else { return cost == .withheld ? "withheld" : "—" } }(),
                 "sources": arrangement.sources.count,
             ])
@@ -246,7 +307,8 @@ extension PageRoutes {
         let removingStates = Set(network.arrangements.values.map(\.removingState.rawValue)).sorted()
         let names = Dictionary(uniqueKeysWithValues: (partners + removingStates).map { ($0, network.countryName(CountryCode($0))) })
         return [
-            "description": "Every recorded third-country transfer arrangement, with its partner, kind, latest status, people moved and payments as reported by public sources and as recorded here, and its sources.",
+            "description":
+                "Every recorded third-country transfer arrangement, with its partner, kind, latest status, people moved and payments as reported by public sources and as recorded here, and its sources.",
             "rows": rows, "count": rows.count, "total": network.arrangements.count,
             "partners": options(partners, selected: partner, labels: names),
             "statuses": options(ArrangementStatusRecord.Status.allCases.map(\.rawValue), selected: status),
@@ -268,7 +330,9 @@ extension PageRoutes {
         case .only(let codes)?: term("Nationalities", codes.map { network.countryName($0) }.joined(separator: ", "))
         case nil: break
         }
-        if !t.excludedNationalities.isEmpty { term("Excluded nationalities", t.excludedNationalities.map { network.countryName($0) }.joined(separator: ", ")) }
+        if !t.excludedNationalities.isEmpty {
+            term("Excluded nationalities", t.excludedNationalities.map { network.countryName($0) }.joined(separator: ", "))
+        }
         func yesNo(_ value: Bool?) -> String? { value.map { $0 ? "yes" : "no" } }
         term("Excludes minors", yesNo(t.excludesMinors))
         term("Excludes families", yesNo(t.excludesFamilies))
@@ -290,21 +354,33 @@ extension PageRoutes {
             default: return c.text
             }
         }
-        var description = "\(a.name ?? a.id.rawValue): \(a.kind.rawValue) arrangement, \(network.countryName(a.removingState)) → \(network.countryName(a.partner))"
+        var description =
+            "\(a.name ?? a.id.rawValue): \(a.kind.rawValue) arrangement, \(network.countryName(a.removingState)) → \(network.countryName(a.partner))"
         if let latest { description += ", \(latest.status.rawValue) since \(latest.on)" }
         description += ". Terms, dated status timeline, reported figures, payments and sources."
         return [
             "description": description, "openGraph": true,
             "name": a.name ?? a.id.rawValue, "id": a.id.rawValue, "kind": a.kind.rawValue,
             "from": network.countryName(a.removingState), "partner": network.countryName(a.partner),
-            "status": latest?.status.rawValue ?? "—", "activeToday": network.status(of: a.id, on: today)?.status == .active, "today": today.description,
-            "timeline": history.map { ["status": $0.status.rawValue, "on": $0.on.description, "reason": $0.reason ?? "", "source": $0.source ?? "",
-                                       "sourceIsLink": ($0.source ?? "").hasPrefix("http")] },
+            "status": latest?.status.rawValue ?? "—", "activeToday": network.status(of: a.id, on: today)?.status == .active,
+            "today": today.description,
+            "timeline": history.map {
+                [
+                    "status": $0.status.rawValue, "on": $0.on.description, "reason": $0.reason ?? "", "source": $0.source ?? "",
+                    "sourceIsLink": ($0.source ?? "").hasPrefix("http"),
+                ]
+            },
             "terms": terms,
             "lumpSum": dollars(t.payment?.lumpSumUSD), "perPerson": dollars(t.payment?.perPersonUSD),
-            "sources": a.sources.map { ["title": $0.title, "url": $0.url ?? "", "date": $0.date?.description ?? "undated", "isLink": $0.url != nil] },
-            "reported": a.reported.map { ["metric": $0.metric, "value": $0.value == $0.value.rounded() ? $0.value.groupedWhole : String($0.value),
-                                          "asOf": $0.asOf.description, "source": $0.source, "note": $0.note ?? "", "conflict": $0.conflict] },
+            "sources": a.sources.map {
+                ["title": $0.title, "url": $0.url ?? "", "date": $0.date?.description ?? "undated", "isLink": $0.url != nil]
+            },
+            "reported": a.reported.map {
+                [
+                    "metric": $0.metric, "value": $0.value == $0.value.rounded() ? $0.value.groupedWhole : String($0.value),
+                    "asOf": $0.asOf.description, "source": $0.source, "note": $0.note ?? "", "conflict": $0.conflict,
+                ]
+            },
             "hasConflict": a.reported.contains { $0.conflict },
             "benefits": t.benefits.map { ["kind": $0.kind.rawValue, "description": $0.description, "source": $0.source] },
             "hasBenefits": !t.benefits.isEmpty,
@@ -338,14 +414,20 @@ extension PageRoutes {
         add("Onward returns", line.onwardReturns?.text(ReportedFigures.count) ?? "", line.onwardReturns)
         if let rate = line.onwardReturnRate, let onward = line.onwardReturns {
             let text = rate.low == rate.high ? percent(rate.low) : "\(percent(rate.low))–\(percent(rate.high))"
-            rows.append(["label": "Onward-return rate", "value": text, "sources": "reported returns over reported people moved; " + onward.sourcesText, "range": rate.low != rate.high])
+            rows.append([
+                "label": "Onward-return rate", "value": text, "sources": "reported returns over reported people moved; " + onward.sourcesText,
+                "range": rate.low != rate.high,
+            ])
         }
         for money in line.payments { add("Paid to the partner (\(money.currency))", money.text(), money.figure) }
         for money in line.totalCosts { add("Total cost (\(money.currency))", money.text(), money.figure) }
         for money in line.programmePayments { add("Wider programme (\(money.currency), not divided by these people)", money.text(), money.figure) }
         for money in line.costPerPersonMoved { add("Cost per person moved (\(money.currency))", money.text(), money.figure) }
         if line.paidNobodyMoved {
-            rows.append(["label": "Cost per person moved", "value": "paid, nobody moved", "sources": line.payments.first?.figure.sourcesText ?? "", "range": false])
+            rows.append([
+                "label": "Cost per person moved", "value": "paid, nobody moved", "sources": line.payments.first?.figure.sourcesText ?? "",
+                "range": false,
+            ])
         }
         return rows
     }
@@ -361,20 +443,28 @@ extension PageRoutes {
         for line in report.reported.lines {
             let moved = recordedCell(report, line.arrangement)
             let hasRecorded = moved != .integer(0) && moved != .empty
-            guard line.peopleMoved != nil || !line.payments.isEmpty || !line.totalCosts.isEmpty || !line.programmePayments.isEmpty || hasRecorded else { continue }
+            guard line.peopleMoved != nil || !line.payments.isEmpty || !line.totalCosts.isEmpty || !line.programmePayments.isEmpty || hasRecorded
+            else { continue }
             let label = "\(network.countryName(line.partner)) (\(line.removingState.rawValue))"
             let perPerson = line.costPerPersonMoved.first
             rows.append([
                 "name": line.name, "href": "/arrangements/" + pathComponent(line.arrangement.rawValue), "partner": network.countryName(line.partner),
                 "reported": reportedFigure(line.peopleMoved),
                 "paid": (line.payments.first ?? line.totalCosts.first ?? line.programmePayments.first).map {
-                    ["text": $0.text() + (line.payments.isEmpty ? (line.totalCosts.isEmpty ? " (programme)" : " (total cost)") : ""), "sources": $0.figure.sourcesText, "has": true] as [String: Any]
+                    [
+                        "text": $0.text() + (line.payments.isEmpty ? (line.totalCosts.isEmpty ? " (programme)" : " (total cost)") : ""),
+                        "sources": $0.figure.sourcesText, "has": true,
+                    ] as [String: Any]
                 } ?? ["text": "—", "sources": "", "has": false],
                 "perPerson": perPerson.map { ["text": $0.text(), "sources": $0.figure.sourcesText, "has": true] as [String: Any] }
-                    ?? ["text": line.paidNobodyMoved ? "paid, nobody moved" : "—", "sources": line.payments.first?.figure.sourcesText ?? "", "has": line.paidNobodyMoved],
+                    ?? [
+                        "text": line.paidNobodyMoved ? "paid, nobody moved" : "—", "sources": line.payments.first?.figure.sourcesText ?? "",
+                        "has": line.paidNobodyMoved,
+                    ],
                 "onward": reportedFigure(line.onwardReturns),
                 "benefits": line.benefits.map { "\($0.kind.rawValue): \($0.description)" }.joined(separator: "; "),
-                "moved": moved.display, "recordedCost": { () -> String in
+                "moved": moved.display,
+                "recordedCost": { () -> String in
                     let c = recordedCell(report, line.arrangement, "recordedCostPerPersonUSD")
                     if case .decimal(let d, _) = c { return dollars(d) }
                     return c == .empty ? "—" : c.text
@@ -402,43 +492,73 @@ extension PageRoutes {
                     let gate = r[5].text
                     return "\(network.countryName(CountryCode(r[1].text))): " + (gate.isEmpty ? "waiting" : "\(gate) (\(r[6].text))")
                 }
-                stranded.append(["nationality": row[1].text, "stranded": row[3].display, "blockedEverywhere": row[4].display, "waiting": row[5].display,
-                                 "candidates": row[6].display, "gates": candidates.joined(separator: "; ")])
+                stranded.append([
+                    "nationality": row[1].text, "stranded": row[3].display, "blockedEverywhere": row[4].display, "waiting": row[5].display,
+                    "candidates": row[6].display, "gates": candidates.joined(separator: "; "),
+                ])
             }
         }
-        let mix: [[String: Any]] = report.table("verdict-mix")?.rows.map { r in
-            ["policy": r[0].text, "active": r[2].text == "yes", "caseload": r[3].display, "allowed": r[4].display, "waiting": r[5].display, "blocked": r[6].display]
-        } ?? []
-        let pipeline: [[String: Any]] = report.table("pipeline")?.rows.map { ["measure": $0[0].text, "people": $0[1].display, "definition": $0[2].text] } ?? []
+        let mix: [[String: Any]] =
+            report.table("verdict-mix")?.rows.map { r in
+                [
+                    "policy": r[0].text, "active": r[2].text == "yes", "caseload": r[3].display, "allowed": r[4].display, "waiting": r[5].display,
+                    "blocked": r[6].display,
+                ]
+            } ?? []
+        let pipeline: [[String: Any]] =
+            report.table("pipeline")?.rows.map { ["measure": $0[0].text, "people": $0[1].display, "definition": $0[2].text] } ?? []
         let active = network.arrangements.values.filter { network.status(of: $0.id, on: today)?.status == .active }.count
-        let downloads: [[String: Any]] = PublicFigures.downloads.map { ["href": "/report/files/" + $0.name, "label": $0.label, "name": $0.name] }
+        let downloads: [[String: Any]] =
+            PublicFigures.downloads.map { ["href": "/report/files/" + $0.name, "label": $0.label, "name": $0.name] }
             + report.tables.map { ["href": "/report/files/\($0.name).csv", "label": "\($0.title) (CSV)", "name": "\($0.name).csv"] }
         let paid = h.reportedPaid
         var figures: [[String: Any]] = [
             ["value": count(network.arrangements.count), "label": "arrangements recorded", "sources": ""],
             ["value": count(active), "label": "active today", "sources": ""],
-            ["value": reportedFigure(h.reportedPeopleMoved)["text"]!, "label": "people moved, reported", "sources": h.reportedPeopleMoved?.sourcesText ?? ""],
+            [
+                "value": reportedFigure(h.reportedPeopleMoved)["text"]!, "label": "people moved, reported",
+                "sources": h.reportedPeopleMoved?.sourcesText ?? "",
+            ],
             ["value": h.recordedPeopleMoved.display, "label": "people moved, recorded here", "sources": ""],
         ]
         if let paid {
-            figures.append(["value": reportedFigure(paid.payments, money: "$")["text"]!, "label": "paid to \(paid.arrangements.count) partners, reported (USD)", "sources": paid.payments.sourcesText])
-            figures.append(["value": reportedFigure(paid.costPerPersonMoved, money: "$")["text"]!, "label": "cost per person moved, reported (USD)", "sources": paid.costPerPersonMoved?.sourcesText ?? ""])
+            figures.append([
+                "value": reportedFigure(paid.payments, money: "$")["text"]!, "label": "paid to \(paid.arrangements.count) partners, reported (USD)",
+                "sources": paid.payments.sourcesText,
+            ])
+            figures.append([
+                "value": reportedFigure(paid.costPerPersonMoved, money: "$")["text"]!, "label": "cost per person moved, reported (USD)",
+                "sources": paid.costPerPersonMoved?.sourcesText ?? "",
+            ])
         }
-        figures.append(["value": reportedFigure(h.reportedOnwardReturns)["text"]!, "label": "onward returns, reported", "sources": h.reportedOnwardReturns?.sourcesText ?? ""])
+        figures.append([
+            "value": reportedFigure(h.reportedOnwardReturns)["text"]!, "label": "onward returns, reported",
+            "sources": h.reportedOnwardReturns?.sourcesText ?? "",
+        ])
         figures.append(["value": h.recordedOnwardReturns.text, "label": "onward returns, recorded here", "sources": ""])
         if let s = report.table("totals")?.rows.first(where: { $0[0] == .text("stranded") }) {
             figures.append(["value": s[5].display, "label": "people stranded today (no lawful destination)", "sources": ""])
         }
         return [
-            "description": "The public record in numbers as of \(today): people moved, payments and cost per person as public sources report them and as recorded here, the stranded caseload and the verdict mix, small counts suppressed.",
+            "description":
+                "The public record in numbers as of \(today): people moved, payments and cost per person as public sources report them and as recorded here, the stranded caseload and the verdict mix, small counts suppressed.",
             "asOf": today.description, "rows": rows, "hasRows": !rows.isEmpty, "figures": figures,
-            "reportedChart": SVGChart.bars(id: "reported", title: "People moved per arrangement, as reported by public sources",
-                                           description: "Horizontal bars to the highest reported figure; the text gives the range where sources disagree. The same figures, with sources, are in the table below.",
-                                           bars: reportedBars.sorted { $0.value > $1.value }),
-            "costChart": costBars.isEmpty ? "" : SVGChart.bars(id: "cost", title: "Cost per person moved, as reported (US dollars)",
-                                                               description: "Reported payments over reported people moved, bars to the highest figure of each range.", bars: costBars.sorted { $0.value > $1.value }),
-            "movedChart": SVGChart.bars(id: "moved", title: "People moved per arrangement, as recorded here",
-                                        description: "Horizontal bars, one per arrangement with recorded departures; counts from 1 to \(threshold - 1) are shown as <\(threshold) and counts that could be worked out from others as suppressed, with no bar.", bars: movedBars),
+            "reportedChart": SVGChart.bars(
+                id: "reported", title: "People moved per arrangement, as reported by public sources",
+                description:
+                    "Horizontal bars to the highest reported figure; the text gives the range where sources disagree. The same figures, with sources, are in the table below.",
+                bars: reportedBars.sorted { $0.value > $1.value }),
+            "costChart": costBars.isEmpty
+                ? ""
+                : SVGChart.bars(
+                    id: "cost", title: "Cost per person moved, as reported (US dollars)",
+                    description: "Reported payments over reported people moved, bars to the highest figure of each range.",
+                    bars: costBars.sorted { $0.value > $1.value }),
+            "movedChart": SVGChart.bars(
+                id: "moved", title: "People moved per arrangement, as recorded here",
+                description:
+                    "Horizontal bars, one per arrangement with recorded departures; counts from 1 to \(threshold - 1) are shown as <\(threshold) and counts that could be worked out from others as suppressed, with no bar.",
+                bars: movedBars),
             "stranded": stranded, "hasStranded": !stranded.isEmpty, "mix": mix, "pipeline": pipeline, "policy": report.policy,
             "downloads": downloads, "threshold": threshold, "belowThreshold": threshold - 1,
         ]

@@ -9,25 +9,29 @@ import Hummingbird
 /// changes nothing, so it needs no sign-in and no CSRF token.
 enum SimulatePage {
     /// Small enough for a page: a few seconds at most on two cores.
-    static let limits = SimulationLimits(maximumRuns: 20, maximumHorizonDays: 3_650, maximumExpectedPeople: 2_000_000,
-                                         maximumFlights: 500_000, maximumInjunctionsPerYear: 52)
+    static let limits = SimulationLimits(
+        maximumRuns: 20, maximumHorizonDays: 3_650, maximumExpectedPeople: 2_000_000,
+        maximumFlights: 500_000, maximumInjunctionsPerYear: 52)
 
     static func route(_ runner: SimulationRunner) -> RouteSpec {
-        RouteSpec(method: .get, path: "/simulate", access: .anyone, tag: "pages",
-                  summary: "Run the network simulator on the reference scenario with your capacities and policy (bounded, time-limited)",
-                  parameters: [
-                      .query("run", "1 to run the scenario; otherwise only the form is shown"),
-                      .integer("runs", "Replications, 1–20 (default 5)", in: 1...Int64(limits.maximumRuns)),
-                      .integer("seed", "Seed (default 1)", in: 0...1_000_000_000_000_000),
-                      .integer("horizonDays", "Days simulated", in: 30...Int64(limits.maximumHorizonDays)), .query("injunctionsPerYear", "Injunction rate", schema: "number"),
-                      .query("noticeDays", "Policy: notice days", schema: "number"), .query("screeningDays", "Policy: screening days", schema: "number"),
-                      .query("waitAfterNegativeDays", "Policy: wait after a negative screening", schema: "number"),
-                      .query("riskThreshold", "Policy: country-risk threshold (empty for none)", schema: "number"),
-                      .query("blockChainRefoulement", "Policy: block chain refoulement (on/off)"),
-                      .integer("cap.<arrangement>", "Capacity per month of an arrangement", in: 0...100_000),
-                  ],
-                  success: (200, "html"), showsFormProblems: true,
-                  unavailable: "Every simulation slot and the queue are taken; retry after Retry-After seconds") { request, context in
+        RouteSpec(
+            method: .get, path: "/simulate", access: .anyone, tag: "pages",
+            summary: "Run the network simulator on the reference scenario with your capacities and policy (bounded, time-limited)",
+            parameters: [
+                .query("run", "1 to run the scenario; otherwise only the form is shown"),
+                .integer("runs", "Replications, 1–20 (default 5)", in: 1...Int64(limits.maximumRuns)),
+                .integer("seed", "Seed (default 1)", in: 0...1_000_000_000_000_000),
+                .integer("horizonDays", "Days simulated", in: 30...Int64(limits.maximumHorizonDays)),
+                .query("injunctionsPerYear", "Injunction rate", schema: "number"),
+                .query("noticeDays", "Policy: notice days", schema: "number"), .query("screeningDays", "Policy: screening days", schema: "number"),
+                .query("waitAfterNegativeDays", "Policy: wait after a negative screening", schema: "number"),
+                .query("riskThreshold", "Policy: country-risk threshold (empty for none)", schema: "number"),
+                .query("blockChainRefoulement", "Policy: block chain refoulement (on/off)"),
+                .integer("cap.<arrangement>", "Capacity per month of an arrangement", in: 0...100_000),
+            ],
+            success: (200, "html"), showsFormProblems: true,
+            unavailable: "Every simulation slot and the queue are taken; retry after Retry-After seconds"
+        ) { request, context in
             let deadline = ContinuousClock.now + runner.timeLimit  // the wait for a turn counts
             var problems: [String] = []
             var busy: SimulationRunner.Busy?
@@ -35,7 +39,8 @@ enum SimulatePage {
             func number(_ name: String, _ range: ClosedRange<Double>) -> Double? {
                 guard let text = request.query(name) else { return nil }
                 guard let value = Double(text), range.contains(value) else {
-                    problems.append("\(name): '\(text.prefix(20))' must be a number from \(range.lowerBound.formatted()) to \(range.upperBound.formatted())")
+                    problems.append(
+                        "\(name): '\(text.prefix(20))' must be a number from \(range.lowerBound.formatted()) to \(range.upperBound.formatted())")
                     return nil
                 }
                 return value
@@ -62,25 +67,29 @@ enum SimulatePage {
                 do {
                     let started = ContinuousClock.now
                     let result = try await runner.run {
-                        try await Simulator.interactive(scenario, runs: runs, seed: seed, timeLimit: runner.timeLimit, deadline: deadline,
-                                                        threads: 1, limits: limits, chartIDPrefix: "simulate", queue: runner.queue)
+                        try await Simulator.interactive(
+                            scenario, runs: runs, seed: seed, timeLimit: runner.timeLimit, deadline: deadline,
+                            threads: 1, limits: limits, chartIDPrefix: "simulate", queue: runner.queue)
                     }
                     let elapsed = ContinuousClock.now - started
                     data["chart"] = result.svg
                     data["rows"] = rows(result.summary)
                     data["hasRows"] = true
-                    data["ran"] = "\(runs) replication\(runs == 1 ? "" : "s") (seeds \(seed)–\(seed + UInt64(runs) - 1)) in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .abbreviated)))"
+                    data["ran"] =
+                        "\(runs) replication\(runs == 1 ? "" : "s") (seeds \(seed)–\(seed + UInt64(runs) - 1)) in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .abbreviated)))"
                 } catch let error as SimulationError {
                     problems.append(error.summary)
                     problems += error.problems.map { "\($0)" }
                 } catch let error as SimulationRunner.Busy {
                     busy = error
-                    problems.append("The simulator is busy with other visitors' runs; nothing was run. Try again in \(error.retryAfterSeconds) seconds.")
+                    problems.append(
+                        "The simulator is busy with other visitors' runs; nothing was run. Try again in \(error.retryAfterSeconds) seconds.")
                 }
             }
             if !problems.isEmpty { data["problems"] = problems.map { ["text": $0] } }
-            var response = PageRoutes.html(request, context, "simulate", title: "Simulate the network", data,
-                                           status: busy != nil ? .serviceUnavailable : problems.isEmpty ? .ok : .badRequest)
+            var response = PageRoutes.html(
+                request, context, "simulate", title: "Simulate the network", data,
+                status: busy != nil ? .serviceUnavailable : problems.isEmpty ? .ok : .badRequest)
             if let busy { response.headers[.retryAfter] = String(busy.retryAfterSeconds) }
             return response
         }

@@ -12,20 +12,28 @@ enum PageRoutes {
     static func routes<Store: EventStore>(_ state: AppState<Store>) -> [RouteSpec] {
         var routes: [RouteSpec] = [
             SimulatePage.route(state.simulations),
-            RouteSpec(method: .get, path: "/static/corridor.css", access: .anyone, tag: "pages", summary: "The pages' stylesheet",
-                      success: (200, "text")) { _, _ in
+            RouteSpec(
+                method: .get, path: "/static/corridor.css", access: .anyone, tag: "pages", summary: "The pages' stylesheet",
+                success: (200, "text")
+            ) { _, _ in
                 .text(stylesheet, contentType: "text/css; charset=utf-8")
             },
-            RouteSpec(method: .get, path: "/static/corridor.js", access: .anyone, tag: "pages", summary: "The pages' script (no page has inline script)",
-                      success: (200, "text")) { _, _ in
+            RouteSpec(
+                method: .get, path: "/static/corridor.js", access: .anyone, tag: "pages", summary: "The pages' script (no page has inline script)",
+                success: (200, "text")
+            ) { _, _ in
                 .text(script, contentType: "text/javascript; charset=utf-8")
             },
-            RouteSpec(method: .get, path: "/signin", access: .anyone, tag: "pages", summary: "Sign-in form: paste a token",
-                      parameters: [.query("next", "Local path to go to after signing in")], success: (200, "html")) { request, context in
+            RouteSpec(
+                method: .get, path: "/signin", access: .anyone, tag: "pages", summary: "Sign-in form: paste a token",
+                parameters: [.query("next", "Local path to go to after signing in")], success: (200, "html")
+            ) { request, context in
                 signInForm(request, context, error: nil, status: .ok)
             },
-            RouteSpec(method: .post, path: "/signin", access: .anyone, tag: "pages",
-                      summary: "Sign in: checks the token and sets an HttpOnly, SameSite=Strict session cookie", success: (303, "html")) { request, context in
+            RouteSpec(
+                method: .post, path: "/signin", access: .anyone, tag: "pages",
+                summary: "Sign in: checks the token and sets an HttpOnly, SameSite=Strict session cookie", success: (303, "html")
+            ) { request, context in
                 let form = try await PageForm.read(request, context: context, secret: PageSession.cookie(request, PageSession.preSessionCookie))
                 let address = context.clientAddress
                 if let address, let seconds = state.authFailures.retryAfter(address) {
@@ -40,8 +48,10 @@ enum PageRoutes {
                 if token.role == .counsel, next == "/" { next = "/clients" }
                 return PageSession.redirect(next, cookies: [PageSession.setCookie(secret)])
             },
-            RouteSpec(method: .post, path: "/signout", access: .anyone, tag: "pages", summary: "Sign out: clears the session cookie",
-                      success: (303, "html")) { request, context in
+            RouteSpec(
+                method: .post, path: "/signout", access: .anyone, tag: "pages", summary: "Sign out: clears the session cookie",
+                success: (303, "html")
+            ) { request, context in
                 _ = try await PageForm.read(request, context: context)
                 return PageSession.redirect("/", cookies: [PageSession.clearCookie])
             },
@@ -63,14 +73,19 @@ enum PageRoutes {
         return (try? String(contentsOf: url, encoding: .utf8)) ?? ""
     }()
 
-    static func signInForm(_ request: Request, _ context: CorridorRequestContext, error: String?, status: HTTPResponse.Status,
-                           next: String? = nil) -> Response {
+    static func signInForm(
+        _ request: Request, _ context: CorridorRequestContext, error: String?, status: HTTPResponse.Status,
+        next: String? = nil
+    ) -> Response {
         // A fresh random value per form, kept in a cookie: the form's CSRF value is its HMAC.
         let nonce = PageSession.cookie(request, PageSession.preSessionCookie) ?? UUID().uuidString + UUID().uuidString
-        var response = html(request, context, "signin", title: "Sign in", [
-            "next": PageSession.safeNext(next ?? request.query("next")), "formCSRF": PageSession.csrf(for: nonce), "error": error ?? "",
-        ], status: status)
-        response.headers.append(HTTPFields.Element(name: .setCookie, value: "\(PageSession.preSessionCookie)=\(nonce); HttpOnly; SameSite=Strict; Path=/signin"))
+        var response = html(
+            request, context, "signin", title: "Sign in",
+            [
+                "next": PageSession.safeNext(next ?? request.query("next")), "formCSRF": PageSession.csrf(for: nonce), "error": error ?? "",
+            ], status: status)
+        response.headers.append(
+            HTTPFields.Element(name: .setCookie, value: "\(PageSession.preSessionCookie)=\(nonce); HttpOnly; SameSite=Strict; Path=/signin"))
         return response
     }
 
@@ -78,8 +93,10 @@ enum PageRoutes {
     /// What search engines and link previews read comes from `data` too: `description` (else a
     /// sentence naming the page), `openGraph` (true for pages worth a preview card); the
     /// canonical link is the page's path on the origin the caller reached, without its query.
-    static func html(_ request: Request, _ context: CorridorRequestContext, _ template: String, title: String, _ data: [String: Any],
-                     status: HTTPResponse.Status = .ok) -> Response {
+    static func html(
+        _ request: Request, _ context: CorridorRequestContext, _ template: String, title: String, _ data: [String: Any],
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
         let csrf = PageSession.secret(request).map(PageSession.csrf(for:))
         var data = data
         data["csrf"] = csrf ?? ""
@@ -91,7 +108,8 @@ enum PageRoutes {
     }
 
     /// A page saying what went wrong, in the layout (for refusals a person can act on).
-    static func message(_ request: Request, _ context: CorridorRequestContext, title: String, _ text: String, status: HTTPResponse.Status) -> Response {
+    static func message(_ request: Request, _ context: CorridorRequestContext, title: String, _ text: String, status: HTTPResponse.Status) -> Response
+    {
         html(request, context, "message", title: title, ["heading": title, "text": text], status: status)
     }
 

@@ -22,8 +22,9 @@ enum PageSession {
         // Judge the path as the router does: empty segments ("//api/…") do not count.
         if path.utf8.starts(with: "/api/".utf8), !hasEmptySegment(path) { return false }
         let normalized = "/" + path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
-        return !(normalized.hasPrefix("/api/") || normalized == "/api" || normalized == "/metrics" || normalized == "/healthz" || normalized == "/readyz"
-                 || normalized == "/openapi.json")
+        return
+            !(normalized.hasPrefix("/api/") || normalized == "/api" || normalized == "/metrics" || normalized == "/healthz" || normalized == "/readyz"
+            || normalized == "/openapi.json")
     }
 
     private static func hasEmptySegment(_ path: String) -> Bool {
@@ -96,7 +97,7 @@ enum PageSession {
         // A local path only: no scheme, no "//host", no backslash, and no whitespace or control
         // characters (browsers strip tabs and newlines, turning "/\t/evil" into "//evil").
         guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"),
-              !next.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F })
+            !next.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F })
         else { return "/" }
         return next
     }

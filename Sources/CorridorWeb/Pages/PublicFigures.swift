@@ -11,10 +11,13 @@ import Synchronization
 enum PublicFigures {
     private static let cache = Mutex<[String: PublicReport]>([:])
 
-    static func current<Store: EventStore>(_ state: AppState<Store>, from: Day? = nil, to: Day? = nil, analyseCaseload: Bool = true) async throws -> (PublicReport, Network) {
+    static func current<Store: EventStore>(
+        _ state: AppState<Store>, from: Day? = nil, to: Day? = nil, analyseCaseload: Bool = true
+    ) async throws -> (PublicReport, Network) {
         let today = state.clock().day
         let view = try await state.live.withCaseload()
-        let key = "\(ObjectIdentifier(state).hashValue)|\(view.version)|\(today)|\(from?.description ?? "")|\(to?.description ?? "")|\(analyseCaseload)"
+        let key =
+            "\(ObjectIdentifier(state).hashValue)|\(view.version)|\(today)|\(from?.description ?? "")|\(to?.description ?? "")|\(analyseCaseload)"
         if let hit = cache.withLock({ $0[key] }) { return (hit, view.network) }
         let report = PublicReport.build(
             network: view.network, transfers: view.transfers, caseload: view.caseload!, asOf: today, from: from, to: to, policy: view.policy,

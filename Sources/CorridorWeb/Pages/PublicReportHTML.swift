@@ -10,24 +10,32 @@ public enum PublicReportHTML {
         var body = "<h1>Corridor public report</h1>\n"
         body += "<p>As of \(e(report.asOf.description))"
         if report.from != nil || report.to != nil {
-            body += "; recorded departures from \(e(report.from?.description ?? "the first")) to \(e(report.to?.description ?? report.asOf.description))"
+            body +=
+                "; recorded departures from \(e(report.from?.description ?? "the first")) to \(e(report.to?.description ?? report.asOf.description))"
         }
         body += ". Active policy profile <code>\(e(report.policy))</code> (\(e(report.policyVersion))).</p>\n"
-        body += "<p class=\"note\"><strong>Reported</strong> figures come from public sources, each with its sources and as-of date; where sources disagree they are a range. "
+        body +=
+            "<p class=\"note\"><strong>Reported</strong> figures come from public sources, each with its sources and as-of date; where sources disagree they are a range. "
         body += "<strong>Recorded</strong> figures are counted from this store's records. The two are never added together. "
-        body += "Recorded counts from 1 to 4 show as “&lt;5”; counts that could be worked out from totals or other tables show as “suppressed”; rates over them are “withheld”. "
+        body +=
+            "Recorded counts from 1 to 4 show as “&lt;5”; counts that could be worked out from totals or other tables show as “suppressed”; rates over them are “withheld”. "
         body += "Reported figures are public already and are not suppressed. Money is in the currency its source used; nothing is converted.</p>\n"
 
         // Headline.
         let h = report.headline
         func people(_ f: ReportedFigures.Figure?) -> String { f?.text(ReportedFigures.count) ?? "—" }
         func money(_ f: ReportedFigures.Figure?, _ symbol: String) -> String { f?.text { ReportedFigures.amount($0, symbol: symbol) } ?? "—" }
-        body += "<h2>Headline figures</h2>\n<table><thead><tr><th>Measure</th><th>Reported</th><th>Sources</th><th>Recorded</th></tr></thead><tbody>\n"
-        body += "<tr><th>People moved</th><td>\(people(h.reportedPeopleMoved))</td><td class=\"src\">\(e(h.reportedPeopleMoved?.sourcesText ?? ""))</td><td>\(e(h.recordedPeopleMoved.text))</td></tr>\n"
-        body += "<tr><th>Onward returns</th><td>\(people(h.reportedOnwardReturns))</td><td class=\"src\">\(e(h.reportedOnwardReturns?.sourcesText ?? ""))</td><td>\(e(h.recordedOnwardReturns.text))</td></tr>\n"
+        body +=
+            "<h2>Headline figures</h2>\n<table><thead><tr><th>Measure</th><th>Reported</th><th>Sources</th><th>Recorded</th></tr></thead><tbody>\n"
+        body +=
+            "<tr><th>People moved</th><td>\(people(h.reportedPeopleMoved))</td><td class=\"src\">\(e(h.reportedPeopleMoved?.sourcesText ?? ""))</td><td>\(e(h.recordedPeopleMoved.text))</td></tr>\n"
+        body +=
+            "<tr><th>Onward returns</th><td>\(people(h.reportedOnwardReturns))</td><td class=\"src\">\(e(h.reportedOnwardReturns?.sourcesText ?? ""))</td><td>\(e(h.recordedOnwardReturns.text))</td></tr>\n"
         if let paid = h.reportedPaid {
-            body += "<tr><th>Paid to partners (USD, \(paid.arrangements.count) arrangements)</th><td>\(money(paid.payments, "$"))</td><td class=\"src\">\(e(paid.payments.sourcesText))</td><td></td></tr>\n"
-            body += "<tr><th>Cost per person moved (USD, paid arrangements)</th><td>\(money(paid.costPerPersonMoved, "$"))</td><td class=\"src\">payments over \(people(paid.peopleMoved)) people reported moved</td><td>\(e(h.recordedCostPerPersonUSD.text))</td></tr>\n"
+            body +=
+                "<tr><th>Paid to partners (USD, \(paid.arrangements.count) arrangements)</th><td>\(money(paid.payments, "$"))</td><td class=\"src\">\(e(paid.payments.sourcesText))</td><td></td></tr>\n"
+            body +=
+                "<tr><th>Cost per person moved (USD, paid arrangements)</th><td>\(money(paid.costPerPersonMoved, "$"))</td><td class=\"src\">payments over \(people(paid.peopleMoved)) people reported moved</td><td>\(e(h.recordedCostPerPersonUSD.text))</td></tr>\n"
         }
         body += "</tbody></table>\n"
 
@@ -35,25 +43,35 @@ public enum PublicReportHTML {
         let lines = report.reported.withFigures
         func label(_ line: ReportedFigures.Line) -> String { "\(network.countryName(line.partner)) (\(line.removingState.rawValue))" }
         let moved = lines.filter { ($0.peopleMoved?.high ?? 0) > 0 }.sorted { $0.peopleMoved!.high > $1.peopleMoved!.high }
-        body += "<h2>People moved, as reported</h2>\n<figure>" + SVGChart.bars(
-            id: "reported-moved", title: "People moved per arrangement, as reported",
-            description: "Horizontal bars, one per arrangement, to the highest reported figure; the text gives the reported range.",
-            bars: moved.map { SVGChart.Bar(label: label($0), value: $0.peopleMoved!.high, suppressed: false, text: people($0.peopleMoved)) }) + "</figure>\n"
+        body +=
+            "<h2>People moved, as reported</h2>\n<figure>"
+            + SVGChart.bars(
+                id: "reported-moved", title: "People moved per arrangement, as reported",
+                description: "Horizontal bars, one per arrangement, to the highest reported figure; the text gives the reported range.",
+                bars: moved.map { SVGChart.Bar(label: label($0), value: $0.peopleMoved!.high, suppressed: false, text: people($0.peopleMoved)) })
+            + "</figure>\n"
         let costly = lines.compactMap { line in line.costPerPersonMoved.first.map { (line, $0) } }
         if !costly.isEmpty {
-            body += "<h2>Cost per person moved, as reported</h2>\n<figure>" + SVGChart.bars(
-                id: "reported-cost", title: "Cost per person moved, as reported (in each source's currency)",
-                description: "Bars to the highest figure of each range, within one currency; GBP and USD bars are not comparable.",
-                bars: costly.map { SVGChart.Bar(label: label($0.0), value: $0.1.figure.high, suppressed: false, text: $0.1.text() + " (\($0.1.currency))") }) + "</figure>\n"
+            body +=
+                "<h2>Cost per person moved, as reported</h2>\n<figure>"
+                + SVGChart.bars(
+                    id: "reported-cost", title: "Cost per person moved, as reported (in each source's currency)",
+                    description: "Bars to the highest figure of each range, within one currency; GBP and USD bars are not comparable.",
+                    bars: costly.map {
+                        SVGChart.Bar(label: label($0.0), value: $0.1.figure.high, suppressed: false, text: $0.1.text() + " (\($0.1.currency))")
+                    }) + "</figure>\n"
         }
         if let months = report.table("months"), let high = months.column("reportedPeopleMovedToDateHigh") {
             let points = months.rows.compactMap { row -> (String, Double)? in
                 if case .decimal(let value, _) = row[high] { return (row[0].text, value) }
                 return nil
             }
-            body += "<h2>People moved over time, as reported</h2>\n<figure>" + SVGChart.line(
-                id: "reported-time", title: "People reported moved by each month's end, all arrangements",
-                description: "A line over months; each arrangement's latest reported figure as of the month's end, added up.", points: points) + "</figure>\n"
+            body +=
+                "<h2>People moved over time, as reported</h2>\n<figure>"
+                + SVGChart.line(
+                    id: "reported-time", title: "People reported moved by each month's end, all arrangements",
+                    description: "A line over months; each arrangement's latest reported figure as of the month's end, added up.", points: points)
+                + "</figure>\n"
         }
         if let table = report.table("arrangements"), let moved = table.column("recordedPeopleMoved") {
             let bars = table.rows.compactMap { row -> SVGChart.Bar? in
@@ -64,9 +82,11 @@ public enum PublicReportHTML {
                 default: return nil
                 }
             }
-            body += "<h2>People moved, as recorded</h2>\n<figure>" + SVGChart.bars(
-                id: "recorded-moved", title: "People moved per arrangement, as recorded in this store",
-                description: "Horizontal bars; suppressed counts have no bar.", bars: bars) + "</figure>\n"
+            body +=
+                "<h2>People moved, as recorded</h2>\n<figure>"
+                + SVGChart.bars(
+                    id: "recorded-moved", title: "People moved per arrangement, as recorded in this store",
+                    description: "Horizontal bars; suppressed counts have no bar.", bars: bars) + "</figure>\n"
         }
 
         // Every table.

@@ -22,9 +22,11 @@ enum SVGChart {
             out += "<text x=\"\(Int(labelWidth - 6))\" y=\"\(Int(y + 16))\" text-anchor=\"end\" fill=\"#1b1f24\">\(HTML.escape(label))</text>"
             let length = bar.suppressed ? 0 : max(bar.value / most * barWidth, bar.value > 0 ? 2 : 0)
             if length > 0 {
-                out += "<rect x=\"\(Int(labelWidth))\" y=\"\(Int(y + 3))\" width=\"\(String(format: "%.1f", length))\" height=\"\(Int(row - 8))\" fill=\"#2a9d8f\"><title>\(HTML.escape(bar.label)): \(HTML.escape(bar.text))</title></rect>"
+                out +=
+                    "<rect x=\"\(Int(labelWidth))\" y=\"\(Int(y + 3))\" width=\"\(String(format: "%.1f", length))\" height=\"\(Int(row - 8))\" fill=\"#2a9d8f\"><title>\(HTML.escape(bar.label)): \(HTML.escape(bar.text))</title></rect>"
             }
-            out += "<text x=\"\(String(format: "%.1f", labelWidth + length + 6))\" y=\"\(Int(y + 16))\" fill=\"#1b1f24\">\(HTML.escape(bar.text))</text>"
+            out +=
+                "<text x=\"\(String(format: "%.1f", labelWidth + length + 6))\" y=\"\(Int(y + 16))\" fill=\"#1b1f24\">\(HTML.escape(bar.text))</text>"
         }
         if bars.isEmpty { out += "<text x=\"10\" y=\"22\" fill=\"#555\">Nothing recorded yet.</text>" }
         return out + "</svg>"
@@ -41,16 +43,20 @@ enum SVGChart {
         guard points.count > 1 else { return out + "<text x=\"10\" y=\"22\" fill=\"#555\">Nothing reported yet.</text></svg>" }
         func x(_ i: Int) -> Double { left + Double(i) / Double(points.count - 1) * (width - left - right) }
         func y(_ v: Double) -> Double { height - bottom - v / most * (height - bottom - top) }
-        out += "<line x1=\"\(Int(left))\" y1=\"\(Int(height - bottom))\" x2=\"\(Int(width - right))\" y2=\"\(Int(height - bottom))\" stroke=\"#889\"/>"
+        out +=
+            "<line x1=\"\(Int(left))\" y1=\"\(Int(height - bottom))\" x2=\"\(Int(width - right))\" y2=\"\(Int(height - bottom))\" stroke=\"#889\"/>"
         out += "<text x=\"\(Int(left - 6))\" y=\"\(Int(top + 4))\" text-anchor=\"end\" fill=\"#1b1f24\">\(HTML.escape(most.groupedWhole))</text>"
         out += "<text x=\"\(Int(left - 6))\" y=\"\(Int(height - bottom))\" text-anchor=\"end\" fill=\"#1b1f24\">0</text>"
-        let path = points.enumerated().map { "\(String(format: "%.1f", x($0.offset))),\(String(format: "%.1f", y($0.element.1)))" }.joined(separator: " ")
+        let path = points.enumerated().map { "\(String(format: "%.1f", x($0.offset))),\(String(format: "%.1f", y($0.element.1)))" }.joined(
+            separator: " ")
         out += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"#2a9d8f\" stroke-width=\"2\"/>"
         for (index, point) in points.enumerated() {
-            out += "<circle cx=\"\(String(format: "%.1f", x(index)))\" cy=\"\(String(format: "%.1f", y(point.1)))\" r=\"2.5\" fill=\"#2a9d8f\"><title>\(HTML.escape(point.0)): \(HTML.escape(point.1.groupedWhole))</title></circle>"
+            out +=
+                "<circle cx=\"\(String(format: "%.1f", x(index)))\" cy=\"\(String(format: "%.1f", y(point.1)))\" r=\"2.5\" fill=\"#2a9d8f\"><title>\(HTML.escape(point.0)): \(HTML.escape(point.1.groupedWhole))</title></circle>"
         }
         out += "<text x=\"\(Int(left))\" y=\"\(Int(height - 10))\" fill=\"#1b1f24\">\(HTML.escape(points.first!.0))</text>"
-        out += "<text x=\"\(Int(width - right))\" y=\"\(Int(height - 10))\" text-anchor=\"end\" fill=\"#1b1f24\">\(HTML.escape(points.last!.0))</text>"
+        out +=
+            "<text x=\"\(Int(width - right))\" y=\"\(Int(height - 10))\" text-anchor=\"end\" fill=\"#1b1f24\">\(HTML.escape(points.last!.0))</text>"
         return out + "</svg>"
     }
 }

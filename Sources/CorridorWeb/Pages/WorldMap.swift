@@ -36,17 +36,23 @@ struct WorldMap: Sendable {
 
     static let shared: WorldMap = {
         guard let url = PageRenderer.resource("world/countries-110m.geojson"),
-              let data = try? Data(contentsOf: url),
-              let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let features = root["features"] as? [[String: Any]] else { return WorldMap(countries: [:]) }
+            let data = try? Data(contentsOf: url),
+            let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let features = root["features"] as? [[String: Any]]
+        else { return WorldMap(countries: [:]) }
         var countries: [String: Country] = [:]
         for feature in features {
             guard let properties = feature["properties"] as? [String: Any], let code = properties["iso_a3"] as? String,
-                  let geometry = feature["geometry"] as? [String: Any], let type = geometry["type"] as? String else { continue }
-            let polygons: [[[[Double]]]]
-            if type == "Polygon", let rings = geometry["coordinates"] as? [[[Double]]] { polygons = [rings] }
-            else if type == "MultiPolygon", let all = geometry["coordinates"] as? [[[[Double]]]] { polygons = all }
+                let geometry = feature["geometry"] as? [String: Any], let type = geometry["type"] as? String
             else { continue }
+            let polygons: [[[[Double]]]]
+            if type == "Polygon", let rings = geometry["coordinates"] as? [[[Double]]] {
+                polygons = [rings]
+            } else if type == "MultiPolygon", let all = geometry["coordinates"] as? [[[[Double]]]] {
+                polygons = all
+            } else {
+                continue
+            }
             var path = ""
             var best: (area: Double, x: Double, y: Double) = (-1, 0, 0)
             for polygon in polygons {
@@ -116,12 +122,17 @@ struct WorldMap: Sendable {
         for country in countries.values.sorted(by: { $0.code < $1.code }) {
             let fill: String
             var label = country.name
-            if removing.contains(country.code) { fill = Self.removingColours[country.code] ?? "#1d3557"; label += " (removing state)" }
-            else if let status = partnerStatus[country.code] { fill = colour[status] ?? "#999"; label += " (\(status))" }
-            else { fill = "#d5dbe1" }
+            if removing.contains(country.code) {
+                fill = Self.removingColours[country.code] ?? "#1d3557"; label += " (removing state)"
+            } else if let status = partnerStatus[country.code] {
+                fill = colour[status] ?? "#999"; label += " (\(status))"
+            } else {
+                fill = "#d5dbe1"
+            }
             let shape = "<path d=\"\(country.path)\" fill=\"\(fill)\"><title>\(HTML.escape(label))</title></path>"
             if let link = links[country.code], partnerStatus[country.code] != nil, !removing.contains(country.code) {
-                partners += "<a class=\"partner\" href=\"\(HTML.escape(link.href))\" aria-label=\"\(HTML.escape(link.label))\" data-partner=\"\(HTML.escape(country.code))\">\(shape)</a>"
+                partners +=
+                    "<a class=\"partner\" href=\"\(HTML.escape(link.href))\" aria-label=\"\(HTML.escape(link.label))\" data-partner=\"\(HTML.escape(country.code))\">\(shape)</a>"
             } else {
                 out += shape
             }
@@ -134,10 +145,13 @@ struct WorldMap: Sendable {
         for (code, status) in partnerStatus.sorted(by: { $0.key < $1.key }) where countries[code] == nil {
             guard let capital = Self.capitals[code] else { continue }
             let p = Self.project(lon: capital.lon, lat: capital.lat)
-            var dot = String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%@\" stroke=\"#1b1f24\" stroke-width=\"0.8\">", p.x, p.y, colour[status] ?? "#999")
+            var dot = String(
+                format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%@\" stroke=\"#1b1f24\" stroke-width=\"0.8\">", p.x, p.y,
+                colour[status] ?? "#999")
             dot += "<title>\(HTML.escape(capital.name)) (\(HTML.escape(status)); shown by its capital)</title></circle>"
             if let link = links[code] {
-                out += "<a class=\"partner\" href=\"\(HTML.escape(link.href))\" aria-label=\"\(HTML.escape(link.label))\" data-partner=\"\(HTML.escape(code))\">\(dot)</a>"
+                out +=
+                    "<a class=\"partner\" href=\"\(HTML.escape(link.href))\" aria-label=\"\(HTML.escape(link.label))\" data-partner=\"\(HTML.escape(code))\">\(dot)</a>"
             } else {
                 out += dot
             }
@@ -162,7 +176,9 @@ struct WorldMap: Sendable {
             // Out of the tab order: the partners and the flows table reach every arrangement by
             // keyboard without a second stop per line.
             out += "<a class=\"flow\" href=\"\(HTML.escape(flow.href))\" aria-label=\"\(HTML.escape(flow.label))\" tabindex=\"-1\">"
-            out += String(format: "<path d=\"M%.1f,%.1fQ%.1f,%.1f %.1f,%.1f\" stroke=\"%@\" stroke-opacity=\"0.7\" stroke-width=\"%.1f\"%@>", a.x, a.y, control.0, control.1, b.x, b.y, stroke, width, dash)
+            out += String(
+                format: "<path d=\"M%.1f,%.1fQ%.1f,%.1f %.1f,%.1f\" stroke=\"%@\" stroke-opacity=\"0.7\" stroke-width=\"%.1f\"%@>", a.x, a.y,
+                control.0, control.1, b.x, b.y, stroke, width, dash)
             out += "<title>\(HTML.escape(flow.label))</title></path></a>"
         }
         return out + "</g>"

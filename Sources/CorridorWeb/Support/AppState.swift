@@ -2,9 +2,9 @@ import CorridorDomain
 import CorridorRules
 import CorridorServices
 import CorridorStore
+import Dispatch
 import Logging
 import Metrics
-import Dispatch
 import Synchronization
 
 /// Everything the routes share: the store, a live in-memory view of it, the read log, the
@@ -44,9 +44,11 @@ public final class AppState<Store: EventStore>: Sendable {
     ///   at once). The production server uses a few milliseconds; tests use zero.
     /// - Parameter authFailuresPerMinute: failed authentications an address may make in a
     ///   minute before it is answered 429 (0 turns the limit off; see ``AuthFailureLimiter``).
-    public init(store: Store, tokens: some TokenStore, clock: @escaping @Sendable () -> Instant, logger: Logger, staleness: UInt64 = 0,
-                simulations: SimulationRunner = SimulationRunner(), authFailuresPerMinute: Int = AuthFailureLimiter.Policy.standard.failures,
-                streams: EventStreamSettings = EventStreamSettings(), webhooks: WebhookSettings = WebhookSettings()) async throws {
+    public init(
+        store: Store, tokens: some TokenStore, clock: @escaping @Sendable () -> Instant, logger: Logger, staleness: UInt64 = 0,
+        simulations: SimulationRunner = SimulationRunner(), authFailuresPerMinute: Int = AuthFailureLimiter.Policy.standard.failures,
+        streams: EventStreamSettings = EventStreamSettings(), webhooks: WebhookSettings = WebhookSettings()
+    ) async throws {
         self.store = store
         self.streams = streams
         self.webhooks = webhooks
@@ -64,12 +66,15 @@ public final class AppState<Store: EventStore>: Sendable {
     }
 
     /// State over a store that keeps its own tokens.
-    public convenience init(store: Store, clock: @escaping @Sendable () -> Instant, logger: Logger, staleness: UInt64 = 0,
-                            simulations: SimulationRunner = SimulationRunner(),
-                            authFailuresPerMinute: Int = AuthFailureLimiter.Policy.standard.failures,
-                            streams: EventStreamSettings = EventStreamSettings(), webhooks: WebhookSettings = WebhookSettings()) async throws where Store: TokenStore {
-        try await self.init(store: store, tokens: store, clock: clock, logger: logger, staleness: staleness, simulations: simulations,
-                            authFailuresPerMinute: authFailuresPerMinute, streams: streams, webhooks: webhooks)
+    public convenience init(
+        store: Store, clock: @escaping @Sendable () -> Instant, logger: Logger, staleness: UInt64 = 0,
+        simulations: SimulationRunner = SimulationRunner(),
+        authFailuresPerMinute: Int = AuthFailureLimiter.Policy.standard.failures,
+        streams: EventStreamSettings = EventStreamSettings(), webhooks: WebhookSettings = WebhookSettings()
+    ) async throws where Store: TokenStore {
+        try await self.init(
+            store: store, tokens: store, clock: clock, logger: logger, staleness: staleness, simulations: simulations,
+            authFailuresPerMinute: authFailuresPerMinute, streams: streams, webhooks: webhooks)
     }
 
     /// A destination context, shared between requests asking about the same destination,
@@ -125,7 +130,9 @@ final class TokenCache<Store: EventStore>: Sendable {
             if cache.epoch != epoch { cache = (epoch, [:]) }
             guard let entry = cache.byHash[hash], now &- entry.checked < Self.lifetimeNanoseconds else { return nil }
             return entry.info
-        }) { return hit }
+        }) {
+            return hit
+        }
         guard let info = try await store.token(hash: hash) else { return nil }
         entries.withLock { cache in
             if cache.byHash.count > 10_000 { cache.byHash.removeAll() }
@@ -151,11 +158,13 @@ final class DecisionCounters: Sendable {
         var gates: [Key: Counter] = [:]
         for gate in GateID.allCases {
             for result in [GateResult.fail, .pending] {
-                gates[Key(gate: gate, result: result)] = Counter(label: "corridor_gate_results_total",
-                                                                      dimensions: [("gate", gate.rawValue), ("result", result.rawValue)])
+                gates[Key(gate: gate, result: result)] = Counter(
+                    label: "corridor_gate_results_total",
+                    dimensions: [("gate", gate.rawValue), ("result", result.rawValue)])
             }
         }
         self.gates = gates
-        verdicts = Dictionary(uniqueKeysWithValues: Verdict.allCases.map { ($0, Counter(label: "corridor_decisions_total", dimensions: [("verdict", $0.rawValue)])) })
+        verdicts = Dictionary(
+            uniqueKeysWithValues: Verdict.allCases.map { ($0, Counter(label: "corridor_decisions_total", dimensions: [("verdict", $0.rawValue)])) })
     }
 }

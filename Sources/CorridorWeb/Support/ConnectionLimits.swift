@@ -62,8 +62,9 @@ final class ConnectionLimits: Sendable {
             return true
         }
         if report {
-            logger.warning("connection refused: client at its limit of open connections",
-                           metadata: ["client": "\(address)", "limit": "\(perClient)"])
+            logger.warning(
+                "connection refused: client at its limit of open connections",
+                metadata: ["client": "\(address)", "limit": "\(perClient)"])
         }
     }
 

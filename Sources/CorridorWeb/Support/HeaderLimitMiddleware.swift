@@ -12,8 +12,9 @@ struct HeaderLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         var total = 0
         for field in request.headers { total += field.name.rawName.utf8.count + field.value.utf8.count + 4 }
         guard total <= Self.maximumBytes else {
-            throw Problem(.init(code: 431, reasonPhrase: "Request Header Fields Too Large"), code: "headers-too-large",
-                          detail: "the request's header fields take \(total) bytes; at most \(Self.maximumBytes) are accepted")
+            throw Problem(
+                .init(code: 431, reasonPhrase: "Request Header Fields Too Large"), code: "headers-too-large",
+                detail: "the request's header fields take \(total) bytes; at most \(Self.maximumBytes) are accepted")
         }
         return try await next(request, context)
     }

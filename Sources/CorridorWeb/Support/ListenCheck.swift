@@ -1,9 +1,10 @@
+import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import NIOCore
 
 /// Whether the server can listen where it was asked to, checked before it seeds a store or
 /// announces itself, so that a taken port is one clear message and nothing else.

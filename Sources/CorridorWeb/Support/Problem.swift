@@ -49,7 +49,10 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         if let line = error.line { extensions["index"] = .number(Double(line)) }
         let where_ = error.line.map { "record \($0): " } ?? ""
         let field = error.field.map { "field '\($0)': " } ?? ""
-        return Problem(status, code: error.code, detail: where_ + field + error.message + (status == .conflict || status == .unprocessableContent ? "; nothing was recorded" : ""), extensions: extensions)
+        return Problem(
+            status, code: error.code,
+            detail: where_ + field + error.message + (status == .conflict || status == .unprocessableContent ? "; nothing was recorded" : ""),
+            extensions: extensions)
     }
 
     /// A store error the caller can fix, with its message; any other store error is a fault,
@@ -64,16 +67,18 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     /// `Retry-After`, so clients and load balancers try again; the server recovers by itself.
     /// Where the database is, and why it failed, go to the log only.
     static func unavailable(requestID: String) -> Problem {
-        Problem(.serviceUnavailable, code: "store-unavailable",
-                detail: "the database cannot be reached just now; try again shortly (request \(requestID))",
-                extensions: ["requestId": .string(requestID)], headers: [.retryAfter: "5"])
+        Problem(
+            .serviceUnavailable, code: "store-unavailable",
+            detail: "the database cannot be reached just now; try again shortly (request \(requestID))",
+            extensions: ["requestId": .string(requestID)], headers: [.retryAfter: "5"])
     }
 
     /// The server's fault: a generic 500 naming the request, whose log lines say what happened.
     static func fault(requestID: String) -> Problem {
-        Problem(.internalServerError, code: "internal",
-                detail: "the server could not complete the request; it has been logged as request \(requestID)",
-                extensions: ["requestId": .string(requestID)])
+        Problem(
+            .internalServerError, code: "internal",
+            detail: "the server could not complete the request; it has been logged as request \(requestID)",
+            extensions: ["requestId": .string(requestID)])
     }
 
     // MARK: Statuses — the one table from error codes to HTTP statuses
@@ -106,13 +111,15 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             throw Problem.refused(error)
         } catch let error as StoreError {
             if !error.code.isCallerError {
-                context.logger.error("store fault", metadata: ["code": "\(error.code)", "error": "\(error.debugDescription)", "path": "\(request.uri.path)"])
+                context.logger.error(
+                    "store fault", metadata: ["code": "\(error.code)", "error": "\(error.debugDescription)", "path": "\(request.uri.path)"])
             }
             throw Problem.store(error, requestID: context.id)
         } catch let error as NIOTooManyBytesError {
             let limit = error.maxBytes.map { "at most \($0) bytes" } ?? "less"
-            throw Problem(.contentTooLarge, code: "body-too-large",
-                          detail: "the request body is larger than this route accepts (\(limit); for bulk loads of records use `corridor import`)")
+            throw Problem(
+                .contentTooLarge, code: "body-too-large",
+                detail: "the request body is larger than this route accepts (\(limit); for bulk loads of records use `corridor import`)")
         } catch let error as HTTPError {
             let code: String
             switch error.status {
@@ -121,7 +128,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case .methodNotAllowed: code = "method-not-allowed"
             default: code = "http-\(error.status.code)"
             }
-            let detail = error.body ?? (error.status == .notFound ? "no such resource: \(request.method) \(request.uri.path)" : error.status.reasonPhrase)
+            let detail =
+                error.body ?? (error.status == .notFound ? "no such resource: \(request.method) \(request.uri.path)" : error.status.reasonPhrase)
             throw Problem(error.status, code: code, detail: detail, headers: error.headers)
         } catch {
             context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])

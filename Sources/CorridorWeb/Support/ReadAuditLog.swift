@@ -72,10 +72,12 @@ final class ReadAuditLog<Store: EventStore>: Service, Sendable {
                 try await store.appendSystemEvents(batch.map { ($0.event, $0.actor) }, at: clock())
                 let elapsed = ContinuousClock.now - started
                 if elapsed > slowCommit {
-                    logger.warning("slow read-log commit: the reads waiting for it were delayed", metadata: [
-                        "ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
-                        "reads": "\(batch.count)",
-                    ])
+                    logger.warning(
+                        "slow read-log commit: the reads waiting for it were delayed",
+                        metadata: [
+                            "ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+                            "reads": "\(batch.count)",
+                        ])
                 }
                 for item in batch { item.continuation.resume() }
             } catch {

@@ -29,14 +29,18 @@ enum URLText {
     /// The raw (still percent-encoded) values of `name` in a query string `a=1&b=2`, in order.
     static func rawValues(of name: String, in query: Substring) -> [Substring] {
         var values: [Substring] = []
-        forEachPair(in: query, named: name) { values.append($0); return true }
+        forEachPair(in: query, named: name) {
+            values.append($0); return true
+        }
         return values
     }
 
     /// The first raw value of `name`.
     static func firstRawValue(of name: String, in query: Substring) -> Substring? {
         var found: Substring?
-        forEachPair(in: query, named: name) { found = $0; return false }
+        forEachPair(in: query, named: name) {
+            found = $0; return false
+        }
         return found
     }
 

@@ -20,7 +20,8 @@ public struct AddressRange: Sendable, Equatable, CustomStringConvertible {
         var prefix = bits
         if parts.count == 2 {
             guard !parts[1].isEmpty, parts[1].count <= 3, parts[1].allSatisfy({ $0 >= "0" && $0 <= "9" }), let value = Int(parts[1]),
-                  (0...bits).contains(value) else { return nil }
+                (0...bits).contains(value)
+            else { return nil }
             prefix = value
         }
         self.prefix = prefix

@@ -26,7 +26,8 @@ public struct WebhookAddressPolicy: Sendable {
     public func refusal(_ address: [UInt8]) -> String? {
         guard let hit = Self.forbidden.first(where: { $0.range.contains(address) }) else { return nil }
         if allowed.contains(where: { $0.contains(address) }) { return nil }
-        return "\(IPAddress.text(IPAddress.unmapped(address))) is a \(hit.what) address (\(hit.range)); the operator may allow it with `corridor serve --webhook-allow CIDR`"
+        return
+            "\(IPAddress.text(IPAddress.unmapped(address))) is a \(hit.what) address (\(hit.range)); the operator may allow it with `corridor serve --webhook-allow CIDR`"
     }
 }
 
@@ -54,7 +55,8 @@ public struct WebhookURL: Sendable, Equatable {
         guard var host = components.host, !host.isEmpty else { throw WebhookRefusal(code: "invalid-url", description: "the url has no host") }
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard components.user == nil, components.password == nil else {
-            throw WebhookRefusal(code: "invalid-url", description: "the url must not carry credentials (user:password@); authenticate deliveries by their signature")
+            throw WebhookRefusal(
+                code: "invalid-url", description: "the url must not carry credentials (user:password@); authenticate deliveries by their signature")
         }
         guard components.fragment == nil else { throw WebhookRefusal(code: "invalid-url", description: "the url must not have a fragment (#…)") }
         self.scheme = scheme

@@ -26,8 +26,10 @@ public final class WebhookDeliverer<Store: EventStore>: Service, Sendable {
     let logger: Logger
     private let running = Mutex<Set<String>>([])
 
-    public init(state: AppState<Store>, subscriptions: any SubscriptionStore, settings: WebhookSettings, now: @escaping @Sendable () -> Instant,
-                logger: Logger) {
+    public init(
+        state: AppState<Store>, subscriptions: any SubscriptionStore, settings: WebhookSettings, now: @escaping @Sendable () -> Instant,
+        logger: Logger
+    ) {
         self.state = state
         self.subscriptions = subscriptions
         self.settings = settings
@@ -62,8 +64,9 @@ public final class WebhookDeliverer<Store: EventStore>: Service, Sendable {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
-        configuration.timeout = .init(connect: .milliseconds(WebhookSettings.milliseconds(settings.connectTimeout)),
-                                      read: .milliseconds(WebhookSettings.milliseconds(settings.requestTimeout)))
+        configuration.timeout = .init(
+            connect: .milliseconds(WebhookSettings.milliseconds(settings.connectTimeout)),
+            read: .milliseconds(WebhookSettings.milliseconds(settings.requestTimeout)))
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
@@ -77,8 +80,10 @@ public final class WebhookDeliverer<Store: EventStore>: Service, Sendable {
     func deliver(_ id: String, client: HTTPClient) async {
         let start = now()
         do {
-            guard try await subscriptions.lease(id, holder: settings.holder, until: start.adding(milliseconds: WebhookSettings.milliseconds(settings.lease)),
-                                                now: start)
+            guard
+                try await subscriptions.lease(
+                    id, holder: settings.holder, until: start.adding(milliseconds: WebhookSettings.milliseconds(settings.lease)),
+                    now: start)
             else { return }
         } catch {
             logger.warning("webhooks: cannot take a subscription's lease", metadata: ["subscription": "\(id)", "error": "\(error)"])
@@ -86,7 +91,8 @@ public final class WebhookDeliverer<Store: EventStore>: Service, Sendable {
         }
         await deliverLeased(id, client: client, start: start)
         do { try await subscriptions.releaseLease(id, holder: settings.holder) } catch {
-            logger.warning("webhooks: cannot give up a subscription's lease (it runs out by itself)", metadata: ["subscription": "\(id)", "error": "\(error)"])
+            logger.warning(
+                "webhooks: cannot give up a subscription's lease (it runs out by itself)", metadata: ["subscription": "\(id)", "error": "\(error)"])
         }
     }
 
@@ -94,7 +100,8 @@ public final class WebhookDeliverer<Store: EventStore>: Service, Sendable {
     /// waits for its backoff).
     func deliverLeased(_ id: String, client: HTTPClient, start: Instant) async {
         do {
-            guard var subscription = try await subscriptions.subscription(id: id), subscription.deletedAt == nil, subscription.progress.pausedAt == nil
+            guard var subscription = try await subscriptions.subscription(id: id), subscription.deletedAt == nil,
+                subscription.progress.pausedAt == nil
             else { return }
             let owner = subscription.owner
             guard try await state.tokens.isLive(id: owner.tokenID) else {
@@ -106,14 +113,17 @@ public final class WebhookDeliverer<Store: EventStore>: Service, Sendable {
                 return
             }
             let principal = Principal(tokenID: owner.tokenID, name: owner.name, role: owner.role, counsel: owner.counsel)
-            let query = EventFeed.Query(after: subscription.progress.acknowledged, types: subscription.types.map(Set.init),
-                                        cases: subscription.cases.map { Set($0.map { CaseRecord.ID($0) }) }, limit: settings.batch)
+            let query = EventFeed.Query(
+                after: subscription.progress.acknowledged, types: subscription.types.map(Set.init),
+                cases: subscription.cases.map { Set($0.map { CaseRecord.ID($0) }) }, limit: settings.batch)
             let page = try await EventFeed.page(state, scope: try await state.scopeNow(principal), query: query)
             for item in page.items {
                 // The lease is renewed before each attempt; lost (this instance stalled past it), the round ends.
                 let renewal = now()
-                guard try await subscriptions.lease(id, holder: settings.holder, until: renewal.adding(milliseconds: WebhookSettings.milliseconds(settings.lease)),
-                                                    now: renewal)
+                guard
+                    try await subscriptions.lease(
+                        id, holder: settings.holder, until: renewal.adding(milliseconds: WebhookSettings.milliseconds(settings.lease)),
+                        now: renewal)
                 else { return }
                 let attempt = await self.attempt(item, subscription, client: client)
                 var progress = subscription.progress
@@ -132,8 +142,10 @@ public final class WebhookDeliverer<Store: EventStore>: Service, Sendable {
                 progress.nextAttemptAt = attempt.at.adding(milliseconds: WebhookSettings.milliseconds(wait))
                 if attempt.at.epochMilliseconds - failingSince.epochMilliseconds >= WebhookSettings.milliseconds(settings.pauseAfter) {
                     progress.pausedAt = attempt.at
-                    progress.pausedReason = "deliveries have failed since \(failingSince) (\(progress.attempts) attempts); last error: \(attempt.error ?? "unknown")"
-                    logger.warning("webhook subscription paused after a day of failures", metadata: ["subscription": "\(id)", "error": "\(attempt.error ?? "")"])
+                    progress.pausedReason =
+                        "deliveries have failed since \(failingSince) (\(progress.attempts) attempts); last error: \(attempt.error ?? "unknown")"
+                    logger.warning(
+                        "webhook subscription paused after a day of failures", metadata: ["subscription": "\(id)", "error": "\(attempt.error ?? "")"])
                 }
                 try await subscriptions.saveProgress(id: id, progress, attempt: attempt)
                 return
@@ -158,8 +170,9 @@ public final class WebhookDeliverer<Store: EventStore>: Service, Sendable {
         let attemptNumber = subscription.progress.attempts + 1
         func result(_ status: Int?, _ error: String?) -> DeliveryAttempt {
             let elapsed = ContinuousClock.now - started
-            return DeliveryAttempt(subscription: subscription.id, seq: item.seq, attempt: attemptNumber, at: at, status: status,
-                                   error: error.map { String($0.prefix(500)) }, milliseconds: Int(WebhookSettings.milliseconds(elapsed)))
+            return DeliveryAttempt(
+                subscription: subscription.id, seq: item.seq, attempt: attemptNumber, at: at, status: status,
+                error: error.map { String($0.prefix(500)) }, milliseconds: Int(WebhookSettings.milliseconds(elapsed)))
         }
         let url: WebhookURL
         let address: [UInt8]

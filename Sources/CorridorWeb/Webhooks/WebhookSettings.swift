@@ -25,10 +25,12 @@ public struct WebhookSettings: Sendable {
     /// This instance's name in leases.
     public var holder: String
 
-    public init(addresses: WebhookAddressPolicy = WebhookAddressPolicy(), initialDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(3_600),
-                pauseAfter: Duration = .seconds(86_400), poll: Duration = .milliseconds(250), connectTimeout: Duration = .seconds(5),
-                requestTimeout: Duration = .seconds(10), batch: Int = 50, lease: Duration = .seconds(30),
-                holder: String = "corridor-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))") {
+    public init(
+        addresses: WebhookAddressPolicy = WebhookAddressPolicy(), initialDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(3_600),
+        pauseAfter: Duration = .seconds(86_400), poll: Duration = .milliseconds(250), connectTimeout: Duration = .seconds(5),
+        requestTimeout: Duration = .seconds(10), batch: Int = 50, lease: Duration = .seconds(30),
+        holder: String = "corridor-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+    ) {
         self.addresses = addresses
         self.initialDelay = initialDelay
         self.maximumDelay = maximumDelay

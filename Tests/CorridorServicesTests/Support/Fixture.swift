@@ -8,14 +8,18 @@ enum Fixture {
         var extra: [String: JSONValue] = [:]
         if let returns { extra["returns"] = .string(returns) }
         if let risk {
-            let assessment: JSONValue = ["score": .number(risk), "basis": "test fixture", "source": "Corridor services tests", "assessedOn": "2025-01-01"]
+            let assessment: JSONValue = [
+                "score": .number(risk), "basis": "test fixture", "source": "Corridor services tests", "assessedOn": "2025-01-01",
+            ]
             extra["risk"] = assessment
         }
         return TestRecords.country(code, extra: extra)
     }
 
     static func arrangement(_ id: String, partner: String, kind: String = "detention", terms: JSONValue) -> JSONValue {
-        let source: JSONValue = ["title": .string("test fixture for \(id)"), "url": .string("https://example.org/corridor/\(id)"), "date": "2025-01-01"]
+        let source: JSONValue = [
+            "title": .string("test fixture for \(id)"), "url": .string("https://example.org/corridor/\(id)"), "date": "2025-01-01",
+        ]
         return TestRecords.arrangement(id, partner: partner, kind: kind, extra: ["terms": terms, "sources": [source]])
     }
 
@@ -24,10 +28,14 @@ enum Fixture {
     }
 
     /// A written notice in a language the person understands, served (to counsel too when asked).
-    static func notice(_ caseID: String, _ destination: String, servedOn: String = "2025-06-01T09:00:00Z", language: String? = "es",
-                       counselNotified: Bool? = nil, exigent: Bool? = nil) -> JSONValue {
-        var fields: [String: JSONValue] = ["type": "notice", "case": .string(caseID), "destination": .string(destination),
-                                           "servedOn": .string(servedOn)]
+    static func notice(
+        _ caseID: String, _ destination: String, servedOn: String = "2025-06-01T09:00:00Z", language: String? = "es",
+        counselNotified: Bool? = nil, exigent: Bool? = nil
+    ) -> JSONValue {
+        var fields: [String: JSONValue] = [
+            "type": "notice", "case": .string(caseID), "destination": .string(destination),
+            "servedOn": .string(servedOn),
+        ]
         if let language { fields["language"] = .string(language) }
         if let counselNotified { fields["counselNotified"] = .bool(counselNotified) }
         if let exigent { fields["exigent"] = .bool(exigent) }
@@ -46,10 +54,14 @@ enum Fixture {
         ["type": "designation", "case": .string(caseID), "kind": .string(kind), "on": .string(on)]
     }
 
-    static func transfer(_ id: String, to destination: String, departs: String = "2025-07-01T10:00:00Z", seats: Int = 10,
-                         arrangement: String? = nil, costUSD: Double? = nil) -> JSONValue {
-        var fields: [String: JSONValue] = ["type": "transfer", "id": .string(id), "destination": .string(destination),
-                                           "departs": .string(departs), "seats": .number(Double(seats))]
+    static func transfer(
+        _ id: String, to destination: String, departs: String = "2025-07-01T10:00:00Z", seats: Int = 10,
+        arrangement: String? = nil, costUSD: Double? = nil
+    ) -> JSONValue {
+        var fields: [String: JSONValue] = [
+            "type": "transfer", "id": .string(id), "destination": .string(destination),
+            "departs": .string(departs), "seats": .number(Double(seats)),
+        ]
         if let arrangement { fields["arrangement"] = .string(arrangement) }
         if let costUSD { fields["costUSD"] = .number(costUSD) }
         return .object(fields)

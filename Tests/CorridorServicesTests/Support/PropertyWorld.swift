@@ -43,8 +43,10 @@ enum PropertyWorld {
     static let destinations: [(weight: Int, code: String)] = [(30, "SLV"), (20, "GTM"), (15, "SWZ"), (15, "CRI"), (15, "HND"), (3, "VEN")]
     static let arrangementFor = ["SLV": "arr-slv", "SWZ": "arr-swz", "CRI": "arr-cri", "HND": "aca-hnd"]
     /// Who each destination could lawfully take, given the right facts.
-    static let likelyFor = ["SLV": ["P1", "P2", "P3", "P4", "P10"], "SWZ": ["P1", "P2", "P3", "P10"], "CRI": ["P1", "P4", "P10"],
-                            "GTM": ["P6"], "HND": ["P7", "P9"], "VEN": ["P1", "P8"]]
+    static let likelyFor = [
+        "SLV": ["P1", "P2", "P3", "P4", "P10"], "SWZ": ["P1", "P2", "P3", "P10"], "CRI": ["P1", "P4", "P10"],
+        "GTM": ["P6"], "HND": ["P7", "P9"], "VEN": ["P1", "P8"],
+    ]
     static let family = ["P4", "P5"]
     static let countries = ["VEN", "CUB", "GTM", "HND", "SLV", "SWZ", "CRI"]
 
@@ -73,25 +75,33 @@ enum PropertyWorld {
             Fixture.country("GTM", returns: "accepts", risk: 0.45), Fixture.country("HND", returns: "accepts", risk: 0.5),
             Fixture.country("SLV", returns: "accepts", risk: 0.55), Fixture.country("SWZ", returns: "accepts", risk: 0.7),
             Fixture.country("CRI", returns: "accepts", risk: 0.1),
-            Fixture.arrangement("arr-slv", partner: "SLV", terms: [
-                "nationalities": "any", "capacityTotal": 6, "capacityPerMonth": 3, "hostHandling": ["detention", "repatriation"],
-                "assurances": ["nonReturn": false], "payment": ["lumpSumUSD": 6_000_000, "perPersonUSD": 20_000],
-            ]),
+            Fixture.arrangement(
+                "arr-slv", partner: "SLV",
+                terms: [
+                    "nationalities": "any", "capacityTotal": 6, "capacityPerMonth": 3, "hostHandling": ["detention", "repatriation"],
+                    "assurances": ["nonReturn": false], "payment": ["lumpSumUSD": 6_000_000, "perPersonUSD": 20_000],
+                ]),
             TestRecords.arrangementStatus("arr-slv", "active", on: "2025-03-01"),
-            Fixture.arrangement("arr-swz", partner: "SWZ", terms: [
-                "nationalities": ["VEN", "CUB", "HND"], "excludesMinors": true, "excludesFamilies": true, "capacityTotal": 3,
-                "hostHandling": ["detention", "repatriation"], "assurances": ["nonReturn": true, "credibleFinding": true],
-            ]),
+            Fixture.arrangement(
+                "arr-swz", partner: "SWZ",
+                terms: [
+                    "nationalities": ["VEN", "CUB", "HND"], "excludesMinors": true, "excludesFamilies": true, "capacityTotal": 3,
+                    "hostHandling": ["detention", "repatriation"], "assurances": ["nonReturn": true, "credibleFinding": true],
+                ]),
             TestRecords.arrangementStatus("arr-swz", "signed", on: "2025-05-01"),
             TestRecords.arrangementStatus("arr-swz", "active", on: "2025-06-15"),
-            Fixture.arrangement("arr-cri", partner: "CRI", kind: "transit", terms: [
-                "nationalities": "any", "capacityPerMonth": 2, "hostHandling": ["release"],
-                "assurances": ["nonReturn": true, "binding": true, "credibleFinding": true],
-            ]),
+            Fixture.arrangement(
+                "arr-cri", partner: "CRI", kind: "transit",
+                terms: [
+                    "nationalities": "any", "capacityPerMonth": 2, "hostHandling": ["release"],
+                    "assurances": ["nonReturn": true, "binding": true, "credibleFinding": true],
+                ]),
             TestRecords.arrangementStatus("arr-cri", "active", on: "2025-02-20"),
-            Fixture.arrangement("aca-hnd", partner: "HND", kind: "asylum-cooperative", terms: [
-                "nationalities": ["GTM", "SLV"], "hostHandling": ["asylum"],
-            ]),
+            Fixture.arrangement(
+                "aca-hnd", partner: "HND", kind: "asylum-cooperative",
+                terms: [
+                    "nationalities": ["GTM", "SLV"], "hostHandling": ["asylum"],
+                ]),
             TestRecords.arrangementStatus("aca-hnd", "active", on: "2025-06-01"),
         ]
         records += caseIDs.map { people[$0]! }
@@ -178,9 +188,10 @@ enum PropertyWorld {
         mutating func destination() -> String { weighted(PropertyWorld.destinations.map { ($0.weight, $0.code) }) }
 
         mutating func transferRecord(_ id: String, to destination: String, departs: String) -> JSONValue {
-            Fixture.transfer(id, to: destination, departs: departs, seats: int(1...4),
-                             arrangement: chance(0.9) ? PropertyWorld.arrangementFor[destination] : nil,
-                             costUSD: chance(0.7) ? Double(int(1...40) * 5_000) : nil)
+            Fixture.transfer(
+                id, to: destination, departs: departs, seats: int(1...4),
+                arrangement: chance(0.9) ? PropertyWorld.arrangementFor[destination] : nil,
+                costUSD: chance(0.7) ? Double(int(1...40) * 5_000) : nil)
         }
 
         /// A transfer's life: scheduled, manifest built, locked, usually departed.
@@ -229,25 +240,32 @@ enum PropertyWorld {
                 ["pathways": ["asylum-transfer"]],
             ]
             let issued = int(0...110)
-            return Fixture.courtOrder(pick(PropertyWorld.courtOrderIDs), issuedOn: day(issued), scope: pick(scopes),
-                                      effect: chance(0.6) ? "block" : ["noticeDays": .number(Double(int(5...20)))],
-                                      expiresOn: chance(0.2) ? day(issued + int(5...40)) : nil)
+            return Fixture.courtOrder(
+                pick(PropertyWorld.courtOrderIDs), issuedOn: day(issued), scope: pick(scopes),
+                effect: chance(0.6) ? "block" : ["noticeDays": .number(Double(int(5...20)))],
+                expiresOn: chance(0.2) ? day(issued + int(5...40)) : nil)
         }
 
         mutating func noise() -> Step {
             let person = pick(PropertyWorld.caseIDs)
             let transfer = pick(PropertyWorld.transferIDs)
-            switch weighted([(12, 0), (7, 1), (3, 2), (4, 3), (2, 4), (1, 5), (5, 6), (3, 7), (2, 8), (6, 9), (4, 10), (2, 11), (2, 12),
-                             (2, 13), (1, 14), (4, 15), (4, 16), (3, 17), (2, 18)]) {
+            switch weighted([
+                (12, 0), (7, 1), (3, 2), (4, 3), (2, 4), (1, 5), (5, 6), (3, 7), (2, 8), (6, 9), (4, 10), (2, 11), (2, 12),
+                (2, 13), (1, 14), (4, 15), (4, 16), (3, 17), (2, 18),
+            ]) {
             case 0:
-                return .record(Fixture.notice(person, chance(0.8) ? destination() : pick(PropertyWorld.countries),
-                                              servedOn: instant(int(-20...100), hour: int(0...23)),
-                                              language: chance(0.85) ? "es" : nil, counselNotified: chance(0.6) ? true : nil,
-                                              exigent: chance(0.15) ? true : nil))
+                return .record(
+                    Fixture.notice(
+                        person, chance(0.8) ? destination() : pick(PropertyWorld.countries),
+                        servedOn: instant(int(-20...100), hour: int(0...23)),
+                        language: chance(0.85) ? "es" : nil, counselNotified: chance(0.6) ? true : nil,
+                        exigent: chance(0.15) ? true : nil))
             case 1:
                 let status = weighted([(35, "pending"), (30, "granted"), (25, "denied"), (10, "withdrawn")])
-                return .record(TestRecords.claim(person, pick(["asylum", "withholding", "cat", "cat-deferral"]),
-                                                 against: pick(PropertyWorld.countries), status: status, on: day(int(-30...100))))
+                return .record(
+                    TestRecords.claim(
+                        person, pick(["asylum", "withholding", "cat", "cat-deferral"]),
+                        against: pick(PropertyWorld.countries), status: status, on: day(int(-30...100))))
             case 2: return .record(Fixture.fear(person, destination(), on: day(int(-10...100))))
             case 3:
                 return .record(Fixture.screening(person, destination(), outcome: chance(0.3) ? "positive" : "negative", on: day(int(-10...100))))
@@ -262,8 +280,10 @@ enum PropertyWorld {
             case 10: return .record(TestRecords.manifestStrike(transfer, person, reason: "struck at random"))
             case 11: return .record(Fixture.step(.lock, transfer, at: instant(int(10...110), hour: 12)))
             case 12:
-                return .record(Fixture.step(.depart, transfer, at: instant(int(20...120), hour: int(0...23)),
-                                            policy: chance(0.15) ? pick(PropertyWorld.profiles) : nil))
+                return .record(
+                    Fixture.step(
+                        .depart, transfer, at: instant(int(20...120), hour: int(0...23)),
+                        policy: chance(0.15) ? pick(PropertyWorld.profiles) : nil))
             case 13: return .record(Fixture.step(.arrive, transfer, at: instant(int(20...120), hour: 18)))
             case 14: return .record(Fixture.step(.cancel, transfer, at: instant(int(10...110), hour: 8)))
             case 15: return .record(disposition(person))

@@ -47,8 +47,9 @@ enum ScenarioWorld {
             Fixture.country("CRI", returns: "accepts", risk: 0.1),
             Fixture.arrangement("arr-slv", partner: "SLV", terms: slvTerms(capacityTotal: capacityTotal, capacityPerMonth: capacityPerMonth)),
             TestRecords.arrangementStatus("arr-slv", "active", on: "2025-03-01"),
-            Fixture.arrangement("arr-cri", partner: "CRI", kind: "transit",
-                                terms: ["nationalities": "any", "hostHandling": ["release"], "payment": ["lumpSumUSD": 250_000]]),
+            Fixture.arrangement(
+                "arr-cri", partner: "CRI", kind: "transit",
+                terms: ["nationalities": "any", "hostHandling": ["release"], "payment": ["lumpSumUSD": 250_000]]),
             TestRecords.arrangementStatus("arr-cri", "active", on: "2025-02-20"),
             Fixture.person("V1", "VEN"), Fixture.person("V2", "VEN"), Fixture.person("C1", "CUB"), Fixture.person("G1", "GTM"),
             Fixture.person("FA", "CUB", extra: ["familyUnit": "FAM-1"]),
@@ -61,8 +62,10 @@ enum ScenarioWorld {
     }
 
     /// A store of `backend` holding the scenario world, handed to `body`.
-    static func withStore<Result>(_ backend: StoreBackend, capacityTotal: Int? = nil, capacityPerMonth: Int? = nil,
-                                  _ body: (any EventStore) async throws -> Result) async throws -> Result {
+    static func withStore<Result>(
+        _ backend: StoreBackend, capacityTotal: Int? = nil, capacityPerMonth: Int? = nil,
+        _ body: (any EventStore) async throws -> Result
+    ) async throws -> Result {
         try await backend.withStore { store in
             try await store.append(records: records(capacityTotal: capacityTotal, capacityPerMonth: capacityPerMonth))
             return try await body(store)

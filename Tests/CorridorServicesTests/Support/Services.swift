@@ -29,13 +29,16 @@ enum Services {
 
     static func detail(_ store: some EventStore, _ id: TransferRecord.ID, at instant: Instant? = nil, policy: String? = nil) async throws -> Detail? {
         guard let detail = try await TransferService(store: store).detail(id, at: instant, policy: policy) else { return nil }
-        return Detail(transfer: detail.transfer, judgedAt: detail.judgedAt, policy: detail.policy,
-                      passengers: detail.passengers.map { Passenger(caseID: $0.caseID, status: $0.status, decision: $0.decision, holds: $0.holds) },
-                      history: detail.history, loadFactor: detail.loadFactor)
+        return Detail(
+            transfer: detail.transfer, judgedAt: detail.judgedAt, policy: detail.policy,
+            passengers: detail.passengers.map { Passenger(caseID: $0.caseID, status: $0.status, decision: $0.decision, holds: $0.holds) },
+            history: detail.history, loadFactor: detail.loadFactor)
     }
 
-    static func check(_ store: some EventStore, _ id: CaseRecord.ID, to destination: CountryCode, at instant: Instant,
-                      policy: String? = nil) async throws -> Decision {
+    static func check(
+        _ store: some EventStore, _ id: CaseRecord.ID, to destination: CountryCode, at instant: Instant,
+        policy: String? = nil
+    ) async throws -> Decision {
         try await RulesService(store: store).check(id, to: destination, at: instant, policy: policy)
     }
 

@@ -50,8 +50,10 @@ extension EventStore {
 /// Runs `body`, which must be refused with a ``RecordError``, and checks that the store is
 /// exactly as it was (chain head, counts and state digest). Returns the error.
 @discardableResult
-func expectRefusal(in store: some EventStore, code: String, sourceLocation: SourceLocation = #_sourceLocation,
-                   _ body: () async throws -> Void) async throws -> RecordError? {
+func expectRefusal(
+    in store: some EventStore, code: String, sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () async throws -> Void
+) async throws -> RecordError? {
     let before = try await store.snapshot()
     let error = await #expect(throws: RecordError.self, sourceLocation: sourceLocation) { try await body() }
     #expect(error?.code == code, "refused with \(error.map { "\($0.code): \($0.message)" } ?? "nothing")", sourceLocation: sourceLocation)

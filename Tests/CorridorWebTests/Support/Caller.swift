@@ -71,7 +71,9 @@ struct Caller: Sendable {
         }
     }
 
-    func send(_ method: HTTPRequest.Method, _ uri: String, as who: Who, body: ByteBuffer? = nil, headers extra: HTTPFields = [:]) async throws -> Reply {
+    func send(
+        _ method: HTTPRequest.Method, _ uri: String, as who: Who, body: ByteBuffer? = nil, headers extra: HTTPFields = [:]
+    ) async throws -> Reply {
         var headers = headers(who)
         headers.append(contentsOf: extra)
         if body != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
@@ -139,8 +141,10 @@ struct Caller: Sendable {
 
 /// Asserts that `reply` is an RFC 9457 problem with `status`: `application/problem+json`, the
 /// same status in the body, a stable code and a `detail` that is not empty.
-func expectProblem(_ reply: Reply, _ status: HTTPResponse.Status, code: String? = nil, _ context: String = "",
-                   sourceLocation: SourceLocation = #_sourceLocation) {
+func expectProblem(
+    _ reply: Reply, _ status: HTTPResponse.Status, code: String? = nil, _ context: String = "",
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     #expect(reply.status == status, "\(context): expected \(status.code), got \(reply)", sourceLocation: sourceLocation)
     expectWellFormedProblem(reply, context, sourceLocation: sourceLocation)
     if let code { #expect(reply.code == code, "\(context): code \(reply.code ?? "none"), expected \(code)", sourceLocation: sourceLocation) }
@@ -153,10 +157,13 @@ func expectWellFormedProblem(_ reply: Reply, _ context: String = "", sourceLocat
         Issue.record("\(context): the problem body is not JSON: \(reply)", sourceLocation: sourceLocation)
         return
     }
-    #expect(json["status"] == .number(Double(reply.status.code)), "\(context): body status \(String(describing: json["status"]))", sourceLocation: sourceLocation)
+    #expect(
+        json["status"] == .number(Double(reply.status.code)), "\(context): body status \(String(describing: json["status"]))",
+        sourceLocation: sourceLocation)
     #expect(json["title"]?.stringValue?.isEmpty == false, "\(context): no title", sourceLocation: sourceLocation)
     #expect(json["code"]?.stringValue?.isEmpty == false, "\(context): no code", sourceLocation: sourceLocation)
-    #expect((json["detail"]?.stringValue?.count ?? 0) >= 10, "\(context): the detail does not say what to fix: \(reply)", sourceLocation: sourceLocation)
+    #expect(
+        (json["detail"]?.stringValue?.count ?? 0) >= 10, "\(context): the detail does not say what to fix: \(reply)", sourceLocation: sourceLocation)
 }
 
 /// Asserts a 4xx problem (a malformed request is the client's to fix, never a 5xx).

@@ -19,11 +19,15 @@ final class RawSocket: @unchecked Sendable {
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         if let source {
             var local = Self.address(source, port: 0)
-            let bound = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
             guard bound == 0 else { close(descriptor); throw Failure(description: "bind \(source): \(String(cString: strerror(errno)))") }
         }
         var remote = Self.address("127.0.0.1", port: port)
-        let connected = withUnsafePointer(to: &remote) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let connected = withUnsafePointer(to: &remote) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         guard connected == 0 else { close(descriptor); throw Failure(description: "connect to port \(port): \(String(cString: strerror(errno)))") }
     }
 
@@ -79,7 +83,9 @@ enum RawHTTP {
         try request("POST", port: port, path, body: json, bearer: bearer, timeout: timeout)
     }
 
-    static func request(_ method: String, port: Int, _ path: String, body: String? = nil, bearer: String? = nil, timeout: Double = 60) throws -> Answer {
+    static func request(
+        _ method: String, port: Int, _ path: String, body: String? = nil, bearer: String? = nil, timeout: Double = 60
+    ) throws -> Answer {
         let started = ContinuousClock.now
         let socket = try RawSocket(port: port, receiveTimeout: timeout)
         var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
@@ -93,8 +99,9 @@ enum RawHTTP {
         let statusLine = head.split(separator: "\r\n").first.map(String.init) ?? ""
         let status = statusLine.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
         let (seconds, attoseconds) = (ContinuousClock.now - started).components
-        return Answer(status: status, headers: head, body: parts.dropFirst().joined(separator: "\r\n\r\n"),
-                      seconds: Double(seconds) + Double(attoseconds) / 1e18)
+        return Answer(
+            status: status, headers: head, body: parts.dropFirst().joined(separator: "\r\n\r\n"),
+            seconds: Double(seconds) + Double(attoseconds) / 1e18)
     }
 }
 

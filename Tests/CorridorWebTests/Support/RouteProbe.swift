@@ -70,7 +70,9 @@ struct RouteProbe: Sendable {
         switch schema {
         case "RecordBody":
             // A record type the caller's role may record, so the handler accepts it.
-            if let role = who.role, RecordPermissions.roles(for: .courtOrder).contains(role), !RecordPermissions.roles(for: .caseRecord).contains(role) {
+            if let role = who.role, RecordPermissions.roles(for: .courtOrder).contains(role),
+                !RecordPermissions.roles(for: .caseRecord).contains(role)
+            {
                 return TestRecords.courtOrder("CO-PROBE-\(unique)", issuedOn: "2025-05-01", scope: ["nationalities": ["CUB"]])
             }
             return TestRecords.caseRecord("PROBE-\(unique)", nationalities: ["GTM"])

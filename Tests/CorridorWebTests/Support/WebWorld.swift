@@ -17,9 +17,12 @@ struct WebWorld<Store: EventStore>: Sendable {
     let ids: SampleIDs
 
     /// Event streams end after a moment here, so a test reading one through the router gets its whole body.
-    static var quickStreams: EventStreamSettings { EventStreamSettings(poll: .milliseconds(20), heartbeat: .milliseconds(100), maximumDuration: .milliseconds(250)) }
+    static var quickStreams: EventStreamSettings {
+        EventStreamSettings(poll: .milliseconds(20), heartbeat: .milliseconds(100), maximumDuration: .milliseconds(250))
+    }
 
-    init(store: Store, ids: SampleIDs, webhooks: WebhookSettings = WebhookSettings(), streams: EventStreamSettings = quickStreams) async throws where Store: TokenStore {
+    init(store: Store, ids: SampleIDs, webhooks: WebhookSettings = WebhookSettings(), streams: EventStreamSettings = quickStreams) async throws
+    where Store: TokenStore {
         self.store = store
         tokens = try await TestTokens.issue(in: store)
         let (revoked, info) = try await Tokens.issue(name: "revoked-officer", role: .officer, in: store, context: .test)
@@ -85,22 +88,31 @@ enum Worlds {
         _ = try await Seeding.seedReference(into: store, context: .test(actor: "seed"))
         _ = try await Seeding.seedSynthetic(count: syntheticCount, seed: syntheticSeed, into: store, context: .test(actor: "seed"))
         let onBoard = (0..<3).map(SyntheticCaseload.caseID)
-        try await store.append(records: [
-            TestRecords.courtOrder("CO-WEB-1", issuedOn: "2025-04-01", scope: ["nationalities": ["VEN"], "destinations": ["SLV"]]),
-            TestRecords.transfer("T-WEB-1", destination: "SLV", seats: 20, departs: "2025-07-01T10:00:00Z", arrangement: "us-slv-cecot-2025"),
-        ] + onBoard.map { TestRecords.manifestAdd("T-WEB-1", $0) })
-        return try await WebWorld(store: store, ids: .init(caseID: SyntheticCaseload.caseID(0), country: "SLV", arrangement: "us-slv-cecot-2025",
-                                                     courtOrder: "CO-WEB-1", transfer: "T-WEB-1", manifestCase: onBoard[2]))
+        try await store.append(
+            records: [
+                TestRecords.courtOrder("CO-WEB-1", issuedOn: "2025-04-01", scope: ["nationalities": ["VEN"], "destinations": ["SLV"]]),
+                TestRecords.transfer("T-WEB-1", destination: "SLV", seats: 20, departs: "2025-07-01T10:00:00Z", arrangement: "us-slv-cecot-2025"),
+            ] + onBoard.map { TestRecords.manifestAdd("T-WEB-1", $0) })
+        return try await WebWorld(
+            store: store,
+            ids: .init(
+                caseID: SyntheticCaseload.caseID(0), country: "SLV", arrangement: "us-slv-cecot-2025",
+                courtOrder: "CO-WEB-1", transfer: "T-WEB-1", manifestCase: onBoard[2]))
     }
 
     static func reference() async throws -> WebWorld<InMemoryEventStore> { try await reference(InMemoryEventStore()) }
 
     /// A small hand-written world where departures can succeed (see ``Scenario``).
-    static func scenario<Store: EventStore & TokenStore>(_ store: Store, webhooks: WebhookSettings = WebhookSettings(),
-                                                         streams: EventStreamSettings = WebWorld<Store>.quickStreams) async throws -> WebWorld<Store> {
+    static func scenario<Store: EventStore & TokenStore>(
+        _ store: Store, webhooks: WebhookSettings = WebhookSettings(),
+        streams: EventStreamSettings = WebWorld<Store>.quickStreams
+    ) async throws -> WebWorld<Store> {
         try await store.append(records: Scenario.records)
-        return try await WebWorld(store: store, ids: .init(caseID: "V1", country: "SLV", arrangement: "arr-slv", courtOrder: "CO-1",
-                                                           transfer: "T1", manifestCase: "V2"), webhooks: webhooks, streams: streams)
+        return try await WebWorld(
+            store: store,
+            ids: .init(
+                caseID: "V1", country: "SLV", arrangement: "arr-slv", courtOrder: "CO-1",
+                transfer: "T1", manifestCase: "V2"), webhooks: webhooks, streams: streams)
     }
 
     static func scenario() async throws -> WebWorld<InMemoryEventStore> { try await scenario(InMemoryEventStore()) }
@@ -138,12 +150,16 @@ enum Scenario {
     }
 
     static func arrangement(_ id: String, partner: String, kind: String, terms: JSONValue) -> JSONValue {
-        let source: JSONValue = ["title": .string("test fixture for \(id)"), "url": .string("https://example.org/corridor/\(id)"), "date": "2025-01-01"]
+        let source: JSONValue = [
+            "title": .string("test fixture for \(id)"), "url": .string("https://example.org/corridor/\(id)"), "date": "2025-01-01",
+        ]
         return TestRecords.arrangement(id, partner: partner, kind: kind, extra: ["terms": terms, "sources": [source]])
     }
 
     static func notice(_ caseID: String, _ destination: String, servedOn: String = "2025-06-01T09:00:00Z") -> JSONValue {
-        var notice: JSONValue = ["type": "notice", "case": .string(caseID), "destination": .string(destination), "servedOn": .string(servedOn), "language": "es"]
+        var notice: JSONValue = [
+            "type": "notice", "case": .string(caseID), "destination": .string(destination), "servedOn": .string(servedOn), "language": "es",
+        ]
         // A represented person's notice goes to their counsel too (as us-dvd-2025 requires).
         if counselClients.contains(caseID), case .object(var fields) = notice { fields["counselNotified"] = true; notice = .object(fields) }
         return notice
@@ -154,15 +170,20 @@ enum Scenario {
             country("USA"), country("VEN", returns: "refuses", risk: 0.85), country("CUB", returns: "refuses", risk: 0.8),
             country("GTM", returns: "accepts", risk: 0.45), country("SLV", returns: "accepts", risk: 0.55),
             country("CRI", returns: "accepts", risk: 0.1), country("MEX", returns: "accepts", risk: 0.5),
-            arrangement("arr-slv", partner: "SLV", kind: "detention",
-                        terms: ["nationalities": "any", "hostHandling": ["detention", "repatriation"], "assurances": ["nonReturn": false],
-                                "payment": ["lumpSumUSD": 1_000_000, "perPersonUSD": 5_000]]),
+            arrangement(
+                "arr-slv", partner: "SLV", kind: "detention",
+                terms: [
+                    "nationalities": "any", "hostHandling": ["detention", "repatriation"], "assurances": ["nonReturn": false],
+                    "payment": ["lumpSumUSD": 1_000_000, "perPersonUSD": 5_000],
+                ]),
             TestRecords.arrangementStatus("arr-slv", "active", on: "2025-03-01"),
-            arrangement("arr-cri", partner: "CRI", kind: "transit",
-                        terms: ["nationalities": "any", "hostHandling": ["release"], "payment": ["lumpSumUSD": 250_000]]),
+            arrangement(
+                "arr-cri", partner: "CRI", kind: "transit",
+                terms: ["nationalities": "any", "hostHandling": ["release"], "payment": ["lumpSumUSD": 250_000]]),
             TestRecords.arrangementStatus("arr-cri", "active", on: "2025-02-20"),
         ]
-        let people: [(String, String)] = [("V1", "VEN"), ("V2", "VEN"), ("V3", "VEN"), ("C1", "CUB"), ("G1", "GTM")]
+        let people: [(String, String)] =
+            [("V1", "VEN"), ("V2", "VEN"), ("V3", "VEN"), ("C1", "CUB"), ("G1", "GTM")]
             + costaRicaCases.map { ($0, "VEN") }
         for (id, nationality) in people {
             // V1…V3 are the clients of the `counsel` test token; nobody else names that counsel.

@@ -34,8 +34,11 @@ final class WebhookReceiver: Sendable {
             let status = self.script.withLock { $0.isEmpty ? 200 : $0.removeFirst() }
             let headers = request.headers
             self.received.withLock {
-                $0.append(Delivery(id: headers[HTTPFields.Element.Name("webhook-id")!] ?? "", timestamp: headers[HTTPFields.Element.Name("webhook-timestamp")!] ?? "",
-                                   signature: headers[HTTPFields.Element.Name("webhook-signature")!] ?? "", body: String(buffer: body), answered: status))
+                $0.append(
+                    Delivery(
+                        id: headers[HTTPFields.Element.Name("webhook-id")!] ?? "",
+                        timestamp: headers[HTTPFields.Element.Name("webhook-timestamp")!] ?? "",
+                        signature: headers[HTTPFields.Element.Name("webhook-signature")!] ?? "", body: String(buffer: body), answered: status))
             }
             return Response(status: HTTPResponse.Status(code: status))
         }

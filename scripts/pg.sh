@@ -13,7 +13,7 @@
 #
 # DIR defaults to the cluster the last `start` made (its path is kept in $PG_STATE, by default
 # /tmp/corridor-pg.current). The cluster trusts loopback connections: it has no password, and
-# it listens on 127.0.0.1 only.
+# it listens on 127.0.0.1 only. It offers TLS with a self-signed certificate of its own.
 set -euo pipefail
 
 state=${PG_STATE:-/tmp/corridor-pg.current}
@@ -82,6 +82,13 @@ start() {
     port=$(free_port)
     as_owner "$bin/initdb" -D "$dir/data" -U "$owner" --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
         { cat "$dir/initdb.log" >&2; die "initdb failed"; }
+    # TLS with a self-signed certificate made for this cluster, so that `sslmode=require` is
+    # exercised for real (and `verify-full` is refused: nothing trusts this certificate).
+    # Connections without TLS (`sslmode=disable`, the printed URL) are accepted as well.
+    openssl req -new -x509 -days 7 -nodes -subj "/CN=corridor-throwaway-cluster" \
+        -keyout "$dir/data/server.key" -out "$dir/data/server.crt" >/dev/null 2>&1 || die "openssl could not make a certificate"
+    chmod 600 "$dir/data/server.key"
+    [ "$(id -u)" = 0 ] && chown "$owner" "$dir/data/server.key" "$dir/data/server.crt"
     # Loopback only; the socket directory is the cluster's own, never /var/run/postgresql.
     cat >>"$dir/data/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
@@ -89,6 +96,9 @@ port = $port
 unix_socket_directories = '$dir'
 max_connections = 200
 fsync = on
+ssl = on
+ssl_cert_file = 'server.crt'
+ssl_key_file = 'server.key'
 EOF
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null ||
         { cat "$dir/server.log" >&2; die "the cluster did not start"; }

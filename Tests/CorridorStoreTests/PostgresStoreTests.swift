@@ -92,6 +92,49 @@ struct PostgresStoreTests {
     }
 
     @Test(
+        "sslmode=require talks TLS to the server and the store works over it; verify-full refuses a certificate nothing trusts",
+        .enabled(if: PostgresTestDatabase.isAvailable))
+    func tls() async throws {
+        try await PostgresTestDatabase.withSchema { url in
+            let logger = Logger(label: "test")
+            let offered = try await PostgresTestDatabase.admin(url) { connection in
+                var value = ""
+                for try await setting in try await connection.query("SHOW ssl", logger: logger).decode(String.self) { value = setting }
+                return value == "on"
+            }
+            guard offered else {
+                // scripts/pg.sh's clusters offer TLS (CI's does); a database of one's own may not.
+                print("◇ TLS was not checked: the test database does not offer it (SHOW ssl is off)")
+                return
+            }
+            var required = url
+            required.sslMode = .require
+            let encrypted = try await PostgresTestDatabase.admin(required) { connection in
+                var value = false
+                for try await ssl in try await connection.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", logger: logger)
+                    .decode(Bool.self)
+                { value = ssl }
+                return value
+            }
+            #expect(encrypted, "sslmode=require connected without TLS")
+            try await PostgresEventStore.withRunning(required, migrate: true) { store async throws in
+                #expect(try await store.head() == .genesis)
+            }
+
+            // The cluster's certificate is self-signed: verify-full must refuse it, naming the
+            // server and never the password.
+            var verified = url
+            verified.sslMode = .verifyFull
+            verified.password = "not-to-be-shown-\(UUID().uuidString)"
+            let refused = await #expect(throws: StoreError.self) {
+                try await PostgresEventStore.withRunning(verified, migrate: true) { store async throws in _ = try await store.head() }
+            }
+            #expect(refused?.message.contains(verified.address) == true, "\(refused?.message ?? "")")
+            #expect(refused.map { !"\($0.message) \($0.details ?? "")".contains(verified.password!) } == true)
+        }
+    }
+
+    @Test(
         "The writer's prefetch answers every state-rule scenario's lookups: no fallback query", .enabled(if: PostgresTestDatabase.isAvailable),
         arguments: try StateRuleScenario.load())
     func prefetchCoversTheScenarios(scenario: StateRuleScenario) async throws {

@@ -171,16 +171,16 @@ enum MetaRoutes {
             },
             RouteSpec(
                 method: .get, path: "/healthz", access: .anyone, tag: "operations", summary: "Liveness: the store answers",
-                success: (200, "Health")
+                success: (200, HealthBody.schemaName)
             ) { _, _ in
                 let head = try await state.store.head()
-                return .json(.object(["status": "ok", "events": .number(Double(head.seq))]))
+                return .json(HealthBody(events: head.seq).jsonValue)
             },
             RouteSpec(
                 method: .get, path: "/readyz", access: .anyone, tag: "operations",
                 summary:
                     "Readiness: 200 once the caseload and home figures are in memory and the store answers; 503 before, or while the store cannot be reached",
-                success: (200, "Readiness"), unavailable: "Not ready yet (loading), or the store cannot be reached"
+                success: (200, ReadinessBody.schemaName), unavailable: "Not ready yet (loading), or the store cannot be reached"
             ) { _, _ in
                 guard state.readiness.isReady else {
                     let seconds = (ContinuousClock.now - state.readiness.startedAt).components.seconds
@@ -197,7 +197,7 @@ enum MetaRoutes {
                         headers: [.retryAfter: "5"])
                 }
                 let cases = state.live.peek()?.caseload?.count
-                return .json(.object(["status": "ready", "events": .number(Double(head.seq)), "cases": cases.map { .number(Double($0)) } ?? .null]))
+                return .json(ReadinessBody(events: head.seq, cases: cases).jsonValue)
             },
             RouteSpec(
                 method: .get, path: RecordVocabulary.schemaPath, access: .anyone, tag: "records",

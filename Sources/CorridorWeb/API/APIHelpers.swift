@@ -102,27 +102,6 @@ enum APIValues {
     static func number(_ value: Double?) -> JSONValue { value.map { .number($0) } ?? .null }
 }
 
-extension Decision.JSON {
-    var jsonValue: JSONValue {
-        var gates: [JSONValue] = []
-        for gate in self.gates {
-            var object: [String: JSONValue] = [
-                "gate": .string(gate.gate.rawValue), "result": .string(gate.result.rawValue),
-                "reason": .string(gate.reason), "citation": .string(gate.citation),
-            ]
-            if let clears = gate.clears { object["clears"] = .string(clears) }
-            if let would = gate.wouldClear { object["wouldClear"] = .string(would) }
-            gates.append(.object(object))
-        }
-        var object: [String: JSONValue] = [
-            "case": .string(self.case), "destination": .string(destination), "on": .string(on), "policy": .string(policy),
-            "policyVersion": .string(policyVersion), "verdict": .string(verdict.rawValue), "gates": .array(gates),
-        ]
-        if let clears { object["clears"] = .string(clears) }
-        return .object(object)
-    }
-}
-
 extension Decision {
     /// The decision's JSON written straight to bytes (the same members as ``Decision/json``,
     /// keys in a fixed order): the check route's hot path, without building and sorting a JSON

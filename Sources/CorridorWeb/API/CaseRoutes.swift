@@ -20,7 +20,7 @@ enum CaseRoutes {
                     .query("policy", "policy profile for 'blocked' (default: active)"),
                     .query("cursor", "from a previous page's nextCursor"), .integer("limit", "1–1000 (default 50)", in: 1...1000),
                 ],
-                success: (200, "CaseList")
+                success: (200, CaseList.schemaName)
             ) { request, context in
                 try await list(request, state, scope: try await state.scope(context))
             },
@@ -45,7 +45,7 @@ enum CaseRoutes {
                     .path("id", "Case id"), .query("to", "Destination (ISO3)", required: true),
                     .query("on", "Date or RFC 3339 instant (default now)"), .query("policy", "Policy profile (default: active)"),
                 ],
-                success: (200, "Decision"), logsRead: true
+                success: (200, Decision.JSON.schemaName), logsRead: true
             ) { request, context in
                 let principal = try context.requirePrincipal()
                 let id = CaseRecord.ID(try context.pathParameter("id"))
@@ -157,7 +157,7 @@ enum CaseRoutes {
             position = parsed
         }
         let start = position
-        let page: ([JSONValue], Int?, Int) = try await { () async throws in
+        let page: ([CaseSummary], Int?, Int) = try await { () async throws in
             let view = try await state.live.withCaseload()
             let caseload = view.caseload!
             let departed = Set(view.transfers.filter { $0.status == .departed || $0.status == .arrived }.flatMap(\.onBoard))
@@ -167,7 +167,7 @@ enum CaseRoutes {
                 outcomes = caseload.outcomes(state.destination(destination, at: instant, policy: policy, state: view))
                 _ = blocked
             }
-            var items: [JSONValue] = []
+            var items: [CaseSummary] = []
             var index = start
             var next: Int?
             while index < caseload.count {
@@ -186,16 +186,13 @@ enum CaseRoutes {
                 if let blocked, let outcomes, outcomes[index].result(blocked) == .pass { continue }
                 if items.count == limit { next = index; break }
                 items.append(
-                    .object([
-                        "id": .string(facts.id.rawValue), "nationalities": .array(facts.person.nationalities.map { .string($0.rawValue) }),
-                        "pathway": .string(facts.person.pathway.rawValue), "synthetic": .bool(facts.id.rawValue.hasPrefix("SYN-")),
-                        "departed": .bool(departed.contains(facts.id)), "closedOn": facts.person.closedOn.map { .string($0.description) } ?? .null,
-                    ]))
+                    CaseSummary(
+                        id: facts.id.rawValue, nationalities: facts.person.nationalities.map(\.rawValue), pathway: facts.person.pathway,
+                        synthetic: facts.id.rawValue.hasPrefix("SYN-"), departed: departed.contains(facts.id),
+                        closedOn: facts.person.closedOn?.description))
             }
             return (items, next, scope.seesEveryone ? caseload.count : scope.clients.count)
         }()
-        var object: [String: JSONValue] = ["cases": .array(page.0), "total": .number(Double(page.2))]
-        object["nextCursor"] = page.1.map { .string("c\($0)") } ?? .null
-        return .json(.object(object))
+        return .json(CaseList(cases: page.0, total: page.2, nextCursor: page.1.map { "c\($0)" }).jsonValue)
     }
 }

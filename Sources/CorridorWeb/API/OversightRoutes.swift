@@ -82,7 +82,7 @@ enum OversightRoutes {
                 guard case .courtOrder(let order) = sourced.record else {
                     throw Problem(
                         .unprocessableContent, code: "invalid-field",
-                        detail: "field 'type': expected a 'court-order' record, got '\(sourced.record.kind.rawValue)'", extensions: ["field": "type"])
+                        detail: "field 'type': expected a 'court-order' record, got '\(sourced.record.kind.rawValue)'", field: "type")
                 }
                 let scope = try await state.scope(context)
                 let json = try await { () async throws in
@@ -138,10 +138,10 @@ enum OversightRoutes {
             },
             RouteSpec(
                 method: .get, path: "/api/v1/audit/head", access: .overseers, tag: "audit",
-                summary: "The newest event of the chain", success: (200, "ChainHead")
+                summary: "The newest event of the chain", success: (200, ChainHeadBody.schemaName)
             ) { _, _ in
                 let head = try await state.store.head()
-                return .json(.object(["seq": .number(Double(head.seq)), "hash": .string(head.hash)]))
+                return .json(ChainHeadBody(head).jsonValue)
             },
             RouteSpec(
                 method: .get, path: "/api/v1/audit/verify", access: .overseers, tag: "audit",
@@ -150,7 +150,7 @@ enum OversightRoutes {
                 let result = try await state.store.verifyChain()
                 var object: [String: JSONValue] = [
                     "intact": .bool(result.isIntact), "eventsChecked": .number(Double(result.eventsChecked)),
-                    "head": .object(["seq": .number(Double(result.head.seq)), "hash": .string(result.head.hash)]),
+                    "head": ChainHeadBody(result.head).jsonValue,
                 ]
                 if let bad = result.firstBad { object["firstBad"] = .object(["seq": .number(Double(bad.seq)), "reason": .string(bad.reason)]) }
                 return .json(.object(object))

@@ -11,7 +11,7 @@ enum RecordRoutes {
             RouteSpec(
                 method: .post, path: "/api/v1/records", access: .roles([.officer, .supervisor, .counsel, .admin]), tag: "records",
                 summary: "Record one record or an array of records, all or nothing (the roles allowed depend on each record's type)",
-                requestBody: "RecordBody", success: (201, "AppendReceipt")
+                requestBody: "RecordBody", success: (201, AppendReceiptBody.schemaName)
             ) { request, context in
                 let principal = try context.requirePrincipal()
                 let body = try await request.body.collect(upTo: context.maxUploadSize)
@@ -60,7 +60,7 @@ enum RecordRoutes {
                     .unprocessableContent, code: "policy-mismatch",
                     detail:
                         "\(step.step.rawValue) names policy '\(named)', but transfers are judged under the active profile '\(active.id)'; omit 'policy'; nothing was recorded",
-                    extensions: ["field": "policy"])
+                    field: "policy")
             }
             records.append(record)
         }
@@ -71,9 +71,6 @@ enum RecordRoutes {
         let context = AppendContext(actor: principal.actor, recordedAt: state.clock())
         let receipt = try await state.store.append(records, context: context)
         state.live.invalidate()
-        return .object([
-            "count": .number(Double(receipt.count)), "firstSeq": receipt.firstSeq.map { .number(Double($0)) } ?? .null,
-            "lastSeq": receipt.lastSeq.map { .number(Double($0)) } ?? .null, "head": .string(receipt.headHash),
-        ])
+        return AppendReceiptBody(receipt).jsonValue
     }
 }

@@ -23,7 +23,7 @@ enum TokenRoutes {
                 func invalid(_ field: String, _ detail: String) -> Problem {
                     Problem(
                         .unprocessableContent, code: "invalid-field", detail: "field '\(field)': \(detail); nothing was recorded",
-                        extensions: ["field": .string(field)])
+                        field: field)
                 }
                 for key in fields.keys where !["name", "role", "counsel"].contains(key) {
                     throw invalid(key, "unknown field (known: name, role, counsel)")

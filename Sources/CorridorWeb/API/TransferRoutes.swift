@@ -50,7 +50,7 @@ enum TransferRoutes {
             RouteSpec(
                 method: .post, path: "/api/v1/transfers/{id}/strike", access: .supervisors, tag: "transfers",
                 summary: "Strike a person from the manifest (a reason is required)", parameters: [.path("id", "Transfer id")],
-                requestBody: "StrikeBody", success: (201, "AppendReceipt")
+                requestBody: "StrikeBody", success: (201, AppendReceiptBody.schemaName)
             ) { request, context in
                 let principal = try context.requirePrincipal()
                 let id = try context.pathParameter("id")
@@ -61,7 +61,7 @@ enum TransferRoutes {
                 for key in fields.keys where key != "case" && key != "reason" {
                     throw Problem(
                         .unprocessableContent, code: "invalid-field",
-                        detail: "field '\(key)': unknown field (known: case, reason); nothing was recorded", extensions: ["field": .string(key)])
+                        detail: "field '\(key)': unknown field (known: case, reason); nothing was recorded", field: key)
                 }
                 record["case"] = fields["case"]
                 record["reason"] = fields["reason"]
@@ -74,7 +74,7 @@ enum TransferRoutes {
     static func step<Store: EventStore>(_ state: AppState<Store>, _ name: String, summary: String) -> RouteSpec {
         RouteSpec(
             method: .post, path: "/api/v1/transfers/{id}/\(name)", access: .supervisors, tag: "transfers", summary: summary,
-            parameters: [.path("id", "Transfer id")], requestBody: "StepBody", success: (201, "AppendReceipt")
+            parameters: [.path("id", "Transfer id")], requestBody: "StepBody", success: (201, AppendReceiptBody.schemaName)
         ) { request, context in
             let principal = try context.requirePrincipal()
             let id = try context.pathParameter("id")
@@ -84,7 +84,7 @@ enum TransferRoutes {
             for key in fields.keys where key != "at" && key != "reason" {
                 throw Problem(
                     .unprocessableContent, code: "invalid-field", detail: "field '\(key)': unknown field (known: at, reason); nothing was recorded",
-                    extensions: ["field": .string(key)])
+                    field: key)
             }
             var record: [String: JSONValue] = [
                 "type": .string("transfer-\(name)"), "transfer": .string(id), "at": fields["at"] ?? .string(state.clock().description),

@@ -32,9 +32,10 @@ enum EventFeed {
     }
 
     struct Item: Sendable {
-        var seq: Int64
-        var type: String
-        var json: JSONValue
+        var body: FeedItem
+        var seq: Int64 { body.seq }
+        var type: String { body.type }
+        var json: JSONValue { body.jsonValue }
     }
 
     /// At most this many events are read to answer one page, however few of them the reader
@@ -64,10 +65,7 @@ enum EventFeed {
                 let audience = EventAudience.of(type: event.type, payload: payload, manifest: { manifests[$0] ?? [] })
                 guard scope.sees(audience) else { continue }
                 if let cases = query.cases, !audience.people.contains(where: cases.contains) { continue }
-                items.append(
-                    Item(
-                        seq: event.seq, type: event.type,
-                        json: item(event, payload: payload, audience: audience, scope: scope, view: view, state: state)))
+                items.append(Item(body: item(event, payload: payload, audience: audience, scope: scope, view: view, state: state)))
             }
         }
         return Page(items: items, next: next, head: head)
@@ -77,19 +75,16 @@ enum EventFeed {
     static func item<Store: EventStore>(
         _ event: Event, payload: JSONValue, audience: EventAudience, scope: CaseScope,
         view: LiveView<Store>.State, state: AppState<Store>
-    ) -> JSONValue {
-        var object: [String: JSONValue] = [
-            "seq": .number(Double(event.seq)), "type": .string(event.type), "recordedAt": .string(event.recordedAt.description),
-            "cases": .array(scope.visible(audience.people).map { .string($0.rawValue) }),
-        ]
-        // Who recorded it names staff: shown to those who see everyone, not to counsel or the public.
-        if scope.seesEveryone { object["actor"] = .string(event.actor) }
-        object["record"] = payload
+    ) -> FeedItem {
+        var object = FeedItem(
+            seq: event.seq, type: event.type, recordedAt: event.recordedAt.description, cases: scope.visible(audience.people).map(\.rawValue),
+            // Who recorded it names staff: shown to those who see everyone, not to counsel or the public.
+            actor: scope.seesEveryone ? event.actor : nil, record: payload)
         let caseload = view.caseload
         func transferFacts(_ id: String?) -> TransferView? {
             guard let id else { return nil }
             guard let transfer = view.transfers.first(where: { $0.id.rawValue == id }) else { return nil }
-            object["transfer"] = TransferRoutes.summary(transfer)
+            object.transfer = TransferRoutes.summary(transfer)
             return transfer
         }
         switch event.type {
@@ -98,7 +93,7 @@ enum EventFeed {
             if event.type == "manifest-add", let transfer, let id = payload["case"]?.stringValue, let caseload {
                 // The person's verdict for this flight, judged now at its scheduled departure.
                 let context = state.destination(transfer.record.destination, at: transfer.record.departs, policy: view.policy, state: view)
-                if let decision = caseload.decide(CaseRecord.ID(id), context) { object["verdict"] = verdict(decision) }
+                if let decision = caseload.decide(CaseRecord.ID(id), context) { object.verdict = verdict(decision) }
             }
         case "transfer-lock", "transfer-depart", "transfer-arrive", "transfer-cancel", "system.verdict", "system.hold", "system.hold-lift",
             "system.departure-check", "system.family-flag":
@@ -111,7 +106,7 @@ enum EventFeed {
             {
                 // The notice gate judged at service: when the notice period this profile sets runs out.
                 let context = state.destination(CountryCode(destination), at: served, policy: view.policy, state: view)
-                if let decision = caseload.decide(CaseRecord.ID(id), context) { object["deadline"] = deadline(decision, gate: .notice, from: served) }
+                if let decision = caseload.decide(CaseRecord.ID(id), context) { object.deadline = deadline(decision, gate: .notice, from: served) }
             }
         case "screening":
             if let caseload, payload["outcome"]?.stringValue == "negative", let id = payload["case"]?.stringValue,
@@ -119,22 +114,22 @@ enum EventFeed {
             {
                 let context = state.destination(CountryCode(destination), at: day.startInstant, policy: view.policy, state: view)
                 if let decision = caseload.decide(CaseRecord.ID(id), context) {
-                    object["deadline"] = deadline(decision, gate: .fearScreening, from: day.startInstant)
+                    object.deadline = deadline(decision, gate: .fearScreening, from: day.startInstant)
                 }
             }
         case "court-order":
             guard !scope.seesEveryone, case .courtOrder(let order)? = try? event.record() else { break }
             // The order is a public court record; the people it names are not.
-            object["record"] = OversightRoutes.courtOrder(
+            object.record = OversightRoutes.courtOrder(
                 order, lift: view.network.courtOrderLifts[order.id], today: state.clock().day, forPublic: true)
             if case .clients = scope.reach, let caseload {
                 let covered = CourtOrderImpact.of(order, caseload: caseload, transfers: view.transfers).coveredCases.filter(scope.sees)
-                object["coversClients"] = .array(covered.map { .string($0.rawValue) })
+                object.coversClients = covered.map(\.rawValue)
             }
         default:
             break
         }
-        return .object(object)
+        return object
     }
 
     /// A verdict with what decides it and, when pending, when it can clear.

@@ -22,7 +22,7 @@ enum EventRoutes {
                     .query("types", "Comma-separated event types (default: every type)"), .query("case", "Only events about this case"),
                     .integer("limit", "1–1000 (default 100)", in: 1...1000),
                 ],
-                success: (200, "EventFeed")
+                success: (200, EventFeedPage.schemaName)
             ) { request, context in
                 let principal = try context.requirePrincipal()
                 let query = try await Self.query(
@@ -31,11 +31,7 @@ enum EventRoutes {
                 let scope = try await state.scope(context)
                 let page = try await EventFeed.page(state, scope: scope, query: query)
                 try await logReads(page.items, principal: principal, state: state, route: "GET /api/v1/events")
-                return .json(
-                    .object([
-                        "events": .array(page.items.map(\.json)), "next": .number(Double(page.next)), "head": .number(Double(page.head)),
-                        "more": .bool(page.next < page.head),
-                    ]))
+                return .json(EventFeedPage(events: page.items.map(\.body), next: page.next, head: page.head, more: page.next < page.head).jsonValue)
             },
             RouteSpec(
                 method: .get, path: "/api/v1/events/stream", access: .authenticated, tag: "events",
@@ -88,8 +84,7 @@ enum EventRoutes {
         var reads: [(id: String, seq: Int64)] = []
         var seen: Set<String> = []
         for item in items {
-            guard case .array(let cases)? = item.json["cases"] else { continue }
-            for case .string(let id) in cases where seen.insert(id).inserted { reads.append((id, item.seq)) }
+            for id in item.body.cases where seen.insert(id).inserted { reads.append((id, item.seq)) }
         }
         // Queued together, so the read log commits them in one transaction.
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -46,7 +46,7 @@ enum OpenAPIDocument {
         }
         responses[String(route.success.status)] =
             content == .null ? .object(["description": "Success"]) : .object(["description": "Success", "content": content])
-        let problem: JSONValue = .object(["application/problem+json": .object(["schema": ref("Problem")])])
+        let problem: JSONValue = .object(["application/problem+json": .object(["schema": ref(ProblemBody.schemaName)])])
         responses["400"] = .object(["description": "Malformed request", "content": problem])
         if route.access != .anyone {
             responses["401"] = .object(["description": "No token, or an unknown or revoked one", "content": problem])
@@ -141,55 +141,24 @@ enum OpenAPIDocument {
     static func nullable(_ type: String) -> JSONValue { .object(["type": .array([.string(type), "null"])]) }
 
     static var components: JSONValue {
-        let gate = objectSchema(
-            [
-                "gate": .object(["type": "string", "enum": .array(GateID.allCases.map { .string($0.rawValue) })]),
-                "result": .object(["type": "string", "enum": ["pass", "fail", "pending"]]),
-                "reason": string, "citation": string, "clears": string, "wouldClear": string,
-            ], required: ["gate", "result", "reason", "citation"])
         // The records' own schema is served beside this document and referred to, not copied.
         let record: JSONValue = .object([
             "$ref": .string(RecordVocabulary.schemaPath),
             "description": "A record of the vocabulary; its fields depend on its type. Unknown fields are refused.",
         ])
         let courtOrder: JSONValue = .object(["$ref": .string(RecordVocabulary.schemaPath + "#/$defs/" + Record.Kind.courtOrder.rawValue)])
-        let schemas: [String: JSONValue] = [
-            "Problem": objectSchema(
-                [
-                    "type": string, "title": string, "status": integer, "detail": string, "code": string, "instance": string,
-                    "field": string, "index": integer, "requestId": string,
-                ], required: ["title", "status", "detail", "code"],
-                description:
-                    "RFC 9457 problem details; `detail` says what to fix. A 500 (code `internal`) says only that the server failed and names the request (`requestId`) whose log lines hold the details."
-            ),
+        var schemas: [String: JSONValue] = [
             "Record": record,
             "RecordBody": .object(["oneOf": .array([ref("Record"), array(ref("Record"))])]),
             "CourtOrderRecord": courtOrder,
-            "AppendReceipt": objectSchema(
-                ["count": integer, "firstSeq": nullable("integer"), "lastSeq": nullable("integer"), "head": string],
-                required: ["count", "head"]),
-            "Decision": objectSchema(
-                [
-                    "case": string, "destination": string, "on": string, "policy": string, "policyVersion": string,
-                    "verdict": .object(["type": "string", "enum": ["allowed", "blocked", "pending"]]), "clears": string, "gates": array(gate),
-                ], required: ["case", "destination", "on", "policy", "verdict", "gates"]),
             "Eligibility": objectSchema([
                 "destination": string, "on": string, "policy": string, "policyVersion": string, "total": integer,
                 "allowedCount": integer, "pendingCount": integer, "blockedCount": integer,
                 "failing": object, "waiting": object, "allowed": array(string),
             ]),
-            "CaseList": objectSchema(["cases": array(object), "total": integer, "nextCursor": nullable("string")], required: ["cases"]),
             "CaseRecords": objectSchema(["case": ref("Record"), "records": array(ref("Event"))], required: ["case", "records"]),
             "Event": objectSchema(["seq": integer, "type": string, "actor": string, "recordedAt": string, "hash": string, "record": object]),
             "EventList": objectSchema(["events": array(ref("Event"))]),
-            "FeedItem": objectSchema(
-                [
-                    "seq": integer, "type": string, "recordedAt": string, "cases": array(string), "actor": string, "record": object,
-                    "transfer": object, "verdict": object, "deadline": object, "coversClients": array(string),
-                ], required: ["seq", "type", "recordedAt", "cases", "record"],
-                description:
-                    "One event with the facts that follow from it: `transfer` (the transfer it concerns), `verdict` (a person added to a manifest, judged at its departure, with `earliestDeparture` when pending), `deadline` (after a notice or a negative screening: the earliest lawful departure under the active profile, with the gate's reason and citation), `coversClients` (a court order, for counsel)."
-            ),
             "SubscriptionBody": objectSchema(
                 ["url": string, "types": array(string), "cases": array(string)], required: ["url"],
                 description:
@@ -229,11 +198,6 @@ enum OpenAPIDocument {
                 description: "The token and its secret (`cor_…`), shown only here; the store keeps its SHA-256."),
             "TokenList": objectSchema(["tokens": array(ref("Token")), "count": integer]),
             "SubscriptionList": objectSchema(["subscriptions": array(ref("Subscription")), "count": integer]),
-            "EventFeed": objectSchema(
-                ["events": array(ref("FeedItem")), "next": integer, "head": integer, "more": boolean],
-                required: ["events", "next", "head", "more"],
-                description:
-                    "`next` is the cursor to pass as `after`: it may be past the last event shown, when later events were not for this token."),
             "Country": object, "CountryList": objectSchema(["countries": array(object), "count": integer]),
             "Arrangement": object, "ArrangementList": objectSchema(["arrangements": array(object), "count": integer]),
             "CourtOrderList": objectSchema(["courtOrders": array(object), "count": integer]),
@@ -262,15 +226,18 @@ enum OpenAPIDocument {
                 "on": string, "policy": string, "policyVersion": string, "partners": array(string), "caseload": number,
                 "stranded": .object([:]), "nationalities": array(object), "suppression": string,
             ]),
-            "ChainHead": objectSchema(["seq": integer, "hash": string]),
             "ChainVerification": objectSchema(["intact": boolean, "eventsChecked": integer, "head": ref("ChainHead"), "firstBad": object]),
             "PolicyProfile": objectSchema([
                 "id": string, "version": string, "title": string, "legalStatus": string, "active": boolean, "parameters": object,
             ]),
             "PolicyChoice": objectSchema(["policy": string], required: ["policy"]),
-            "Health": objectSchema(["status": string, "events": integer]),
-            "Readiness": objectSchema(["status": string, "events": integer, "cases": .object(["type": .array(["integer", "null"])])]),
         ]
+        // The bodies described once (ADR 0011): their schemas come from the same description
+        // that builds them.
+        for body in DescribedResponses.all {
+            precondition(schemas[body.schemaName] == nil, "\(body.schemaName) is both described and written by hand")
+            schemas[body.schemaName] = body.schema
+        }
         return .object([
             "schemas": .object(schemas),
             "securitySchemes": .object(["bearer": .object(["type": "http", "scheme": "bearer"])]),

@@ -12,30 +12,40 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     public var detail: String
     /// A stable machine-readable code (`invalid-field`, `unknown-case`, `forbidden` …).
     public var code: String
-    /// Extra members (the field at fault, the line of a bad record).
-    public var extensions: [String: JSONValue]
+    /// The field at fault, if one is.
+    public var field: String?
+    /// The record at fault in a list of records, counting from 1.
+    public var index: Int?
+    /// The request whose log lines hold the details (a fault, an unavailable store).
+    public var requestId: String?
     public var headers: HTTPFields
 
-    public init(_ status: HTTPResponse.Status, code: String, detail: String, extensions: [String: JSONValue] = [:], headers: HTTPFields = [:]) {
+    public init(
+        _ status: HTTPResponse.Status, code: String, detail: String, field: String? = nil, index: Int? = nil, requestId: String? = nil,
+        headers: HTTPFields = [:]
+    ) {
         self.status = status
         self.title = status.reasonPhrase
         self.detail = detail
         self.code = code
-        self.extensions = extensions
+        self.field = field
+        self.index = index
+        self.requestId = requestId
         self.headers = headers
     }
 
+    /// The body as sent, for a request to `path`.
+    func body(instance path: String) -> ProblemBody {
+        ProblemBody(
+            type: "https://corridor.invalid/problems/\(code)", title: title, status: Int(status.code), detail: detail, code: code, instance: path,
+            field: field, index: index, requestId: requestId)
+    }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var object = extensions
-        object["type"] = .string("https://corridor.invalid/problems/\(code)")
-        object["title"] = .string(title)
-        object["status"] = .number(Double(status.code))
-        object["detail"] = .string(detail)
-        object["code"] = .string(code)
-        object["instance"] = .string(request.uri.path)
         var headers = self.headers
         headers[.contentType] = "application/problem+json"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: JSONValue.object(object).canonicalString)))
+        return Response(
+            status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body(instance: request.uri.path).jsonValue.canonicalString)))
     }
 
     static func badRequest(_ detail: String, code: String = "bad-request") -> Problem { Problem(.badRequest, code: code, detail: detail) }
@@ -44,15 +54,12 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     /// A refused record: 422 with the field and line, or 409 for a state conflict.
     static func refused(_ error: RecordError) -> Problem {
         let status = Problem.status(forRecordError: error.code)
-        var extensions: [String: JSONValue] = [:]
-        if let field = error.field { extensions["field"] = .string(field) }
-        if let line = error.line { extensions["index"] = .number(Double(line)) }
         let where_ = error.line.map { "record \($0): " } ?? ""
         let field = error.field.map { "field '\($0)': " } ?? ""
         return Problem(
             status, code: error.code,
             detail: where_ + field + error.message + (status == .conflict || status == .unprocessableContent ? "; nothing was recorded" : ""),
-            extensions: extensions)
+            field: error.field, index: error.line)
     }
 
     /// A store error the caller can fix, with its message; any other store error is a fault,
@@ -70,7 +77,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         Problem(
             .serviceUnavailable, code: "store-unavailable",
             detail: "the database cannot be reached just now; try again shortly (request \(requestID))",
-            extensions: ["requestId": .string(requestID)], headers: [.retryAfter: "5"])
+            requestId: requestID, headers: [.retryAfter: "5"])
     }
 
     /// The server's fault: a generic 500 naming the request, whose log lines say what happened.
@@ -78,7 +85,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         Problem(
             .internalServerError, code: "internal",
             detail: "the server could not complete the request; it has been logged as request \(requestID)",
-            extensions: ["requestId": .string(requestID)])
+            requestId: requestID)
     }
 
     // MARK: Statuses — the one table from error codes to HTTP statuses

@@ -95,7 +95,7 @@ enum SubscriptionRoutes {
         }
         func invalid(_ field: String, _ detail: String, code: String = "invalid-field") -> Problem {
             Problem(
-                .unprocessableContent, code: code, detail: "field '\(field)': \(detail); nothing was recorded", extensions: ["field": .string(field)])
+                .unprocessableContent, code: code, detail: "field '\(field)': \(detail); nothing was recorded", field: field)
         }
         for key in fields.keys where !["url", "types", "cases"].contains(key) { throw invalid(key, "unknown field (known: url, types, cases)") }
         guard let text = fields["url"]?.stringValue else { throw invalid("url", "required, a string") }
@@ -128,7 +128,7 @@ enum SubscriptionRoutes {
         let store = try requireStore(state)
         func invalid(_ field: String, _ detail: String, code: String = "invalid-field") -> Problem {
             Problem(
-                .unprocessableContent, code: code, detail: "field '\(field)': \(detail); nothing was recorded", extensions: ["field": .string(field)])
+                .unprocessableContent, code: code, detail: "field '\(field)': \(detail); nothing was recorded", field: field)
         }
         for type in types ?? [] where !EventAudience.knownTypes.contains(type) {
             throw invalid("types", "'\(type.prefix(60))' is not an event type (known: \(EventAudience.knownTypes.joined(separator: ", ")))")

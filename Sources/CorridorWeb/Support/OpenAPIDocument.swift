@@ -31,6 +31,22 @@ enum OpenAPIDocument {
         ])
     }
 
+    /// One Server-Sent Event as OpenAPI 3.1 describes a `text/event-stream` response: `schema`
+    /// is each event's fields (3.2's `itemSchema` would say the same). `data` is a ``FeedItem``
+    /// as JSON; a heartbeat carries only `id`, the cursor to resume from.
+    static let sseEvent: JSONValue = .object([
+        "type": .string("object"),
+        "properties": .object([
+            "id": .object(["type": .string("string"), "description": .string("The event's seq: send it back as Last-Event-ID to resume.")]),
+            "event": .object(["type": .string("string"), "description": .string("The event's type (a record type, or system.*).")]),
+            "data": .object([
+                "type": .string("string"), "contentMediaType": .string("application/json"), "contentSchema": ref(FeedItem.schemaName),
+                "description": .string("The event as a FeedItem, in JSON."),
+            ]),
+            "retry": .object(["type": .string("integer"), "description": .string("Milliseconds to wait before reconnecting.")]),
+        ]),
+    ])
+
     static func operation(_ route: RouteSpec) -> JSONValue {
         var responses: [String: JSONValue] = [:]
         let content: JSONValue
@@ -38,7 +54,7 @@ enum OpenAPIDocument {
         case "html": content = .object(["text/html": .object(["schema": .object(["type": "string"])])])
         case "text": content = .object(["text/plain": .object(["schema": .object(["type": "string"])])])
         case "empty": content = .null
-        case "event-stream": content = .object(["text/event-stream": .object(["schema": .object(["type": "string"])])])
+        case "event-stream": content = .object(["text/event-stream": .object(["schema": sseEvent])])
         case "atom": content = .object(["application/atom+xml": .object(["schema": .object(["type": "string"])])])
         case "json": content = .object(["application/json": .object(["schema": .object(["type": "object"])])])
         case "schema": content = .object(["application/schema+json": .object(["schema": .object(["type": "object"])])])

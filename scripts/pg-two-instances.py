@@ -17,6 +17,9 @@ go on. Then:
   - with --outage: while the database is down (scripts/pg.sh pause), requests answer 503 with
     Retry-After and /readyz says not ready; when it is back (resume), the instance recovers by itself;
   - `serve` on a database that is down exits non-zero, naming host and port;
+  - with --first-start-db URL (another empty database): two servers started at the same moment
+    on it seed it once (one announces an admin token; the other waits), and the log holds no
+    record twice;
   - the URL's password (the script adds one; a loopback cluster that trusts its users ignores
     it) appears in no server log, no `status` output and no `/metrics` page.
 Only loopback addresses are used; the run is bounded in time. Exits non-zero naming the broken
@@ -104,19 +107,23 @@ def stop_servers():
             process.kill()
 
 
-def start_server(binary, url, work, name):
+def launch_server(binary, url, work, name, seed_cases=0):
     port = free_port()
     log = open(os.path.join(work, f"{name}.log"), "w")
-    process = subprocess.Popen([binary, "serve", "--db", url, "--port", str(port), "--seed-cases", "0", "--log-level", "warning"],
+    process = subprocess.Popen([binary, "serve", "--db", url, "--port", str(port), "--seed-cases", str(seed_cases), "--log-level", "warning"],
                                stdout=log, stderr=log)
     SERVERS.append(process)
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    return process, f"http://127.0.0.1:{port}", log
+
+
+def wait_ready(server, name):
+    process, base_url, log = server
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(base_url + "/readyz", timeout=1) as response:
                 if response.status == 200:
-                    return process, base_url, log
+                    return server
         except (urllib.error.URLError, ConnectionError, OSError):
             pass
         if process.poll() is not None:
@@ -124,6 +131,36 @@ def start_server(binary, url, work, name):
         time.sleep(0.1)
     process.kill()
     fail(f"{name} did not become ready: {open(log.name).read()[-600:]}")
+
+
+def start_server(binary, url, work, name):
+    return wait_ready(launch_server(binary, url, work, name), name)
+
+
+def first_start_check(binary, url, work):
+    """Two servers started at the same moment on one empty database: exactly one seeds it (and
+    announces an admin token), the other waits for it and finds it seeded; one intact chain with
+    no record twice. Returns how many records the log holds."""
+    servers = [launch_server(binary, url, work, f"first-start-{n}", seed_cases=500) for n in (1, 2)]
+    for n, server in enumerate(servers, 1):
+        wait_ready(server, f"first-start-{n}")
+    for process, _, log in servers:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        log.close()
+    outputs = [open(log.name).read() for _, _, log in servers]
+    seeders = sum("An admin token was created" in output for output in outputs)
+    if seeders != 1:
+        fail(f"two servers started at once on an empty database: {seeders} of them seeded it (one must)")
+    verify = run([binary, "audit", "verify", "--db", url], check=False)
+    if verify.returncode != 0:
+        fail(f"after two first starts at once, audit verify: {verify.stdout.strip()[-400:]} {verify.stderr.strip()[-400:]}")
+    exported = os.path.join(work, "first-start.jsonl")
+    run([binary, "export", "--db", url, "--out", exported])
+    lines = open(exported).read().splitlines()
+    if len(set(lines)) != len(lines):
+        fail(f"after two first starts at once, {len(lines) - len(set(lines))} records are in the log twice (seeded twice)")
+    return len(lines)
 
 
 def follow_latency(a, b, token, tag):
@@ -188,6 +225,8 @@ def main():
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--bin", default=None, help="the corridor binary (default: the debug build)")
     parser.add_argument("--outage", action="store_true", help="stop the database under instance b (scripts/pg.sh pause/resume)")
+    parser.add_argument("--first-start-db", default=None,
+                        help="postgres:// URL of another empty database: start two servers on it at once, check exactly one seeds it")
     args = parser.parse_args()
     if not (2 <= args.writers <= 200 and 1 <= args.seconds <= 600):
         parser.error("--writers 2–200, --seconds 1–600")
@@ -202,6 +241,8 @@ def main():
     down = run([binary, "serve", "--db", f"postgres://corridor:{secret}@127.0.0.1:1/corridor?sslmode=disable", "--port", str(free_port())], check=False)
     if down.returncode == 0 or "127.0.0.1:1" not in down.stderr or secret in down.stdout + down.stderr:
         fail(f"serve with the database down exited {down.returncode} saying: {down.stderr.strip()[:300]}")
+
+    first_start = first_start_check(binary, args.first_start_db, work) if args.first_start_db else None
 
     run([binary, "migrate", "--db", url])
     run([binary, "seed", "--db", url, "--reference"])
@@ -282,6 +323,9 @@ def main():
           f"({3 * acknowledged_a:,} through a, {3 * acknowledged_b:,} through b), all in one intact chain exactly once; "
           f"{len(per_case) - len(acknowledged) - 2} unacknowledged requests landed whole; "
           f"a write through one instance visible through the other after {max(follow) * 1000:.0f} ms at most")
+    if first_start:
+        print(f"pg-two-instances: two servers started at once on an empty database: one seeded it ({first_start:,} records, none twice), "
+              "the other waited and served it; one intact chain")
     if outage:
         print(f"pg-two-instances: database stopped under instance b: 503 with Retry-After after {outage[0] * 1000:.0f} ms, "
               f"/readyz 503; database back: answering again after {outage[1]:.1f} s")

@@ -34,6 +34,7 @@ struct AnyStore: EventStore, TokenStore, SubscriptionStore {
     func setting(_ key: String) async throws -> String? { try await base.setting(key) }
     func summary() async throws -> StoreSummary { try await base.summary() }
     func caseEvents(_ id: CaseRecord.ID) async throws -> [Event] { try await base.caseEvents(id) }
+    func withExclusiveSetup<Result>(_ body: () async throws -> Result) async throws -> Result { try await base.withExclusiveSetup(body) }
 
     func createToken(id: String, name: String, role: Role, counsel: String?, hash: String, context: AppendContext) async throws -> TokenInfo {
         try await base.createToken(id: id, name: name, role: role, counsel: counsel, hash: hash, context: context)

@@ -13,7 +13,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the Corridor server.",
         discussion: """
             On first start with an empty store, records the reference network and 20,000 synthetic \
-            cases (seed 1), with a handful of synthetic demo transfers around today, so that a newcomer has a working system. Stops cleanly on SIGINT or SIGTERM.
+            cases (seed 1), with a handful of synthetic demo transfers around today, so that a newcomer has a working system. \
+            Instances started at once on one empty PostgreSQL database seed it once (the others wait for it). Stops cleanly on SIGINT or SIGTERM.
             """
     )
 
@@ -88,20 +89,17 @@ struct ServeCommand: AsyncParsableCommand {
         let served = try await ServedStore.open(try self.store.location(), logger: logger)
         defer { served.stop() }
         let store = served.store
-        var adminSecret: String?
-        if try await store.summary().events == 0 {
-            logger.info("empty store: seeding the reference network and \(seedCases) synthetic cases", metadata: ["db": "\(self.store.db)"])
-            try await reportingRefusals("seeding") {
-                _ = try await Seeding.seedReference(into: store, context: Edge.context(actor: "seed:reference"))
-                if seedCases > 0 {
-                    _ = try await Seeding.seedSynthetic(count: seedCases, seed: 1, into: store, context: Edge.context(actor: "seed:synthetic"))
-                    let demo = try await DemoOperations.seed(into: store, now: Edge.now(), context: Edge.context(actor: "seed:demo"))
-                    logger.info("seeded the synthetic demo transfers", metadata: ["transfers": "\(demo.transfers.joined(separator: " "))"])
-                }
-                adminSecret = try await Tokens.issue(name: "first admin", role: .admin, in: store, context: Edge.context(actor: "serve:first-start"))
-                    .secret
+        // Deciding "empty" and seeding are one step across instances (the store's setup lock):
+        // instances started at once on one empty database seed it once.
+        let seeded = try await reportingRefusals("seeding") {
+            try await FirstStart.seedIfEmpty(store, cases: seedCases, now: Edge.now, context: { Edge.context(actor: $0) }) {
+                logger.info("empty store: seeding the reference network and \(seedCases) synthetic cases", metadata: ["db": "\(self.store.db)"])
             }
         }
+        if let seeded, !seeded.demoTransfers.isEmpty {
+            logger.info("seeded the synthetic demo transfers", metadata: ["transfers": "\(seeded.demoTransfers.joined(separator: " "))"])
+        }
+        let adminSecret = seeded?.adminSecret
         // The store's services (SQLite's checkpointer, PostgreSQL's change listener) and the log
         // sink run in the server's service group and stop after it.
         var configuration = ServerConfiguration(

@@ -222,6 +222,41 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
     /// legal cases need none).
     public var fallbackLookups: Int { writer.fallbackLookups.load(ordering: .relaxed) }
 
+    // MARK: Setup
+
+    /// Runs `body` holding the setup lock: a session advisory lock on a connection of its own,
+    /// kept for the length of `body` (whose appends go through the writer as usual) and released
+    /// when that connection closes — also when this process dies. An instance that finds the lock
+    /// taken says so and waits for it.
+    public func withExclusiveSetup<Result>(_ body: () async throws -> Result) async throws -> Result {
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: url.connectionConfiguration(), id: 0, logger: logger)
+        } catch {
+            throw PostgresFault.unreachable(error, url: url)
+        }
+        do {
+            do {
+                var took = false
+                for try await row in try await connection.query(PostgresQuery(unsafeSQL: PostgresSchema.trySetupLock), logger: logger) {
+                    took = try row.decode(Bool.self)
+                }
+                if !took {
+                    logger.notice("another instance is setting up this store; waiting for it", metadata: ["db": "\(url)"])
+                    for try await _ in try await connection.query(PostgresQuery(unsafeSQL: PostgresSchema.setupLock), logger: logger) {}
+                }
+            } catch {
+                throw PostgresFault.map(error, while: "waiting for the setup lock", url: url)
+            }
+            let result = try await body()
+            try? await connection.close()  // releases the lock
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
     // MARK: Reads
 
     /// Runs `query` through the pool, collecting its rows; a database that does not answer

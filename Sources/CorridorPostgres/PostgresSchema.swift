@@ -17,6 +17,10 @@ enum PostgresSchema {
     /// instances. Keyed by the schema, so stores in different schemas of one database (tests)
     /// do not wait for each other.
     static let appendLock = "SELECT pg_advisory_xact_lock(1129271041, hashtext(current_schema()))"
+    /// Held (session-scoped, on a connection of its own) while an instance sets up the store at
+    /// first start: deciding the store is empty and seeding it is one step across instances.
+    static let trySetupLock = "SELECT pg_try_advisory_lock(1129271043, hashtext(current_schema()))"
+    static let setupLock = "SELECT pg_advisory_lock(1129271043, hashtext(current_schema()))"
 
     static let migrations: [Migration] = [
         Migration(

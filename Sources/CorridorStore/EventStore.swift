@@ -72,6 +72,17 @@ public protocol EventStore: Sendable {
     /// The events about one case: its latest `case` record first, then its facts in log order.
     /// Empty when the case is unknown.
     func caseEvents(_ id: CaseRecord.ID) async throws -> [Event]
+
+    /// Runs `body` while no other instance on the same store runs its own setup: how first-start
+    /// seeding decides "empty" and seeds as one step, so instances started at once on one empty
+    /// database seed it exactly once (the others wait, then find it seeded). PostgreSQL holds a
+    /// session advisory lock for the length of `body`, released if the instance dies; a store one
+    /// process owns (in memory, a SQLite file) runs `body` at once (the default).
+    func withExclusiveSetup<Result>(_ body: () async throws -> Result) async throws -> Result
+}
+
+extension EventStore {
+    public func withExclusiveSetup<Result>(_ body: () async throws -> Result) async throws -> Result { try await body() }
 }
 
 /// Where a caseload read goes on from: the phase (case records, then facts) and the last `seq`

@@ -1,4 +1,5 @@
 import CorridorDomain
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -13,6 +14,15 @@ public struct JSONLinesReader: Sendable {
     public let name: String
     let descriptor: Int32
     let ownsDescriptor: Bool
+    /// Whether an owned descriptor has been read (and closed). A reader is read once: a second
+    /// read must not touch the number again, which by then may be another file's descriptor.
+    private let consumed = Consumed()
+
+    private final class Consumed: Sendable {
+        let flag = Atomic<Bool>(false)
+        /// True the first time only.
+        func take() -> Bool { !flag.exchange(true, ordering: .acquiringAndReleasing) }
+    }
     /// Total size in bytes, when known (regular files).
     public let size: Int64?
 
@@ -60,6 +70,9 @@ public struct JSONLinesReader: Sendable {
     /// Calls `body` with each non-blank line (1-based number, bytes without the newline) and the
     /// number of bytes read so far.
     public func forEachLine(_ body: (_ line: Int, _ bytes: UnsafeBufferPointer<UInt8>, _ bytesRead: Int64) throws -> Void) throws {
+        if ownsDescriptor, !consumed.take() {
+            throw StoreError(code: .fileUnreadable, message: "\(name): already read (a file is read once per import)")
+        }
         defer { if ownsDescriptor { close(descriptor) } }
         let chunkSize = 1 << 20
         var buffer = [UInt8](repeating: 0, count: chunkSize)

@@ -22,15 +22,18 @@ final class RawSocket: @unchecked Sendable {
             let bound = withUnsafePointer(to: &local) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
-            guard bound == 0 else { close(descriptor); throw Failure(description: "bind \(source): \(String(cString: strerror(errno)))") }
+            guard bound == 0 else { throw Failure(description: "bind \(source): \(String(cString: strerror(errno)))") }
         }
         var remote = Self.address("127.0.0.1", port: port)
         let connected = withUnsafePointer(to: &remote) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { close(descriptor); throw Failure(description: "connect to port \(port): \(String(cString: strerror(errno)))") }
+        guard connected == 0 else { throw Failure(description: "connect to port \(port): \(String(cString: strerror(errno)))") }
     }
 
+    // The only close: a class whose initializer throws after every property is set is
+    // deinitialised, so closing before those throws as well closed the number twice — and the
+    // second close could hit another test's file opened under the same number meanwhile.
     deinit { close(descriptor) }
 
     private static func address(_ host: String, port: Int) -> sockaddr_in {

@@ -126,6 +126,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Every backend the contract suites run on (in memory, SQLite, PostgreSQL when configured).
+        .target(
+            name: "CorridorStoreBackends",
+            dependencies: ["CorridorStore", "CorridorSQLiteTestSupport", "CorridorPostgresTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CorridorWebTests",
             dependencies: [
@@ -141,7 +147,7 @@ let package = Package(
             name: "CorridorServicesTests",
             dependencies: [
                 "CorridorDomain", "CorridorRules", "CorridorStore", "CorridorSQLite", "CorridorServices", "CorridorTestSupport",
-                "CorridorSQLiteTestSupport", "CorridorPostgres", "CorridorPostgresTestSupport",
+                "CorridorSQLiteTestSupport", "CorridorPostgres", "CorridorPostgresTestSupport", "CorridorStoreBackends",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
@@ -155,7 +161,7 @@ let package = Package(
             name: "CorridorStoreTests",
             dependencies: [
                 "CorridorStore", "CorridorSQLite", "CorridorTestSupport", "CorridorSQLiteTestSupport",
-                "CorridorPostgres", "CorridorPostgresTestSupport",
+                "CorridorPostgres", "CorridorPostgresTestSupport", "CorridorStoreBackends",
                 .product(name: "PostgresNIO", package: "postgres-nio"),  // tamper tests write to the database directly
                 .product(name: "GRDB", package: "GRDB.swift"),  // tamper and trigger tests open the file directly
             ],

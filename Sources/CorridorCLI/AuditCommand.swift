@@ -1,4 +1,5 @@
 import ArgumentParser
+import CorridorServices
 import CorridorSQLite
 import CorridorStore
 
@@ -6,7 +7,7 @@ struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Check the tamper-evident log.",
-        subcommands: [Verify.self, Replay.self]
+        subcommands: [Verify.self, Replay.self, RebuildImage.self]
     )
 
     struct Verify: AsyncParsableCommand {
@@ -33,8 +34,13 @@ struct AuditCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
+            let opened = try await store.open()
             let report: ReplayReport
-            do { report = try await AuditReplay.run(try await store.open()) } catch let error as StoreError {
+            let image: CaseloadAtRest.Check
+            do {
+                report = try await AuditReplay.run(opened)
+                image = try await CaseloadAtRest.audit(opened)
+            } catch let error as StoreError {
                 throw CLIError(error.forOperator)
             }
             if report.matches {
@@ -43,8 +49,33 @@ struct AuditCommand: ParsableCommand {
             } else {
                 Edge.printError("replay DIFFERS in: \(report.differingTables.joined(separator: ", "))")
                 Edge.printError("current projections:\n\(report.live)\nrebuilt from the log:\n\(report.rebuilt)")
-                throw ExitCode(2)
             }
+            switch image {
+            case .absent: print("caseload image: none kept (the next whole-caseload load rebuilds it from the log)")
+            case .matches(let seq, let cases): print("caseload image matches the log: \(cases.grouped) cases at seq \(seq)")
+            case .differs(let reason):
+                Edge.printError("caseload image DIFFERS from the log: \(reason) (it is derived: `corridor audit rebuild-image` replaces it)")
+            }
+            if !report.matches || image.isProblem { throw ExitCode(2) }
+        }
+    }
+
+    struct RebuildImage: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rebuild-image",
+            abstract: "Rebuild the caseload image (derived state) from the log and replace the one kept.",
+            discussion: """
+                Whole-caseload commands and the server start from the caseload image plus the records after it, and rebuild \
+                it by themselves when it is missing, damaged or made from another log. This forces a rebuild from the log \
+                (e.g. after `audit replay` reports that the image differs).
+                """)
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let opened = try await store.open()
+            try await opened.discardCaseloadImage()
+            try await CaseloadImageRefresh.run(opened)
         }
     }
 }

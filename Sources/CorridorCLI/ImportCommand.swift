@@ -1,4 +1,5 @@
 import ArgumentParser
+import CorridorServices
 import CorridorStore
 
 struct ImportCommand: AsyncParsableCommand {
@@ -36,5 +37,6 @@ struct ImportCommand: AsyncParsableCommand {
         } else {
             print("imported \(receipt.count.grouped) records (events \(receipt.firstSeq!)…\(receipt.lastSeq!)); head \(receipt.headHash)")
         }
+        if receipt.count > 0 { try await CaseloadImageRefresh.run(store) }
     }
 }

@@ -22,6 +22,16 @@ public final class LiveView<Store: EventStore>: Sendable {
         /// Bumped whenever a token is revoked: keys token caches.
         public var tokenEpoch: Int64 = 0
         public var caseload: Caseload?
+        /// The caseload holds every case record and fact up to this seq (it may run ahead of
+        /// `seq` when it was loaded after the view last looked).
+        public var caseloadSeq: Int64 = 0
+        /// How the caseload was loaded (nil until it is).
+        public var caseloadSource: CaseloadAtRest.Loaded.Source?
+        /// Whether the load was exact (see ``CaseloadAtRest/Loaded/exact``): only then is the
+        /// caseload written as an image.
+        public var caseloadExact = false
+        /// The seq of the newest caseload image this view wrote or started from.
+        public var imageSeq: Int64?
     }
 
     public let store: Store
@@ -61,21 +71,45 @@ public final class LiveView<Store: EventStore>: Sendable {
         return state.withLock { $0 }
     }
 
-    /// The current state with the caseload loaded (loading it on first use).
+    /// The current state with the caseload loaded (loading it on first use, from the caseload
+    /// at rest when the store keeps an image).
     public func withCaseload() async throws -> State {
         try await refresh()
         if state.withLock({ $0.caseload == nil }) {
             try await serially {
                 guard self.state.withLock({ $0.caseload == nil }) else { return }
-                // Load exactly what the view has seen; later records arrive with the next refresh.
-                // Updates are serial, so nothing moves `seq` while this loads.
-                let seen = self.state.withLock { $0.seq }
-                let loaded = try await RulesService(store: self.store).loadCaseload(through: seen)
-                self.state.withLock { if $0.seq == seen { $0.caseload = loaded } }
+                // Updates are serial, so nothing else changes the state while this loads. A load
+                // that a concurrent `case` record made inexact is tried once more.
+                var loaded = try await CaseloadAtRest.load(self.store)
+                for _ in 0..<2 where !loaded.exact { loaded = try await CaseloadAtRest.load(self.store) }
+                let result = loaded
+                self.state.withLock {
+                    $0.caseload = result.caseload
+                    $0.caseloadSeq = result.seq
+                    $0.caseloadSource = result.source
+                    $0.caseloadExact = result.exact
+                    if case .image(let imageSeq, _) = result.source { $0.imageSeq = imageSeq }
+                }
             }
-            try await refresh()
+            try await refresh(force: true)
         }
         return state.withLock { $0 }
+    }
+
+    /// Writes the caseload in memory as the store's image when the records since the last image
+    /// (or a rebuild from the log) make one worth writing; returns the image's seq when it
+    /// wrote one. The server calls it once ready and then from time to time.
+    @discardableResult
+    public func writeImageIfDue(tailLimit: Int = CaseloadAtRest.tailLimit) async throws -> Int64? {
+        let view = state.withLock { $0 }
+        guard let caseload = view.caseload, view.caseloadSeq == view.seq else { return nil }
+        if let imageSeq = view.imageSeq, view.caseloadSeq - imageSeq <= Int64(tailLimit) { return nil }
+        // The view's caseload is exact at its seq only if the load was (see ``CaseloadAtRest``);
+        // a view whose first load was not exact never writes.
+        guard view.caseloadExact else { return nil }
+        try await CaseloadAtRest.save(caseload, seq: view.caseloadSeq, to: store)
+        state.withLock { $0.imageSeq = view.caseloadSeq }
+        return view.caseloadSeq
     }
 
     /// Follows writes made by other processes: asks the store every `interval` whether
@@ -150,17 +184,11 @@ public final class LiveView<Store: EventStore>: Sendable {
                 working.network.apply(try event.record())
             case .transfer, .manifestAdd, .manifestStrike, .transferLock, .transferDepart, .transferArrive, .transferCancel:
                 transfersChanged = true
-            case .caseRecord:
-                guard caseload != nil, case .caseRecord(let person) = try event.record() else { continue }
-                if var existing = caseload!.facts(person.id) {
-                    existing.person = person
-                    caseload!.insert(existing)
-                } else {
-                    caseload!.insert(CaseFacts(person: person))
-                }
-            case .order, .claim, .designation, .notice, .fear, .screening, .disposition:
-                guard caseload != nil else { continue }
-                caseload!.add(try event.record())
+            case .caseRecord, .order, .claim, .designation, .notice, .fear, .screening, .disposition:
+                // Records the caseload already holds (it was loaded after the view last looked) are skipped.
+                guard caseload != nil, event.seq > working.caseloadSeq else { continue }
+                caseload!.apply(try event.record())
+                working.caseloadSeq = event.seq
             }
         }
         if transfersChanged {
@@ -171,6 +199,7 @@ public final class LiveView<Store: EventStore>: Sendable {
             working.policy = try PolicyLibrary.profile(try await store.setting(TransferRules.activePolicyKey) ?? PolicyLibrary.defaultID)
         }
         if transfersChanged || networkChanged || policyChanged { working.version += 1 }
+        if caseload != nil { working.caseloadSeq = Swift.max(working.caseloadSeq, working.seq) }
         working.caseload = caseload
         state.withLock { $0 = working }
     }

@@ -71,17 +71,11 @@ public struct RulesService<Store: EventStore>: Sendable {
         return family
     }
 
-    /// The whole caseload, in memory (only records at or before `seq` when given).
+    /// The whole caseload, in memory (only records at or before `seq` when given), from the
+    /// caseload at rest and the records after it (``CaseloadAtRest``); writes a new image when
+    /// one is due, so that the next process starts from it.
     public func loadCaseload(through seq: Int64? = nil) async throws -> Caseload {
-        var caseload = Caseload()
-        for try await record in store.caseload(through: seq) {
-            if case .caseRecord(let person) = record {
-                caseload.insert(CaseFacts(person: person))
-            } else {
-                caseload.add(record)
-            }
-        }
-        return caseload
+        try await CaseloadAtRest.loadAndRefresh(store, through: seq).caseload
     }
 
     /// Partner countries with an arrangement active on the day, for the profile's removing state.

@@ -271,19 +271,29 @@ struct LiveViewFollower<Store: EventStore>: Service {
     }
 }
 
-/// Loads the caseload into the live view once the server is up, so whole-caseload pages and
-/// decisions answer from memory, and works out the home page's figures (people blocked per gate
-/// at every partner), so the first visitor does not wait for them; then waits for shutdown.
-/// Requests served before it finishes read the store instead.
+/// Loads the caseload into the live view once the server is up (from the caseload at rest when
+/// the store keeps an image), so whole-caseload pages and decisions answer from memory, and
+/// works out the home page's figures (people blocked per gate at every partner), so the first
+/// visitor does not wait for them; then marks the server ready. Requests served before that read
+/// the store instead. Once ready it writes a new caseload image when one is due (after a
+/// rebuild from the log, or once many records have come since the last), checking every
+/// `imageInterval`, until shutdown.
 struct CaseloadWarmer<Store: EventStore>: Service {
     let state: AppState<Store>
     let logger: Logger
+    var imageInterval: Duration = .seconds(60)
 
     func run() async throws {
         let state = self.state
         let started = ContinuousClock.now
-        let count = try await state.live.withCaseload().caseload?.count ?? 0
-        logger.info("caseload in memory", metadata: ["cases": "\(count)", "seconds": "\(ContinuousClock.now - started)"])
+        let view = try await state.live.withCaseload()
+        var metadata: Logger.Metadata = ["cases": "\(view.caseload?.count ?? 0)", "seconds": "\(ContinuousClock.now - started)"]
+        switch view.caseloadSource {
+        case .image(let imageSeq, let tail): metadata["from"] = "image at seq \(imageSeq) and \(tail) records after it"
+        case .log(let reason): metadata["from"] = "the log (\(reason))"
+        case nil: break
+        }
+        logger.info("caseload in memory", metadata: metadata)
         let figuresStarted = ContinuousClock.now
         do {
             _ = try await HomeFigures.current(state)
@@ -293,6 +303,23 @@ struct CaseloadWarmer<Store: EventStore>: Service {
         }
         state.readiness.markReady()
         logger.info("ready", metadata: ["seconds": "\(ContinuousClock.now - started)"])
-        try? await gracefulShutdown()
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await writeImageIfDue()
+                do { try await Task.sleep(for: imageInterval) } catch { return }
+            }
+        }
+    }
+
+    private func writeImageIfDue() async {
+        let started = ContinuousClock.now
+        do {
+            if let seq = try await state.live.writeImageIfDue() {
+                logger.info("caseload image written", metadata: ["seq": "\(seq)", "seconds": "\(ContinuousClock.now - started)"])
+            }
+        } catch {
+            // The image is an optimisation: a failure leaves the previous one (or none) in place.
+            logger.warning("caseload image not written", metadata: ["error": "\(error)"])
+        }
     }
 }

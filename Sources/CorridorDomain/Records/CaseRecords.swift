@@ -58,6 +58,13 @@ public struct OrderRecord: Sendable, Equatable {
     public var on: Day
     public var designatedCountry: CountryCode?
 
+    public init(caseID: CaseRecord.ID, kind: Kind, on: Day, designatedCountry: CountryCode? = nil) {
+        self.caseID = caseID
+        self.kind = kind
+        self.on = on
+        self.designatedCountry = designatedCountry
+    }
+
     init(reading r: inout FieldReader) throws(RecordError) {
         caseID = try r.identifier("case")
         kind = try r.enumeration("kind")
@@ -81,6 +88,14 @@ public struct ClaimRecord: Sendable, Equatable {
     public var status: Status
     public var on: Day
 
+    public init(caseID: CaseRecord.ID, claim: Kind, against: CountryCode, status: Status, on: Day) {
+        self.caseID = caseID
+        self.claim = claim
+        self.against = against
+        self.status = status
+        self.on = on
+    }
+
     init(reading r: inout FieldReader) throws(RecordError) {
         caseID = try r.identifier("case")
         claim = try r.enumeration("claim")
@@ -96,6 +111,13 @@ public struct DesignationRecord: Sendable, Equatable {
     public var kind: String
     public var on: Day
     public var basis: String?
+
+    public init(caseID: CaseRecord.ID, kind: String, on: Day, basis: String? = nil) {
+        self.caseID = caseID
+        self.kind = kind
+        self.on = on
+        self.basis = basis
+    }
 
     init(reading r: inout FieldReader) throws(RecordError) {
         caseID = try r.identifier("case")
@@ -115,6 +137,17 @@ public struct NoticeRecord: Sendable, Equatable {
     /// The officer recorded exigent circumstances (some profiles then allow a shorter period).
     public var exigent: Bool?
 
+    public init(
+        caseID: CaseRecord.ID, destination: CountryCode, servedOn: Instant, language: String? = nil, counselNotified: Bool? = nil, exigent: Bool? = nil
+    ) {
+        self.caseID = caseID
+        self.destination = destination
+        self.servedOn = servedOn
+        self.language = language
+        self.counselNotified = counselNotified
+        self.exigent = exigent
+    }
+
     init(reading r: inout FieldReader) throws(RecordError) {
         caseID = try r.identifier("case")
         destination = try r.country("destination")
@@ -131,6 +164,12 @@ public struct FearRecord: Sendable, Equatable {
     public var destination: CountryCode
     public var on: Day
 
+    public init(caseID: CaseRecord.ID, destination: CountryCode, on: Day) {
+        self.caseID = caseID
+        self.destination = destination
+        self.on = on
+    }
+
     init(reading r: inout FieldReader) throws(RecordError) {
         caseID = try r.identifier("case")
         destination = try r.country("destination")
@@ -146,6 +185,14 @@ public struct ScreeningRecord: Sendable, Equatable {
     public var outcome: Outcome
     public var on: Day
     public var standard: String?
+
+    public init(caseID: CaseRecord.ID, destination: CountryCode, outcome: Outcome, on: Day, standard: String? = nil) {
+        self.caseID = caseID
+        self.destination = destination
+        self.outcome = outcome
+        self.on = on
+        self.standard = standard
+    }
 
     init(reading r: inout FieldReader) throws(RecordError) {
         caseID = try r.identifier("case")
@@ -170,6 +217,16 @@ public struct DispositionRecord: Sendable, Equatable {
     public var to: CountryCode?
     public var facility: String?
     public var source: String?
+
+    /// A disposition as given (the record reader checks that `to` comes with `repatriated` only).
+    public init(caseID: CaseRecord.ID, outcome: Outcome, on: Day, to: CountryCode? = nil, facility: String? = nil, source: String? = nil) {
+        self.caseID = caseID
+        self.outcome = outcome
+        self.on = on
+        self.to = to
+        self.facility = facility
+        self.source = source
+    }
 
     init(reading r: inout FieldReader) throws(RecordError) {
         caseID = try r.identifier("case")

@@ -1,7 +1,7 @@
 import CorridorDomain
 
 /// Everything recorded about one person, as the gates read it.
-public struct CaseFacts: Sendable {
+public struct CaseFacts: Sendable, Equatable {
     public var person: CaseRecord
     public var orders: [OrderRecord] = []
     public var claims: [ClaimRecord] = []

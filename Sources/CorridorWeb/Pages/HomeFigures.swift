@@ -27,8 +27,9 @@ struct HomeFigures: Sendable {
         let partners = RulesService<Store>.activePartners(view.network, on: now.day, removingState: view.policy.removingState)
         var failing = Dictionary(uniqueKeysWithValues: GateID.allCases.map { ($0, [Bool](repeating: false, count: caseload.count)) })
         var blockedAt = [Int](repeating: 0, count: caseload.count)
-        for partner in partners {
-            let outcomes = caseload.outcomes(state.destination(partner, at: now, policy: view.policy, state: view))
+        // One pass: each person is decoded once and judged at every partner.
+        let contexts = partners.map { state.destination($0, at: now, policy: view.policy, state: view) }
+        for outcomes in caseload.outcomes(contexts) {
             for (index, outcome) in outcomes.enumerated() where outcome.failed != 0 {
                 blockedAt[index] += 1
                 for gate in GateID.allCases where outcome.result(gate) == .fail { failing[gate]![index] = true }

@@ -1,0 +1,23 @@
+import CorridorServices
+import CorridorStore
+import Foundation
+
+/// After `seed` and `import`: brings the caseload at rest up to date, so that the next
+/// `eligible`, `compare`, `impact` or `serve` starts from it instead of re-reading the log.
+enum CaseloadImageRefresh {
+    static func run(_ store: some EventStore) async throws {
+        let started = ContinuousClock.now
+        FileHandle.standardError.write(Data("bringing the caseload image up to date…\n".utf8))
+        let loaded = try await CaseloadAtRest.load(store)
+        guard loaded.imageDue else {
+            print("caseload image: up to date (seq \(loaded.seq), \(loaded.caseload.count.grouped) cases)")
+            return
+        }
+        let bytes = try await CaseloadAtRest.save(loaded.caseload, seq: loaded.seq, to: store)
+        let elapsed = (ContinuousClock.now - started).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        print(
+            "caseload image: \(loaded.caseload.count.grouped) cases at seq \(loaded.seq), "
+                + "\(String(format: "%.1f", Double(bytes) / 1_048_576)) MiB, in \(String(format: "%.1f", seconds)) s")
+    }
+}

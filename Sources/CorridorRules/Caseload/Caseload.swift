@@ -1,0 +1,401 @@
+import CorridorDomain
+import Dispatch
+
+/// The whole caseload held in memory for passes over everyone, compactly: each person's facts
+/// encoded in a few dozen bytes (``CaseCodec``) one after another in one byte array, with
+/// strings and nationality lists interned, an open-addressing index from case id to position,
+/// and each family unit's members. A pass decodes every person into one reused scratch value
+/// per worker and evaluates it against a shared ``DestinationContext``, without touching the
+/// database per gate. The same bytes are the caseload at rest (``image(seq:chainHash:)``).
+///
+/// Positions are stable: a case re-recorded or given a new fact is encoded again at the end of
+/// the byte array and keeps its place in caseload order.
+public struct Caseload: Sendable {
+    var table = InternTable()
+    /// Every case's encoding, one after another.
+    var arena: [UInt8] = []
+    /// Where each case's current encoding starts in `arena`, in caseload order.
+    var offsets: [Int] = []
+    var index = CaseIndex()
+    /// Positions of each family unit's members, by the unit's string number (a position whose
+    /// case has since moved to another unit is skipped on use).
+    var units: [UInt32: [Int32]] = [:]
+    /// Bytes of `arena` that no case refers to any more (older encodings of changed cases).
+    public internal(set) var supersededBytes = 0
+
+    public init() {}
+
+    public init(_ facts: some Sequence<CaseFacts>) {
+        for fact in facts { insert(fact) }
+    }
+
+    public var count: Int { offsets.count }
+
+    /// Bytes held by the encoded cases, the interned values' count aside.
+    public var encodedBytes: Int { arena.count }
+
+    /// Every person's facts, decoded on access, in caseload order.
+    public var cases: Cases { Cases(caseload: self) }
+
+    public struct Cases: RandomAccessCollection, Sendable {
+        let caseload: Caseload
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { caseload.count }
+        public subscript(position: Int) -> CaseFacts { caseload.decode(at: position) }
+    }
+
+    // MARK: Changes
+
+    public mutating func insert(_ facts: CaseFacts) {
+        let start = arena.count
+        if let position = position(of: facts.id) {
+            supersededBytes += encodedLength(at: position)
+            CaseCodec.encode(facts, into: &arena, table: &table)
+            offsets[position] = start
+            register(unit: facts.person.familyUnit, position)
+        } else {
+            CaseCodec.encode(facts, into: &arena, table: &table)
+            let position = offsets.count
+            offsets.append(start)
+            indexInsert(position)
+            register(unit: facts.person.familyUnit, position)
+        }
+    }
+
+    /// Adds a per-case record to the case it names (the case must already be present).
+    public mutating func add(_ record: Record) {
+        guard let id = record.caseID, let position = position(of: id) else { return }
+        var facts = decode(at: position)
+        facts.add(record)
+        insert(facts)
+    }
+
+    /// Takes one record as the log brings it: a `case` record adds the person or replaces their
+    /// record (keeping their facts and place), a per-case fact joins its case; others are ignored.
+    public mutating func apply(_ record: Record) {
+        guard case .caseRecord(let person) = record else { return add(record) }
+        if var existing = facts(person.id) {
+            existing.person = person
+            insert(existing)
+        } else {
+            insert(CaseFacts(person: person))
+        }
+    }
+
+    private mutating func register(unit: String?, _ position: Int) {
+        guard let unit else { return }
+        let number = table.number(unit)
+        let member = Int32(position)
+        if !(units[number]?.contains(member) ?? false) { units[number, default: []].append(member) }
+    }
+
+    // MARK: Reading
+
+    /// One person's facts (nil for an unknown case).
+    public func facts(_ id: CaseRecord.ID) -> CaseFacts? { position(of: id).map { decode(at: $0) } }
+
+    /// Where a case sits in caseload order (nil for an unknown case).
+    public func position(of id: CaseRecord.ID) -> Int? {
+        guard !offsets.isEmpty else { return nil }
+        var raw = id.rawValue
+        return raw.withUTF8 { query in arena.withUnsafeBufferPointer { indexLookup(query, arena: $0) } }
+    }
+
+    /// The case id at a position, without decoding the rest of the case.
+    public func id(at position: Int) -> CaseRecord.ID {
+        arena.withUnsafeBufferPointer { CaseRecord.ID(String(decoding: idBytes(at: position, arena: $0), as: UTF8.self)) }
+    }
+
+    func decode(at position: Int) -> CaseFacts {
+        var facts = CaseFacts(person: CaseRecord(id: "", nationalities: []))
+        arena.withUnsafeBufferPointer { buffer in
+            var reader = ByteReader(buffer, at: offsets[position])
+            // Encodings are made here or checked whole when an image is read (``init(image:)``).
+            try! CaseCodec.decode(&reader, values: table.values, into: &facts)
+        }
+        return facts
+    }
+
+    private func encodedLength(at position: Int) -> Int {
+        arena.withUnsafeBufferPointer { buffer in
+            var reader = ByteReader(buffer, at: offsets[position])
+            var scratch = CaseFacts(person: CaseRecord(id: "", nationalities: []))
+            try! CaseCodec.decode(&reader, values: table.values, into: &scratch)
+            return reader.position - offsets[position]
+        }
+    }
+
+    @inline(__always)
+    func idBytes(at position: Int, arena: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var reader = ByteReader(arena, at: offsets[position])
+        let length = try! reader.count(atMost: CaseCodec.maxIdentifier)
+        return try! reader.bytes(length)
+    }
+
+    /// Members of each family unit (cases whose current record names it), in caseload order.
+    public var familyMembers: [String: [CaseRecord.ID]] {
+        var result: [String: [CaseRecord.ID]] = [:]
+        for (number, positions) in units {
+            let members = positions.map(Int.init).filter { unitNumber(at: $0) == number }.map { id(at: $0) }
+            if !members.isEmpty { result[table.values.strings[Int(number)]] = members }
+        }
+        return result
+    }
+
+    /// The other members of this person's family unit (empty outside a unit).
+    public func family(of facts: CaseFacts) -> [CaseFacts] {
+        familyPositions(of: facts).map { decode(at: $0) }
+    }
+
+    private func familyPositions(of facts: CaseFacts) -> [Int] {
+        guard let unit = facts.person.familyUnit, let number = table.existingNumber(unit), let members = units[number] else { return [] }
+        return members.compactMap { member in
+            let position = Int(member)
+            guard unitNumber(at: position) == number, id(at: position) != facts.id else { return nil }
+            return position
+        }
+    }
+
+    private func unitNumber(at position: Int) -> UInt32? {
+        arena.withUnsafeBufferPointer { buffer in
+            var reader = ByteReader(buffer, at: offsets[position])
+            return try! CaseCodec.skipHeader(&reader, stringCount: table.values.strings.count, listCount: table.values.lists.count)
+        }
+    }
+
+    // MARK: Decisions
+
+    /// One explained decision from memory, the person's family unit included (nil for an
+    /// unknown case).
+    public func decide(_ id: CaseRecord.ID, _ destination: DestinationContext) -> Decision? {
+        guard let facts = facts(id) else { return nil }
+        return RulesEngine.decide(facts, destination, family: family(of: facts))
+    }
+
+    /// Everyone's outcome against one destination, in caseload order, using every core (see
+    /// ``outcomes(_:)-(DestinationContext)``).
+    public func outcomes(_ destination: DestinationContext) -> [GateOutcome] { outcomes([destination])[0] }
+
+    /// Everyone's outcome against several destinations at once, each person decoded once: a
+    /// list per destination, in caseload order. Each person is judged on their own first;
+    /// then, unit by unit, the `vulnerability` gate is judged again for the members of family
+    /// units with the other members' results.
+    public func outcomes(_ destinations: [DestinationContext]) -> [[GateOutcome]] {
+        var results = individualOutcomes(destinations)
+        let vulnerability = GateOutcome.index(.vulnerability)
+        for (number, positions) in units where positions.count > 1 {
+            let members = positions.map(Int.init).filter { unitNumber(at: $0) == number }
+            guard members.count > 1 else { continue }
+            let memberFacts = members.map { decode(at: $0) }
+            for (slot, destination) in destinations.enumerated() {
+                let individual = members.map { results[slot][$0] }
+                for (position, index) in members.enumerated() {
+                    var family: [FamilyMemberStanding] = []
+                    family.reserveCapacity(members.count - 1)
+                    for (other, _) in members.enumerated() where other != position {
+                        family.append(FamilyMemberStanding(caseID: memberFacts[other].id, outcome: individual[other]))
+                    }
+                    let context = GateContext(facts: memberFacts[position], destination: destination, family: family, explain: false)
+                    results[slot][index].set(vulnerability, VulnerabilityGate.evaluate(context).result)
+                }
+            }
+        }
+        return results
+    }
+
+    /// Everyone's outcome on their own (without their family unit), in parallel: each worker
+    /// decodes its share of people into one scratch value, with its own copy of the interned
+    /// values.
+    func individualOutcomes(_ destinations: [DestinationContext]) -> [[GateOutcome]] {
+        let total = count
+        var results = destinations.map { _ in [GateOutcome](repeating: GateOutcome(), count: total) }
+        guard total > 0, !destinations.isEmpty else { return results }
+        let chunks = Swift.max(1, Swift.min(ProcessInfoCores.count * 4, total / 2048))
+        let chunkSize = (total + chunks - 1) / chunks
+        let outputs = UnsafeMutablePointer<UnsafeMutableBufferPointer<GateOutcome>>.allocate(capacity: destinations.count)
+        defer { outputs.deallocate() }
+        // Each list's storage is pinned for the pass; workers write disjoint ranges.
+        func withOutputs(_ slot: Int, _ body: () -> Void) {
+            guard slot < destinations.count else { return body() }
+            results[slot].withUnsafeMutableBufferPointer { buffer in
+                outputs[slot] = buffer
+                withOutputs(slot + 1, body)
+            }
+        }
+        let values = table.values
+        withOutputs(0) {
+            let sink = UnsafeSendableInput(UnsafeBufferPointer(start: outputs, count: destinations.count))
+            offsets.withUnsafeBufferPointer { offsetBuffer in
+                arena.withUnsafeBufferPointer { arenaBuffer in
+                    let starts = UnsafeSendableInput(offsetBuffer)
+                    let bytes = UnsafeSendableInput(arenaBuffer)
+                    concurrentPerform(iterations: chunks) { chunk in
+                        let start = chunk * chunkSize
+                        let end = Swift.min(start + chunkSize, total)
+                        guard start < end else { return }
+                        let own = values.privateCopy()
+                        var scratch = CaseFacts(person: CaseRecord(id: "", nationalities: []))
+                        for index in start..<end {
+                            var reader = ByteReader(bytes.buffer, at: starts.buffer[index])
+                            try! CaseCodec.decode(&reader, values: own, into: &scratch)
+                            for slot in 0..<destinations.count {
+                                sink.buffer[slot][index] = RulesEngine.outcome(scratch, destinations[slot])
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return results
+    }
+
+    /// Who may go to one destination, and how many are blocked or waiting at each gate.
+    public func eligibility(_ destination: DestinationContext) -> Eligibility {
+        eligibility(destination, among: nil)
+    }
+
+    /// The same over only the cases `include` accepts (a counsel's clients): the total and
+    /// every count are theirs alone.
+    public func eligibility(_ destination: DestinationContext, among include: ((CaseRecord.ID) -> Bool)?) -> Eligibility {
+        let outcomes = outcomes(destination)
+        var eligibility = Eligibility(
+            destination: destination.destination, on: destination.instant, policy: destination.policy.id,
+            policyVersion: destination.policy.version, total: include == nil ? count : 0)
+        var failing = [Int](repeating: 0, count: GateID.allCases.count)
+        var waiting = [Int](repeating: 0, count: GateID.allCases.count)
+        for (index, outcome) in outcomes.enumerated() {
+            if let include {
+                guard include(id(at: index)) else { continue }
+                eligibility.total += 1
+            }
+            switch outcome.verdict {
+            case .allowed: eligibility.allowed.append(id(at: index))
+            case .blocked: eligibility.blockedCount += 1
+            case .pending: eligibility.pendingCount += 1
+            }
+            var failed = outcome.failed, pending = outcome.pending
+            while failed != 0 {
+                failing[failed.trailingZeroBitCount] += 1
+                failed &= failed - 1
+            }
+            while pending != 0 {
+                waiting[pending.trailingZeroBitCount] += 1
+                pending &= pending - 1
+            }
+        }
+        for (index, gate) in GateID.allCases.enumerated() {
+            if failing[index] > 0 { eligibility.failing[gate] = failing[index] }
+            if waiting[index] > 0 { eligibility.waiting[gate] = waiting[index] }
+        }
+        return eligibility
+    }
+
+    // MARK: The id index
+
+    private mutating func indexInsert(_ position: Int) {
+        if (index.count + 1) * 2 > index.slots.count {
+            rebuildIndex(capacity: Swift.max(1024, (index.count + 1) * 4))
+            return
+        }
+        arena.withUnsafeBufferPointer { buffer in
+            index.insert(position, hash: CaseloadHash.identifier(idBytes(at: position, arena: buffer)))
+        }
+    }
+
+    /// Indexes every position afresh (after a bulk build or an image read).
+    mutating func rebuildIndex(capacity: Int? = nil) {
+        index = CaseIndex(capacity: capacity ?? offsets.count * 2)
+        arena.withUnsafeBufferPointer { buffer in
+            for position in offsets.indices {
+                index.insert(position, hash: CaseloadHash.identifier(idBytes(at: position, arena: buffer)))
+            }
+        }
+    }
+
+    private func indexLookup(_ query: UnsafeBufferPointer<UInt8>, arena: UnsafeBufferPointer<UInt8>) -> Int? {
+        index.lookup(hash: CaseloadHash.identifier(query)) { position in
+            let stored = idBytes(at: position, arena: arena)
+            return stored.count == query.count && (query.isEmpty || memcmp(stored.baseAddress!, query.baseAddress!, query.count) == 0)
+        }
+    }
+}
+
+/// Open addressing from an id's hash to a position (linear probing; slots hold position + 1).
+struct CaseIndex: Sendable {
+    private(set) var slots: [Int32] = []
+    private(set) var count = 0
+
+    init() {}
+
+    init(capacity: Int) {
+        var size = 1024
+        while size < capacity { size <<= 1 }
+        slots = [Int32](repeating: 0, count: size)
+    }
+
+    mutating func insert(_ position: Int, hash: UInt64) {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(position + 1)
+        count += 1
+    }
+
+    func lookup(hash: UInt64, matches: (Int) -> Bool) -> Int? {
+        guard !slots.isEmpty else { return nil }
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] != 0 {
+            let position = Int(slots[slot]) - 1
+            if matches(position) { return position }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+}
+
+/// The answer of `eligible`: who may go, and counts per gate.
+public struct Eligibility: Sendable {
+    public var destination: CountryCode
+    public var on: Instant
+    public var policy: PolicyProfile.ID
+    public var policyVersion: String
+    public var total: Int
+    public var allowed: [CaseRecord.ID] = []
+    public var blockedCount = 0
+    public var pendingCount = 0
+    /// People for whom each gate fails (a person may fail several).
+    public var failing: [GateID: Int] = [:]
+    /// People for whom each gate is waiting.
+    public var waiting: [GateID: Int] = [:]
+}
+
+// MARK: Parallel helpers
+
+enum ProcessInfoCores {
+    static let count: Int = {
+        #if canImport(Glibc)
+        return Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        #else
+        return 2
+        #endif
+    }()
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct UnsafeSendableBuffer<T>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<T>
+    init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
+}
+
+struct UnsafeSendableInput<T>: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<T>
+    init(_ buffer: UnsafeBufferPointer<T>) { self.buffer = buffer }
+}
+
+func concurrentPerform(iterations: Int, _ body: @Sendable (Int) -> Void) {
+    DispatchQueue.concurrentPerform(iterations: iterations, execute: body)
+}

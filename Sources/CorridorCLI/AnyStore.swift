@@ -18,6 +18,9 @@ struct AnyStore: EventStore, TokenStore, SubscriptionStore {
     func caseload(through seq: Int64?, from cursor: CaseloadCursor, limit: Int) async throws -> CaseloadPage {
         try await base.caseload(through: seq, from: cursor, limit: limit)
     }
+    func caseloadImage() async throws -> CaseloadImage? { try await base.caseloadImage() }
+    func saveCaseloadImage(_ image: CaseloadImage) async throws { try await base.saveCaseloadImage(image) }
+    func discardCaseloadImage() async throws { try await base.discardCaseloadImage() }
     func stateDigest() async throws -> StateDigest { try await base.stateDigest() }
     func networkEvents() async throws -> [Event] { try await base.networkEvents() }
     func transfers() async throws -> [TransferView] { try await base.transfers() }

@@ -352,7 +352,7 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
         var cursor = cursor
         while true {
             let wanted = limit - records.count
-            let page = try await rows(PostgresQueries.caseloadQuery(cursor.phase, after: cursor.afterSeq, through: through, limit: wanted))
+            let page = try await rows(PostgresQueries.caseloadQuery(cursor.phase, after: cursor.lowerBound, through: through, limit: wanted))
             for row in page {
                 let (rowSeq, payload) = try row.decode((Int64, String).self)
                 records.append(try PostgresQueries.decode(payload, seq: rowSeq))
@@ -360,7 +360,7 @@ public final class PostgresEventStore: EventStore, TokenStore, Service {
             }
             if page.count == wanted { return CaseloadPage(records: records, next: cursor) }
             guard cursor.phase == .cases else { return CaseloadPage(records: records, next: nil) }
-            cursor = CaseloadCursor(phase: .facts, afterSeq: 0)
+            cursor = cursor.factsPhase
         }
     }
 

@@ -21,6 +21,9 @@ enum PostgresSchema {
     /// first start: deciding the store is empty and seeding it is one step across instances.
     static let trySetupLock = "SELECT pg_try_advisory_lock(1129271043, hashtext(current_schema()))"
     static let setupLock = "SELECT pg_advisory_lock(1129271043, hashtext(current_schema()))"
+    /// Held (transaction-scoped) while an instance replaces or discards the caseload image, so
+    /// two saves from different instances do not interleave their parts (appends do not wait).
+    static let imageLock = "SELECT pg_advisory_xact_lock(1129271044, hashtext(current_schema()))"
 
     static let migrations: [Migration] = [
         Migration(
@@ -117,6 +120,16 @@ enum PostgresSchema {
                 )
                 """,
                 "CREATE INDEX deliveries_by_subscription ON deliveries (subscription, id)",
+            ]),
+        // SQLite's v5 (issue #13): the caseload image, derived state beside the log, in parts of
+        // at most 8 MiB (never one value near `bytea`'s 1 GB limit), replaced whole by each
+        // save. Stored out of line uncompressed (`EXTERNAL`): the image is compact already, and
+        // compressing 8 MiB parts would cost time on every save for little.
+        Migration(
+            version: 3, name: "the caseload image",
+            sql: [
+                "CREATE TABLE caseload_image (part INTEGER PRIMARY KEY, seq BIGINT NOT NULL, bytes BYTEA NOT NULL)",
+                "ALTER TABLE caseload_image ALTER COLUMN bytes SET STORAGE EXTERNAL",
             ]),
     ]
 

@@ -53,6 +53,16 @@ final class RawStatement {
 
     func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(handle, index, value) }
 
+    /// Binds a blob (copied by SQLite, so `bytes` need live only for this call); an empty one is
+    /// bound as a zero-length blob, not NULL.
+    func bind(_ index: Int32, bytes: UnsafeRawBufferPointer) {
+        if let base = bytes.baseAddress, !bytes.isEmpty {
+            _ = sqlite3_bind_blob64(handle, index, base, sqlite3_uint64(bytes.count), RawStatement.transient)
+        } else {
+            _ = sqlite3_bind_zeroblob(handle, index, 0)
+        }
+    }
+
     func bind(_ index: Int32, _ text: String?) {
         if let text { bind(index, text) } else { sqlite3_bind_null(handle, index) }
     }

@@ -250,7 +250,7 @@ public final class SQLiteEventStore: EventStore, TokenStore {
                     ? "SELECT c.seq, e.payload FROM cases c JOIN events e ON e.seq = c.seq WHERE c.seq > ? AND c.seq <= ? ORDER BY c.seq LIMIT ?"
                     : "SELECT f.seq, e.payload FROM case_facts f JOIN events e ON e.seq = f.seq WHERE f.seq > ? AND f.seq <= ? ORDER BY f.seq LIMIT ?"
                 let wanted = limit - records.count
-                let cursorRows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: [cursor.afterSeq, through, wanted])
+                let cursorRows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: [cursor.lowerBound, through, wanted])
                 var fetched = 0
                 while let row = try cursorRows.next() {
                     let payload: String = row[1]
@@ -262,9 +262,32 @@ public final class SQLiteEventStore: EventStore, TokenStore {
                 }
                 if fetched == wanted { return CaseloadPage(records: records, next: cursor) }
                 guard cursor.phase == .cases else { return CaseloadPage(records: records, next: nil) }
-                cursor = CaseloadCursor(phase: .facts, afterSeq: 0)
+                cursor = cursor.factsPhase
             }
         }
+    }
+
+    // MARK: Caseload image
+
+    /// All parts in one read transaction (one snapshot: never parts of two saves), each read
+    /// with SQLite's incremental blob I/O straight into the image's buffer, sized first from the
+    /// parts' lengths: memory is the image and nothing more.
+    public func caseloadImage() async throws -> CaseloadImage? {
+        try await read { db in try SQLiteCaseloadImage.read(db) }
+    }
+
+    /// One write transaction: delete every part, insert the new ones. Committed with
+    /// `synchronous=NORMAL` like the read log: the image is derived, and a power loss that
+    /// loses it (never the log) only means it is rebuilt.
+    public func saveCaseloadImage(_ image: CaseloadImage) async throws {
+        try await transaction(relaxed: true) { transaction in
+            try image.check(head: SQLiteEventStore.head(transaction.db).seq)
+            try SQLiteCaseloadImage.replace(with: image, db: transaction.db)
+        }
+    }
+
+    public func discardCaseloadImage() async throws {
+        try await transaction(relaxed: true) { transaction in try transaction.db.execute(sql: "DELETE FROM caseload_image") }
     }
 
     public func transfers() async throws -> [TransferView] {

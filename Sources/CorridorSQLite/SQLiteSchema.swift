@@ -86,6 +86,13 @@ enum SQLiteSchema {
                     CREATE INDEX deliveries_by_subscription ON deliveries(subscription, id);
                     """)
         }
+        migrator.registerMigration("v5: the caseload image") { db in
+            // Derived state beside the log (issue #13): one image of the whole caseload as of
+            // `seq`, in parts of at most 8 MiB (`part` 0, 1, …, all with the same seq), replaced
+            // whole by each save. Not a projection: no digest covers it, and nothing reads it
+            // without checking it first (a missing or bad image is rebuilt from the log).
+            try db.execute(sql: "CREATE TABLE caseload_image (part INTEGER PRIMARY KEY, seq INTEGER NOT NULL, bytes BLOB NOT NULL)")
+        }
         return migrator
     }
 }

@@ -28,9 +28,26 @@ public protocol EventStore: Sendable {
 
     /// One page of the caseload, what whole-caseload passes load into memory: every `case`
     /// record (the latest of each) in `seq` order, then every per-case fact in log order —
-    /// only those at or before `through` when given. Start with ``CaseloadCursor/start``;
-    /// the page's `next` is nil after the last page.
+    /// only those after the cursor's ``CaseloadCursor/floor`` and at or before `through` when
+    /// given. Start with ``CaseloadCursor/start`` (the whole caseload) or
+    /// ``CaseloadCursor/start(after:)`` (only what came after a ``CaseloadImage``); the page's
+    /// `next` is nil after the last page.
     func caseload(through seq: Int64?, from cursor: CaseloadCursor, limit: Int) async throws -> CaseloadPage
+
+    /// The caseload image the store keeps (see ``CaseloadImage``), or nil when it keeps none.
+    /// Its parts are read in one transaction, so it is never a mix of two saves; the caller
+    /// checks the bytes (the store does not know their format) before trusting them.
+    func caseloadImage() async throws -> CaseloadImage?
+
+    /// Replaces the caseload image the store keeps (one per store), whole, in one transaction,
+    /// stored in parts of ``CaseloadImage/partSize`` bytes. It never touches the log, the chain
+    /// or any projection, and the image is not part of ``stateDigest()``. Refuses, with an
+    /// `invalid-argument` ``StoreError`` naming the seq, an image whose `seq` is negative or
+    /// beyond the head.
+    func saveCaseloadImage(_ image: CaseloadImage) async throws
+
+    /// Removes the caseload image, if any (how an operator or a test forces a rebuild).
+    func discardCaseloadImage() async throws
 
     /// A digest of current state, table by table (see ``StateDigest``).
     func stateDigest() async throws -> StateDigest
@@ -85,17 +102,28 @@ extension EventStore {
     public func withExclusiveSetup<Result>(_ body: () async throws -> Result) async throws -> Result { try await body() }
 }
 
-/// Where a caseload read goes on from: the phase (case records, then facts) and the last `seq`
-/// read in it. Opaque to callers.
+/// Where a caseload read goes on from: the phase (case records, then facts), the last `seq`
+/// read in it, and the floor below which nothing is read (0: the whole caseload; an image's
+/// `seq`: only the tail after it). Opaque to callers.
 public struct CaseloadCursor: Sendable, Equatable {
     public enum Phase: Sendable, Equatable { case cases, facts }
     public var phase: Phase
     public var afterSeq: Int64
-    public init(phase: Phase, afterSeq: Int64) {
+    /// Only records with `seq` greater than this are read, in both phases.
+    public var floor: Int64
+    public init(phase: Phase, afterSeq: Int64, floor: Int64 = 0) {
         self.phase = phase
-        self.afterSeq = afterSeq
+        self.afterSeq = max(afterSeq, floor)
+        self.floor = floor
     }
-    public static let start = CaseloadCursor(phase: .cases, afterSeq: 0)
+    /// The whole caseload.
+    public static let start = CaseloadCursor.start(after: 0)
+    /// Only the case records (the latest of each) and facts with `seq` greater than `floor`.
+    public static func start(after floor: Int64) -> CaseloadCursor { CaseloadCursor(phase: .cases, afterSeq: floor, floor: floor) }
+    /// Where the facts phase begins once the case records run out: at the floor again.
+    public var factsPhase: CaseloadCursor { CaseloadCursor(phase: .facts, afterSeq: floor, floor: floor) }
+    /// The lowest `seq` the next page may read is one past this.
+    public var lowerBound: Int64 { max(afterSeq, floor) }
 }
 
 /// One page of ``EventStore/caseload(through:from:limit:)``.
@@ -134,6 +162,13 @@ extension EventStore {
     /// time as the caller iterates.
     public func caseload(through seq: Int64? = nil) -> CaseloadSequence {
         CaseloadSequence(store: self, through: seq, pageSize: StorePaging.caseloadPage)
+    }
+
+    /// The caseload's tail after `floor` (typically a ``CaseloadImage``'s `seq`): the case
+    /// records (the latest of each) and facts with `seq` greater than `floor` — and at or before
+    /// `through` when given — fetched a page at a time as the caller iterates.
+    public func caseload(after floor: Int64, through seq: Int64? = nil) -> CaseloadSequence {
+        CaseloadSequence(store: self, through: seq, from: .start(after: floor), pageSize: StorePaging.caseloadPage)
     }
 
     /// Appends a batch of records, all or nothing.
@@ -220,15 +255,19 @@ public struct CaseloadSequence: AsyncSequence, Sendable {
     public typealias Element = Record
     let store: any EventStore
     let through: Int64?
+    let start: CaseloadCursor
     let pageSize: Int
 
-    public init(store: any EventStore, through: Int64?, pageSize: Int) {
+    /// The records from `start` on (``CaseloadCursor/start``: the whole caseload;
+    /// ``CaseloadCursor/start(after:)``: the tail after an image).
+    public init(store: any EventStore, through: Int64?, from start: CaseloadCursor = .start, pageSize: Int) {
         self.store = store
         self.through = through
+        self.start = start
         self.pageSize = Swift.max(1, pageSize)
     }
 
-    public func makeAsyncIterator() -> Iterator { Iterator(sequence: self, cursor: .start) }
+    public func makeAsyncIterator() -> Iterator { Iterator(sequence: self, cursor: start) }
 
     public struct Iterator: AsyncIteratorProtocol {
         let sequence: CaseloadSequence

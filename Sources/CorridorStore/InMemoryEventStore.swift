@@ -112,6 +112,8 @@ public final class InMemoryEventStore: EventStore, TokenStore {
     }
 
     private let state = Mutex(State())
+    /// The caseload image (derived state beside the log, never in ``State``: not digested, not chained).
+    private let image = Mutex<CaseloadImage?>(nil)
 
     public init() {}
 
@@ -156,16 +158,26 @@ public final class InMemoryEventStore: EventStore, TokenStore {
             // Both phases in one page when the case records run out before `limit`.
             while records.count < limit {
                 let indices: [Int] = cursor.phase == .cases ? s.cases.values.sorted() : s.caseFacts.values.flatMap { $0 }.sorted()
-                let page = indices.lazy.filter { Int64($0 + 1) > cursor.afterSeq && Int64($0 + 1) <= through }.prefix(limit - records.count)
+                let page = indices.lazy.filter { Int64($0 + 1) > cursor.lowerBound && Int64($0 + 1) <= through }.prefix(limit - records.count)
                 for index in page { records.append(try s.events[index].record()) }
                 if let last = page.last { cursor.afterSeq = Int64(last + 1) }
                 if records.count == limit { return CaseloadPage(records: records, next: cursor) }
                 guard cursor.phase == .cases else { return CaseloadPage(records: records, next: nil) }
-                cursor = CaseloadCursor(phase: .facts, afterSeq: 0)
+                cursor = cursor.factsPhase
             }
             return CaseloadPage(records: records, next: cursor)
         }
     }
+
+    public func caseloadImage() async throws -> CaseloadImage? { image.withLock { $0 } }
+
+    public func saveCaseloadImage(_ new: CaseloadImage) async throws {
+        // The head only grows, so an image checked against it stays valid once kept.
+        try new.check(head: state.withLock { Int64($0.events.count) })
+        image.withLock { $0 = new }
+    }
+
+    public func discardCaseloadImage() async throws { image.withLock { $0 = nil } }
 
     public func transfers() async throws -> [TransferView] { try state.withLock { try $0.transfers() } }
 

@@ -208,23 +208,16 @@ public struct Caseload: Sendable {
     /// values.
     func individualOutcomes(_ destinations: [DestinationContext]) -> [[GateOutcome]] {
         let total = count
-        var results = destinations.map { _ in [GateOutcome](repeating: GateOutcome(), count: total) }
-        guard total > 0, !destinations.isEmpty else { return results }
+        let width = destinations.count
+        guard total > 0, width > 0 else { return destinations.map { _ in [] } }
+        // One flat list, person by person (each person's results at every destination side by
+        // side); workers write disjoint ranges of it.
+        var flat = [GateOutcome](repeating: GateOutcome(), count: total * width)
         let chunks = Swift.max(1, Swift.min(ProcessInfoCores.count * 4, total / 2048))
         let chunkSize = (total + chunks - 1) / chunks
-        let outputs = UnsafeMutablePointer<UnsafeMutableBufferPointer<GateOutcome>>.allocate(capacity: destinations.count)
-        defer { outputs.deallocate() }
-        // Each list's storage is pinned for the pass; workers write disjoint ranges.
-        func withOutputs(_ slot: Int, _ body: () -> Void) {
-            guard slot < destinations.count else { return body() }
-            results[slot].withUnsafeMutableBufferPointer { buffer in
-                outputs[slot] = buffer
-                withOutputs(slot + 1, body)
-            }
-        }
         let values = table.values
-        withOutputs(0) {
-            let sink = UnsafeSendableInput(UnsafeBufferPointer(start: outputs, count: destinations.count))
+        flat.withUnsafeMutableBufferPointer { output in
+            let sink = UnsafeSendableBuffer(output)
             offsets.withUnsafeBufferPointer { offsetBuffer in
                 arena.withUnsafeBufferPointer { arenaBuffer in
                     let starts = UnsafeSendableInput(offsetBuffer)
@@ -238,15 +231,16 @@ public struct Caseload: Sendable {
                         for index in start..<end {
                             var reader = ByteReader(bytes.buffer, at: starts.buffer[index])
                             try! CaseCodec.decode(&reader, values: own, into: &scratch)
-                            for slot in 0..<destinations.count {
-                                sink.buffer[slot][index] = RulesEngine.outcome(scratch, destinations[slot])
+                            for slot in 0..<width {
+                                sink.buffer[index * width + slot] = RulesEngine.outcome(scratch, destinations[slot])
                             }
                         }
                     }
                 }
             }
         }
-        return results
+        if width == 1 { return [flat] }
+        return (0..<width).map { slot in (0..<total).map { flat[$0 * width + slot] } }
     }
 
     /// Who may go to one destination, and how many are blocked or waiting at each gate.

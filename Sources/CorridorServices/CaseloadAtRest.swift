@@ -45,14 +45,19 @@ public enum CaseloadAtRest {
         if let through { target = through } else { target = try await store.head().seq }
         var reason = "no image has been written"
         if let image = try await store.caseloadImage() {
+            // The caseload reads the image's bytes in place: hold no other reference to them,
+            // or the first change would copy them all.
+            var bytes = image.bytes
+            _ = consume image
             do {
-                let header = try Caseload.imageHeader(image.bytes)
+                let header = try Caseload.imageHeader(bytes)
                 if header.seq > target {
                     reason = "the image (seq \(header.seq)) is newer than seq \(target)"
                 } else if try await chainHash(store, at: header.seq) != header.chainHash {
                     reason = "the image (seq \(header.seq)) was made from another log: the chain hash at its seq differs"
                 } else {
-                    var caseload = try Caseload(image: image.bytes)
+                    var caseload = try Caseload(image: bytes)
+                    bytes = []
                     var tail = 0
                     for try await record in store.caseload(after: header.seq, through: target) {
                         caseload.apply(record)

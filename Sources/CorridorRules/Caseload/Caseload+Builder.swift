@@ -51,13 +51,14 @@ extension Caseload {
             arena.reserveCapacity(caseload.arena.count - caseload.supersededBytes + factBytes.count + total)
             var offsets = [Int](repeating: 0, count: total)
             let values = caseload.table.values
-            caseload.arena.withUnsafeBufferPointer { headers in
+            caseload.withArena { headers in
                 factBytes.withUnsafeBufferPointer { facts in
                     for position in 0..<total {
                         offsets[position] = arena.count
-                        var reader = ByteReader(headers, at: caseload.offsets[position])
+                        var reader = headers.reader(caseload.offsets[position])
+                        let start = reader.position
                         _ = try! CaseCodec.skipHeader(&reader, stringCount: values.strings.count, listCount: values.lists.count)
-                        arena.append(contentsOf: UnsafeBufferPointer(rebasing: headers[caseload.offsets[position]..<reader.position]))
+                        arena.append(contentsOf: reader.bytes(from: start))
                         arena.appendVarint(UInt64(first[position + 1] - first[position]))
                         for slot in first[position]..<first[position + 1] {
                             let fact = Int(order[slot])
@@ -68,8 +69,10 @@ extension Caseload {
                 }
             }
             result.arena = arena
+            result.overflow = []
             result.offsets = offsets
             result.supersededBytes = 0
+            result.isPacked = true
             return result
         }
     }
@@ -77,24 +80,27 @@ extension Caseload {
     /// The same caseload with every case's current encoding packed one after another (older
     /// encodings of changed cases dropped), in caseload order.
     public func compacted() -> Caseload {
-        guard supersededBytes > 0 else { return self }
+        guard !isPacked else { return self }
         var result = self
         var arena: [UInt8] = []
-        arena.reserveCapacity(self.arena.count - supersededBytes)
+        arena.reserveCapacity(encodedBytes - supersededBytes)
         var offsets = [Int](repeating: 0, count: count)
         let values = table.values
-        self.arena.withUnsafeBufferPointer { buffer in
+        withArena { view in
             var scratch = CaseFacts(person: CaseRecord(id: "", nationalities: []))
             for position in 0..<count {
                 offsets[position] = arena.count
-                var reader = ByteReader(buffer, at: self.offsets[position])
+                var reader = view.reader(self.offsets[position])
+                let start = reader.position
                 try! CaseCodec.decode(&reader, values: values, into: &scratch)
-                arena.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[self.offsets[position]..<reader.position]))
+                arena.append(contentsOf: reader.bytes(from: start))
             }
         }
         result.arena = arena
+        result.overflow = []
         result.offsets = offsets
         result.supersededBytes = 0
+        result.isPacked = true
         return result
     }
 }

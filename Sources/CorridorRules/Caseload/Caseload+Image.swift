@@ -96,15 +96,18 @@ extension Caseload {
             guard lengths.reduce(0, +) == arenaLength else { throw CaseloadImageError("the cases' lengths do not add up to the bytes that hold them") }
             return (header, lengths, reader.position, arenaLength)
         }
-        caseload.arena = Array(bytes[arenaStart..<(arenaStart + arenaLength)])
+        // The image's own bytes are the arena: the cases are read in place, nothing is copied.
+        caseload.arena = bytes
+        caseload.isPacked = false
+        caseload.supersededBytes = bytes.count - arenaLength
         var offsets = [Int](repeating: 0, count: lengths.count)
-        var at = 0
+        var at = arenaStart
         for (position, length) in lengths.enumerated() {
             offsets[position] = at
             at += length
         }
         caseload.offsets = offsets
-        try caseload.checkEveryCase(lengths: lengths)
+        try caseload.checkEveryCase(end: arenaStart + arenaLength)
         caseload.rebuildIndex()
         caseload.rebuildUnits()
         _ = header
@@ -112,7 +115,7 @@ extension Caseload {
     }
 
     /// Decodes every case in parallel, checking that each uses exactly its stated length.
-    private func checkEveryCase(lengths: [Int]) throws(CaseloadImageError) {
+    private func checkEveryCase(end arenaEnd: Int) throws(CaseloadImageError) {
         let total = count
         guard total > 0 else { return }
         let chunks = Swift.max(1, Swift.min(ProcessInfoCores.count * 4, total / 4096))
@@ -130,7 +133,7 @@ extension Caseload {
                     let own = values.privateCopy()
                     var scratch = CaseFacts(person: CaseRecord(id: "", nationalities: []))
                     for position in start..<end {
-                        let caseEnd = position + 1 < total ? starts.buffer[position + 1] : bytes.buffer.count
+                        let caseEnd = position + 1 < total ? starts.buffer[position + 1] : arenaEnd
                         var reader = ByteReader(UnsafeBufferPointer(rebasing: bytes.buffer[..<caseEnd]), at: starts.buffer[position])
                         do {
                             try CaseCodec.decode(&reader, values: own, into: &scratch)
@@ -150,9 +153,9 @@ extension Caseload {
     mutating func rebuildUnits() {
         var units: [UInt32: [Int32]] = [:]
         let values = table.values
-        arena.withUnsafeBufferPointer { buffer in
+        withArena { arena in
             for position in offsets.indices {
-                var reader = ByteReader(buffer, at: offsets[position])
+                var reader = arena.reader(offsets[position])
                 if let unit = try! CaseCodec.skipHeader(&reader, stringCount: values.strings.count, listCount: values.lists.count) {
                     units[unit, default: []].append(Int32(position))
                 }

@@ -12,9 +12,14 @@ import Dispatch
 /// the byte array and keeps its place in caseload order.
 public struct Caseload: Sendable {
     var table = InternTable()
-    /// Every case's encoding, one after another.
+    /// Every case's encoding, one after another, as built in bulk or read from an image (then
+    /// the image's own bytes, unchanged, so that reading one copies nothing).
     var arena: [UInt8] = []
-    /// Where each case's current encoding starts in `arena`, in caseload order.
+    /// Encodings written since: new cases, and cases re-encoded after a change. Kept apart so
+    /// that a change never copies or grows `arena`.
+    var overflow: [UInt8] = []
+    /// Where each case's current encoding starts, in caseload order: in `arena` at `offset`
+    /// when not negative, else in `overflow` at `~offset`.
     var offsets: [Int] = []
     var index = CaseIndex()
     /// Positions of each family unit's members, by the unit's string number (a position whose
@@ -22,6 +27,10 @@ public struct Caseload: Sendable {
     var units: [UInt32: [Int32]] = [:]
     /// Bytes of `arena` that no case refers to any more (older encodings of changed cases).
     public internal(set) var supersededBytes = 0
+    /// Whether every case sits in `arena`, in caseload order, one after another from its first
+    /// byte to its last, with nothing else (as ``Builder/build()`` and ``compacted()`` leave it;
+    /// an empty caseload is packed).
+    var isPacked = true
 
     public init() {}
 
@@ -32,7 +41,7 @@ public struct Caseload: Sendable {
     public var count: Int { offsets.count }
 
     /// Bytes held by the encoded cases, the interned values' count aside.
-    public var encodedBytes: Int { arena.count }
+    public var encodedBytes: Int { arena.count + overflow.count }
 
     /// Every person's facts, decoded on access, in caseload order.
     public var cases: Cases { Cases(caseload: self) }
@@ -47,14 +56,15 @@ public struct Caseload: Sendable {
     // MARK: Changes
 
     public mutating func insert(_ facts: CaseFacts) {
-        let start = arena.count
+        isPacked = false
+        let start = ~overflow.count
         if let position = position(of: facts.id) {
             supersededBytes += encodedLength(at: position)
-            CaseCodec.encode(facts, into: &arena, table: &table)
+            CaseCodec.encode(facts, into: &overflow, table: &table)
             offsets[position] = start
             register(unit: facts.person.familyUnit, position)
         } else {
-            CaseCodec.encode(facts, into: &arena, table: &table)
+            CaseCodec.encode(facts, into: &overflow, table: &table)
             let position = offsets.count
             offsets.append(start)
             indexInsert(position)
@@ -98,18 +108,18 @@ public struct Caseload: Sendable {
     public func position(of id: CaseRecord.ID) -> Int? {
         guard !offsets.isEmpty else { return nil }
         var raw = id.rawValue
-        return raw.withUTF8 { query in arena.withUnsafeBufferPointer { indexLookup(query, arena: $0) } }
+        return raw.withUTF8 { query in withArena { indexLookup(query, arena: $0) } }
     }
 
     /// The case id at a position, without decoding the rest of the case.
     public func id(at position: Int) -> CaseRecord.ID {
-        arena.withUnsafeBufferPointer { CaseRecord.ID(String(decoding: idBytes(at: position, arena: $0), as: UTF8.self)) }
+        withArena { CaseRecord.ID(String(decoding: idBytes(at: position, arena: $0), as: UTF8.self)) }
     }
 
     func decode(at position: Int) -> CaseFacts {
         var facts = CaseFacts(person: CaseRecord(id: "", nationalities: []))
-        arena.withUnsafeBufferPointer { buffer in
-            var reader = ByteReader(buffer, at: offsets[position])
+        withArena { arena in
+            var reader = arena.reader(offsets[position])
             // Encodings are made here or checked whole when an image is read (``init(image:)``).
             try! CaseCodec.decode(&reader, values: table.values, into: &facts)
         }
@@ -117,17 +127,18 @@ public struct Caseload: Sendable {
     }
 
     private func encodedLength(at position: Int) -> Int {
-        arena.withUnsafeBufferPointer { buffer in
-            var reader = ByteReader(buffer, at: offsets[position])
+        withArena { arena in
+            var reader = arena.reader(offsets[position])
+            let start = reader.position
             var scratch = CaseFacts(person: CaseRecord(id: "", nationalities: []))
             try! CaseCodec.decode(&reader, values: table.values, into: &scratch)
-            return reader.position - offsets[position]
+            return reader.position - start
         }
     }
 
     @inline(__always)
-    func idBytes(at position: Int, arena: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        var reader = ByteReader(arena, at: offsets[position])
+    func idBytes(at position: Int, arena: ArenaView) -> UnsafeBufferPointer<UInt8> {
+        var reader = arena.reader(offsets[position])
         let length = try! reader.count(atMost: CaseCodec.maxIdentifier)
         return try! reader.bytes(length)
     }
@@ -157,8 +168,8 @@ public struct Caseload: Sendable {
     }
 
     private func unitNumber(at position: Int) -> UInt32? {
-        arena.withUnsafeBufferPointer { buffer in
-            var reader = ByteReader(buffer, at: offsets[position])
+        withArena { arena in
+            var reader = arena.reader(offsets[position])
             return try! CaseCodec.skipHeader(&reader, stringCount: table.values.strings.count, listCount: table.values.lists.count)
         }
     }
@@ -219,9 +230,8 @@ public struct Caseload: Sendable {
         flat.withUnsafeMutableBufferPointer { output in
             let sink = UnsafeSendableBuffer(output)
             offsets.withUnsafeBufferPointer { offsetBuffer in
-                arena.withUnsafeBufferPointer { arenaBuffer in
+                withArena { arena in
                     let starts = UnsafeSendableInput(offsetBuffer)
-                    let bytes = UnsafeSendableInput(arenaBuffer)
                     concurrentPerform(iterations: chunks) { chunk in
                         let start = chunk * chunkSize
                         let end = Swift.min(start + chunkSize, total)
@@ -229,7 +239,7 @@ public struct Caseload: Sendable {
                         let own = values.privateCopy()
                         var scratch = CaseFacts(person: CaseRecord(id: "", nationalities: []))
                         for index in start..<end {
-                            var reader = ByteReader(bytes.buffer, at: starts.buffer[index])
+                            var reader = arena.reader(starts.buffer[index])
                             try! CaseCodec.decode(&reader, values: own, into: &scratch)
                             for slot in 0..<width {
                                 sink.buffer[index * width + slot] = RulesEngine.outcome(scratch, destinations[slot])
@@ -291,25 +301,43 @@ public struct Caseload: Sendable {
             rebuildIndex(capacity: Swift.max(1024, (index.count + 1) * 4))
             return
         }
-        arena.withUnsafeBufferPointer { buffer in
-            index.insert(position, hash: CaseloadHash.identifier(idBytes(at: position, arena: buffer)))
-        }
+        let hash = withArena { CaseloadHash.identifier(idBytes(at: position, arena: $0)) }
+        index.insert(position, hash: hash)
     }
 
     /// Indexes every position afresh (after a bulk build or an image read).
     mutating func rebuildIndex(capacity: Int? = nil) {
-        index = CaseIndex(capacity: capacity ?? offsets.count * 2)
-        arena.withUnsafeBufferPointer { buffer in
+        var index = CaseIndex(capacity: capacity ?? offsets.count * 2)
+        withArena { arena in
             for position in offsets.indices {
-                index.insert(position, hash: CaseloadHash.identifier(idBytes(at: position, arena: buffer)))
+                index.insert(position, hash: CaseloadHash.identifier(idBytes(at: position, arena: arena)))
             }
         }
+        self.index = index
     }
 
-    private func indexLookup(_ query: UnsafeBufferPointer<UInt8>, arena: UnsafeBufferPointer<UInt8>) -> Int? {
+    private func indexLookup(_ query: UnsafeBufferPointer<UInt8>, arena: ArenaView) -> Int? {
         index.lookup(hash: CaseloadHash.identifier(query)) { position in
             let stored = idBytes(at: position, arena: arena)
             return stored.count == query.count && (query.isEmpty || memcmp(stored.baseAddress!, query.baseAddress!, query.count) == 0)
+        }
+    }
+}
+
+/// Both byte arrays of a caseload, pinned for reading.
+struct ArenaView: @unchecked Sendable {
+    let base: UnsafeBufferPointer<UInt8>
+    let overflow: UnsafeBufferPointer<UInt8>
+
+    /// A reader at a case's offset (see ``Caseload/offsets``).
+    @inline(__always)
+    func reader(_ offset: Int) -> ByteReader { offset >= 0 ? ByteReader(base, at: offset) : ByteReader(overflow, at: ~offset) }
+}
+
+extension Caseload {
+    func withArena<Result>(_ body: (ArenaView) throws -> Result) rethrows -> Result {
+        try arena.withUnsafeBufferPointer { base in
+            try overflow.withUnsafeBufferPointer { overflow in try body(ArenaView(base: base, overflow: overflow)) }
         }
     }
 }

@@ -110,6 +110,9 @@ struct ByteReader {
 
     var isAtEnd: Bool { position >= end }
 
+    /// The bytes read since `start`, in place.
+    func bytes(from start: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base + start, count: position - start) }
+
     @inline(__always)
     mutating func byte() throws(CaseloadImageError) -> UInt8 {
         guard position < end else { throw CaseloadImageError("cut short at byte \(position)") }

@@ -178,6 +178,23 @@ struct SQLiteCaseloadImageTests {
         #expect(try await reopened.caseloadImage() == image)
     }
 
+    @Test("Parts that do not make one image (another seq, a gap) read as no image, so it is rebuilt")
+    func mixedParts() async throws {
+        let temporary = try TemporarySQLiteStore()
+        let head = try await temporary.store.append(records: R.smallWorld).lastSeq!
+        let image = CaseloadImage(seq: head, bytes: CaseloadImageContractTests.patterned(CaseloadImage.partSize * 2 + 1))
+        try await temporary.store.saveCaseloadImage(image)
+        for (tamper, undo) in [
+            ("UPDATE caseload_image SET seq = seq - 1 WHERE part = 1", "UPDATE caseload_image SET seq = seq + 1 WHERE part = 1"),
+            ("UPDATE caseload_image SET part = 5 WHERE part = 1", "UPDATE caseload_image SET part = 1 WHERE part = 5"),
+        ] {
+            try await temporary.store.writer.write { try $0.execute(sql: tamper) }
+            #expect(try await temporary.store.caseloadImage() == nil, "\(tamper)")
+            try await temporary.store.writer.write { try $0.execute(sql: undo) }
+            #expect(try await temporary.store.caseloadImage() == image)
+        }
+    }
+
     @Test("A database of the schema before the image opens, gains the table, and keeps its log")
     func olderFileMigrates() async throws {
         let directory = try TemporaryDirectory(prefix: "corridor-image")

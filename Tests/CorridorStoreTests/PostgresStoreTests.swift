@@ -240,6 +240,28 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("Caseload image parts that do not make one image (another seq, a gap) read as no image", .enabled(if: PostgresTestDatabase.isAvailable))
+    func mixedImageParts() async throws {
+        try await PostgresTestDatabase.withSchema { url in
+            let image = CaseloadImage(seq: 2, bytes: [UInt8](repeating: 7, count: CaseloadImage.partSize * 2 + 1))
+            try await PostgresEventStore.withRunning(url) { store in
+                try await store.append(records: R.smallWorld)
+                try await store.saveCaseloadImage(image)
+                #expect(try await store.caseloadImage() == image)
+            }
+            let logger = Logger(label: "test")
+            for (tamper, undo) in [
+                ("UPDATE caseload_image SET seq = 3 WHERE part = 1", "UPDATE caseload_image SET seq = 2 WHERE part = 1"),
+                ("UPDATE caseload_image SET part = 5 WHERE part = 1", "UPDATE caseload_image SET part = 1 WHERE part = 5"),
+            ] {
+                try await PostgresTestDatabase.admin(url) { try await $0.query(PostgresQuery(unsafeSQL: tamper), logger: logger) }
+                try await PostgresEventStore.withRunning(url) { store async throws in #expect(try await store.caseloadImage() == nil, "\(tamper)") }
+                try await PostgresTestDatabase.admin(url) { try await $0.query(PostgresQuery(unsafeSQL: undo), logger: logger) }
+                try await PostgresEventStore.withRunning(url) { store async throws in #expect(try await store.caseloadImage() == image) }
+            }
+        }
+    }
+
     @Test("A commit is announced to every listening store with its change marker", .enabled(if: PostgresTestDatabase.isAvailable))
     func notifications() async throws {
         try await PostgresTestDatabase.withSchema { url in

@@ -131,6 +131,11 @@ struct CaseloadEncodingTests {
         }
     }
 
+    @Test("the pass calls the gates in GateID order, the order RulesEngine.gates gives")
+    func gateOrder() {
+        #expect(RulesEngine.gates.map { $0.id } == GateID.allCases)
+    }
+
     @Test("a damaged image is refused whole, naming what is wrong")
     func damage() throws {
         var caseload = Caseload()

@@ -149,9 +149,61 @@ enum CaseCodec {
         var unit: UInt32?
         if flags & (1 << 5) != 0 { unit = UInt32(try reader.count(atMost: stringCount - 1)) }
         if flags & (1 << 6) != 0 { _ = try reader.count(atMost: stringCount - 1) }
-        if flags & (1 << 7) != 0 { _ = try reader.signed() }
+        if flags & (1 << 7) != 0 { _ = try day(&reader) }
         return unit
     }
+
+    /// Walks one whole case without building anything, checking every byte as ``decode`` would
+    /// read it (kinds, flags, enumerations, table numbers, days): after it succeeds, decoding
+    /// the case cannot fail. How an image is checked whole at a fraction of a decode's cost.
+    static func check(_ reader: inout ByteReader, stringCount: Int, listCount: Int) throws(CaseloadImageError) {
+        _ = try skipHeader(&reader, stringCount: stringCount, listCount: listCount)
+        let lastString = stringCount - 1
+        let count = try reader.count(atMost: maxFacts)
+        for _ in 0..<count {
+            let tagByte = try reader.byte()
+            guard let tag = Tag(rawValue: tagByte & 7) else { throw CaseloadImageError("unknown fact kind at byte \(reader.position - 1)") }
+            func optionalString(_ bit: UInt8) throws(CaseloadImageError) { if tagByte & (1 << bit) != 0 { _ = try reader.count(atMost: lastString) } }
+            switch tag {
+            case .order:
+                try checkDay(&reader)
+                try optionalString(4)
+            case .claim:
+                guard Int(tagByte >> 3) < ClaimRecord.Kind.allCases.count, Int(try reader.byte()) < ClaimRecord.Status.allCases.count else {
+                    throw CaseloadImageError("a claim at byte \(reader.position) has no meaning")
+                }
+                _ = try reader.count(atMost: lastString)
+                try checkDay(&reader)
+            case .designation:
+                _ = try reader.count(atMost: lastString)
+                try checkDay(&reader)
+                try optionalString(3)
+            case .notice:
+                guard (tagByte >> 4) & 3 != 3, (tagByte >> 6) & 3 != 3 else { throw CaseloadImageError("a flag at byte \(reader.position) has no meaning") }
+                _ = try reader.count(atMost: lastString)
+                _ = try reader.signed()
+                try optionalString(3)
+            case .fear:
+                _ = try reader.count(atMost: lastString)
+                try checkDay(&reader)
+            case .screening:
+                _ = try reader.count(atMost: lastString)
+                try checkDay(&reader)
+                try optionalString(4)
+            case .disposition:
+                guard Int(try reader.byte()) < DispositionRecord.Outcome.allCases.count else {
+                    throw CaseloadImageError("a disposition at byte \(reader.position) has no meaning")
+                }
+                try checkDay(&reader)
+                try optionalString(3)
+                try optionalString(4)
+                try optionalString(5)
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func checkDay(_ reader: inout ByteReader) throws(CaseloadImageError) { _ = try day(&reader) }
 
     private static func decodeFact(
         _ reader: inout ByteReader, values: InternedValues, caseID: CaseRecord.ID, into facts: inout CaseFacts

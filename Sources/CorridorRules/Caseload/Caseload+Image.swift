@@ -114,7 +114,7 @@ extension Caseload {
         self = caseload
     }
 
-    /// Decodes every case in parallel, checking that each uses exactly its stated length.
+    /// Checks every case in parallel (``CaseCodec/check(_:stringCount:listCount:)``), and that each uses exactly its stated length.
     private func checkEveryCase(end arenaEnd: Int) throws(CaseloadImageError) {
         let total = count
         guard total > 0 else { return }
@@ -130,13 +130,12 @@ extension Caseload {
                     let start = chunk * chunkSize
                     let end = Swift.min(start + chunkSize, total)
                     guard start < end else { return }
-                    let own = values.privateCopy()
-                    var scratch = CaseFacts(person: CaseRecord(id: "", nationalities: []))
+                    let strings = values.strings.count, lists = values.lists.count
                     for position in start..<end {
                         let caseEnd = position + 1 < total ? starts.buffer[position + 1] : arenaEnd
                         var reader = ByteReader(UnsafeBufferPointer(rebasing: bytes.buffer[..<caseEnd]), at: starts.buffer[position])
                         do {
-                            try CaseCodec.decode(&reader, values: own, into: &scratch)
+                            try CaseCodec.check(&reader, stringCount: strings, listCount: lists)
                             guard reader.position == caseEnd else { throw CaseloadImageError("case \(position) is shorter than its stated length") }
                         } catch {
                             failures.record(position: position, error)

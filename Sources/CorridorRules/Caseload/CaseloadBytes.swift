@@ -143,7 +143,7 @@ struct ByteReader {
     @inline(__always)
     mutating func count(atMost limit: Int) throws(CaseloadImageError) -> Int {
         let value = try varint()
-        guard value <= UInt64(limit) else { throw CaseloadImageError("a count of \(value) at byte \(position) exceeds \(limit)") }
+        guard limit >= 0, value <= UInt64(limit) else { throw CaseloadImageError("a count of \(value) at byte \(position) exceeds \(limit)") }
         return Int(value)
     }
 

@@ -31,10 +31,22 @@ public enum RulesEngine {
         family: [FamilyMemberStanding] = []
     ) -> GateOutcome {
         let context = GateContext(facts: facts, destination: destination, manifest: manifest, family: family, explain: false)
+        // Each gate called by its type, not through `gates`: whole-caseload passes run this
+        // for every person, and a call through the existential copies each finding through
+        // its value witnesses. The order is `gates`' order (a test holds them together).
         var outcome = GateOutcome()
-        for (index, gate) in gates.enumerated() {
-            outcome.set(index, gate.evaluate(context).result)
-        }
+        outcome.set(0, FinalOrderGate.evaluate(context).result)
+        outcome.set(1, CourtOrderGate.evaluate(context).result)
+        outcome.set(2, DestinationOrderGate.evaluate(context).result)
+        outcome.set(3, ArrangementGate.evaluate(context).result)
+        outcome.set(4, ProtectionGate.evaluate(context).result)
+        outcome.set(5, NoticeGate.evaluate(context).result)
+        outcome.set(6, FearScreeningGate.evaluate(context).result)
+        outcome.set(7, ChainRefoulementGate.evaluate(context).result)
+        outcome.set(8, HumanRightsRiskGate.evaluate(context).result)
+        outcome.set(9, VulnerabilityGate.evaluate(context).result)
+        outcome.set(10, AEAGate.evaluate(context).result)
+        outcome.set(11, STCAGate.evaluate(context).result)
         return outcome
     }
 

@@ -9,46 +9,49 @@ public enum ArrangementGate: Gate {
     public static func exclusion(
         _ candidate: DestinationContext.Candidate, _ c: GateContext
     ) -> (result: GateResult, reason: String, clears: Instant?)? {
+        // Reasons are words for a person; a whole-caseload pass (not explaining) skips them.
+        func why(_ text: @autoclosure () -> String) -> String { c.explain ? text() : "" }
         let a = candidate.arrangement
         let name = a.id.rawValue
         guard let status = candidate.status else {
-            return (.fail, "\(name) has no status in force on \(c.day)", nil)
+            return (.fail, why("\(name) has no status in force on \(c.day)"), nil)
         }
         guard status.status == .active else {
-            return (.fail, "\(name) is \(status.status.rawValue) since \(status.on)", nil)
+            return (.fail, why("\(name) is \(status.status.rawValue) since \(status.on)"), nil)
         }
         let terms = a.terms
         guard let nationalities = terms.nationalities else {
-            return (.pending, "\(name) does not record which nationalities it accepts", nil)
+            return (.pending, why("\(name) does not record which nationalities it accepts"), nil)
         }
-        let covered = c.facts.person.nationalities.filter { nationalities.covers($0) && !terms.excludedNationalities.contains($0) }
-        if covered.isEmpty {
-            let list = c.facts.person.nationalities.map(\.rawValue).joined(separator: ", ")
-            return (.fail, "\(name) does not accept nationals of \(list)", nil)
+        let accepted = c.facts.person.nationalities.contains { nationalities.covers($0) && !terms.excludedNationalities.contains($0) }
+        if !accepted {
+            return (.fail, why("\(name) does not accept nationals of \(c.facts.person.nationalities.map(\.rawValue).joined(separator: ", "))"), nil)
         }
-        if terms.excludesMinors == true, c.isMinor { return (.fail, "\(name) excludes minors", nil) }
-        if terms.excludesFamilies == true, c.facts.person.familyUnit != nil { return (.fail, "\(name) excludes families", nil) }
+        if terms.excludesMinors == true, c.isMinor { return (.fail, why("\(name) excludes minors"), nil) }
+        if terms.excludesFamilies == true, c.facts.person.familyUnit != nil { return (.fail, why("\(name) excludes families"), nil) }
         if terms.excludesCriminalRecord == true {
             switch c.facts.person.criminalRecord {
-            case true?: return (.fail, "\(name) excludes people with a criminal record", nil)
-            case nil: return (.pending, "\(name) excludes people with a criminal record; the case does not record whether the person has one", nil)
+            case true?: return (.fail, why("\(name) excludes people with a criminal record"), nil)
+            case nil:
+                return (.pending, why("\(name) excludes people with a criminal record; the case does not record whether the person has one"), nil)
             case false?: break
             }
         }
         if terms.requiresCriminalRecord == true {
             switch c.facts.person.criminalRecord {
-            case false?: return (.fail, "\(name) takes only people with a criminal record", nil)
-            case nil: return (.pending, "\(name) takes only people with a criminal record; the case does not record whether the person has one", nil)
+            case false?: return (.fail, why("\(name) takes only people with a criminal record"), nil)
+            case nil:
+                return (.pending, why("\(name) takes only people with a criminal record; the case does not record whether the person has one"), nil)
             case true?: break
             }
         }
         if let cap = terms.capacityTotal, candidate.totalUsed >= cap {
-            return (.fail, "\(name) is full: \(candidate.totalUsed) of \(cap) places used", nil)
+            return (.fail, why("\(name) is full: \(candidate.totalUsed) of \(cap) places used"), nil)
         }
         if let perMonth = terms.capacityPerMonth, candidate.monthUsed >= perMonth {
             let (year, month, _) = c.day.components
             let next = month == 12 ? Day(year: year + 1, month: 1, day: 1)! : Day(year: year, month: month + 1, day: 1)!
-            return (.pending, "\(name) has used its \(perMonth) places for this month", next.startInstant)
+            return (.pending, why("\(name) has used its \(perMonth) places for this month"), next.startInstant)
         }
         return nil
     }
@@ -80,9 +83,9 @@ public enum ArrangementGate: Gate {
             }
             if c.explain { reasons.append(problem.reason) }
             if problem.result == .pending, best == nil || best!.0 == .fail {
-                best = (.pending, problem.clears, citation(candidate.arrangement))
+                best = (.pending, problem.clears, c.explain ? citation(candidate.arrangement) : "")
             } else if best == nil {
-                best = (.fail, nil, citation(candidate.arrangement))
+                best = (.fail, nil, c.explain ? citation(candidate.arrangement) : "")
             }
         }
         let (result, clears, cite) = best!

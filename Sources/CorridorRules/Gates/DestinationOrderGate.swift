@@ -36,12 +36,12 @@ public enum DestinationOrderGate: Gate {
         var impracticable: [String] = []
         for prior in priors {
             if let protection = c.facts.protection(against: prior, on: c.day) {
-                impracticable.append("\(protection.claim.rawValue) against \(c.name(prior)) granted \(protection.on)")
+                if c.explain { impracticable.append("\(protection.claim.rawValue) against \(c.name(prior)) granted \(protection.on)") }
                 continue
             }
             switch c.destination.network.countries[prior]?.returns {
             case .refuses?:
-                impracticable.append("\(c.name(prior)) refuses returns")
+                if c.explain { impracticable.append("\(c.name(prior)) refuses returns") }
             case .accepts?, .limited?:
                 return c.finding(
                     id, .fail,

@@ -349,6 +349,11 @@ struct CaseIndex: Sendable {
 
     init() {}
 
+    init(slots: [Int32], count: Int) {
+        self.slots = slots
+        self.count = count
+    }
+
     init(capacity: Int) {
         var size = 1024
         while size < capacity { size <<= 1 }

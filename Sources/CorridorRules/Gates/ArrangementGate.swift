@@ -11,25 +11,25 @@ public enum ArrangementGate: Gate {
     ) -> (result: GateResult, reason: String, clears: Instant?)? {
         // Reasons are words for a person; a whole-caseload pass (not explaining) skips them.
         func why(_ text: @autoclosure () -> String) -> String { c.explain ? text() : "" }
-        let a = candidate.arrangement
-        let name = a.id.rawValue
+        // Fields are read through the candidate, never copied out: copying the arrangement (or
+        // its terms) per person retained every array in it, a tenth of a whole-caseload pass.
+        var name: String { candidate.arrangement.id.rawValue }
         guard let status = candidate.status else {
             return (.fail, why("\(name) has no status in force on \(c.day)"), nil)
         }
         guard status.status == .active else {
             return (.fail, why("\(name) is \(status.status.rawValue) since \(status.on)"), nil)
         }
-        let terms = a.terms
-        guard let nationalities = terms.nationalities else {
+        guard let nationalities = candidate.arrangement.terms.nationalities else {
             return (.pending, why("\(name) does not record which nationalities it accepts"), nil)
         }
-        let accepted = c.facts.person.nationalities.contains { nationalities.covers($0) && !terms.excludedNationalities.contains($0) }
+        let accepted = c.facts.person.nationalities.contains { nationalities.covers($0) && !candidate.arrangement.terms.excludedNationalities.contains($0) }
         if !accepted {
             return (.fail, why("\(name) does not accept nationals of \(c.facts.person.nationalities.map(\.rawValue).joined(separator: ", "))"), nil)
         }
-        if terms.excludesMinors == true, c.isMinor { return (.fail, why("\(name) excludes minors"), nil) }
-        if terms.excludesFamilies == true, c.facts.person.familyUnit != nil { return (.fail, why("\(name) excludes families"), nil) }
-        if terms.excludesCriminalRecord == true {
+        if candidate.arrangement.terms.excludesMinors == true, c.isMinor { return (.fail, why("\(name) excludes minors"), nil) }
+        if candidate.arrangement.terms.excludesFamilies == true, c.facts.person.familyUnit != nil { return (.fail, why("\(name) excludes families"), nil) }
+        if candidate.arrangement.terms.excludesCriminalRecord == true {
             switch c.facts.person.criminalRecord {
             case true?: return (.fail, why("\(name) excludes people with a criminal record"), nil)
             case nil:
@@ -37,7 +37,7 @@ public enum ArrangementGate: Gate {
             case false?: break
             }
         }
-        if terms.requiresCriminalRecord == true {
+        if candidate.arrangement.terms.requiresCriminalRecord == true {
             switch c.facts.person.criminalRecord {
             case false?: return (.fail, why("\(name) takes only people with a criminal record"), nil)
             case nil:
@@ -45,10 +45,10 @@ public enum ArrangementGate: Gate {
             case true?: break
             }
         }
-        if let cap = terms.capacityTotal, candidate.totalUsed >= cap {
+        if let cap = candidate.arrangement.terms.capacityTotal, candidate.totalUsed >= cap {
             return (.fail, why("\(name) is full: \(candidate.totalUsed) of \(cap) places used"), nil)
         }
-        if let perMonth = terms.capacityPerMonth, candidate.monthUsed >= perMonth {
+        if let perMonth = candidate.arrangement.terms.capacityPerMonth, candidate.monthUsed >= perMonth {
             let (year, month, _) = c.day.components
             let next = month == 12 ? Day(year: year + 1, month: 1, day: 1)! : Day(year: year, month: month + 1, day: 1)!
             return (.pending, why("\(name) has used its \(perMonth) places for this month"), next.startInstant)

@@ -293,11 +293,13 @@ struct CaseloadWarmer<Store: EventStore>: Service {
         case .log(let reason): metadata["from"] = "the log (\(reason))"
         case nil: break
         }
+        view.caseload?.prepareIndex()
         logger.info("caseload in memory", metadata: metadata)
         let figuresStarted = ContinuousClock.now
         do {
-            _ = try await HomeFigures.current(state)
-            logger.info("home page figures ready", metadata: ["seconds": "\(ContinuousClock.now - figuresStarted)"])
+            let figures = try await HomeFigures.current(state)
+            logger.info(
+                "home page figures ready", metadata: ["partners": "\(figures.partners.count)", "seconds": "\(ContinuousClock.now - figuresStarted)"])
         } catch {
             logger.warning("home page figures not prepared; the first visit computes them", metadata: ["error": "\(error)"])
         }

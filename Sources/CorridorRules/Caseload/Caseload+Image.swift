@@ -32,19 +32,13 @@ extension Caseload {
         out.appendVarint(UInt64(values.strings.count))
         for string in values.strings { out.appendBytes(string) }
         out.appendVarint(UInt64(values.lists.count))
+        // Every country of an interned list is interned too (``InternTable/number(_:)-([CountryCode])``).
+        var numbers: [String: Int] = [:]
+        for (number, string) in values.strings.enumerated() where string.utf8.count == 3 { numbers[string] = number }
         for list in values.lists {
             out.appendVarint(UInt64(list.count))
-            // Every country of an interned list is interned too (``InternTable/number(_:)-([CountryCode])``).
-            for country in list { out.appendVarint(packed.table.existingNumber(country.rawValue)!) }
+            for country in list { out.appendVarint(UInt64(numbers[country.rawValue]!)) }
         }
-        // The id index, slot by slot (position + 1, 0 for empty), so that reading the image does
-        // not hash every id again.
-        out.appendVarint(UInt64(packed.index.slots.count))
-        #if _endian(little)
-        packed.index.slots.withUnsafeBytes { out.append(contentsOf: $0) }
-        #else
-        for word in packed.index.slots { out.appendFixed32(UInt32(bitPattern: word)) }
-        #endif
         for position in 0..<packed.count {
             let end = position + 1 < packed.count ? packed.offsets[position + 1] : packed.arena.count
             out.appendVarint(UInt64(end - packed.offsets[position]))
@@ -94,7 +88,6 @@ extension Caseload {
                 lists.append(list)
             }
             caseload.table = InternTable(InternedValues(strings: strings, lists: lists))
-            caseload.index = try CaseIndex(reading: &reader, cases: header.cases)
             var lengths: [Int] = []
             lengths.reserveCapacity(header.cases)
             for _ in 0..<header.cases { lengths.append(try reader.count(atMost: 1 << 30)) }
@@ -202,31 +195,4 @@ private final class Failures: Sendable {
     }
 
     var first: (position: Int, error: CaseloadImageError)? { failure.withLock { $0 } }
-}
-
-extension CaseIndex {
-    /// Reads the index an image keeps, checking that it is a power-of-two table that holds
-    /// every position exactly once (a wrong index could only make lookups miss, but a damaged
-    /// one is refused like any other damage).
-    init(reading reader: inout ByteReader, cases: Int) throws(CaseloadImageError) {
-        let size = try reader.count(atMost: 1 << 31)
-        guard cases == 0 ? (size == 0 || size.nonzeroBitCount == 1) : (size.nonzeroBitCount == 1 && size >= cases * 2) else {
-            throw CaseloadImageError("the id index has \(size) slots for \(cases) cases")
-        }
-        let raw = try reader.bytes(size * 4)
-        var slots = [Int32](repeating: 0, count: size)
-        slots.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(raw)) }
-        var seen = [Bool](repeating: false, count: cases)
-        var filled = 0
-        for index in slots.indices {
-            let value = Int32(littleEndian: slots[index])
-            slots[index] = value
-            guard value != 0 else { continue }
-            guard value > 0, Int(value) <= cases, !seen[Int(value) - 1] else { throw CaseloadImageError("the id index is damaged at slot \(index)") }
-            seen[Int(value) - 1] = true
-            filled += 1
-        }
-        guard filled == cases else { throw CaseloadImageError("the id index holds \(filled) of \(cases) cases") }
-        self.init(slots: slots, count: cases)
-    }
 }

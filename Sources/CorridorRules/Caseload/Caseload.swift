@@ -1,5 +1,5 @@
 import CorridorDomain
-import Dispatch
+import Synchronization
 
 /// The whole caseload held in memory for passes over everyone, compactly: each person's facts
 /// encoded in a few dozen bytes (``CaseCodec``) one after another in one byte array, with
@@ -21,7 +21,9 @@ public struct Caseload: Sendable {
     /// Where each case's current encoding starts, in caseload order: in `arena` at `offset`
     /// when not negative, else in `overflow` at `~offset`.
     var offsets: [Int] = []
-    var index = CaseIndex()
+    /// The id index, built on first use (a pass over everyone never needs one) and shared by
+    /// copies of the caseload until one of them changes.
+    var indexBox = IndexBox()
     /// Positions of each family unit's members, by the unit's string number (a position whose
     /// case has since moved to another unit is skipped on use).
     var units: [UInt32: [Int32]] = [:]
@@ -159,12 +161,19 @@ public struct Caseload: Sendable {
     }
 
     private func familyPositions(of facts: CaseFacts) -> [Int] {
-        guard let unit = facts.person.familyUnit, let number = table.existingNumber(unit), let members = units[number] else { return [] }
+        guard let unit = facts.person.familyUnit, let number = unitNumber(named: unit, for: facts.id), let members = units[number] else { return [] }
         return members.compactMap { member in
             let position = Int(member)
             guard unitNumber(at: position) == number, id(at: position) != facts.id else { return nil }
             return position
         }
+    }
+
+    /// The string number of a family unit: read from the case's own header when the case is
+    /// here and names that unit, else looked up among the interned strings.
+    private func unitNumber(named unit: String, for id: CaseRecord.ID) -> UInt32? {
+        if let position = position(of: id), let number = unitNumber(at: position), table.values.strings[Int(number)] == unit { return number }
+        return table.values.strings.firstIndex(of: unit).map { UInt32($0) }
     }
 
     private func unitNumber(at position: Int) -> UInt32? {
@@ -296,32 +305,53 @@ public struct Caseload: Sendable {
 
     // MARK: The id index
 
+    /// Keeps a built index up to date with a new position (an index not built yet is built,
+    /// later, from every position).
     private mutating func indexInsert(_ position: Int) {
-        if (index.count + 1) * 2 > index.slots.count {
-            rebuildIndex(capacity: Swift.max(1024, (index.count + 1) * 4))
-            return
-        }
+        if !isKnownUniquelyReferenced(&indexBox) { indexBox = IndexBox(indexBox.current) }
         let hash = withArena { CaseloadHash.identifier(idBytes(at: position, arena: $0)) }
-        index.insert(position, hash: hash)
+        indexBox.built.withLock { slot in
+            guard var index = slot.take() else { return }
+            // A full index is dropped and built again, larger, on its next use.
+            guard (index.count + 1) * 2 <= index.slots.count else { return }
+            index.insert(position, hash: hash)
+            slot = index
+        }
     }
 
-    /// Indexes every position afresh (after a bulk build or an image read).
-    mutating func rebuildIndex(capacity: Int? = nil) {
-        var index = CaseIndex(capacity: capacity ?? offsets.count * 2)
+    /// The index, building it when it is not built yet.
+    private func currentIndex() -> CaseIndex {
+        if let index = indexBox.current { return index }
+        var index = CaseIndex(capacity: Swift.max(1024, offsets.count * 2 + 2))
         withArena { arena in
             for position in offsets.indices {
                 index.insert(position, hash: CaseloadHash.identifier(idBytes(at: position, arena: arena)))
             }
         }
-        self.index = index
+        let built = index
+        return indexBox.built.withLock { slot in
+            if slot == nil || slot!.count < built.count { slot = built }
+            return slot!
+        }
     }
 
+    /// Builds the id index now (the server does, once the caseload is in memory, so that its
+    /// first lookup does not wait).
+    public func prepareIndex() { _ = currentIndex() }
+
     private func indexLookup(_ query: UnsafeBufferPointer<UInt8>, arena: ArenaView) -> Int? {
-        index.lookup(hash: CaseloadHash.identifier(query)) { position in
+        currentIndex().lookup(hash: CaseloadHash.identifier(query)) { position in
             let stored = idBytes(at: position, arena: arena)
             return stored.count == query.count && (query.isEmpty || memcmp(stored.baseAddress!, query.baseAddress!, query.count) == 0)
         }
     }
+}
+
+/// A caseload's id index behind a lock, so that it can be built on first use by any copy.
+final class IndexBox: Sendable {
+    let built: Mutex<CaseIndex?>
+    init(_ index: CaseIndex? = nil) { built = Mutex(index) }
+    var current: CaseIndex? { built.withLock { $0 } }
 }
 
 /// Both byte arrays of a caseload, pinned for reading.
@@ -423,6 +453,48 @@ struct UnsafeSendableInput<T>: @unchecked Sendable {
     init(_ buffer: UnsafeBufferPointer<T>) { self.buffer = buffer }
 }
 
+/// Runs `body` for iterations `0..<iterations`, spread over one thread per core: the calling
+/// thread and threads started for this pass, never Dispatch's shared pool. Swift's tasks (the
+/// server's requests) run on that pool on Linux; a whole-caseload pass that filled it stalled
+/// every request for as long as it ran. Returns when every iteration is done.
 func concurrentPerform(iterations: Int, _ body: @Sendable (Int) -> Void) {
-    DispatchQueue.concurrentPerform(iterations: iterations, execute: body)
+    let workers = Swift.min(iterations, ProcessInfoCores.count)
+    guard workers > 1 else {
+        for iteration in 0..<iterations { body(iteration) }
+        return
+    }
+    let counter = PassCounter()
+    withoutActuallyEscaping(body) { body in
+        let work = PassWork {
+            while true {
+                let iteration = counter.next.add(1, ordering: .relaxed).oldValue
+                guard iteration < iterations else { return }
+                body(iteration)
+            }
+        }
+        var threads: [pthread_t] = []
+        for _ in 1..<workers {
+            let context = Unmanaged.passRetained(work).toOpaque()
+            var thread = pthread_t()
+            let started = pthread_create(
+                &thread, nil,
+                { raw in
+                    Unmanaged<PassWork>.fromOpaque(raw!).takeRetainedValue().run()
+                    return nil
+                }, context)
+            if started == 0 { threads.append(thread) } else { Unmanaged<PassWork>.fromOpaque(context).release() }
+        }
+        work.run()
+        for thread in threads { pthread_join(thread, nil) }
+    }
+}
+
+private final class PassCounter: Sendable {
+    let next = Atomic<Int>(0)
+}
+
+/// One pass's work loop, handed to the threads it starts (each joined before the pass returns).
+private final class PassWork: @unchecked Sendable {
+    let run: () -> Void
+    init(_ run: @escaping () -> Void) { self.run = run }
 }

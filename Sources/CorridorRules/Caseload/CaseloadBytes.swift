@@ -14,35 +14,47 @@ public struct CaseloadImageError: Error, Sendable, Equatable, CustomStringConver
 /// nationalities, each kept once however many people share it.
 struct InternTable: Sendable {
     private(set) var values = InternedValues()
-    private var stringNumbers: [String: UInt32] = [:]
-    private var listNumbers: [[CountryCode]: UInt32] = [:]
+    /// Numbers by value, for encoding: built on the first encoding after the table was read
+    /// from an image (a pass that only decodes never needs them).
+    private var stringNumbers: [String: UInt32]? = [:]
+    private var listNumbers: [[CountryCode]: UInt32]? = [:]
 
     init() {}
 
+    /// A table read back from an image.
     init(_ values: InternedValues) {
         self.values = values
-        stringNumbers.reserveCapacity(values.strings.count)
-        for (number, string) in values.strings.enumerated() { stringNumbers[string] = UInt32(number) }
-        for (number, list) in values.lists.enumerated() { listNumbers[list] = UInt32(number) }
+        stringNumbers = nil
+        listNumbers = nil
     }
 
-    /// The number of a string already in the table.
-    func existingNumber(_ string: String) -> UInt32? { stringNumbers[string] }
+    private mutating func numbers() {
+        guard stringNumbers == nil else { return }
+        var strings: [String: UInt32] = [:]
+        strings.reserveCapacity(values.strings.count)
+        for (number, string) in values.strings.enumerated() { strings[string] = UInt32(number) }
+        var lists: [[CountryCode]: UInt32] = [:]
+        for (number, list) in values.lists.enumerated() { lists[list] = UInt32(number) }
+        stringNumbers = strings
+        listNumbers = lists
+    }
 
     mutating func number(_ string: String) -> UInt32 {
-        if let number = stringNumbers[string] { return number }
+        numbers()
+        if let number = stringNumbers![string] { return number }
         let number = UInt32(values.strings.count)
         values.strings.append(string)
-        stringNumbers[string] = number
+        stringNumbers![string] = number
         return number
     }
 
     mutating func number(_ list: [CountryCode]) -> UInt32 {
-        if let number = listNumbers[list] { return number }
+        numbers()
+        if let number = listNumbers![list] { return number }
         for country in list { _ = number(country.rawValue) }
         let number = UInt32(values.lists.count)
         values.lists.append(list)
-        listNumbers[list] = number
+        listNumbers![list] = number
         return number
     }
 }

@@ -296,15 +296,31 @@ struct CaseloadWarmer<Store: EventStore>: Service {
         view.caseload?.prepareIndex()
         logger.info("caseload in memory", metadata: metadata)
         let figuresStarted = ContinuousClock.now
+        var refreshFigures = false
         do {
+            let rest = try await HomeFigures.startFromRest(state)
+            refreshFigures = rest.stale
             let figures = try await HomeFigures.current(state)
             logger.info(
-                "home page figures ready", metadata: ["partners": "\(figures.partners.count)", "seconds": "\(ContinuousClock.now - figuresStarted)"])
+                "home page figures ready",
+                metadata: [
+                    "partners": "\(figures.partners.count)", "seconds": "\(ContinuousClock.now - figuresStarted)",
+                    "from": "\(rest.used ? (rest.stale ? "rest (records about people came since: working them out again)" : "rest") : "the caseload")",
+                ])
         } catch {
             logger.warning("home page figures not prepared; the first visit computes them", metadata: ["error": "\(error)"])
         }
         state.readiness.markReady()
         logger.info("ready", metadata: ["seconds": "\(ContinuousClock.now - started)"])
+        if refreshFigures {
+            let again = ContinuousClock.now
+            do {
+                try await HomeFigures.recompute(state)
+                logger.info("home page figures brought up to date", metadata: ["seconds": "\(ContinuousClock.now - again)"])
+            } catch {
+                logger.warning("home page figures not brought up to date", metadata: ["error": "\(error)"])
+            }
+        }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await writeImageIfDue()

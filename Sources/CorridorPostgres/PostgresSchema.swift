@@ -131,6 +131,13 @@ enum PostgresSchema {
                 "CREATE TABLE caseload_image (part INTEGER PRIMARY KEY, seq BIGINT NOT NULL, bytes BYTEA NOT NULL)",
                 "ALTER TABLE caseload_image ALTER COLUMN bytes SET STORAGE EXTERNAL",
             ]),
+        // SQLite's v6: derived values, caches beside the log keyed by name (at most 4 MiB each),
+        // replaced by each save, outside every digest.
+        Migration(
+            version: 4, name: "derived values",
+            sql: [
+                "CREATE TABLE derived_values (key TEXT PRIMARY KEY, bytes BYTEA NOT NULL)"
+            ]),
     ]
 
     static let createMigrationsTable = """

@@ -290,6 +290,34 @@ public final class SQLiteEventStore: EventStore, TokenStore {
         try await transaction(relaxed: true) { transaction in try transaction.db.execute(sql: "DELETE FROM caseload_image") }
     }
 
+    // MARK: Derived values
+
+    public func derivedValue(_ key: String) async throws -> [UInt8]? {
+        try await unsafeRead { db in
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT bytes FROM derived_values WHERE key = ?"), arguments: [key]).map { [UInt8]($0) }
+        }
+    }
+
+    /// One upsert on the writer, committed with `synchronous=NORMAL` like the image: a power
+    /// loss that loses a derived value (never the log) only means it is recomputed.
+    public func saveDerivedValue(_ key: String, _ bytes: [UInt8]) async throws {
+        try DerivedValue.check(key: key, bytes: bytes)
+        try await transaction(relaxed: true) { transaction in
+            let upsert = try RawStatement(
+                cached: transaction.db, "INSERT INTO derived_values (key, bytes) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET bytes = excluded.bytes"
+            )
+            upsert.bind(1, key)
+            bytes.withUnsafeBytes { upsert.bind(2, bytes: $0) }
+            try upsert.run()
+        }
+    }
+
+    public func discardDerivedValue(_ key: String) async throws {
+        try await transaction(relaxed: true) { transaction in
+            try transaction.db.execute(sql: "DELETE FROM derived_values WHERE key = ?", arguments: [key])
+        }
+    }
+
     public func transfers() async throws -> [TransferView] {
         try await read { try SQLiteQueries.transfers(db: $0) }
     }

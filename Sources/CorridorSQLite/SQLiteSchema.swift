@@ -93,6 +93,12 @@ enum SQLiteSchema {
             // without checking it first (a missing or bad image is rebuilt from the log).
             try db.execute(sql: "CREATE TABLE caseload_image (part INTEGER PRIMARY KEY, seq INTEGER NOT NULL, bytes BLOB NOT NULL)")
         }
+        migrator.registerMigration("v6: derived values") { db in
+            // Caches beside the log, keyed by name (figures that take long to compute, kept so a
+            // restart does not recompute them). Derived state like the image: no digest covers
+            // it, nothing in the log refers to it, and any value may be discarded.
+            try db.execute(sql: "CREATE TABLE derived_values (key TEXT PRIMARY KEY, bytes BLOB NOT NULL)")
+        }
         return migrator
     }
 }

@@ -49,6 +49,20 @@ public protocol EventStore: Sendable {
     /// Removes the caseload image, if any (how an operator or a test forces a rebuild).
     func discardCaseloadImage() async throws
 
+    /// The derived value kept under `key` (see ``DerivedValue``), or nil when none is kept.
+    /// A cache, not state: the caller checks or recomputes it before trusting it.
+    func derivedValue(_ key: String) async throws -> [UInt8]?
+
+    /// Keeps `bytes` under `key`, replacing whatever was kept there, in one transaction. It
+    /// never touches the log, the chain or any projection, and is not part of ``stateDigest()``.
+    /// Refuses, with an `invalid-argument` ``StoreError`` naming the limit and writing nothing,
+    /// a key that is empty or longer than ``DerivedValue/maximumKeyBytes`` (UTF-8) or a value
+    /// larger than ``DerivedValue/maximumValueBytes``.
+    func saveDerivedValue(_ key: String, _ bytes: [UInt8]) async throws
+
+    /// Removes the value kept under `key`, if any (how a caller forces it to be recomputed).
+    func discardDerivedValue(_ key: String) async throws
+
     /// A digest of current state, table by table (see ``StateDigest``).
     func stateDigest() async throws -> StateDigest
 

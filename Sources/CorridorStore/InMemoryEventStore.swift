@@ -114,6 +114,8 @@ public final class InMemoryEventStore: EventStore, TokenStore {
     private let state = Mutex(State())
     /// The caseload image (derived state beside the log, never in ``State``: not digested, not chained).
     private let image = Mutex<CaseloadImage?>(nil)
+    /// The derived values (caches beside the log, never in ``State``: not digested, not chained).
+    private let derived = Mutex<[String: [UInt8]]>([:])
 
     public init() {}
 
@@ -178,6 +180,15 @@ public final class InMemoryEventStore: EventStore, TokenStore {
     }
 
     public func discardCaseloadImage() async throws { image.withLock { $0 = nil } }
+
+    public func derivedValue(_ key: String) async throws -> [UInt8]? { derived.withLock { $0[key] } }
+
+    public func saveDerivedValue(_ key: String, _ bytes: [UInt8]) async throws {
+        try DerivedValue.check(key: key, bytes: bytes)
+        derived.withLock { $0[key] = bytes }
+    }
+
+    public func discardDerivedValue(_ key: String) async throws { _ = derived.withLock { $0.removeValue(forKey: key) } }
 
     public func transfers() async throws -> [TransferView] { try state.withLock { try $0.transfers() } }
 

@@ -76,11 +76,11 @@ struct PostgresStoreTests {
 
             let store = PostgresEventStore(url: url, maximumConnections: 1)
             #expect(try await store.schemaVersion() == 0)
-            #expect(try await store.migrate() == [1, 2, 3])
+            #expect(try await store.migrate() == [1, 2, 3, 4])
             await store.close()
             try await PostgresEventStore.withRunning(url, migrate: true) { store async throws in
                 #expect(try await store.migrate().isEmpty)
-                #expect(try await store.schemaVersion() == 3)
+                #expect(try await store.schemaVersion() == 4)
             }
             try await PostgresTestDatabase.admin(url) { connection in
                 try await connection.query(

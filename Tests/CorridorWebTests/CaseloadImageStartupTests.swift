@@ -18,12 +18,13 @@ struct CaseloadImageStartupTests {
         let store = ImageGatedStore(base)
         let log = ServerLoggingTests.FileLog()
         try await LiveServerLimitsTests.withLiveServer(store, logger: log.logger()) { port in
-            // The warmer waits for the image: nothing is in memory yet.
+            // The warmer asks for the image and waits for it: nothing is in memory yet.
+            for _ in 0..<200 where store.imageReads == 0 { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(store.imageReads == 1, "the warmer did not ask for the image once")
             let loading = try await offPool { try RawHTTP.get(port: port, "/readyz") }
             #expect(loading.status == 503)
             #expect(loading.headers.lowercased().contains("content-type: application/problem+json"), "\(loading.headers)")
             #expect(loading.body.contains("\"not-ready\""), "\(loading.body)")
-            #expect(store.imageReads == 1, "the warmer has not asked for the image")
 
             store.open()
             var ready = loading

@@ -1,6 +1,6 @@
 import ArgumentParser
-import CorridorServices
 import CorridorSQLite
+import CorridorServices
 import CorridorStore
 
 struct AuditCommand: ParsableCommand {

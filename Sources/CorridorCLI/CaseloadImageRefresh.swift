@@ -1,3 +1,4 @@
+import CorridorRules
 import CorridorServices
 import CorridorStore
 import Foundation
@@ -19,5 +20,22 @@ enum CaseloadImageRefresh {
         print(
             "caseload image: \(loaded.caseload.count.grouped) cases at seq \(loaded.seq), "
                 + "\(String(format: "%.1f", Double(bytes) / 1_048_576)) MiB, in \(String(format: "%.1f", seconds)) s")
+    }
+}
+
+extension RulesService {
+    /// The caseload for a whole-caseload command, from the caseload at rest; says on standard
+    /// error when it had to be rebuilt from the log, and why, and writes the new image.
+    func loadCaseloadSayingHow() async throws -> Caseload {
+        let started = ContinuousClock.now
+        let loaded = try await CaseloadAtRest.load(store)
+        if case .log(let reason) = loaded.source {
+            let elapsed = (ContinuousClock.now - started).components
+            let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+            FileHandle.standardError.write(
+                Data("caseload rebuilt from the log in \(String(format: "%.1f", seconds)) s: \(reason)\n".utf8))
+        }
+        if loaded.imageDue { try await CaseloadAtRest.save(loaded.caseload, seq: loaded.seq, to: store) }
+        return loaded.caseload
     }
 }

@@ -43,7 +43,7 @@ struct CompareCommand: AsyncParsableCommand {
         let destinations =
             to.isEmpty ? RulesService<AnyStore>.activePartners(network, on: instant.day, removingState: first.removingState) : to.map(\.code)
         let comparison = PolicyComparison.run(
-            caseload: try await service.loadCaseload(), network: network, capacity: try await service.capacityUsage(),
+            caseload: try await service.loadCaseloadSayingHow(), network: network, capacity: try await service.capacityUsage(),
             first: first, second: second, destinations: destinations, at: instant)
         print("\(first.id) (\(first.version)) vs \(second.id) (\(second.version)) at \(instant)")
         print("destinations: \(destinations.map(\.rawValue).joined(separator: ", "))")

@@ -26,7 +26,7 @@ struct EligibleCommand: AsyncParsableCommand {
     func run() async throws {
         let service = RulesService(store: try await store.open())
         let profile = try await reportingRules { try await service.profile(question.policy) }
-        let caseload = try await service.loadCaseload()
+        let caseload = try await service.loadCaseloadSayingHow()
         let result = caseload.eligibility(try await service.destination(question.to.code, at: question.on.instant, policy: profile))
         if json {
             let object: [String: Any] = [

@@ -31,7 +31,7 @@ struct ImpactCommand: AsyncParsableCommand {
         let store = try await self.store.open()
         let courtOrder = try await loadOrder(store)
         let service = RulesService(store: store)
-        let impact = CourtOrderImpact.of(courtOrder, caseload: try await service.loadCaseload(), transfers: try await store.transfers())
+        let impact = CourtOrderImpact.of(courtOrder, caseload: try await service.loadCaseloadSayingHow(), transfers: try await store.transfers())
         print("court order \(courtOrder.id) (\(courtOrder.court), \(courtOrder.citation)), issued \(courtOrder.issuedOn)")
         print("covers \(impact.coveredCases.count.grouped) cases")
         for id in impact.coveredCases.prefix(limit) { print("  \(id)") }

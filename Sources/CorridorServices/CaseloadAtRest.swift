@@ -87,9 +87,10 @@ public enum CaseloadAtRest {
 
     /// Loads the caseload and writes a new image when one is due: what `seed`, `import` and the
     /// whole-caseload commands do, so that the next process starts from the image.
+    /// A load of an earlier point of the log (`through`) never replaces the image.
     public static func loadAndRefresh(_ store: some EventStore, through: Int64? = nil) async throws -> Loaded {
         let loaded = try await load(store, through: through)
-        if loaded.imageDue { try await save(loaded.caseload, seq: loaded.seq, to: store) }
+        if loaded.imageDue, through == nil { try await save(loaded.caseload, seq: loaded.seq, to: store) }
         return loaded
     }
 

@@ -305,7 +305,8 @@ struct CaseloadWarmer<Store: EventStore>: Service {
                 "home page figures ready",
                 metadata: [
                     "partners": "\(figures.partners.count)", "seconds": "\(ContinuousClock.now - figuresStarted)",
-                    "from": "\(rest.used ? (rest.stale ? "rest (records about people came since: working them out again)" : "rest") : "the caseload")",
+                    "from":
+                        "\(rest.used ? (rest.stale ? "rest (records about people came since: working them out again)" : "rest") : "the caseload")",
                 ])
         } catch {
             logger.warning("home page figures not prepared; the first visit computes them", metadata: ["error": "\(error)"])

@@ -86,6 +86,9 @@ final class ImageGatedStore<Base: EventStore & TokenStore>: EventStore, TokenSto
     }
     func saveCaseloadImage(_ image: CaseloadImage) async throws { try await base.saveCaseloadImage(image) }
     func discardCaseloadImage() async throws { try await base.discardCaseloadImage() }
+    func derivedValue(_ key: String) async throws -> [UInt8]? { try await base.derivedValue(key) }
+    func saveDerivedValue(_ key: String, _ bytes: [UInt8]) async throws { try await base.saveDerivedValue(key, bytes) }
+    func discardDerivedValue(_ key: String) async throws { try await base.discardDerivedValue(key) }
     func stateDigest() async throws -> StateDigest { try await base.stateDigest() }
     func networkEvents() async throws -> [Event] { try await base.networkEvents() }
     func transfers() async throws -> [TransferView] { try await base.transfers() }

@@ -138,7 +138,8 @@ public struct NoticeRecord: Sendable, Equatable {
     public var exigent: Bool?
 
     public init(
-        caseID: CaseRecord.ID, destination: CountryCode, servedOn: Instant, language: String? = nil, counselNotified: Bool? = nil, exigent: Bool? = nil
+        caseID: CaseRecord.ID, destination: CountryCode, servedOn: Instant, language: String? = nil, counselNotified: Bool? = nil,
+        exigent: Bool? = nil
     ) {
         self.caseID = caseID
         self.destination = destination

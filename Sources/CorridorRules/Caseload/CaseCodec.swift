@@ -179,7 +179,9 @@ enum CaseCodec {
                 try checkDay(&reader)
                 try optionalString(3)
             case .notice:
-                guard (tagByte >> 4) & 3 != 3, (tagByte >> 6) & 3 != 3 else { throw CaseloadImageError("a flag at byte \(reader.position) has no meaning") }
+                guard (tagByte >> 4) & 3 != 3, (tagByte >> 6) & 3 != 3 else {
+                    throw CaseloadImageError("a flag at byte \(reader.position) has no meaning")
+                }
                 _ = try reader.count(atMost: lastString)
                 _ = try reader.signed()
                 try optionalString(3)
@@ -241,7 +243,8 @@ enum CaseCodec {
             let on = try day(&reader)
             let standard = tagByte & (1 << 4) != 0 ? try string(&reader, values) : nil
             facts.screenings.append(
-                ScreeningRecord(caseID: caseID, destination: destination, outcome: tagByte & (1 << 3) != 0 ? .negative : .positive, on: on, standard: standard))
+                ScreeningRecord(
+                    caseID: caseID, destination: destination, outcome: tagByte & (1 << 3) != 0 ? .negative : .positive, on: on, standard: standard))
         case .disposition:
             let outcome = try pick(DispositionRecord.Outcome.allCases, Int(try reader.byte()))
             let on = try day(&reader)
@@ -255,7 +258,9 @@ enum CaseCodec {
     @inline(__always)
     private static func string(_ reader: inout ByteReader, _ values: InternedValues) throws(CaseloadImageError) -> String {
         let number = try reader.varint()
-        guard number < UInt64(values.strings.count) else { throw CaseloadImageError("string \(number) at byte \(reader.position) is not in the table") }
+        guard number < UInt64(values.strings.count) else {
+            throw CaseloadImageError("string \(number) at byte \(reader.position) is not in the table")
+        }
         return values.strings[Int(number)]
     }
 

@@ -95,7 +95,9 @@ extension Caseload {
             guard reader.position + arenaLength == reader.end else {
                 throw CaseloadImageError("the encoded cases end at byte \(reader.position + arenaLength), not at the checksum (\(reader.end))")
             }
-            guard lengths.reduce(0, +) == arenaLength else { throw CaseloadImageError("the cases' lengths do not add up to the bytes that hold them") }
+            guard lengths.reduce(0, +) == arenaLength else {
+                throw CaseloadImageError("the cases' lengths do not add up to the bytes that hold them")
+            }
             return (header, lengths, reader.position, arenaLength)
         }
         // The image's own bytes are the arena: the cases are read in place, nothing is copied.

@@ -296,6 +296,9 @@ public struct Caseload: Sendable {
                 pending &= pending - 1
             }
         }
+        // In id order: the same log gives the same list whether the caseload came from an image
+        // and the records after it (where a corrected person keeps their place) or from the log.
+        eligibility.allowed.sort()
         for (index, gate) in GateID.allCases.enumerated() {
             if failing[index] > 0 { eligibility.failing[gate] = failing[index] }
             if waiting[index] > 0 { eligibility.waiting[gate] = waiting[index] }
@@ -418,6 +421,7 @@ public struct Eligibility: Sendable {
     public var policy: PolicyProfile.ID
     public var policyVersion: String
     public var total: Int
+    /// Everyone allowed, in case id order.
     public var allowed: [CaseRecord.ID] = []
     public var blockedCount = 0
     public var pendingCount = 0

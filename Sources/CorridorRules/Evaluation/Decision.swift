@@ -60,7 +60,7 @@ public struct GateOutcome: Sendable, Equatable {
         return GateID.allCases[mask.trailingZeroBitCount]
     }
 
-    static func index(_ gate: GateID) -> Int { GateID.allCases.firstIndex(of: gate)! }
+    public static func index(_ gate: GateID) -> Int { GateID.allCases.firstIndex(of: gate)! }
 
     /// Records the result of the gate at `index` (in gate order), replacing what was there.
     mutating func set(_ index: Int, _ result: GateResult) {

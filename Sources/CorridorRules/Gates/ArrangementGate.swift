@@ -23,12 +23,16 @@ public enum ArrangementGate: Gate {
         guard let nationalities = candidate.arrangement.terms.nationalities else {
             return (.pending, why("\(name) does not record which nationalities it accepts"), nil)
         }
-        let accepted = c.facts.person.nationalities.contains { nationalities.covers($0) && !candidate.arrangement.terms.excludedNationalities.contains($0) }
+        let accepted = c.facts.person.nationalities.contains {
+            nationalities.covers($0) && !candidate.arrangement.terms.excludedNationalities.contains($0)
+        }
         if !accepted {
             return (.fail, why("\(name) does not accept nationals of \(c.facts.person.nationalities.map(\.rawValue).joined(separator: ", "))"), nil)
         }
         if candidate.arrangement.terms.excludesMinors == true, c.isMinor { return (.fail, why("\(name) excludes minors"), nil) }
-        if candidate.arrangement.terms.excludesFamilies == true, c.facts.person.familyUnit != nil { return (.fail, why("\(name) excludes families"), nil) }
+        if candidate.arrangement.terms.excludesFamilies == true, c.facts.person.familyUnit != nil {
+            return (.fail, why("\(name) excludes families"), nil)
+        }
         if candidate.arrangement.terms.excludesCriminalRecord == true {
             switch c.facts.person.criminalRecord {
             case true?: return (.fail, why("\(name) excludes people with a criminal record"), nil)
@@ -75,6 +79,7 @@ public enum ArrangementGate: Gate {
         var best: (GateResult, Instant?, String)?
         for candidate in candidates {
             guard let problem = exclusion(candidate, c) else {
+                guard c.explain else { return GateFinding(gate: id, result: .pass, reason: "", citation: "") }
                 let a = candidate.arrangement
                 let left = a.terms.capacityTotal.map { "; \($0 - candidate.totalUsed) of \($0) places left" } ?? ""
                 return c.finding(

@@ -26,18 +26,28 @@ public struct PolicyComparison: Sendable {
         destinations: [CountryCode], at instant: Instant
     ) -> PolicyComparison {
         var differences: [Difference] = []
-        var transitions: [String: Int] = [:]
+        // Counts by (first verdict, second verdict), named once at the end.
+        let verdicts: [Verdict] = [.allowed, .pending, .blocked]
+        var counts = [Int](repeating: 0, count: verdicts.count * verdicts.count)
         for destination in destinations {
-            let a = caseload.outcomes(
-                DestinationContext(destination: destination, instant: instant, policy: first, network: network, capacity: capacity))
-            let b = caseload.outcomes(
-                DestinationContext(destination: destination, instant: instant, policy: second, network: network, capacity: capacity))
+            // One pass per destination judges everyone under both profiles, each person decoded once.
+            let both = caseload.outcomes([
+                DestinationContext(destination: destination, instant: instant, policy: first, network: network, capacity: capacity),
+                DestinationContext(destination: destination, instant: instant, policy: second, network: network, capacity: capacity),
+            ])
+            let a = both[0], b = both[1]
             for index in a.indices {
                 let va = a[index].verdict, vb = b[index].verdict
-                transitions["\(va.rawValue) → \(vb.rawValue)", default: 0] += 1
+                counts[verdicts.firstIndex(of: va)! * verdicts.count + verdicts.firstIndex(of: vb)!] += 1
                 guard va != vb else { continue }
                 let gate = GateID.allCases.first { a[index].result($0) != b[index].result($0) }
-                differences.append(Difference(caseID: caseload.cases[index].id, destination: destination, first: va, second: vb, decidingGate: gate))
+                differences.append(Difference(caseID: caseload.id(at: index), destination: destination, first: va, second: vb, decidingGate: gate))
+            }
+        }
+        var transitions: [String: Int] = [:]
+        for (i, va) in verdicts.enumerated() {
+            for (j, vb) in verdicts.enumerated() where counts[i * verdicts.count + j] > 0 {
+                transitions["\(va.rawValue) → \(vb.rawValue)"] = counts[i * verdicts.count + j]
             }
         }
         return PolicyComparison(

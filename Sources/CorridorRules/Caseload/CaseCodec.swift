@@ -113,13 +113,14 @@ enum CaseCodec {
     /// person into one scratch value per worker, without allocating per person).
     static func decode(_ reader: inout ByteReader, values: InternedValues, into facts: inout CaseFacts) throws(CaseloadImageError) {
         try decodeHeader(&reader, values: values, into: &facts.person)
-        facts.orders.removeAll(keepingCapacity: true)
-        facts.claims.removeAll(keepingCapacity: true)
-        facts.designations.removeAll(keepingCapacity: true)
-        facts.notices.removeAll(keepingCapacity: true)
-        facts.fears.removeAll(keepingCapacity: true)
-        facts.screenings.removeAll(keepingCapacity: true)
-        facts.dispositions.removeAll(keepingCapacity: true)
+        // Most people have one or two facts: an empty list is left alone.
+        if !facts.orders.isEmpty { facts.orders.removeAll(keepingCapacity: true) }
+        if !facts.claims.isEmpty { facts.claims.removeAll(keepingCapacity: true) }
+        if !facts.designations.isEmpty { facts.designations.removeAll(keepingCapacity: true) }
+        if !facts.notices.isEmpty { facts.notices.removeAll(keepingCapacity: true) }
+        if !facts.fears.isEmpty { facts.fears.removeAll(keepingCapacity: true) }
+        if !facts.screenings.isEmpty { facts.screenings.removeAll(keepingCapacity: true) }
+        if !facts.dispositions.isEmpty { facts.dispositions.removeAll(keepingCapacity: true) }
         let count = try reader.count(atMost: maxFacts)
         for _ in 0..<count { try decodeFact(&reader, values: values, caseID: facts.person.id, into: &facts) }
     }

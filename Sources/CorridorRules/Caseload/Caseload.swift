@@ -201,35 +201,53 @@ public struct Caseload: Sendable {
     /// then, unit by unit, the `vulnerability` gate is judged again for the members of family
     /// units with the other members' results.
     public func outcomes(_ destinations: [DestinationContext]) -> [[GateOutcome]] {
-        var results = individualOutcomes(destinations)
+        let width = destinations.count
+        var flat = individualOutcomes(destinations)
         let vulnerability = GateOutcome.index(.vulnerability)
-        for (number, positions) in units where positions.count > 1 {
-            let members = positions.map(Int.init).filter { unitNumber(at: $0) == number }
-            guard members.count > 1 else { continue }
-            let memberFacts = members.map { decode(at: $0) }
-            for (slot, destination) in destinations.enumerated() {
-                let individual = members.map { results[slot][$0] }
-                for (position, index) in members.enumerated() {
-                    var family: [FamilyMemberStanding] = []
-                    family.reserveCapacity(members.count - 1)
-                    for (other, _) in members.enumerated() where other != position {
-                        family.append(FamilyMemberStanding(caseID: memberFacts[other].id, outcome: individual[other]))
+        // Units of two or more (by their recorded members; a member who has since left is
+        // dropped below), judged in parallel: units share no member, so workers write
+        // disjoint results.
+        let units = self.units.filter { $0.value.count > 1 }.map { (number: $0.key, members: $0.value) }
+        let chunks = Swift.max(1, Swift.min(ProcessInfoCores.count * 4, units.count / 512))
+        let chunkSize = (units.count + chunks - 1) / Swift.max(chunks, 1)
+        flat.withUnsafeMutableBufferPointer { buffer in
+            let sink = UnsafeSendableBuffer(buffer)
+            guard !units.isEmpty else { return }
+            concurrentPerform(iterations: chunks) { chunk in
+                let start = chunk * chunkSize
+                let end = Swift.min(start + chunkSize, units.count)
+                guard start < end else { return }
+                for (number, recorded) in units[start..<end] {
+                    let members = recorded.map(Int.init).filter { unitNumber(at: $0) == number }
+                    guard members.count > 1 else { continue }
+                    let memberFacts = members.map { decode(at: $0) }
+                    for (slot, destination) in destinations.enumerated() {
+                        let individual = members.map { sink.buffer[$0 * width + slot] }
+                        for (position, index) in members.enumerated() {
+                            var family: [FamilyMemberStanding] = []
+                            family.reserveCapacity(members.count - 1)
+                            for other in members.indices where other != position {
+                                family.append(FamilyMemberStanding(caseID: memberFacts[other].id, outcome: individual[other]))
+                            }
+                            let context = GateContext(facts: memberFacts[position], destination: destination, family: family, explain: false)
+                            sink.buffer[index * width + slot].set(vulnerability, VulnerabilityGate.evaluate(context).result)
+                        }
                     }
-                    let context = GateContext(facts: memberFacts[position], destination: destination, family: family, explain: false)
-                    results[slot][index].set(vulnerability, VulnerabilityGate.evaluate(context).result)
                 }
             }
         }
-        return results
+        if width == 1 { return [flat] }
+        return (0..<width).map { slot in (0..<count).map { flat[$0 * width + slot] } }
     }
 
     /// Everyone's outcome on their own (without their family unit), in parallel: each worker
     /// decodes its share of people into one scratch value, with its own copy of the interned
     /// values.
-    func individualOutcomes(_ destinations: [DestinationContext]) -> [[GateOutcome]] {
+    /// Results person by person, each person's results at every destination side by side.
+    func individualOutcomes(_ destinations: [DestinationContext]) -> [GateOutcome] {
         let total = count
         let width = destinations.count
-        guard total > 0, width > 0 else { return destinations.map { _ in [] } }
+        guard total > 0, width > 0 else { return [] }
         // One flat list, person by person (each person's results at every destination side by
         // side); workers write disjoint ranges of it.
         var flat = [GateOutcome](repeating: GateOutcome(), count: total * width)
@@ -258,8 +276,7 @@ public struct Caseload: Sendable {
                 }
             }
         }
-        if width == 1 { return [flat] }
-        return (0..<width).map { slot in (0..<total).map { flat[$0 * width + slot] } }
+        return flat
     }
 
     /// Who may go to one destination, and how many are blocked or waiting at each gate.

@@ -53,7 +53,7 @@ public struct GateContext {
         _ gate: GateID, _ result: GateResult, _ reason: @autoclosure () -> String, citation: @autoclosure () -> String,
         clears: Instant? = nil, wouldClear: @autoclosure () -> String? = nil
     ) -> GateFinding {
-        guard explain else { return GateFinding(gate: gate, result: result, reason: "", citation: "", clears: clears) }
+        guard explain else { return GateFinding(gate: gate, result: result, clears: clears) }
         return GateFinding(
             gate: gate, result: result, reason: reason(), citation: citation(), clears: clears,
             wouldClear: result == .pass ? nil : wouldClear())

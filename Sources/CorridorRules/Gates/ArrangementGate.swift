@@ -79,7 +79,7 @@ public enum ArrangementGate: Gate {
         var best: (GateResult, Instant?, String)?
         for candidate in candidates {
             guard let problem = exclusion(candidate, c) else {
-                guard c.explain else { return GateFinding(gate: id, result: .pass, reason: "", citation: "") }
+                guard c.explain else { return GateFinding(gate: id, result: .pass, clears: nil) }
                 let a = candidate.arrangement
                 let left = a.terms.capacityTotal.map { "; \($0 - candidate.totalUsed) of \($0) places left" } ?? ""
                 return c.finding(

@@ -49,6 +49,14 @@ public struct GateFinding: Sendable, Equatable {
         self.words = Self.box(reason: reason, citation: citation, wouldClear: wouldClear)
     }
 
+    /// A finding without words (whole-caseload passes do not explain).
+    init(gate: GateID, result: GateResult, clears: Instant?) {
+        self.gate = gate
+        self.result = result
+        self.clears = clears
+        self.words = nil
+    }
+
     private static func box(reason: String, citation: String, wouldClear: String?) -> Words? {
         reason.isEmpty && citation.isEmpty && wouldClear == nil ? nil : Words(reason: reason, citation: citation, wouldClear: wouldClear)
     }

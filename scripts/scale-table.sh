@@ -12,7 +12,8 @@
 # runs on a fresh copy, DIR/work/synthetic-N.sqlite, made anew (with everything beside it) for
 # each operation and flushed to disk before it runs.
 #
-# For each size and operation (--ops; `seed` seeds a scratch store anew and deletes it):
+# For each size and operation (--ops; `seed` seeds a scratch store anew and deletes it; `--ops ''`
+# only seeds the stores that are missing):
 #   eligible  `eligible --to MEX --on 2025-09-01 --policy us-dvd-2025 --json --limit 0`
 #   compare   `compare --policy us-dhs-2025 --policy unhcr-2013 --on 2025-09-01 --to MEX --limit 0`
 #   impact    `impact --order DIR/court-order-slv.jsonl --limit 0` (a synthetic order blocking
@@ -47,7 +48,7 @@ while [[ $# -gt 0 ]]; do
     --ready-timeout) ready_timeout="$2"; shift 2 ;;
     --revision) revision="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "scale-table: unknown option '$1' (see --help)" >&2; exit 2 ;;
     *) [[ -z "$binary" ]] || { echo "scale-table: give one BINARY (got '$binary' and '$1')" >&2; exit 2; }
        binary="$1"; shift ;;
@@ -196,11 +197,14 @@ measure_command() {  # size op args...
   local command
   command="$(printf '%q ' "$binary" "$@" --db "$db")"
   log "$op, $n cases: hyperfine --warmup 1 --runs $runs"
-  hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$work/$op-hyperfine.json" -n "$op" "$command" >&2
+  if ! hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$work/$op-hyperfine.json" -n "$op" "$command" >&2; then
+    record size="$n" op="$op" run=warm ok=false error="a warm run failed under hyperfine" load1="$(load1)"
+    return 0
+  fi
   read -r mean sd min max < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print(r["mean"], r["stddev"] or 0, r["min"], r["max"])' "$work/$op-hyperfine.json")
   result=$(timed "$work/$op-warm" "$binary" "$@" --db "$db") || status=$?
   read -r wall user sys rss <<< "$result"
-  record size="$n" op="$op" run=warm ok=true runs="$runs" mean="$mean" sd="$sd" min="$min" max="$max" \
+  record size="$n" op="$op" run=warm ok="$( (( status == 0 )) && echo true || echo false)" runs="$runs" mean="$mean" sd="$sd" min="$min" max="$max" \
     wall="$wall" user="$user" sys="$sys" rss_kb="$rss" load1="$(load1)"
   log "  warm: mean $(printf %.3f "$mean")s (min $(printf %.3f "$min")s); one more run: CPU ${user}+${sys}s, max RSS ${rss} kB"
 }
@@ -346,8 +350,8 @@ for name in sorted(os.listdir(store_dir)):
         if os.path.exists(path):
             stores[size]["store_bytes"] = os.path.getsize(path)
 
-def mb(kb): return f"{kb / 1024:,.0f} MB"
-def per_million(kb, size): return f"{kb / 1024 / (size / 1e6):,.0f} MB"
+def mb(kb): return f"{kb / 1024:,.0f} MiB"
+def per_million(kb, size): return f"{kb / 1024 / (size / 1e6):,.0f} MiB"
 def cpu(r): return f"{r['user'] + r['sys']:.1f} s" if "user" in r else (f"{r['cpu']:.1f} s" if "cpu" in r else "")
 
 rows = []

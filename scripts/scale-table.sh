@@ -20,7 +20,8 @@
 #             removals to SLV)
 #   the FIRST run on the fresh copy under /usr/bin/time -v (wall, user+sys CPU, max RSS; where a
 #   build would make derived state), then `hyperfine --warmup 1 --runs R` on the same copy (wall
-#   mean and min), then one more warm run under /usr/bin/time -v (CPU, max RSS).
+#   mean and min), then one more warm run under /usr/bin/time -v (CPU, max RSS). --runs 0: the
+#   first run only (for the largest stores; no DuckDB rounds).
 #   serve     `serve` on a fresh copy (an officer token made first) on a free port; /readyz polled
 #   every 20 ms: seconds from spawn to the first answer and to the first 200, VmRSS and CPU then;
 #   then `wrk -t2 -c64 -dDURATION --latency` on /api/v1/cases/SYN-…/check?to=MEX (random cases,
@@ -58,7 +59,7 @@ done
 [[ -x "$binary" ]] || { echo "scale-table: no executable corridor binary at '$binary'" >&2; exit 2; }
 binary_name="$(basename "$binary")" binary_given="$binary"
 binary="$(realpath "$binary")"
-[[ "$runs" =~ ^[0-9]+$ ]] && (( runs >= 1 )) || { echo "scale-table: --runs must be a positive number (got '$runs')" >&2; exit 2; }
+[[ "$runs" =~ ^[0-9]+$ ]] || { echo "scale-table: --runs must be a whole number (got '$runs')" >&2; exit 2; }
 [[ "$ready_timeout" =~ ^[0-9]+$ ]] && (( ready_timeout >= 1 )) || { echo "scale-table: --ready-timeout must be a positive number of seconds (got '$ready_timeout')" >&2; exit 2; }
 [[ "$duration" =~ ^[0-9]+[smh]?$ ]] || { echo "scale-table: --duration must look like 10s (got '$duration')" >&2; exit 2; }
 IFS=, read -r -a size_list <<< "$sizes"
@@ -194,6 +195,7 @@ measure_command() {  # size op args...
   record size="$n" op="$op" run=first ok=true wall="$wall" user="$user" sys="$sys" rss_kb="$rss" load1="$(load1)"
   log "  first: ${wall}s, CPU ${user}+${sys}s, max RSS ${rss} kB"
   [[ "$op" == eligible ]] && head -c 2000 "$work/$op-first.out" > "$dir/eligible-$n.json"
+  (( runs > 0 )) || return 0
   local command
   command="$(printf '%q ' "$binary" "$@" --db "$db")"
   log "$op, $n cases: hyperfine --warmup 1 --runs $runs"
@@ -326,7 +328,7 @@ for n in "${size_list[@]}"; do
       serve) measure_serve "$n" ;;
     esac
   done
-  (( duckdb )) && measure_duckdb "$n"
+  (( duckdb && runs > 0 )) && measure_duckdb "$n"
   rm -rf "$work"
 done
 load_end=$(loadavg)

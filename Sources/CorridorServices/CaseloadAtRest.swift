@@ -43,7 +43,7 @@ public enum CaseloadAtRest {
     public static func load(_ store: some EventStore, through: Int64? = nil) async throws -> Loaded {
         let target: Int64
         if let through { target = through } else { target = try await store.head().seq }
-        var reason = "no image has been written"
+        var reason = "the store keeps no image (none written yet, or its parts no longer form one)"
         if let image = try await store.caseloadImage() {
             // The caseload reads the image's bytes in place: hold no other reference to them,
             // or the first change would copy them all.

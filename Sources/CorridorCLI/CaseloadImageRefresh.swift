@@ -11,7 +11,13 @@ enum CaseloadImageRefresh {
         FileHandle.standardError.write(Data("bringing the caseload image up to date…\n".utf8))
         let loaded = try await CaseloadAtRest.load(store)
         guard loaded.imageDue else {
-            print("caseload image: up to date (seq \(loaded.seq), \(loaded.caseload.count.grouped) cases)")
+            if case .image(let imageSeq, let tail) = loaded.source, tail > 0 {
+                print(
+                    "caseload image: kept (seq \(imageSeq), \(loaded.caseload.count.grouped) cases); the \(tail.grouped) records after it are read with it"
+                )
+            } else {
+                print("caseload image: up to date (seq \(loaded.seq), \(loaded.caseload.count.grouped) cases)")
+            }
             return
         }
         let bytes = try await CaseloadAtRest.save(loaded.caseload, seq: loaded.seq, to: store)

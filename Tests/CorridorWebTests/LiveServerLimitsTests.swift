@@ -160,15 +160,16 @@ struct LiveServerLimitsTests {
         }
         #expect(health.during.count >= 10)
         // A stall is seconds (19 s before the runner). The suite's other tests share the two
-        // cores, so probes also wait on the scheduler: the 95th percentile while simulating must
-        // stay under 100 ms or within twice the same probe's just before, and none over a second.
+        // cores, so probes also wait on the scheduler (single probes of 1.2 s were seen in full
+        // runs with PostgreSQL on the same cores): the 95th percentile while simulating must stay
+        // under 250 ms or within three times the same probe's just before, and none reach 3 s.
         func p95(_ times: [Double]) -> Double {
             let sorted = times.sorted()
             return sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.95))]
         }
         let before = p95(health.baseline), during = p95(health.during)
-        #expect(during < max(0.1, 2 * before), "/healthz p95 \(during) s while simulating, \(before) s before (\(health.during.count) probes)")
-        #expect((health.during.max() ?? 0) < 1, "/healthz took up to \(health.during.max() ?? 0) s while the simulations ran")
+        #expect(during < max(0.25, 3 * before), "/healthz p95 \(during) s while simulating, \(before) s before (\(health.during.count) probes)")
+        #expect((health.during.max() ?? 0) < 3, "/healthz took up to \(health.during.max() ?? 0) s while the simulations ran")
     }
 }
 

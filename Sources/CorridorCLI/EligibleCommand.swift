@@ -8,7 +8,11 @@ struct EligibleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eligible",
         abstract: "Everyone who may lawfully go to a country at a time, and how many each gate blocks.",
-        discussion: "Loads the caseload into memory once and evaluates every case in parallel."
+        discussion: """
+            Starts from the caseload image the store keeps (and the records after it), or rebuilds it from the log when \
+            there is none or it cannot be used (saying why, on standard error), then judges everyone in parallel. \
+            Allowed case ids are listed in id order.
+            """
     )
 
     @OptionGroup var store: StoreOptions

@@ -29,7 +29,7 @@ struct AuditCommand: ParsableCommand {
 
     struct Replay: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Rebuild state from the log in a scratch store and compare it with the current projections.")
+            abstract: "Rebuild state from the log in a scratch store and compare it with the current projections and the caseload image.")
 
         @OptionGroup var store: StoreOptions
 

@@ -1,7 +1,9 @@
 import CorridorRules
 import CorridorServices
 import CorridorStore
+import CorridorWeb
 import Foundation
+import Logging
 
 /// After `seed` and `import`: brings the caseload at rest up to date, so that the next
 /// `eligible`, `compare`, `impact` or `serve` starts from it instead of re-reading the log.
@@ -26,6 +28,20 @@ enum CaseloadImageRefresh {
         print(
             "caseload image: \(loaded.caseload.count.grouped) cases at seq \(loaded.seq), "
                 + "\(String(format: "%.1f", Double(bytes) / 1_048_576)) MiB, in \(String(format: "%.1f", seconds)) s")
+    }
+}
+
+extension CaseloadImageRefresh {
+    /// After `seed`: works out today's home-page figures and keeps them at rest, so that a
+    /// server started on this store today is ready as soon as its caseload is in memory.
+    static func prepareHomeFigures(_ store: AnyStore) async throws {
+        let started = ContinuousClock.now
+        FileHandle.standardError.write(Data("working out the home page's figures for today…\n".utf8))
+        let logger = Logger(label: "corridor", factory: { _ in SwiftLogNoOpLogHandler() })
+        let partners = try await HomeFiguresAtRest.prepare(store, clock: { Edge.now() }, logger: logger)
+        let elapsed = (ContinuousClock.now - started).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        print("home page figures for \(Edge.now().day): \(partners) partners, kept at rest, in \(String(format: "%.1f", seconds)) s")
     }
 }
 

@@ -61,6 +61,9 @@ struct SeedCommand: AsyncParsableCommand {
             print("demo transfers (synthetic): \(receipt.transfers.joined(separator: ", ")), \(receipt.records.grouped) records")
             if let refusal = receipt.refusal { print("SYN-T-004's departure was refused, as staged: \(refusal)") }
         }
-        if synthetic != nil || demoTransfers { try await CaseloadImageRefresh.run(store) }
+        if synthetic != nil || demoTransfers {
+            try await CaseloadImageRefresh.run(store)
+            try await CaseloadImageRefresh.prepareHomeFigures(store)
+        }
     }
 }

@@ -54,6 +54,13 @@ struct HomeFiguresAtRestTests {
         let recomputed = try await HomeFigures.current(fourth)
         #expect(recomputed.partners.count == updated.partners.count - 1, "CRI's suspension should leave one partner fewer")
 
+        // Worked out ahead of a server (what `seed` does): the next start uses them.
+        try await HomeFiguresAtRest.prepare(store, clock: { TestClock.instant }, logger: WebWorld<InMemoryEventStore>.logger)
+        let fifth = try await Self.restart(store)
+        let prepared = try await HomeFigures.startFromRest(fifth)
+        #expect(prepared.used && !prepared.stale)
+        #expect(try await HomeFigures.current(fifth) == recomputed)
+
         // Unreadable bytes at rest are ignored, not trusted.
         try await store.saveDerivedValue(HomeFigures.AtRest.key, Array("{\"day\":".utf8))
         #expect(!(try await HomeFigures.startFromRest(try await Self.restart(store))).used)

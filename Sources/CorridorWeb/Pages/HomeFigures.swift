@@ -2,6 +2,7 @@ import CorridorDomain
 import CorridorRules
 import CorridorServices
 import CorridorStore
+import Logging
 import Synchronization
 
 /// People in the caseload blocked by each gate: the caseload evaluated against every partner
@@ -165,5 +166,21 @@ struct HomeFigures: Sendable, Equatable {
                 figures: HomeFigures(partners: codes, policy: policy, total: Int(total), blockedBy: counts, blockedEverywhere: Int(everywhere)),
                 day: day, policyVersion: policyVersion, changeMarker: Int64(marker))
         }
+    }
+}
+
+/// The home page's figures, worked out ahead of a server: `seed` and `import` call it once
+/// they have brought the caseload image up to date, so that a server started afterwards on the
+/// same day is ready as soon as its caseload is in memory.
+public enum HomeFiguresAtRest {
+    /// Works out today's figures (by `clock`) under the store's active profile and keeps them
+    /// at rest; returns how many partners they cover.
+    @discardableResult
+    public static func prepare<Store: EventStore & TokenStore>(
+        _ store: Store, clock: @escaping @Sendable () -> Instant, logger: Logger
+    ) async throws -> Int {
+        let state = try await AppState(store: store, clock: clock, logger: logger)
+        try await HomeFigures.recompute(state)
+        return try await HomeFigures.current(state).partners.count
     }
 }

@@ -133,6 +133,21 @@ struct CaseloadEncodingTests {
         }
     }
 
+    @Test("chunked arrays: appends across chunk boundaries, and a change to a copy leaves the original alone")
+    func chunked() {
+        var a = Chunked<Int>()
+        for value in 0..<40_000 { a.append(value) }
+        #expect(a.count == 40_000 && a[0] == 0 && a[16_383] == 16_383 && a[16_384] == 16_384 && a[39_999] == 39_999)
+        var b = a
+        b[20_000] = -1
+        b.append(40_000)
+        #expect(a[20_000] == 20_000 && a.count == 40_000)
+        #expect(b[20_000] == -1 && b.count == 40_001 && b[40_000] == 40_000)
+        let built = Chunked(Array(0..<33_000))
+        #expect(built.indices.map { built[$0] } == Array(0..<33_000))
+        #expect(Chunked(repeating: 7, count: 20_000)[19_999] == 7)
+    }
+
     @Test("the pass calls the gates in GateID order, the order RulesEngine.gates gives")
     func gateOrder() {
         #expect(RulesEngine.gates.map { $0.id } == GateID.allCases)

@@ -70,7 +70,7 @@ extension Caseload {
             }
             result.arena = arena
             result.overflow = []
-            result.offsets = offsets
+            result.offsets = Chunked(offsets)
             result.supersededBytes = 0
             result.isPacked = true
             return result
@@ -98,7 +98,7 @@ extension Caseload {
         }
         result.arena = arena
         result.overflow = []
-        result.offsets = offsets
+        result.offsets = Chunked(offsets)
         result.supersededBytes = 0
         result.isPacked = true
         return result

@@ -110,7 +110,7 @@ extension Caseload {
             offsets[position] = at
             at += length
         }
-        caseload.offsets = offsets
+        caseload.offsets = Chunked(offsets)
         try caseload.checkEveryCase(end: arenaStart + arenaLength)
         caseload.rebuildUnits()
         _ = header
@@ -125,9 +125,9 @@ extension Caseload {
         let chunkSize = (total + chunks - 1) / chunks
         let values = table.values
         let failures = Failures()
-        offsets.withUnsafeBufferPointer { offsetBuffer in
+        let starts = offsets
+        do {
             arena.withUnsafeBufferPointer { arenaBuffer in
-                let starts = UnsafeSendableInput(offsetBuffer)
                 let bytes = UnsafeSendableInput(arenaBuffer)
                 concurrentPerform(iterations: chunks) { chunk in
                     let start = chunk * chunkSize
@@ -135,8 +135,8 @@ extension Caseload {
                     guard start < end else { return }
                     let strings = values.strings.count, lists = values.lists.count
                     for position in start..<end {
-                        let caseEnd = position + 1 < total ? starts.buffer[position + 1] : arenaEnd
-                        var reader = ByteReader(UnsafeBufferPointer(rebasing: bytes.buffer[..<caseEnd]), at: starts.buffer[position])
+                        let caseEnd = position + 1 < total ? starts[position + 1] : arenaEnd
+                        var reader = ByteReader(UnsafeBufferPointer(rebasing: bytes.buffer[..<caseEnd]), at: starts[position])
                         do {
                             try CaseCodec.check(&reader, stringCount: strings, listCount: lists)
                             guard reader.position == caseEnd else { throw CaseloadImageError("case \(position) is shorter than its stated length") }

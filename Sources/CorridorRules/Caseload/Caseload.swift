@@ -20,7 +20,7 @@ public struct Caseload: Sendable {
     var overflow: [UInt8] = []
     /// Where each case's current encoding starts, in caseload order: in `arena` at `offset`
     /// when not negative, else in `overflow` at `~offset`.
-    var offsets: [Int] = []
+    var offsets = Chunked<Int>()
     /// The id index, built on first use (a pass over everyone never needs one) and shared by
     /// copies of the caseload until one of them changes.
     var indexBox = IndexBox()
@@ -256,9 +256,9 @@ public struct Caseload: Sendable {
         let values = table.values
         flat.withUnsafeMutableBufferPointer { output in
             let sink = UnsafeSendableBuffer(output)
-            offsets.withUnsafeBufferPointer { offsetBuffer in
+            let starts = offsets
+            do {
                 withArena { arena in
-                    let starts = UnsafeSendableInput(offsetBuffer)
                     concurrentPerform(iterations: chunks) { chunk in
                         let start = chunk * chunkSize
                         let end = Swift.min(start + chunkSize, total)
@@ -266,7 +266,7 @@ public struct Caseload: Sendable {
                         let own = values.privateCopy()
                         var scratch = CaseFacts(person: CaseRecord(id: "", nationalities: []))
                         for index in start..<end {
-                            var reader = arena.reader(starts.buffer[index])
+                            var reader = arena.reader(starts[index])
                             try! CaseCodec.decode(&reader, values: own, into: &scratch)
                             for slot in 0..<width {
                                 sink.buffer[index * width + slot] = RulesEngine.outcome(scratch, destinations[slot])
@@ -394,20 +394,17 @@ extension Caseload {
 
 /// Open addressing from an id's hash to a position (linear probing; slots hold position + 1).
 struct CaseIndex: Sendable {
-    private(set) var slots: [Int32] = []
+    /// In chunks, so that adding a person to a copy shared with an earlier snapshot copies one
+    /// chunk, not the table.
+    private(set) var slots = Chunked<Int32>()
     private(set) var count = 0
 
     init() {}
 
-    init(slots: [Int32], count: Int) {
-        self.slots = slots
-        self.count = count
-    }
-
     init(capacity: Int) {
         var size = 1024
         while size < capacity { size <<= 1 }
-        slots = [Int32](repeating: 0, count: size)
+        slots = Chunked(repeating: 0, count: size)
     }
 
     mutating func insert(_ position: Int, hash: UInt64) {

@@ -2,7 +2,7 @@
 /// `SYN-`, counsel names say "synthetic", and no value comes from a real person.
 ///
 /// Nationality weights follow the final-order docket published by ICE for 24 Nov 2024
-/// (network-facts §5.2, [S228]): the seven nationalities listed there with their counts, and
+/// (ICE ERO's response to Congress, November 2024): the seven nationalities listed there with their counts, and
 /// the unlisted remainder (806,030 of 1,445,549) spread evenly over a set of other frequent
 /// nationalities — that spread is an assumption of this generator, not a published figure.
 /// Rates of claims, notices, screenings, families and minors are illustrative assumptions,

@@ -9,9 +9,8 @@ import Logging
 /// `eligible`, `compare`, `impact` or `serve` starts from it instead of re-reading the log.
 enum CaseloadImageRefresh {
     static func run(_ store: some EventStore) async throws {
-        let started = ContinuousClock.now
         FileHandle.standardError.write(Data("bringing the caseload image up to date…\n".utf8))
-        let loaded = try await CaseloadAtRest.load(store)
+        let (loaded, loadSeconds) = try await Stopwatch.time { try await CaseloadAtRest.load(store) }
         guard loaded.imageDue else {
             if case .image(let imageSeq, let tail) = loaded.source, tail > 0 {
                 print(
@@ -22,9 +21,8 @@ enum CaseloadImageRefresh {
             }
             return
         }
-        let bytes = try await CaseloadAtRest.save(loaded.caseload, seq: loaded.seq, to: store)
-        let elapsed = (ContinuousClock.now - started).components
-        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        let (bytes, saveSeconds) = try await Stopwatch.time { try await CaseloadAtRest.save(loaded.caseload, seq: loaded.seq, to: store) }
+        let seconds = loadSeconds + saveSeconds
         print(
             "caseload image: \(loaded.caseload.count.grouped) cases at seq \(loaded.seq), "
                 + "\(String(format: "%.1f", Double(bytes) / 1_048_576)) MiB, in \(String(format: "%.1f", seconds)) s")
@@ -35,12 +33,9 @@ extension CaseloadImageRefresh {
     /// After `seed`: works out today's home-page figures and keeps them at rest, so that a
     /// server started on this store today is ready as soon as its caseload is in memory.
     static func prepareHomeFigures(_ store: AnyStore) async throws {
-        let started = ContinuousClock.now
         FileHandle.standardError.write(Data("working out the home page's figures for today…\n".utf8))
         let logger = Logger(label: "corridor", factory: { _ in SwiftLogNoOpLogHandler() })
-        let partners = try await HomeFiguresAtRest.prepare(store, clock: { Edge.now() }, logger: logger)
-        let elapsed = (ContinuousClock.now - started).components
-        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        let (partners, seconds) = try await Stopwatch.time { try await HomeFiguresAtRest.prepare(store, clock: { Edge.now() }, logger: logger) }
         print("home page figures for \(Edge.now().day): \(partners) partners, kept at rest, in \(String(format: "%.1f", seconds)) s")
     }
 }
@@ -49,11 +44,8 @@ extension RulesService {
     /// The caseload for a whole-caseload command, from the caseload at rest; says on standard
     /// error when it had to be rebuilt from the log, and why, and writes the new image.
     func loadCaseloadSayingHow() async throws -> Caseload {
-        let started = ContinuousClock.now
-        let loaded = try await CaseloadAtRest.load(store)
+        let (loaded, seconds) = try await Stopwatch.time { try await CaseloadAtRest.load(store) }
         if case .log(let reason) = loaded.source {
-            let elapsed = (ContinuousClock.now - started).components
-            let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
             FileHandle.standardError.write(
                 Data("caseload rebuilt from the log in \(String(format: "%.1f", seconds)) s: \(reason)\n".utf8))
         }

@@ -148,7 +148,7 @@ public enum CaseloadAtRest {
         if header.seq > 0 {
             for try await event in store.events(from: 1) {
                 if event.seq > header.seq { break }
-                guard let kind = Record.Kind(rawValue: event.type), kind.isPerCase else { continue }
+                guard let kind = Record.Kind(rawValue: event.type), kind.isAboutOnePerson else { continue }
                 builder.add(try event.record())
             }
         }
@@ -161,15 +161,5 @@ public enum CaseloadAtRest {
             guard kept == facts else { return .differs("case \(facts.id) differs between the image and the log") }
         }
         return .matches(seq: header.seq, cases: stored.count)
-    }
-}
-
-extension Record.Kind {
-    /// A `case` record or a per-case fact: what the caseload holds.
-    var isPerCase: Bool {
-        switch self {
-        case .caseRecord, .order, .claim, .designation, .notice, .fear, .screening, .disposition: return true
-        default: return false
-        }
     }
 }

@@ -172,7 +172,9 @@ public final class LiveView<Store: EventStore>: Sendable {
         var networkChanged = false
         var policyChanged = false
         var caseload = working.caseload
-        working.caseload = nil  // so the caseload is not copied when it is modified below
+        // Changed below while the published state still shares it: the changes land in the
+        // caseload's own overflow and chunked arrays, so sharing costs a chunk, not a copy.
+        working.caseload = nil
         for try await event in store.events(from: working.seq + 1) {
             working.seq = event.seq
             if event.type == "system.policy-use" { policyChanged = true; continue }

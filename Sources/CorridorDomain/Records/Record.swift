@@ -35,6 +35,14 @@ public enum Record: Sendable, Equatable {
         case transferArrive = "transfer-arrive"
         case transferCancel = "transfer-cancel"
         case disposition
+
+        /// A `case` record or a per-case fact: what a caseload holds.
+        public var isAboutOnePerson: Bool {
+            switch self {
+            case .caseRecord, .order, .claim, .designation, .notice, .fear, .screening, .disposition: return true
+            default: return false
+            }
+        }
     }
 
     public var kind: Kind {

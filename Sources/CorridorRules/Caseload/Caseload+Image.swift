@@ -121,20 +121,15 @@ extension Caseload {
     private func checkEveryCase(end arenaEnd: Int) throws(CaseloadImageError) {
         let total = count
         guard total > 0 else { return }
-        let chunks = Swift.max(1, Swift.min(ProcessInfoCores.count * 4, total / 4096))
-        let chunkSize = (total + chunks - 1) / chunks
         let values = table.values
         let failures = Failures()
         let starts = offsets
         do {
             arena.withUnsafeBufferPointer { arenaBuffer in
                 let bytes = UnsafeSendableInput(arenaBuffer)
-                concurrentPerform(iterations: chunks) { chunk in
-                    let start = chunk * chunkSize
-                    let end = Swift.min(start + chunkSize, total)
-                    guard start < end else { return }
+                concurrentRanges(total, minimum: 4096) { range in
                     let strings = values.strings.count, lists = values.lists.count
-                    for position in start..<end {
+                    for position in range {
                         let caseEnd = position + 1 < total ? starts[position + 1] : arenaEnd
                         var reader = ByteReader(UnsafeBufferPointer(rebasing: bytes.buffer[..<caseEnd]), at: starts[position])
                         do {

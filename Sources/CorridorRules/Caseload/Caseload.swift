@@ -58,40 +58,44 @@ public struct Caseload: Sendable {
     // MARK: Changes
 
     public mutating func insert(_ facts: CaseFacts) {
-        isPacked = false
-        let start = ~overflow.count
         if let position = position(of: facts.id) {
-            supersededBytes += encodedLength(at: position)
-            CaseCodec.encode(facts, into: &overflow, table: &table)
-            offsets[position] = start
-            register(unit: facts.person.familyUnit, position)
+            replace(at: position, with: facts, oldLength: encoded(at: position).length)
         } else {
-            CaseCodec.encode(facts, into: &overflow, table: &table)
+            isPacked = false
             let position = offsets.count
-            offsets.append(start)
+            offsets.append(~overflow.count)
+            CaseCodec.encode(facts, into: &overflow, table: &table)
             indexInsert(position)
             register(unit: facts.person.familyUnit, position)
         }
     }
 
+    /// Re-encodes the person at `position` (their old encoding, `oldLength` bytes, stays behind
+    /// until the caseload is packed).
+    private mutating func replace(at position: Int, with facts: CaseFacts, oldLength: Int) {
+        isPacked = false
+        supersededBytes += oldLength
+        offsets[position] = ~overflow.count
+        CaseCodec.encode(facts, into: &overflow, table: &table)
+        register(unit: facts.person.familyUnit, position)
+    }
+
     /// Adds a per-case record to the case it names (the case must already be present).
     public mutating func add(_ record: Record) {
         guard let id = record.caseID, let position = position(of: id) else { return }
-        var facts = decode(at: position)
+        var (facts, length) = encoded(at: position)
         facts.add(record)
-        insert(facts)
+        replace(at: position, with: facts, oldLength: length)
     }
 
     /// Takes one record as the log brings it: a `case` record adds the person or replaces their
     /// record (keeping their facts and place), a per-case fact joins its case; others are ignored.
     public mutating func apply(_ record: Record) {
         guard case .caseRecord(let person) = record else { return add(record) }
-        if var existing = facts(person.id) {
-            existing.person = person
-            insert(existing)
-        } else {
-            insert(CaseFacts(person: person))
-        }
+        guard let position = position(of: person.id) else { return insert(CaseFacts(person: person)) }
+        var (facts, length) = encoded(at: position)
+        facts.person = person
+        replace(at: position, with: facts, oldLength: length)
     }
 
     private mutating func register(unit: String?, _ position: Int) {
@@ -118,24 +122,19 @@ public struct Caseload: Sendable {
         withArena { CaseRecord.ID(String(decoding: idBytes(at: position, arena: $0), as: UTF8.self)) }
     }
 
-    func decode(at position: Int) -> CaseFacts {
-        var facts = CaseFacts(person: CaseRecord(id: "", nationalities: []))
-        withArena { arena in
-            var reader = arena.reader(offsets[position])
-            // Encodings are made here or checked whole when an image is read (``init(image:)``).
-            try! CaseCodec.decode(&reader, values: table.values, into: &facts)
-        }
-        return facts
-    }
+    func decode(at position: Int) -> CaseFacts { encoded(at: position).facts }
 
-    private func encodedLength(at position: Int) -> Int {
-        withArena { arena in
+    /// A person's facts and the length of their encoding, in one read.
+    private func encoded(at position: Int) -> (facts: CaseFacts, length: Int) {
+        var facts = CaseFacts(person: CaseRecord(id: "", nationalities: []))
+        let length = withArena { arena in
             var reader = arena.reader(offsets[position])
             let start = reader.position
-            var scratch = CaseFacts(person: CaseRecord(id: "", nationalities: []))
-            try! CaseCodec.decode(&reader, values: table.values, into: &scratch)
+            // Encodings are made here or checked whole when an image is read (``init(image:)``).
+            try! CaseCodec.decode(&reader, values: table.values, into: &facts)
             return reader.position - start
         }
+        return (facts, length)
     }
 
     @inline(__always)
@@ -208,16 +207,11 @@ public struct Caseload: Sendable {
         // dropped below), judged in parallel: units share no member, so workers write
         // disjoint results.
         let units = self.units.filter { $0.value.count > 1 }.map { (number: $0.key, members: $0.value) }
-        let chunks = Swift.max(1, Swift.min(ProcessInfoCores.count * 4, units.count / 512))
-        let chunkSize = (units.count + chunks - 1) / Swift.max(chunks, 1)
         flat.withUnsafeMutableBufferPointer { buffer in
             let sink = UnsafeSendableBuffer(buffer)
             guard !units.isEmpty else { return }
-            concurrentPerform(iterations: chunks) { chunk in
-                let start = chunk * chunkSize
-                let end = Swift.min(start + chunkSize, units.count)
-                guard start < end else { return }
-                for (number, recorded) in units[start..<end] {
+            concurrentRanges(units.count, minimum: 512) { range in
+                for (number, recorded) in units[range] {
                     let members = recorded.map(Int.init).filter { unitNumber(at: $0) == number }
                     guard members.count > 1 else { continue }
                     let memberFacts = members.map { decode(at: $0) }
@@ -242,8 +236,7 @@ public struct Caseload: Sendable {
 
     /// Everyone's outcome on their own (without their family unit), in parallel: each worker
     /// decodes its share of people into one scratch value, with its own copy of the interned
-    /// values.
-    /// Results person by person, each person's results at every destination side by side.
+    /// values. Results person by person, each person's results at every destination side by side.
     func individualOutcomes(_ destinations: [DestinationContext]) -> [GateOutcome] {
         let total = count
         let width = destinations.count
@@ -251,21 +244,16 @@ public struct Caseload: Sendable {
         // One flat list, person by person (each person's results at every destination side by
         // side); workers write disjoint ranges of it.
         var flat = [GateOutcome](repeating: GateOutcome(), count: total * width)
-        let chunks = Swift.max(1, Swift.min(ProcessInfoCores.count * 4, total / 2048))
-        let chunkSize = (total + chunks - 1) / chunks
         let values = table.values
         flat.withUnsafeMutableBufferPointer { output in
             let sink = UnsafeSendableBuffer(output)
             let starts = offsets
             do {
                 withArena { arena in
-                    concurrentPerform(iterations: chunks) { chunk in
-                        let start = chunk * chunkSize
-                        let end = Swift.min(start + chunkSize, total)
-                        guard start < end else { return }
+                    concurrentRanges(total, minimum: 2048) { range in
                         let own = values.privateCopy()
                         var scratch = CaseFacts(person: CaseRecord(id: "", nationalities: []))
-                        for index in start..<end {
+                        for index in range {
                             var reader = arena.reader(starts[index])
                             try! CaseCodec.decode(&reader, values: own, into: &scratch)
                             for slot in 0..<width {
@@ -469,6 +457,19 @@ struct UnsafeSendableBuffer<T>: @unchecked Sendable {
 struct UnsafeSendableInput<T>: @unchecked Sendable {
     let buffer: UnsafeBufferPointer<T>
     init(_ buffer: UnsafeBufferPointer<T>) { self.buffer = buffer }
+}
+
+/// Splits `0..<total` into up to four ranges per core, each at least `minimum` long (one range
+/// when `total` is smaller), and runs `body` on each in parallel (``concurrentPerform(iterations:_:)``).
+func concurrentRanges(_ total: Int, minimum: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    guard total > 0 else { return }
+    let chunks = Swift.max(1, Swift.min(ProcessInfoCores.count * 4, total / minimum))
+    let size = (total + chunks - 1) / chunks
+    concurrentPerform(iterations: chunks) { chunk in
+        let start = chunk * size
+        let end = Swift.min(start + size, total)
+        if start < end { body(start..<end) }
+    }
 }
 
 /// Runs `body` for iterations `0..<iterations`, spread over one thread per core: the calling

@@ -70,7 +70,8 @@ struct InternedValues: Sendable, Equatable {
     func privateCopy() -> InternedValues {
         InternedValues(
             strings: strings.map { $0.utf8.count > 15 ? String(decoding: Array($0.utf8), as: UTF8.self) : $0 },
-            lists: lists.map { Array($0) + [] })
+            // `map` builds new storage (a plain copy would share the original's).
+            lists: lists.map { list in list.map { $0 } })
     }
 }
 

@@ -118,10 +118,8 @@ struct HomeFigures: Sendable, Equatable {
                 continue
             }
             guard let kind = Record.Kind(rawValue: event.type) else { continue }
-            switch kind {
-            case .caseRecord, .order, .claim, .designation, .notice, .fear, .screening, .disposition: change = .peopleOnly
-            default: return nil
-            }
+            guard kind.isAboutOnePerson else { return nil }
+            change = .peopleOnly
         }
         return change
     }
